@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Release builds of the numeric modules drop overflow checks so element-wise loops vectorise.
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "vaetop",
+    products: [.executable(name: "vaetop", targets: ["vaetop"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw", providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "Datasets", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")], swiftSettings: fastMath),
+        .target(name: "Runs"),
+        .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
+        .executableTarget(
+            name: "vaetop",
+            dependencies: [
+                "Training", "Runs", "Datasets",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["TensorCore", "Training"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
+        .testTarget(name: "vaetopTests", dependencies: ["Runs", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef VAETOP_CBLAS_SHIM_H
+#define VAETOP_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

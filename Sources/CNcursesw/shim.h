@@ -1,0 +1,24 @@
+#ifndef VAETOP_CNCURSESW_SHIM_H
+#define VAETOP_CNCURSESW_SHIM_H
+/* The wide-character API is declared only when NCURSES_WIDECHAR is 1; Swift's importer
+   does not define _XOPEN_SOURCE, so force it before including curses.h. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+/* Macros and globals that Swift 6 cannot import or use. */
+static inline int     nc_color_pair(int n)      { return (int)COLOR_PAIR(n); }
+static inline attr_t  nc_a_normal(void)    { return A_NORMAL; }
+static inline attr_t  nc_a_bold(void)      { return A_BOLD; }
+static inline attr_t  nc_a_dim(void)       { return A_DIM; }
+static inline attr_t  nc_a_reverse(void)   { return A_REVERSE; }
+static inline attr_t  nc_a_underline(void) { return A_UNDERLINE; }
+static inline int     nc_colors(void)      { return COLORS; }
+static inline int     nc_color_pairs(void) { return COLOR_PAIRS; }
+static inline void    nc_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+static inline const char *nc_codeset(void) { return nl_langinfo(CODESET); }
+#endif

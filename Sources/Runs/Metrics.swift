@@ -1,0 +1,81 @@
+/// What one optimizer step measured.
+public struct StepMetrics: Codable, Sendable, Equatable {
+    /// Global step, 1-based (the step that produced these numbers).
+    public var step: Int
+    /// Epoch, 1-based.
+    public var epoch: Int
+    /// Objective per image: reconstruction + β·KL (with free bits applied).
+    public var loss: Float
+    /// Reconstruction term per image.
+    public var recon: Float
+    /// Raw KL per image (without free bits).
+    public var kl: Float
+    /// Raw KL per latent dimension, batch average (nats).
+    public var klDims: [Float]
+    /// KL term the objective used per dimension (after free bits); nil when free bits are off.
+    public var klObjective: Float?
+    /// β used.
+    public var beta: Double
+    /// Learning rate used.
+    public var lr: Double
+    /// Adam β1 or SGD momentum used, when it is cycled.
+    public var momentum: Double?
+    /// Free-bits λ in force.
+    public var freeBits: Double
+    /// Global gradient L2 norm before clipping.
+    public var gradNorm: Float
+    /// Global gradient L2 norm after clipping.
+    public var gradNormClipped: Float
+    /// Clip coefficient applied (1 when nothing was clipped).
+    public var clipCoef: Float
+    /// Per-layer gradient L2 norms before clipping, in layer order.
+    public var layerGradNorms: [Float]
+    /// Batch size used.
+    public var batchSize: Int
+    /// Training throughput of this step.
+    public var samplesPerSecond: Float
+    /// Seconds since the run started (training time only, pauses excluded).
+    public var time: Double
+
+    public init(step: Int, epoch: Int, loss: Float, recon: Float, kl: Float, klDims: [Float], klObjective: Float? = nil,
+                beta: Double, lr: Double, momentum: Double? = nil, freeBits: Double = 0, gradNorm: Float,
+                gradNormClipped: Float, clipCoef: Float = 1, layerGradNorms: [Float], batchSize: Int,
+                samplesPerSecond: Float, time: Double) {
+        self.step = step; self.epoch = epoch; self.loss = loss; self.recon = recon; self.kl = kl
+        self.klDims = klDims; self.klObjective = klObjective; self.beta = beta; self.lr = lr
+        self.momentum = momentum; self.freeBits = freeBits; self.gradNorm = gradNorm
+        self.gradNormClipped = gradNormClipped; self.clipCoef = clipCoef; self.layerGradNorms = layerGradNorms
+        self.batchSize = batchSize; self.samplesPerSecond = samplesPerSecond; self.time = time
+    }
+}
+
+/// An evaluation on the held-out test split.
+public struct EvalMetrics: Codable, Sendable, Equatable {
+    /// Step after which it ran.
+    public var step: Int
+    /// Epoch in which it ran.
+    public var epoch: Int
+    /// Negative ELBO per image (β = 1, no free bits), nats.
+    public var loss: Float
+    /// Reconstruction per image.
+    public var recon: Float
+    /// KL per image.
+    public var kl: Float
+    /// KL per latent dimension, averaged over the test images.
+    public var klDims: [Float]
+    /// Variance over test images of each dimension's posterior mean.
+    public var meanVariance: [Float]
+    /// Active units: dimensions whose posterior-mean variance exceeds 0.01 (Burda et al. 2016).
+    public var activeUnits: Int
+    /// Dimensions that are not active.
+    public var collapsed: [Int]
+    /// Test images scored.
+    public var images: Int
+
+    public init(step: Int, epoch: Int, loss: Float, recon: Float, kl: Float, klDims: [Float], meanVariance: [Float],
+                activeUnits: Int, collapsed: [Int], images: Int) {
+        self.step = step; self.epoch = epoch; self.loss = loss; self.recon = recon; self.kl = kl
+        self.klDims = klDims; self.meanVariance = meanVariance; self.activeUnits = activeUnits
+        self.collapsed = collapsed; self.images = images
+    }
+}

@@ -1,0 +1,180 @@
+/// Everything that defines a training run; written in full into the run file's header.
+public struct RunConfig: Codable, Sendable, Equatable {
+    /// Data folder in torchvision's layout, or nil for the embedded MNIST subset.
+    public var data: String? = nil
+    /// Encoder hidden widths, input side first.
+    public var encoder: [Int] = [400]
+    /// Latent dimensions.
+    public var latent: Int = 20
+    /// Decoder hidden widths, latent side first.
+    public var decoder: [Int] = [400]
+    /// Decoder likelihood.
+    public var likelihood: Likelihood = .bernoulli
+    /// Training epochs.
+    public var epochs: Int = 10
+    /// Mini-batch size.
+    public var batchSize: Int = 128
+    /// Batch size the lr was tuned for; the linear scaling rule multiplies lr by batchSize / baseBatchSize.
+    public var baseBatchSize: Int = 128
+    /// Apply the linear lr scaling rule when the batch size differs from `baseBatchSize`.
+    public var scaleLR: Bool = false
+    /// Seed of weights, data order and noise.
+    public var seed: UInt64 = 1
+    /// OpenBLAS threads of the trainer.
+    public var threads: Int = 1
+    /// Evaluate on the test split every this many steps; 0 means once per epoch. Always at the end too.
+    public var evalEvery: Int = 0
+    /// Write a checkpoint every this many steps; 0 means only at the end.
+    public var checkpointEvery: Int = 0
+    /// Pause with an alert after this many consecutive non-finite steps.
+    public var nanPatience: Int = 10
+    /// A dimension whose batch KL stays below this many nats counts as collapsed.
+    public var collapseThreshold: Double = 0.01
+    /// Optimizer and its hyperparameters.
+    public var optimizer: OptimizerConfig = .init()
+    /// Learning-rate schedule.
+    public var lrSchedule: LRScheduleConfig = .init()
+    /// KL weight schedule.
+    public var betaSchedule: BetaScheduleConfig = .init()
+    /// Free-bits floor λ in nats per latent dimension (0 = off).
+    public var freeBits: Double = 0
+    /// Gradient clipping.
+    public var clip: ClipConfig = .init()
+
+    public init() {}
+
+    /// Decoder likelihoods.
+    public enum Likelihood: String, Codable, Sendable, CaseIterable {
+        /// Bernoulli on logits: binary cross-entropy summed over pixels.
+        case bernoulli
+        /// Unit-variance Gaussian: ½·Σ(x − μ)² (the MSE option).
+        case gaussian
+    }
+}
+
+/// Optimizer choice and hyperparameters (PyTorch's names and defaults).
+public struct OptimizerConfig: Codable, Sendable, Equatable {
+    /// Optimizer family.
+    public enum Kind: String, Codable, Sendable, CaseIterable { case sgd, adam, adamw, radam }
+    public var kind: Kind = .adam
+    /// Learning rate before schedules.
+    public var lr: Double = 1e-3
+    /// Adam-family β1.
+    public var beta1: Double = 0.9
+    /// Adam-family β2.
+    public var beta2: Double = 0.999
+    /// Adam-family ε.
+    public var eps: Double = 1e-8
+    /// Weight decay; nil means the optimizer's default (0, or 1e-2 for AdamW).
+    public var weightDecay: Double? = nil
+    /// SGD momentum.
+    public var momentum: Double = 0
+    /// SGD dampening.
+    public var dampening: Double = 0
+    /// SGD Nesterov momentum.
+    public var nesterov: Bool = false
+    /// Adam/AdamW AMSGrad variant.
+    public var amsgrad: Bool = false
+    /// RAdam with decoupled (AdamW-style) weight decay.
+    public var decoupledWeightDecay: Bool = false
+
+    public init() {}
+
+    /// The weight decay in force.
+    public var effectiveWeightDecay: Double { weightDecay ?? (kind == .adamw ? 1e-2 : 0) }
+}
+
+/// Gradient clipping (both may be on; value clipping runs first, as in a loop calling both utilities).
+public struct ClipConfig: Codable, Sendable, Equatable {
+    /// Clip the global L2 norm to this value (nil = off).
+    public var maxNorm: Double? = nil
+    /// Clip every gradient element to ±value (nil = off).
+    public var value: Double? = nil
+    public init() {}
+}
+
+/// Learning-rate schedule, stepped once per optimizer step.
+public struct LRScheduleConfig: Codable, Sendable, Equatable {
+    /// Schedule families (PyTorch's lr_scheduler names).
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case constant, step, multistep, exponential, cosine, cosineRestarts = "cosine-restarts", cyclic, onecycle
+    }
+    /// Cyclic modes.
+    public enum CyclicMode: String, Codable, Sendable, CaseIterable { case triangular, triangular2, expRange = "exp_range" }
+    /// One-cycle annealing shapes.
+    public enum Anneal: String, Codable, Sendable, CaseIterable { case cos, linear }
+
+    public var kind: Kind = .constant
+    /// StepLR step_size (steps).
+    public var stepSize: Int = 1000
+    /// Decay factor of step, multistep, exponential and exp_range.
+    public var gamma: Double = 0.1
+    /// MultiStepLR milestones (steps).
+    public var milestones: [Int] = []
+    /// CosineAnnealingLR T_max (steps); 0 means the run's total steps.
+    public var tMax: Int = 0
+    /// Minimum lr of the cosine schedules.
+    public var etaMin: Double = 0
+    /// CosineAnnealingWarmRestarts T_0 (steps).
+    public var t0: Int = 1000
+    /// CosineAnnealingWarmRestarts T_mult.
+    public var tMult: Int = 1
+    /// CyclicLR base_lr; nil means the optimizer lr.
+    public var baseLR: Double? = nil
+    /// CyclicLR / OneCycleLR max_lr; nil means 10 × the optimizer lr.
+    public var maxLR: Double? = nil
+    /// CyclicLR step_size_up (steps).
+    public var stepSizeUp: Int = 2000
+    /// CyclicLR step_size_down (steps); nil means step_size_up.
+    public var stepSizeDown: Int? = nil
+    /// CyclicLR mode.
+    public var mode: CyclicMode = .triangular
+    /// Cycle β1 / momentum inversely to the lr (cyclic, onecycle).
+    public var cycleMomentum: Bool = true
+    /// Lower momentum bound when cycling (PyTorch: 0.8 cyclic, 0.85 onecycle); nil means that default.
+    public var baseMomentum: Double? = nil
+    /// Upper momentum bound when cycling (PyTorch: 0.9 / 0.95); nil means that default.
+    public var maxMomentum: Double? = nil
+    /// OneCycleLR pct_start.
+    public var pctStart: Double = 0.3
+    /// OneCycleLR div_factor.
+    public var divFactor: Double = 25
+    /// OneCycleLR final_div_factor.
+    public var finalDivFactor: Double = 1e4
+    /// OneCycleLR anneal_strategy.
+    public var anneal: Anneal = .cos
+    /// OneCycleLR three_phase.
+    public var threePhase: Bool = false
+    /// OneCycleLR total_steps; 0 means the run's total steps.
+    public var totalSteps: Int = 0
+    /// Linear warmup steps in front of the schedule (0 = none).
+    public var warmupSteps: Int = 0
+    /// Warmup starts at this fraction of the lr.
+    public var warmupStartFactor: Double = 0
+
+    public init() {}
+}
+
+/// KL-weight (β) schedule.
+public struct BetaScheduleConfig: Codable, Sendable, Equatable {
+    /// Schedule families.
+    public enum Kind: String, Codable, Sendable, CaseIterable { case constant, linear, cyclical }
+    /// Ramp shapes of cyclical annealing.
+    public enum Ramp: String, Codable, Sendable, CaseIterable { case linear, cosine, sigmoid }
+
+    public var kind: Kind = .constant
+    /// Target β.
+    public var target: Double = 1
+    /// β at step 0 of a linear or cyclical ramp.
+    public var start: Double = 0
+    /// Linear warmup length in steps; 0 means the first quarter of the run.
+    public var warmupSteps: Int = 0
+    /// Number of cycles of cyclical annealing over the run.
+    public var cycles: Int = 4
+    /// Fraction of each cycle spent ramping (the rest holds the target).
+    public var ratio: Double = 0.5
+    /// Ramp shape of cyclical annealing.
+    public var ramp: Ramp = .linear
+
+    public init() {}
+}

@@ -1,0 +1,190 @@
+/// One record of a run: what the trainer emits, what the run file stores and what a replay plays back.
+public enum RunEvent: Sendable, Equatable {
+    case header(RunHeader)
+    case step(StepMetrics)
+    case eval(EvalMetrics)
+    case change(ParameterChange)
+    case skipped(SkippedStep)
+    case alert(Alert)
+    case checkpoint(CheckpointRecord)
+    case state(StateChange)
+    case images(ImageRecord)
+    case end(RunSummary)
+
+    /// The record's `kind` field in the run file.
+    public var kind: String {
+        switch self {
+        case .header: return "header"
+        case .step: return "step"
+        case .eval: return "eval"
+        case .change: return "change"
+        case .skipped: return "skipped"
+        case .alert: return "alert"
+        case .checkpoint: return "checkpoint"
+        case .state: return "state"
+        case .images: return "images"
+        case .end: return "end"
+        }
+    }
+
+    /// The step the record belongs to (0 for the header).
+    public var step: Int {
+        switch self {
+        case .header: return 0
+        case .step(let m): return m.step
+        case .eval(let m): return m.step
+        case .change(let c): return c.step
+        case .skipped(let s): return s.step
+        case .alert(let a): return a.step
+        case .checkpoint(let c): return c.step
+        case .state(let s): return s.step
+        case .images(let i): return i.step
+        case .end(let e): return e.step
+        }
+    }
+}
+
+/// The first record of every run file.
+public struct RunHeader: Codable, Sendable, Equatable {
+    /// Always "vaetop-run".
+    public var format: String = RunHeader.formatName
+    /// Format version; readers accept files of their version or lower.
+    public var version: Int = RunHeader.currentVersion
+    /// Run name (the directory name).
+    public var name: String
+    /// Creation time, ISO 8601.
+    public var created: String
+    /// The full configuration.
+    public var config: RunConfig
+    /// Names of the gradient-norm layers, in the order of `layerGradNorms`.
+    public var layers: [String]
+    /// Trainable parameters.
+    public var parameters: Int
+    /// Training images.
+    public var trainImages: Int
+    /// Test images.
+    public var testImages: Int
+    /// Steps per epoch at the configured batch size.
+    public var stepsPerEpoch: Int
+
+    public static let formatName = "vaetop-run"
+    public static let currentVersion = 1
+
+    public init(name: String, created: String, config: RunConfig, layers: [String], parameters: Int,
+                trainImages: Int, testImages: Int, stepsPerEpoch: Int) {
+        self.name = name; self.created = created; self.config = config; self.layers = layers
+        self.parameters = parameters; self.trainImages = trainImages; self.testImages = testImages
+        self.stepsPerEpoch = stepsPerEpoch
+    }
+}
+
+/// A hyperparameter that can be changed while training.
+public enum Hyperparameter: String, Codable, Sendable, CaseIterable {
+    /// Learning rate (an override that scales the schedule).
+    case lr
+    /// KL weight β (an override that replaces the β schedule until cleared).
+    case beta
+    /// β schedule target.
+    case betaTarget = "beta_target"
+    /// Free-bits λ (nats per dimension).
+    case freeBits = "free_bits"
+    /// Gradient clipping max norm (0 turns clipping off).
+    case clipNorm = "clip_norm"
+    /// Gradient clipping by value (0 turns it off).
+    case clipValue = "clip_value"
+    /// Weight decay.
+    case weightDecay = "weight_decay"
+    /// Mini-batch size (re-applies the linear lr scaling rule when it is on).
+    case batchSize = "batch_size"
+    /// Adam β1 / SGD momentum (stops momentum cycling).
+    case momentum
+}
+
+/// A hyperparameter change, applied at a step boundary.
+public struct ParameterChange: Codable, Sendable, Equatable {
+    /// Steps completed when it took effect (it applies from step + 1).
+    public var step: Int
+    public var parameter: Hyperparameter
+    /// Value in force before (nil when unset).
+    public var old: Double?
+    /// Value in force after (nil when the override was cleared).
+    public var new: Double?
+    /// Who asked: "keyboard", "client", "resume", ….
+    public var source: String
+    public init(step: Int, parameter: Hyperparameter, old: Double?, new: Double?, source: String) {
+        self.step = step; self.parameter = parameter; self.old = old; self.new = new; self.source = source
+    }
+}
+
+/// A step whose loss or gradient was not finite: the weights were not touched.
+public struct SkippedStep: Codable, Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    public var reason: String
+    public init(step: Int, epoch: Int, reason: String) { self.step = step; self.epoch = epoch; self.reason = reason }
+}
+
+/// Something the user should see.
+public struct Alert: Codable, Sendable, Equatable {
+    /// Severity.
+    public enum Level: String, Codable, Sendable { case info, warning, error }
+    public var step: Int
+    public var level: Level
+    public var message: String
+    public init(step: Int, level: Level, message: String) { self.step = step; self.level = level; self.message = message }
+}
+
+/// A checkpoint written to disk.
+public struct CheckpointRecord: Codable, Sendable, Equatable {
+    public var step: Int
+    /// Path relative to the run directory.
+    public var path: String
+    public init(step: Int, path: String) { self.step = step; self.path = path }
+}
+
+/// Trainer state transitions.
+public struct StateChange: Codable, Sendable, Equatable {
+    /// Trainer states.
+    public enum State: String, Codable, Sendable { case running, paused, finished, stopped, diverged }
+    public var step: Int
+    public var state: State
+    /// Why, in a few words.
+    public var reason: String
+    public init(step: Int, state: State, reason: String) { self.step = step; self.state = state; self.reason = reason }
+}
+
+/// Fixed test images, their reconstructions and samples from the prior, as 8-bit grey levels.
+public struct ImageRecord: Codable, Sendable, Equatable {
+    public var step: Int
+    public var rows: Int
+    public var cols: Int
+    /// Original test images, each rows·cols grey levels 0…255.
+    public var originals: [[UInt8]]
+    /// Reconstructions (decoder means) of `originals`.
+    public var reconstructions: [[UInt8]]
+    /// Decoder means of z ~ N(0, I).
+    public var samples: [[UInt8]]
+    public init(step: Int, rows: Int, cols: Int, originals: [[UInt8]], reconstructions: [[UInt8]], samples: [[UInt8]]) {
+        self.step = step; self.rows = rows; self.cols = cols; self.originals = originals
+        self.reconstructions = reconstructions; self.samples = samples
+    }
+}
+
+/// The last record of a run that ended normally.
+public struct RunSummary: Codable, Sendable, Equatable {
+    public var step: Int
+    public var epoch: Int
+    /// "finished", "stopped", "interrupted", "diverged", "error".
+    public var reason: String
+    /// Final test negative ELBO per image.
+    public var testLoss: Float?
+    public var activeUnits: Int?
+    /// Mean training throughput.
+    public var samplesPerSecond: Double
+    /// Training seconds (pauses excluded).
+    public var seconds: Double
+    public init(step: Int, epoch: Int, reason: String, testLoss: Float?, activeUnits: Int?, samplesPerSecond: Double, seconds: Double) {
+        self.step = step; self.epoch = epoch; self.reason = reason; self.testLoss = testLoss
+        self.activeUnits = activeUnits; self.samplesPerSecond = samplesPerSecond; self.seconds = seconds
+    }
+}

@@ -1,0 +1,21 @@
+/// Errors of reading and writing run files; each names what is wrong.
+public enum RunFileError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case notARunFile(path: String, reason: String)
+    case newerVersion(path: String, version: Int)
+    case unknownKind(String)
+    case writeFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p): no such run file or directory"
+        case .unreadable(let p, let r): return "\(p): cannot read (\(r))"
+        case .notARunFile(let p, let r): return "\(p): not a vaetop run file (\(r))"
+        case .newerVersion(let p, let v):
+            return "\(p): run format version \(v) is newer than this vaetop understands (\(RunHeader.currentVersion))"
+        case .unknownKind(let k): return "unknown record kind '\(k)'"
+        case .writeFailed(let p, let r): return "\(p): write failed (\(r))"
+        }
+    }
+}

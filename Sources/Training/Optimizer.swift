@@ -1,0 +1,40 @@
+import Runs
+import TensorCore
+
+/// Hyperparameters in force for one optimizer step (they may change between steps).
+public struct StepHyperparameters: Sendable, Equatable {
+    public var lr: Double
+    /// Adam β1, or SGD momentum.
+    public var beta1: Double
+    public var beta2: Double
+    public var eps: Double
+    public var weightDecay: Double
+
+    public init(lr: Double, beta1: Double, beta2: Double = 0.999, eps: Double = 1e-8, weightDecay: Double = 0) {
+        self.lr = lr; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
+    }
+}
+
+/// A first-order optimizer over one flat parameter buffer.
+public protocol Optimizer<Scalar>: AnyObject {
+    associatedtype Scalar: Real
+    /// Steps taken so far (PyTorch's `state['step']`).
+    var stepCount: Int { get set }
+    /// The per-parameter state buffers, in a fixed order (for checkpoints).
+    var stateBuffers: [Buffer<Scalar>] { get }
+    /// Updates `p` in place from the gradient `g` (which it may modify).
+    func step(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, count: Int, _ h: StepHyperparameters)
+}
+
+/// Builds the optimizer a config names.
+public enum OptimizerFactory {
+    /// A new optimizer for `count` parameters.
+    public static func make<T: Real>(_ c: OptimizerConfig, count: Int, as: T.Type = T.self) -> any Optimizer<T> {
+        switch c.kind {
+        case .sgd: return SGD<T>(count: count, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov)
+        case .adam: return Adam<T>(count: count, amsgrad: c.amsgrad, decoupled: false)
+        case .adamw: return Adam<T>(count: count, amsgrad: c.amsgrad, decoupled: true)
+        case .radam: return RAdam<T>(count: count, decoupled: c.decoupledWeightDecay)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Datasets
+import Foundation
+import Runs
+import TensorCore
+
+extension Trainer {
+    /// The buffers a checkpoint stores: weights, then the optimizer's state.
+    var checkpointBuffers: [(String, Buffer<Float>)] {
+        [("params", model.params.values)] + optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) }
+    }
+
+    /// The resumable state besides the buffers.
+    var snapshot: TrainerSnapshot {
+        TrainerSnapshot(config: config, stepsDone: stepsDone, epoch: epoch, position: position, permutation: permutation,
+                        noiseRNG: noiseRNG, dataRNG: dataRNG, optimizerSteps: optimizer.stepCount,
+                        sgdHasBuffer: (optimizer as? SGD<Float>)?.hasBuffer ?? false, knobs: knobs,
+                        trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
+                        buffers: checkpointBuffers.map { $0.0 })
+    }
+
+    /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts.
+    public func checkpoint() {
+        guard let directory else { return }
+        let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+        do {
+            try Checkpoint.write(snapshot, buffers: checkpointBuffers.map { $0.1 }, to: path)
+            emit(.checkpoint(CheckpointRecord(step: stepsDone, path: Checkpoint.fileName)))
+        } catch {
+            emit(.alert(Alert(step: stepsDone, level: .error, message: "checkpoint failed: \(error)")))
+        }
+        flush()
+    }
+
+    /// Reopens a run directory at its checkpoint; new records are appended to the same run file.
+    public convenience init(resume directory: String, sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
+        let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+        let (snap, buffers) = try Checkpoint.read(path)
+        let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
+        let data: (train: ImageDataset, test: ImageDataset)
+        do { data = try source.load() } catch { throw .data(error) }
+        let header = try? RunFileReader.read(directory).header
+        try self.init(config: snap.config, data: data, directory: directory, name: header?.name, sink: sink)
+        try restore(snap, buffers: buffers, path: path)
+    }
+
+    /// Puts a snapshot and its buffers back.
+    func restore(_ snap: TrainerSnapshot, buffers: [[Float]], path: String) throws(TrainerError) {
+        let targets = checkpointBuffers
+        guard buffers.count == targets.count else {
+            throw .checkpoint(path: path, reason: "holds \(buffers.count) buffers, this model and optimizer need \(targets.count)")
+        }
+        for ((name, dst), src) in zip(targets, buffers) {
+            guard src.count == dst.count else {
+                throw .checkpoint(path: path, reason: "\(name) has \(src.count) values, expected \(dst.count)")
+            }
+            src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
+        }
+        guard snap.permutation.count == train.count else {
+            throw .checkpoint(path: path, reason: "data order covers \(snap.permutation.count) images, the data has \(train.count)")
+        }
+        stepsDone = snap.stepsDone; epoch = snap.epoch; position = snap.position; permutation = snap.permutation
+        noiseRNG = snap.noiseRNG; dataRNG = snap.dataRNG; optimizer.stepCount = snap.optimizerSteps
+        (optimizer as? SGD<Float>)?.hasBuffer = snap.sgdHasBuffer
+        knobs = snap.knobs
+        betaSchedule.config.target = snap.knobs.betaTarget
+        if knobs.batchSize > workspace.capacity {
+            workspace = Workspace(architecture: model.architecture, capacity: knobs.batchSize)
+        }
+        trainSeconds = snap.trainSeconds; samplesSeen = snap.samplesSeen; nanStreak = snap.nanStreak
+    }
+
+    /// Marks the resume point in the run file: readers drop records after `step` that precede this one.
+    public func beginResumed() {
+        emit(.state(StateChange(step: stepsDone, state: .running, reason: "resumed")))
+        flush()
+    }
+}

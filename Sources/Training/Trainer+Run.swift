@@ -1,0 +1,56 @@
+import Foundation
+import Runs
+
+extension Trainer {
+    /// How the outside world steers a running loop.
+    public struct Control {
+        /// Commands that arrived since the last call.
+        public var drain: () -> [RunCommand]
+        /// True when the process was asked to stop (signal); the loop ends as "interrupted".
+        public var interrupted: () -> Bool
+        /// Called while paused, between polls of `drain` (sleep or wait here).
+        public var idle: () -> Void
+
+        public init(drain: @escaping () -> [RunCommand] = { [] }, interrupted: @escaping () -> Bool = { false },
+                    idle: @escaping () -> Void = { usleep(20_000) }) {
+            self.drain = drain; self.interrupted = interrupted; self.idle = idle
+        }
+    }
+
+    /// Trains until finished, stopped or interrupted; then evaluates, checkpoints and writes the end record.
+    @discardableResult
+    public func run(_ control: Control = Control()) -> RunSummary {
+        var reason = "finished"
+        loop: while true {
+            for c in control.drain() {
+                if c == .stop { reason = "stopped"; break loop }
+                apply(c)
+            }
+            if control.interrupted() { reason = "interrupted"; break }
+            if let e = writeError {
+                reason = "error"
+                sink(.alert(Alert(step: stepsDone, level: .error, message: "run file: \(e); training stopped")))
+                break
+            }
+            if paused { control.idle(); continue }
+            if step() == .finished { break }
+        }
+        return finish(reason: reason)
+    }
+
+    /// Final evaluation (if the last step was not evaluated), checkpoint and end record.
+    @discardableResult
+    public func finish(reason: String) -> RunSummary {
+        if lastEval?.step != stepsDone { evaluateAndShow() }
+        checkpoint()
+        let state: StateChange.State = reason == "finished" ? .finished : (reason == "error" ? .stopped : .stopped)
+        emit(.state(StateChange(step: stepsDone, state: state, reason: reason)))
+        let summary = RunSummary(step: stepsDone, epoch: epoch, reason: reason, testLoss: lastEval?.loss,
+                                 activeUnits: lastEval?.activeUnits,
+                                 samplesPerSecond: trainSeconds > 0 ? Double(samplesSeen) / trainSeconds : 0,
+                                 seconds: trainSeconds)
+        emit(.end(summary))
+        close()
+        return summary
+    }
+}

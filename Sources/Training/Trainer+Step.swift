@@ -1,0 +1,102 @@
+import Foundation
+import Runs
+import TensorCore
+
+extension Trainer {
+    /// What one call to `step()` did.
+    public enum StepOutcome: Equatable {
+        case trained
+        case skipped
+        case finished
+    }
+
+    /// Trains one mini-batch (or skips it when the loss or gradient is not finite).
+    @discardableResult
+    public func step() -> StepOutcome {
+        if position >= train.count {
+            guard epoch < config.epochs else { return .finished }
+            epoch += 1
+            position = 0
+            dataRNG.shuffle(&permutation)
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let ws = workspace
+        let b = min(knobs.batchSize, train.count - position)
+        let d = train.dimension
+        train.images.withUnsafeBufferPointer { src in
+            for r in 0..<b {
+                (ws.x.base + r * d).update(from: src.baseAddress! + permutation[position + r] * d, count: d)
+            }
+        }
+        let latent = config.latent
+        noiseRNG.fillNormal(ws.eps.base, b * latent)
+        let beta = currentBeta
+        let h = stepHyperparameters
+        let lossParts = model.forward(ws, batch: b, beta: beta, freeBits: knobs.freeBits)
+        let finiteLoss = lossParts.objective.isFinite
+        var gradNorm = Double.nan
+        if finiteLoss {
+            model.backward(ws, batch: b, beta: beta)
+            gradNorm = model.params.gradientNorms(into: ws.layerNorms)
+        }
+        let stepNumber = stepsDone + 1
+        guard finiteLoss, gradNorm.isFinite else {
+            position += b
+            nanStreak += 1
+            let what = finiteLoss ? "gradient norm is \(gradNorm)" : "loss is \(lossParts.objective)"
+            emit(.skipped(SkippedStep(step: stepNumber, epoch: epoch, reason: "\(what); weights not updated")))
+            if nanStreak >= config.nanPatience && !paused {
+                paused = true
+                emit(.alert(Alert(step: stepsDone, level: .error,
+                                  message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
+                emit(.state(StateChange(step: stepsDone, state: .paused, reason: "non-finite streak")))
+                flush()
+            }
+            return .skipped
+        }
+        nanStreak = 0
+        let clip = clipGradients(norm: gradNorm)
+        let g = model.params.grads.base, p = model.params.values.base
+        optimizer.step(p, g, count: model.params.count, h)
+        stepsDone += 1
+        position += b
+        samplesSeen += b
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        trainSeconds += seconds
+        var klDims = [Float](repeating: 0, count: latent)
+        for j in 0..<latent { klDims[j] = Float(ws.klDims[j] / Double(b)) }
+        var layerNorms = [Float](repeating: 0, count: model.params.layerNames.count)
+        for l in layerNorms.indices { layerNorms[l] = Float(ws.layerNorms[l]) }
+        let n = Double(b)
+        let metrics = StepMetrics(
+            step: stepsDone, epoch: epoch, loss: Float(lossParts.objective / n), recon: Float(lossParts.recon / n),
+            kl: Float(lossParts.kl / n), klDims: klDims,
+            klObjective: knobs.freeBits > 0 ? Float(lossParts.klObjectivePerImage) : nil,
+            beta: beta, lr: h.lr, momentum: lrSchedule.cyclesMomentum || knobs.momentumOverride != nil ? h.beta1 : nil,
+            freeBits: knobs.freeBits, gradNorm: Float(gradNorm), gradNormClipped: Float(clip.after),
+            clipCoef: Float(clip.coef), layerGradNorms: layerNorms, batchSize: b,
+            samplesPerSecond: Float(n / max(seconds, 1e-9)), time: trainSeconds)
+        emit(.step(metrics))
+        let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
+        if stepsDone % evalEvery == 0 { evaluateAndShow() }
+        if config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
+        if stepsDone % 16 == 0 { flush() }
+        return .trained
+    }
+
+    /// Value clipping (±v) and then norm clipping with PyTorch's clip_grad_norm_ coefficient
+    /// max_norm / (norm + 1e-6), capped at 1. Returns the coefficient and the norm after clipping.
+    func clipGradients(norm: Double) -> (coef: Double, after: Double) {
+        let g = model.params.grads.base, count = model.params.count
+        var norm = norm
+        if let v = knobs.clipValue, v > 0 {
+            let hi = Float(v), lo = -Float(v)
+            for i in 0..<count { g[i] = min(max(g[i], lo), hi) }
+            norm = Kernels.sumOfSquares(g, count).squareRoot()
+        }
+        guard let maxNorm = knobs.clipNorm, maxNorm > 0 else { return (1, norm) }
+        let coef = min(1, maxNorm / (norm + 1e-6))
+        if coef < 1 { Kernels.scale(g, Float(coef), count) }
+        return (coef, norm * coef)
+    }
+}

@@ -1,0 +1,162 @@
+import Datasets
+import Foundation
+import Runs
+import TensorCore
+
+/// Owns the model and runs the training loop; emits every event to the run file (if any) and a sink.
+public final class Trainer {
+    public let config: RunConfig
+    public let train: ImageDataset
+    public let test: ImageDataset
+    public let model: VAEModel<Float>
+    public internal(set) var workspace: Workspace<Float>
+    let evalWorkspace: Workspace<Float>
+    public let optimizer: any Optimizer<Float>
+    public let lrSchedule: LRSchedule
+    public internal(set) var betaSchedule: BetaSchedule
+    /// Run directory (nil: nothing written to disk).
+    public let directory: String?
+    let writer: RunFileWriter?
+    /// Receives every event after it is written.
+    public var sink: (RunEvent) -> Void
+
+    public internal(set) var stepsDone = 0
+    public internal(set) var epoch = 1
+    var position = 0
+    var permutation: [Int]
+    var noiseRNG: RandomSource
+    var dataRNG: RandomSource
+    public internal(set) var knobs: Knobs
+    public internal(set) var paused = false
+    var nanStreak = 0
+    public internal(set) var trainSeconds = 0.0
+    var samplesSeen = 0
+    public internal(set) var lastEval: EvalMetrics?
+    /// Set when the run file can no longer be written; the loop stops with the error.
+    public internal(set) var writeError: RunFileError?
+    /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).
+    public let plannedSteps: Int
+    let header: RunHeader
+    let layerNormsOut: [Float]
+
+    /// Fixed test images shown as reconstructions, and the fixed prior draws for samples.
+    let showcase: [Int]
+    let sampleZ: [Float]
+
+    /// Starts a new run. `directory` is created; nothing is written when it is nil.
+    public init(config: RunConfig, data: (train: ImageDataset, test: ImageDataset), directory: String?,
+                name: String? = nil, sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
+        self.config = config
+        self.train = data.train
+        self.test = data.test
+        self.directory = directory
+        self.sink = sink
+        BLASThreads.set(config.threads)
+        let arch = Architecture(input: data.train.dimension, encoder: config.encoder, latent: config.latent,
+                                decoder: config.decoder, likelihood: config.likelihood)
+        var initRNG = RandomSource(seed: config.seed)
+        model = VAEModel(arch, rng: &initRNG)
+        noiseRNG = RandomSource(seed: config.seed &+ 0x5EED_0001)
+        dataRNG = RandomSource(seed: config.seed &+ 0x5EED_0002)
+        workspace = Workspace(architecture: arch, capacity: config.batchSize)
+        evalWorkspace = Workspace(architecture: arch, capacity: Self.evalChunk)
+        optimizer = OptimizerFactory.make(config.optimizer, count: model.params.count)
+        let perEpoch = (data.train.count + config.batchSize - 1) / config.batchSize
+        plannedSteps = perEpoch * config.epochs
+        let momentum = config.optimizer.kind == .sgd ? config.optimizer.momentum : config.optimizer.beta1
+        lrSchedule = LRSchedule(config.lrSchedule, baseLR: config.optimizer.lr, totalSteps: plannedSteps, momentum: momentum)
+        betaSchedule = BetaSchedule(config.betaSchedule, totalSteps: plannedSteps)
+        knobs = Knobs(config: config)
+        permutation = Array(0..<data.train.count)
+        layerNormsOut = []
+        showcase = Self.pickShowcase(test: data.test)
+        var zRNG = RandomSource(seed: config.seed &+ 0x5EED_0003)
+        sampleZ = (0..<(Self.showcaseCount * config.latent)).map { _ in Float(zRNG.nextNormal()) }
+        header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
+                           created: ISO8601DateFormatter().string(from: Date()), config: config,
+                           layers: arch.layerNames, parameters: model.params.count,
+                           trainImages: data.train.count, testImages: data.test.count, stepsPerEpoch: perEpoch)
+        if let directory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .runFile(.writeFailed(path: directory, reason: "cannot create the run directory"))
+            }
+            do { writer = try RunFileWriter(path: (directory as NSString).appendingPathComponent(RunFileReader.fileName)) }
+            catch { throw .runFile(error) }
+        } else {
+            writer = nil
+        }
+        dataRNG.shuffle(&permutation)
+    }
+
+    /// Test images per evaluation forward pass.
+    static let evalChunk = 500
+    /// Images in the showcase (reconstructions and samples).
+    public static let showcaseCount = 8
+
+    /// The header record of this run.
+    public var runHeader: RunHeader { header }
+
+    /// Writes the header and the initial state; call once before the first step of a new run.
+    public func begin() {
+        emit(.header(header))
+        emit(.state(StateChange(step: 0, state: .running, reason: "started")))
+        emitImages()
+        flush()
+    }
+
+    /// True when every planned epoch is done.
+    public var isFinished: Bool { epoch > config.epochs || (epoch == config.epochs && position >= train.count) }
+
+    // MARK: - Event output
+
+    /// Writes an event to the run file and hands it to the sink.
+    func emit(_ event: RunEvent) {
+        if let writer, writeError == nil {
+            do { try writer.append(event) } catch { writeError = error }
+        }
+        sink(event)
+    }
+
+    /// Flushes the run file (cheap; called every few steps and at every state change).
+    public func flush() {
+        guard let writer, writeError == nil else { return }
+        do { try writer.flush() } catch { writeError = error }
+    }
+
+    /// Flushes and fsyncs, then closes the run file.
+    public func close() {
+        guard let writer else { return }
+        do { try writer.close() } catch { if writeError == nil { writeError = error } }
+    }
+
+    // MARK: - Values in force
+
+    /// Linear scaling rule factor: batch / base batch when enabled.
+    public var batchScale: Double { config.scaleLR ? Double(knobs.batchSize) / Double(config.baseBatchSize) : 1 }
+    /// Learning rate of the next step.
+    public var currentLR: Double { lrSchedule.lr(at: stepsDone) * knobs.lrMultiplier * batchScale }
+    /// β of the next step.
+    public var currentBeta: Double { knobs.betaOverride ?? betaSchedule.beta(at: stepsDone) }
+    /// β1 / momentum of the next step.
+    public var currentMomentum: Double { knobs.momentumOverride ?? lrSchedule.momentum(at: stepsDone) }
+
+    /// The hyperparameters the optimizer gets for the next step.
+    var stepHyperparameters: StepHyperparameters {
+        StepHyperparameters(lr: currentLR, beta1: currentMomentum, beta2: config.optimizer.beta2,
+                            eps: config.optimizer.eps, weightDecay: knobs.weightDecay)
+    }
+
+    static func pickShowcase(test: ImageDataset) -> [Int] {
+        var picks: [Int] = []
+        var seen = Set<UInt8>()
+        for i in 0..<test.count where !seen.contains(test.labels[i]) {
+            seen.insert(test.labels[i]); picks.append(i)
+            if picks.count == showcaseCount { break }
+        }
+        var i = 0
+        while picks.count < min(showcaseCount, test.count) { if !picks.contains(i) { picks.append(i) }; i += 1 }
+        return picks
+    }
+}

@@ -1,0 +1,42 @@
+import Runs
+import TensorCore
+
+/// Everything besides the weights and optimizer buffers that a resumed run needs to continue bit for bit.
+public struct TrainerSnapshot: Codable, Sendable, Equatable {
+    public var config: RunConfig
+    public var stepsDone: Int
+    public var epoch: Int
+    public var position: Int
+    public var permutation: [Int]
+    public var noiseRNG: RandomSource
+    public var dataRNG: RandomSource
+    public var optimizerSteps: Int
+    public var sgdHasBuffer: Bool
+    public var knobs: Knobs
+    public var trainSeconds: Double
+    public var samplesSeen: Int
+    public var nanStreak: Int
+    /// Names of the float buffers that follow the metadata, in order.
+    public var buffers: [String]
+}
+
+/// The live-changeable hyperparameters and overrides.
+public struct Knobs: Codable, Sendable, Equatable {
+    /// Multiplies the scheduled lr (set by an lr override: new / scheduled).
+    public var lrMultiplier: Double = 1
+    /// Replaces the β schedule while set.
+    public var betaOverride: Double? = nil
+    /// Replaces the β1/momentum schedule while set.
+    public var momentumOverride: Double? = nil
+    public var freeBits: Double
+    public var clipNorm: Double?
+    public var clipValue: Double?
+    public var weightDecay: Double
+    public var batchSize: Int
+    public var betaTarget: Double
+
+    public init(config c: RunConfig) {
+        freeBits = c.freeBits; clipNorm = c.clip.maxNorm; clipValue = c.clip.value
+        weightDecay = c.optimizer.effectiveWeightDecay; batchSize = c.batchSize; betaTarget = c.betaSchedule.target
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Runs
+import TensorCore
+import Training
+
+/// `vaetop bench`: training throughput of a configuration (use a release build).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure training samples/s (forward + backward + optimizer step).")
+
+    @OptionGroup var options: TrainingOptions
+    @Option(help: "Seconds to measure after the warm-up.") var seconds: Double = 10
+    @Option(help: "Warm-up steps, not measured.") var warmup: Int = 20
+
+    func run() throws {
+        let config: RunConfig
+        do { config = try options.makeConfig() } catch { throw fail(error.description) }
+        let source: DataSource = config.data.map { .directory($0) } ?? .embedded
+        let data: (train: ImageDataset, test: ImageDataset)
+        do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
+        var c = config
+        c.epochs = 100_000
+        c.evalEvery = Int(Int32.max)
+        let trainer: Trainer
+        do { trainer = try Trainer(config: c, data: data, directory: nil) } catch { throw fail("\(error)", code: 74) }
+        for _ in 0..<warmup { trainer.step() }
+        var samples = 0
+        var steps = 0
+        var best = 0.0
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var lastMark = t0, lastSamples = 0
+        trainer.sink = { e in if case .step(let m) = e { samples += m.batchSize; steps += 1 } }
+        while Double(DispatchTime.now().uptimeNanoseconds - t0) < seconds * 1e9 {
+            trainer.step()
+            let now = DispatchTime.now().uptimeNanoseconds
+            if now - lastMark > 1_000_000_000 {
+                best = max(best, Double(samples - lastSamples) / (Double(now - lastMark) / 1e9))
+                lastMark = now; lastSamples = samples
+            }
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        let rate = Double(samples) / elapsed
+        print(String(format: "vaetop_samples_per_s %.0f threads %d batch %d steps %d seconds %.1f best_1s_window %.0f",
+                     rate, config.threads, config.batchSize, steps, elapsed, best))
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Runs
+
+/// Headless output: a progress bar on a terminal, plain lines otherwise, and the final summary.
+final class ProgressPrinter {
+    let tty: Bool
+    let totalSteps: Int
+    let epochs: Int
+    private var lastDraw = 0.0
+    private var last: StepMetrics?
+    private var eval: EvalMetrics?
+
+    init(totalSteps: Int, epochs: Int, tty: Bool = isatty(STDOUT_FILENO) == 1) {
+        self.totalSteps = totalSteps; self.epochs = epochs; self.tty = tty
+    }
+
+    func handle(_ e: RunEvent) {
+        switch e {
+        case .step(let m):
+            last = m
+            let now = Date().timeIntervalSince1970
+            if tty && now - lastDraw > 0.1 { lastDraw = now; drawBar(m) }
+        case .eval(let m):
+            eval = m
+            clearBar()
+            emitLine(String(format: "epoch %d/%d step %d  train loss %.2f  test loss %.2f (recon %.2f, KL %.2f)  active units %d/%d  %.0f img/s",
+                         m.epoch, epochs, m.step, last?.loss ?? .nan, m.loss, m.recon, m.kl, m.activeUnits, m.klDims.count,
+                         last?.samplesPerSecond ?? 0))
+        case .skipped(let s):
+            clearBar(); emitLine("step \(s.step): skipped: \(s.reason)")
+        case .alert(let a):
+            clearBar(); emitLine("[\(a.level.rawValue)] step \(a.step): \(a.message)")
+        case .end(let s):
+            clearBar()
+            emitLine(String(format: "%@ after %d steps (%d epochs): test loss %.2f nats/image, active units %@, %.0f samples/s, %.1f s training",
+                         s.reason, s.step, s.epoch, s.testLoss ?? .nan, s.activeUnits.map(String.init) ?? "?",
+                         s.samplesPerSecond, s.seconds))
+        default:
+            break
+        }
+    }
+
+    /// Writes a whole line at once, unbuffered, so pipes see progress as it happens.
+    private func emitLine(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+
+    private func drawBar(_ m: StepMetrics) {
+        let width = 30
+        let frac = min(1, Double(m.step) / Double(max(1, totalSteps)))
+        let filled = Int(frac * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = String(format: "\r%@ %3.0f%% ep %d/%d step %d loss %.2f KL %.2f β %.3g lr %.3g %.0f img/s ",
+                          bar, frac * 100, m.epoch, epochs, m.step, m.loss, m.kl, m.beta, m.lr, m.samplesPerSecond)
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    private func clearBar() {
+        if tty { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

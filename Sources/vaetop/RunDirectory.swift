@@ -1,0 +1,38 @@
+import Foundation
+
+/// Picks and checks the directory a new run is written to.
+enum RunDirectory {
+    /// `runs/<UTC timestamp>` under the current directory.
+    static func defaultPath() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return "runs/" + f.string(from: Date())
+    }
+
+    /// Fails (without creating anything) when `path` cannot hold a new run.
+    static func check(_ path: String) throws(ConfigError) {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw ConfigError(flag: "--out", message: "'\(path)' exists and is not a directory") }
+            let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
+            guard contents.isEmpty else {
+                throw ConfigError(flag: "--out", message: "'\(path)' already holds files; pick a new directory or use --resume")
+            }
+            guard access(path, W_OK) == 0 else { throw ConfigError(flag: "--out", message: "'\(path)' is not writable") }
+            return
+        }
+        // Walk up to the first existing ancestor: it must be a writable directory.
+        var ancestor = (path as NSString).deletingLastPathComponent
+        if ancestor.isEmpty { ancestor = "." }
+        while !fm.fileExists(atPath: ancestor, isDirectory: &isDir) {
+            let up = (ancestor as NSString).deletingLastPathComponent
+            ancestor = up.isEmpty ? "." : up
+        }
+        guard isDir.boolValue else { throw ConfigError(flag: "--out", message: "'\(ancestor)' is not a directory") }
+        guard access(ancestor, W_OK) == 0 else {
+            throw ConfigError(flag: "--out", message: "cannot create '\(path)': '\(ancestor)' is not writable")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Runs
+import Training
+
+/// `vaetop train`: train a VAE, headless or on the screen.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train a VAE (the default command).")
+
+    @OptionGroup var options: TrainingOptions
+    @Flag(help: "No screen: progress on stdout, records in the run file.") var headless = false
+    @Option(help: "Run directory to create (default: runs/<timestamp>).") var out: String?
+    @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.") var resume: String?
+
+    func run() throws {
+        let trainer: Trainer
+        if let resume {
+            do { trainer = try Trainer(resume: resume) } catch { throw fail("--resume: \(error)", code: 65) }
+        } else {
+            let config: RunConfig
+            do { config = try options.makeConfig() } catch { throw fail(error.description) }
+            let dir = out ?? RunDirectory.defaultPath()
+            do { try RunDirectory.check(dir) } catch { throw fail(error.description) }
+            let source: DataSource = config.data.map { .directory($0) } ?? .embedded
+            let data: (train: ImageDataset, test: ImageDataset)
+            do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
+            guard data.train.count > 0, data.test.count > 0 else { throw fail("--data: no images", code: 65) }
+            do { trainer = try Trainer(config: config, data: data, directory: dir) }
+            catch { throw fail("\(error)", code: 74) }
+        }
+        try runHeadless(trainer, resumed: resume != nil)
+    }
+
+    /// Trains on this thread, printing progress.
+    func runHeadless(_ trainer: Trainer, resumed: Bool) throws {
+        let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: trainer.config.epochs)
+        trainer.sink = printer.handle
+        installStopSignalHandlers()
+        if resumed { trainer.beginResumed() } else { trainer.begin() }
+        FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
+        let summary = trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
+        if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+        if summary.reason == "interrupted" { throw ExitCode(130) }
+    }
+}

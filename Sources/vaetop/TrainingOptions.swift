@@ -1,0 +1,202 @@
+import ArgumentParser
+import Runs
+
+extension OptimizerConfig.Kind: ExpressibleByArgument {}
+extension LRScheduleConfig.Kind: ExpressibleByArgument {}
+extension LRScheduleConfig.CyclicMode: ExpressibleByArgument {}
+extension LRScheduleConfig.Anneal: ExpressibleByArgument {}
+extension BetaScheduleConfig.Kind: ExpressibleByArgument {}
+extension BetaScheduleConfig.Ramp: ExpressibleByArgument {}
+extension RunConfig.Likelihood: ExpressibleByArgument {}
+
+/// The flags that define a training run (shared by train, schedule and the screen).
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).")
+    var data: String?
+    @Option(help: "Encoder hidden widths, comma separated.") var encoder: String = "400"
+    @Option(help: "Latent dimensions (1…4096).") var latent: Int = 20
+    @Option(help: "Decoder hidden widths, comma separated (default: the encoder's, reversed).") var decoder: String?
+    @Option(help: "Decoder likelihood: bernoulli or gaussian.") var likelihood: RunConfig.Likelihood = .bernoulli
+    @Option(help: "Epochs (1…100000).") var epochs: Int = 10
+    @Option(name: .customLong("batch-size"), help: "Mini-batch size (1…4096).") var batchSize: Int = 128
+    @Option(name: .customLong("base-batch-size"), help: "Batch size the lr was tuned for (linear scaling rule).")
+    var baseBatchSize: Int = 128
+    @Flag(name: .customLong("scale-lr"), help: "Scale the lr by batch-size / base-batch-size.") var scaleLR = false
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "OpenBLAS threads of the trainer (1…64).") var threads: Int = 1
+    @Option(name: .customLong("eval-every"), help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = 0
+    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps (0: only at the end).")
+    var checkpointEvery: Int = 0
+    @Option(name: .customLong("nan-patience"), help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = 10
+
+    @Option(help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = .adam
+    @Option(help: "Learning rate.") var lr: Double = 1e-3
+    @Option(help: "Adam β1.") var beta1: Double = 0.9
+    @Option(help: "Adam β2.") var beta2: Double = 0.999
+    @Option(help: "Adam ε.") var eps: Double = 1e-8
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0; AdamW 1e-2).") var weightDecay: Double?
+    @Option(help: "SGD momentum.") var momentum: Double = 0
+    @Option(help: "SGD dampening.") var dampening: Double = 0
+    @Flag(help: "SGD Nesterov momentum.") var nesterov = false
+    @Flag(help: "AMSGrad (Adam, AdamW).") var amsgrad = false
+    @Flag(name: .customLong("decoupled-wd"), help: "RAdam with decoupled weight decay.") var decoupledWD = false
+
+    @Option(name: .customLong("lr-schedule"), help: "constant, step, multistep, exponential, cosine, cosine-restarts, cyclic, onecycle.")
+    var lrSchedule: LRScheduleConfig.Kind = .constant
+    @Option(name: .customLong("step-size"), help: "StepLR step size (steps).") var stepSize: Int = 1000
+    @Option(help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = 0.1
+    @Option(help: "MultiStepLR milestones, comma separated steps.") var milestones: String = ""
+    @Option(name: .customLong("t-max"), help: "Cosine T_max in steps (0: the whole run).") var tMax: Int = 0
+    @Option(name: .customLong("eta-min"), help: "Cosine minimum lr.") var etaMin: Double = 0
+    @Option(name: .customLong("t0"), help: "Warm restarts T_0 (steps).") var t0: Int = 1000
+    @Option(name: .customLong("t-mult"), help: "Warm restarts T_mult.") var tMult: Int = 1
+    @Option(name: .customLong("base-lr"), help: "Cyclic base_lr (default: --lr).") var baseLR: Double?
+    @Option(name: .customLong("max-lr"), help: "Cyclic / one-cycle max_lr (default: 10 × --lr).") var maxLR: Double?
+    @Option(name: .customLong("step-size-up"), help: "Cyclic step_size_up.") var stepSizeUp: Int = 2000
+    @Option(name: .customLong("step-size-down"), help: "Cyclic step_size_down (default: step_size_up).") var stepSizeDown: Int?
+    @Option(name: .customLong("cyclic-mode"), help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = .triangular
+    @Flag(name: .customLong("no-cycle-momentum"), help: "Do not cycle β1/momentum with cyclic or one-cycle.") var noCycleMomentum = false
+    @Option(name: .customLong("base-momentum"), help: "Lower β1/momentum when cycling.") var baseMomentum: Double?
+    @Option(name: .customLong("max-momentum"), help: "Upper β1/momentum when cycling.") var maxMomentum: Double?
+    @Option(name: .customLong("pct-start"), help: "One-cycle pct_start.") var pctStart: Double = 0.3
+    @Option(name: .customLong("div-factor"), help: "One-cycle div_factor.") var divFactor: Double = 25
+    @Option(name: .customLong("final-div-factor"), help: "One-cycle final_div_factor.") var finalDivFactor: Double = 1e4
+    @Option(help: "One-cycle anneal strategy: cos or linear.") var anneal: LRScheduleConfig.Anneal = .cos
+    @Flag(name: .customLong("three-phase"), help: "One-cycle three_phase.") var threePhase = false
+    @Option(name: .customLong("total-steps"), help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = 0
+    @Option(name: .customLong("warmup-steps"), help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = 0
+    @Option(name: .customLong("warmup-start-factor"), help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
+    var warmupStartFactor: Double = 1.0 / 3.0
+
+    @Option(name: .customLong("beta-schedule"), help: "KL weight schedule: constant, linear, cyclical.")
+    var betaSchedule: BetaScheduleConfig.Kind = .constant
+    @Option(help: "Target β (KL weight).") var beta: Double = 1
+    @Option(name: .customLong("beta-start"), help: "β at the start of a ramp.") var betaStart: Double = 0
+    @Option(name: .customLong("beta-warmup"), help: "Linear β warmup steps (0: a quarter of the run).") var betaWarmup: Int = 0
+    @Option(name: .customLong("beta-cycles"), help: "Cyclical annealing: number of cycles.") var betaCycles: Int = 4
+    @Option(name: .customLong("beta-ratio"), help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = 0.5
+    @Option(name: .customLong("beta-ramp"), help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = .linear
+    @Option(name: .customLong("free-bits"), help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
+    @Option(name: .customLong("clip-norm"), help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
+    @Option(name: .customLong("clip-value"), help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
+
+    /// Validates every flag and builds the run configuration.
+    func makeConfig() throws(ConfigError) -> RunConfig {
+        var c = RunConfig()
+        c.data = data
+        c.encoder = try widths("--encoder", encoder)
+        c.latent = try range("--latent", latent, 1...4096)
+        c.decoder = try decoder.map { s throws(ConfigError) in try widths("--decoder", s) } ?? c.encoder.reversed()
+        c.likelihood = likelihood
+        c.epochs = try range("--epochs", epochs, 1...100_000)
+        c.batchSize = try range("--batch-size", batchSize, 1...4096)
+        c.baseBatchSize = try range("--base-batch-size", baseBatchSize, 1...4096)
+        c.scaleLR = scaleLR
+        c.seed = seed
+        c.threads = try range("--threads", threads, 1...64)
+        c.evalEvery = try range("--eval-every", evalEvery, 0...Int(Int32.max))
+        c.checkpointEvery = try range("--checkpoint-every", checkpointEvery, 0...Int(Int32.max))
+        c.nanPatience = try range("--nan-patience", nanPatience, 1...1_000_000)
+
+        c.optimizer.kind = optimizer
+        c.optimizer.lr = try open("--lr", lr, above: 0, upTo: 10)
+        c.optimizer.beta1 = try unit("--beta1", beta1)
+        c.optimizer.beta2 = try unit("--beta2", beta2)
+        c.optimizer.eps = try open("--eps", eps, above: 0, upTo: 1)
+        if let weightDecay { c.optimizer.weightDecay = try closedOpen("--weight-decay", weightDecay, 0, 1) }
+        c.optimizer.momentum = try unit("--momentum", momentum)
+        c.optimizer.dampening = try closedOpen("--dampening", dampening, 0, 1.0000001)
+        c.optimizer.nesterov = nesterov
+        if nesterov && (momentum <= 0 || dampening != 0) {
+            throw ConfigError(flag: "--nesterov", message: "needs --momentum > 0 and --dampening 0 (as PyTorch)")
+        }
+        c.optimizer.amsgrad = amsgrad
+        c.optimizer.decoupledWeightDecay = decoupledWD
+
+        var s = LRScheduleConfig()
+        s.kind = lrSchedule
+        s.stepSize = try range("--step-size", stepSize, 1...Int(Int32.max))
+        s.gamma = try open("--gamma", gamma, above: 0, upTo: 10)
+        s.milestones = try list("--milestones", milestones)
+        if s.milestones != s.milestones.sorted() { throw ConfigError(flag: "--milestones", message: "must be increasing") }
+        s.tMax = try range("--t-max", tMax, 0...Int(Int32.max))
+        s.etaMin = try closedOpen("--eta-min", etaMin, 0, 10)
+        s.t0 = try range("--t0", t0, 1...Int(Int32.max))
+        s.tMult = try range("--t-mult", tMult, 1...1000)
+        if let baseLR { s.baseLR = try open("--base-lr", baseLR, above: 0, upTo: 10) }
+        if let maxLR { s.maxLR = try open("--max-lr", maxLR, above: 0, upTo: 10) }
+        s.stepSizeUp = try range("--step-size-up", stepSizeUp, 1...Int(Int32.max))
+        if let stepSizeDown { s.stepSizeDown = try range("--step-size-down", stepSizeDown, 1...Int(Int32.max)) }
+        s.mode = cyclicMode
+        s.cycleMomentum = !noCycleMomentum
+        if let baseMomentum { s.baseMomentum = try unit("--base-momentum", baseMomentum) }
+        if let maxMomentum { s.maxMomentum = try unit("--max-momentum", maxMomentum) }
+        s.pctStart = try open("--pct-start", pctStart, above: 0, upTo: 0.9999)
+        if threePhase && pctStart >= 0.5 { throw ConfigError(flag: "--pct-start", message: "must be < 0.5 with --three-phase") }
+        s.divFactor = try open("--div-factor", divFactor, above: 0, upTo: 1e12)
+        s.finalDivFactor = try open("--final-div-factor", finalDivFactor, above: 0, upTo: 1e12)
+        s.anneal = anneal
+        s.threePhase = threePhase
+        s.totalSteps = try range("--total-steps", totalSteps, 0...Int(Int32.max))
+        s.warmupSteps = try range("--warmup-steps", warmupSteps, 0...Int(Int32.max))
+        s.warmupStartFactor = try open("--warmup-start-factor", warmupStartFactor, above: 0, upTo: 1)
+        c.lrSchedule = s
+
+        var b = BetaScheduleConfig()
+        b.kind = betaSchedule
+        b.target = try closedOpen("--beta", beta, 0, 1000.0000001)
+        b.start = try closedOpen("--beta-start", betaStart, 0, 1000.0000001)
+        b.warmupSteps = try range("--beta-warmup", betaWarmup, 0...Int(Int32.max))
+        b.cycles = try range("--beta-cycles", betaCycles, 1...100_000)
+        b.ratio = try open("--beta-ratio", betaRatio, above: 0, upTo: 1)
+        b.ramp = betaRamp
+        c.betaSchedule = b
+        c.freeBits = try closedOpen("--free-bits", freeBits, 0, 10.0000001)
+        if clipNorm < 0 || !clipNorm.isFinite { throw ConfigError(flag: "--clip-norm", message: "must be ≥ 0 (0 turns it off), got \(clipNorm)") }
+        if clipValue < 0 || !clipValue.isFinite { throw ConfigError(flag: "--clip-value", message: "must be ≥ 0 (0 turns it off), got \(clipValue)") }
+        c.clip.maxNorm = clipNorm > 0 ? clipNorm : nil
+        c.clip.value = clipValue > 0 ? clipValue : nil
+        return c
+    }
+
+    private func range(_ flag: String, _ v: Int, _ r: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard r.contains(v) else { throw ConfigError(flag: flag, message: "must be in \(r.lowerBound)…\(r.upperBound), got \(v)") }
+        return v
+    }
+    private func open(_ flag: String, _ v: Double, above lo: Double, upTo hi: Double) throws(ConfigError) -> Double {
+        guard v.isFinite, v > lo, v <= hi else { throw ConfigError(flag: flag, message: "must be in (\(lo), \(hi)], got \(v)") }
+        return v
+    }
+    private func closedOpen(_ flag: String, _ v: Double, _ lo: Double, _ hi: Double) throws(ConfigError) -> Double {
+        guard v.isFinite, v >= lo, v < hi else { throw ConfigError(flag: flag, message: "must be in [\(lo), \(hi.rounded(.down))), got \(v)") }
+        return v
+    }
+    private func unit(_ flag: String, _ v: Double) throws(ConfigError) -> Double {
+        guard v.isFinite, v >= 0, v < 1 else { throw ConfigError(flag: flag, message: "must be in [0, 1), got \(v)") }
+        return v
+    }
+    private func widths(_ flag: String, _ s: String) throws(ConfigError) -> [Int] {
+        let parts = s.split(separator: ",", omittingEmptySubsequences: false)
+        var out: [Int] = []
+        for p in parts where !(parts.count == 1 && p.isEmpty) {
+            guard let v = Int(p.trimmingCharacters(in: .whitespaces)), (1...16384).contains(v) else {
+                throw ConfigError(flag: flag, message: "widths must be whole numbers in 1…16384, comma separated, got '\(s)'")
+            }
+            out.append(v)
+        }
+        return out
+    }
+    private func list(_ flag: String, _ s: String) throws(ConfigError) -> [Int] {
+        guard !s.isEmpty else { return [] }
+        var out: [Int] = []
+        for p in s.split(separator: ",") {
+            guard let v = Int(p.trimmingCharacters(in: .whitespaces)), v >= 0 else {
+                throw ConfigError(flag: flag, message: "must be whole numbers ≥ 0, comma separated, got '\(s)'")
+            }
+            out.append(v)
+        }
+        return out
+    }
+}
+
+import Foundation
