@@ -30,6 +30,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
-        .testTarget(name: "vaetopTests", dependencies: ["Runs", "TestSupport"]),
+        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "TestSupport"]),
     ]
 )

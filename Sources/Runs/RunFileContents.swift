@@ -13,5 +13,6 @@ public struct RunFileContents: Sendable {
     public struct SkippedLine: Sendable, Equatable {
         public var line: Int
         public var reason: String
+        public init(line: Int, reason: String) { self.line = line; self.reason = reason }
     }
 }

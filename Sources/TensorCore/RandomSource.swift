@@ -50,9 +50,14 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
         return r * _cos(theta)
     }
 
-    /// Fills `n` elements with standard normals.
-    public mutating func fillNormal<T: Real>(_ p: UnsafeMutablePointer<T>, _ n: Int) {
-        for i in 0..<n { p[i] = T(nextNormal()) }
+    /// Fills `n` Float32 elements with standard normals.
+    public mutating func fillNormal(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { p[i] = Float(nextNormal()) }
+    }
+
+    /// Fills `n` Float64 elements with standard normals (the same draws as the Float32 version).
+    public mutating func fillNormal(_ p: UnsafeMutablePointer<Double>, _ n: Int) {
+        for i in 0..<n { p[i] = nextNormal() }
     }
 
     /// Shuffles `indices` in place (Fisher–Yates with this generator).

@@ -4,16 +4,17 @@ import TensorCore
 /// AdamW first θ ← θ(1 − γλ); Adam instead g ← g + λθ. Then m ← β1·m + (1 − β1)g, v ← β2·v + (1 − β2)g²,
 /// (AMSGrad: v̂ ← max(v̂, v)), θ ← θ − (γ / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε).
 /// Defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight decay 0 (AdamW 1e-2), amsgrad false.
-public final class Adam<T: Real>: Optimizer {
+public final class Adam: Optimizer {
+    public typealias Scalar = Float
     public var stepCount = 0
     public let amsgrad: Bool
     /// AdamW's decoupled weight decay.
     public let decoupled: Bool
-    public let m: Buffer<T>
-    public let v: Buffer<T>
+    public let m: Buffer<Float>
+    public let v: Buffer<Float>
     /// AMSGrad's running maximum of v (allocated only with amsgrad).
-    public let vMax: Buffer<T>
-    public var stateBuffers: [Buffer<T>] { [m, v, vMax] }
+    public let vMax: Buffer<Float>
+    public var stateBuffers: [Buffer<Float>] { [m, v, vMax] }
 
     public init(count: Int, amsgrad: Bool = false, decoupled: Bool = false) {
         self.amsgrad = amsgrad; self.decoupled = decoupled
@@ -21,25 +22,52 @@ public final class Adam<T: Real>: Optimizer {
         vMax = Buffer(count: amsgrad ? count : 0)
     }
 
-    public func step(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, count: Int, _ h: StepHyperparameters) {
+
+    public func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int, _ h: StepHyperparameters) {
         stepCount += 1
         let t = Double(stepCount)
         let bc1 = 1 - _pow(h.beta1, t), bc2 = 1 - _pow(h.beta2, t)
-        let stepSize = T(h.lr / bc1), bc2Sqrt = T(bc2.squareRoot())
-        let b1 = T(h.beta1), b2 = T(h.beta2), eps = T(h.eps)
-        let wd = T(h.weightDecay), decay = T(1 - h.lr * h.weightDecay)
+        let stepSize = Float(h.lr / bc1), bc2Sqrt = Float(bc2.squareRoot())
+        // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
+        let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
+        let wd = Float(h.weightDecay), decay = Float(1 - h.lr * h.weightDecay)
         let mm = m.base, vv = v.base, vx = vMax.base
-        for i in 0..<count {
-            var gi = g[i]
+        Parallel.chunks(count) { lo, hi in
             if wd != 0 {
-                if decoupled { p[i] *= decay } else { gi += wd * p[i] }
+                if decoupled {
+                    for i in lo..<hi { p[i] *= decay }
+                } else {
+                    for i in lo..<hi { g[i] += wd * p[i] }
+                }
             }
-            mm[i] += (gi - mm[i]) * (1 - b1)           // lerp, as torch's exp_avg.lerp_(grad, 1 - beta1)
-            vv[i] = vv[i] * b2 + (1 - b2) * gi * gi
-            var vi = vv[i]
-            if amsgrad { vx[i] = max(vx[i], vi); vi = vx[i] }
-            let denom = vi.squareRoot() / bc2Sqrt + eps
-            p[i] -= stepSize * mm[i] / denom
+            // Explicit SIMD so the square root and division vectorise (scalar sqrt does not).
+            var i = lo
+            let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)
+            let vss = V8(repeating: stepSize), vbc2 = V8(repeating: bc2Sqrt), veps = V8(repeating: eps)
+            while i + 8 <= hi {
+                let gi = V8.load(g + i)
+                var mi = V8.load(mm + i), vi = V8.load(vv + i)
+                mi += (gi - mi) * vb1                       // lerp, as torch's exp_avg.lerp_(grad, 1 - beta1)
+                vi = vi * vb2 + vb2c * gi * gi
+                mi.store(mm + i); vi.store(vv + i)
+                if amsgrad {
+                    let vm = pointwiseMax(V8.load(vx + i), vi)
+                    vm.store(vx + i)
+                    vi = vm
+                }
+                let pi = V8.load(p + i) - vss * mi / (vi.squareRoot() / vbc2 + veps)
+                pi.store(p + i)
+                i += 8
+            }
+            while i < hi {
+                let gi = g[i]
+                mm[i] += (gi - mm[i]) * ob1
+                vv[i] = vv[i] * b2 + ob2 * gi * gi
+                var vi = vv[i]
+                if amsgrad { vx[i] = max(vx[i], vi); vi = vx[i] }
+                p[i] -= stepSize * mm[i] / (vi.squareRoot() / bc2Sqrt + eps)
+                i += 1
+            }
         }
     }
 }

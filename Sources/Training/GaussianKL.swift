@@ -3,6 +3,7 @@ import TensorCore
 /// KL(N(μ, σ²) ‖ N(0, 1)) per element: ½·(μ² + σ² − 1 − logσ²), with free bits per dimension.
 public enum GaussianKL {
     /// Accumulates the KL of each latent dimension over the batch into `perDim` (length `latent`, Double).
+    @_specialize(exported: true, where T == Float)
     @inlinable public static func forward<T: Real>(
         mu: UnsafePointer<T>, logvar: UnsafePointer<T>, std: UnsafePointer<T>,
         perDim: UnsafeMutablePointer<Double>, batch: Int, latent: Int
@@ -38,6 +39,7 @@ public enum GaussianKL {
     }
 
     /// Adds β·w_j·∂KL/∂μ = β·w_j·μ to dmu and β·w_j·½(σ² − 1) to dlogvar.
+    @_specialize(exported: true, where T == Float)
     @inlinable public static func backward<T: Real>(
         mu: UnsafePointer<T>, std: UnsafePointer<T>, beta: T, weights: UnsafePointer<Double>,
         dmu: UnsafeMutablePointer<T>, dlogvar: UnsafeMutablePointer<T>, batch: Int, latent: Int

@@ -21,6 +21,7 @@ public struct Linear: Sendable {
     }
 
     /// y[B×out] = x[B×in]·Wᵀ + b.
+    @_specialize(exported: true, where T == Float)
     @inlinable public func forward<T: Real>(_ p: UnsafePointer<T>, x: UnsafePointer<T>, y: UnsafeMutablePointer<T>, batch: Int) {
         T.gemm(transA: false, transB: true, m: batch, n: outFeatures, k: inFeatures,
                alpha: 1, a: x, lda: inFeatures, b: p + weight, ldb: inFeatures, beta: 0, c: y, ldc: outFeatures)
@@ -29,6 +30,7 @@ public struct Linear: Sendable {
 
     /// Given dy[B×out]: dW = dyᵀ·x, db = Σ_rows dy (both overwritten), and dx[B×in] = dy·W
     /// (overwritten, or added to when `accumulateInput`; skipped when `dx` is nil).
+    @_specialize(exported: true, where T == Float)
     @inlinable public func backward<T: Real>(
         _ p: UnsafePointer<T>, _ g: UnsafeMutablePointer<T>, x: UnsafePointer<T>, dy: UnsafePointer<T>,
         dx: UnsafeMutablePointer<T>?, accumulateInput: Bool = false, batch: Int

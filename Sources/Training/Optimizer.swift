@@ -15,26 +15,25 @@ public struct StepHyperparameters: Sendable, Equatable {
     }
 }
 
-/// A first-order optimizer over one flat parameter buffer.
-public protocol Optimizer<Scalar>: AnyObject {
-    associatedtype Scalar: Real
+/// A first-order optimizer over one flat Float32 parameter buffer (non-generic so the hot loop is specialised).
+public protocol Optimizer: AnyObject {
     /// Steps taken so far (PyTorch's `state['step']`).
     var stepCount: Int { get set }
     /// The per-parameter state buffers, in a fixed order (for checkpoints).
-    var stateBuffers: [Buffer<Scalar>] { get }
+    var stateBuffers: [Buffer<Float>] { get }
     /// Updates `p` in place from the gradient `g` (which it may modify).
-    func step(_ p: UnsafeMutablePointer<Scalar>, _ g: UnsafeMutablePointer<Scalar>, count: Int, _ h: StepHyperparameters)
+    func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int, _ h: StepHyperparameters)
 }
 
 /// Builds the optimizer a config names.
 public enum OptimizerFactory {
     /// A new optimizer for `count` parameters.
-    public static func make<T: Real>(_ c: OptimizerConfig, count: Int, as: T.Type = T.self) -> any Optimizer<T> {
+    public static func make(_ c: OptimizerConfig, count: Int) -> any Optimizer {
         switch c.kind {
-        case .sgd: return SGD<T>(count: count, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov)
-        case .adam: return Adam<T>(count: count, amsgrad: c.amsgrad, decoupled: false)
-        case .adamw: return Adam<T>(count: count, amsgrad: c.amsgrad, decoupled: true)
-        case .radam: return RAdam<T>(count: count, decoupled: c.decoupledWeightDecay)
+        case .sgd: return SGD(count: count, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov)
+        case .adam: return Adam(count: count, amsgrad: c.amsgrad, decoupled: false)
+        case .adamw: return Adam(count: count, amsgrad: c.amsgrad, decoupled: true)
+        case .radam: return RAdam(count: count, decoupled: c.decoupledWeightDecay)
         }
     }
 }

@@ -43,6 +43,7 @@ public final class ParameterStore<T: Real>: @unchecked Sendable {
     public func tensor(_ name: String) -> Tensor? { tensors.first { $0.name == name } }
 
     /// Per-layer gradient L2 norms written into `out` (length = layers); returns the global norm.
+    @_specialize(exported: true, where T == Float)
     public func gradientNorms(into out: UnsafeMutablePointer<Double>) -> Double {
         for l in 0..<layerNames.count { out[l] = 0 }
         var total = 0.0

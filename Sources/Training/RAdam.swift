@@ -3,12 +3,13 @@ import TensorCore
 /// torch.optim.RAdam: m, v as Adam; m̂ = m / (1 − β1ᵗ); ρ∞ = 2/(1 − β2) − 1; ρt = ρ∞ − 2tβ2ᵗ/(1 − β2ᵗ).
 /// If ρt > 5: r = √((ρt − 4)(ρt − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρt)), θ ← θ − γ·m̂·r·√(1 − β2ᵗ)/(√v + ε)
 /// (ε on the uncorrected √v); else θ ← θ − γ·m̂. Weight decay as L2 (g += λθ), or decoupled θ ← θ(1 − γλ).
-public final class RAdam<T: Real>: Optimizer {
+public final class RAdam: Optimizer {
+    public typealias Scalar = Float
     public var stepCount = 0
     public let decoupled: Bool
-    public let m: Buffer<T>
-    public let v: Buffer<T>
-    public var stateBuffers: [Buffer<T>] { [m, v] }
+    public let m: Buffer<Float>
+    public let v: Buffer<Float>
+    public var stateBuffers: [Buffer<Float>] { [m, v] }
 
     public init(count: Int, decoupled: Bool = false) {
         self.decoupled = decoupled
@@ -22,29 +23,47 @@ public final class RAdam<T: Real>: Optimizer {
         return (rhoInf - 2 * Double(t) * b2t / (1 - b2t), rhoInf)
     }
 
-    public func step(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, count: Int, _ h: StepHyperparameters) {
+
+    public func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int, _ h: StepHyperparameters) {
         stepCount += 1
         let t = stepCount
         let bc1 = 1 - _pow(h.beta1, Double(t)), bc2 = 1 - _pow(h.beta2, Double(t))
         let (rhoT, rhoInf) = Self.rho(step: t, beta2: h.beta2)
         let rectified = rhoT > 5
         let rect = rectified ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : 0
-        let b1 = T(h.beta1), b2 = T(h.beta2), eps = T(h.eps)
-        let wd = T(h.weightDecay), decay = T(1 - h.lr * h.weightDecay)
-        let lrOverBc1 = T(h.lr / bc1)
-        let rectScale = T(h.lr * rect / bc1 * bc2.squareRoot())
+        // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
+        let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
+        let wd = Float(h.weightDecay), decay = Float(1 - h.lr * h.weightDecay)
+        let lrOverBc1 = Float(h.lr / bc1)
+        let rectScale = Float(h.lr * rect / bc1 * bc2.squareRoot())
         let mm = m.base, vv = v.base
-        for i in 0..<count {
-            var gi = g[i]
+        Parallel.chunks(count) { lo, hi in
             if wd != 0 {
-                if decoupled { p[i] *= decay } else { gi += wd * p[i] }
+                if decoupled {
+                    for i in lo..<hi { p[i] *= decay }
+                } else {
+                    for i in lo..<hi { g[i] += wd * p[i] }
+                }
             }
-            mm[i] += (gi - mm[i]) * (1 - b1)
-            vv[i] = vv[i] * b2 + (1 - b2) * gi * gi
-            if rectified {
-                p[i] -= rectScale * mm[i] / (vv[i].squareRoot() + eps)
-            } else {
-                p[i] -= lrOverBc1 * mm[i]
+            var i = lo
+            let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)
+            let vrect = V8(repeating: rectScale), vlr = V8(repeating: lrOverBc1), veps = V8(repeating: eps)
+            while i + 8 <= hi {
+                let gi = V8.load(g + i)
+                var mi = V8.load(mm + i), vi = V8.load(vv + i)
+                mi += (gi - mi) * vb1
+                vi = vi * vb2 + vb2c * gi * gi
+                mi.store(mm + i); vi.store(vv + i)
+                let step = rectified ? vrect * mi / (vi.squareRoot() + veps) : vlr * mi
+                (V8.load(p + i) - step).store(p + i)
+                i += 8
+            }
+            while i < hi {
+                let gi = g[i]
+                mm[i] += (gi - mm[i]) * ob1
+                vv[i] = vv[i] * b2 + ob2 * gi * gi
+                p[i] -= rectified ? rectScale * mm[i] / (vv[i].squareRoot() + eps) : lrOverBc1 * mm[i]
+                i += 1
             }
         }
     }

@@ -2,13 +2,14 @@ import TensorCore
 
 /// torch.optim.SGD: g ← g + λθ; with momentum μ: b ← g at step 1, else b ← μb + (1 − τ)g;
 /// Nesterov g ← g + μb, otherwise g ← b; θ ← θ − γg. Defaults: momentum 0, dampening 0, nesterov false.
-public final class SGD<T: Real>: Optimizer {
+public final class SGD: Optimizer {
+    public typealias Scalar = Float
     public var stepCount = 0
     public let dampening: Double
     public let nesterov: Bool
     /// Momentum buffer b.
-    public let buffer: Buffer<T>
-    public var stateBuffers: [Buffer<T>] { [buffer] }
+    public let buffer: Buffer<Float>
+    public var stateBuffers: [Buffer<Float>] { [buffer] }
     /// Whether the buffer has been initialised (PyTorch creates it on the first step with momentum).
     public var hasBuffer = false
 
@@ -17,20 +18,29 @@ public final class SGD<T: Real>: Optimizer {
         buffer = Buffer(count: count)
     }
 
-    public func step(_ p: UnsafeMutablePointer<T>, _ g: UnsafeMutablePointer<T>, count: Int, _ h: StepHyperparameters) {
+
+    public func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int, _ h: StepHyperparameters) {
         stepCount += 1
-        let lr = T(h.lr), wd = T(h.weightDecay), mu = T(h.beta1), damp = T(1 - dampening)
+        let lr = Float(h.lr), wd = Float(h.weightDecay), mu = Float(h.beta1), damp = Float(1 - dampening)
         let b = buffer.base
         let first = !hasBuffer
         if h.beta1 != 0 { hasBuffer = true }
-        for i in 0..<count {
-            var d = g[i]
-            if wd != 0 { d += wd * p[i] }
+        let nesterov = self.nesterov
+        Parallel.chunks(count) { lo, hi in
+            if wd != 0 { for i in lo..<hi { g[i] += wd * p[i] } }
             if mu != 0 {
-                b[i] = first ? d : mu * b[i] + damp * d
-                d = nesterov ? d + mu * b[i] : b[i]
+                if first {
+                    for i in lo..<hi { b[i] = g[i] }
+                } else {
+                    for i in lo..<hi { b[i] = mu * b[i] + damp * g[i] }
+                }
+                if nesterov {
+                    for i in lo..<hi { g[i] += mu * b[i] }
+                } else {
+                    for i in lo..<hi { g[i] = b[i] }
+                }
             }
-            p[i] -= lr * d
+            for i in lo..<hi { p[i] -= lr * g[i] }
         }
     }
 }

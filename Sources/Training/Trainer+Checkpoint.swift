@@ -13,7 +13,7 @@ extension Trainer {
     var snapshot: TrainerSnapshot {
         TrainerSnapshot(config: config, stepsDone: stepsDone, epoch: epoch, position: position, permutation: permutation,
                         noiseRNG: noiseRNG, dataRNG: dataRNG, optimizerSteps: optimizer.stepCount,
-                        sgdHasBuffer: (optimizer as? SGD<Float>)?.hasBuffer ?? false, knobs: knobs,
+                        sgdHasBuffer: (optimizer as? SGD)?.hasBuffer ?? false, knobs: knobs,
                         trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
                         buffers: checkpointBuffers.map { $0.0 })
     }
@@ -32,12 +32,18 @@ extension Trainer {
     }
 
     /// Reopens a run directory at its checkpoint; new records are appended to the same run file.
-    public convenience init(resume directory: String, sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
+    /// `data` replaces the configured data source (tests); nil loads what the config names.
+    public convenience init(resume directory: String, data given: (train: ImageDataset, test: ImageDataset)? = nil,
+                            sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let (snap, buffers) = try Checkpoint.read(path)
-        let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
         let data: (train: ImageDataset, test: ImageDataset)
-        do { data = try source.load() } catch { throw .data(error) }
+        if let given {
+            data = given
+        } else {
+            let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
+            do { data = try source.load() } catch { throw .data(error) }
+        }
         let header = try? RunFileReader.read(directory).header
         try self.init(config: snap.config, data: data, directory: directory, name: header?.name, sink: sink)
         try restore(snap, buffers: buffers, path: path)
@@ -60,7 +66,7 @@ extension Trainer {
         }
         stepsDone = snap.stepsDone; epoch = snap.epoch; position = snap.position; permutation = snap.permutation
         noiseRNG = snap.noiseRNG; dataRNG = snap.dataRNG; optimizer.stepCount = snap.optimizerSteps
-        (optimizer as? SGD<Float>)?.hasBuffer = snap.sgdHasBuffer
+        (optimizer as? SGD)?.hasBuffer = snap.sgdHasBuffer
         knobs = snap.knobs
         betaSchedule.config.target = snap.knobs.betaTarget
         if knobs.batchSize > workspace.capacity {

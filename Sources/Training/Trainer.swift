@@ -11,7 +11,7 @@ public final class Trainer {
     public let model: VAEModel<Float>
     public internal(set) var workspace: Workspace<Float>
     let evalWorkspace: Workspace<Float>
-    public let optimizer: any Optimizer<Float>
+    public let optimizer: any Optimizer
     public let lrSchedule: LRSchedule
     public internal(set) var betaSchedule: BetaSchedule
     /// Run directory (nil: nothing written to disk).

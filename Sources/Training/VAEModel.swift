@@ -54,6 +54,7 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
     }
 
     /// Encoder forward: fills enc activations, μ and logσ² for `batch` rows of `ws.x`.
+    @_specialize(exported: true, where T == Float)
     public func encode(_ ws: Workspace<T>, batch: Int) {
         let p = UnsafePointer(params.values.base)
         var input = UnsafePointer(ws.x.base)
@@ -67,6 +68,7 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
     }
 
     /// Decoder forward from `z` (batch × latent) to `ws.logits`.
+    @_specialize(exported: true, where T == Float)
     public func decode(_ ws: Workspace<T>, z: UnsafePointer<T>, batch: Int) {
         let p = UnsafePointer(params.values.base)
         var input = z
@@ -79,6 +81,7 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
     }
 
     /// Forward pass with the noise already in `ws.eps`: z, logits, the loss and per-dimension KL.
+    @_specialize(exported: true, where T == Float)
     public func forward(_ ws: Workspace<T>, batch: Int, beta: Double, freeBits: Double) -> Loss {
         let a = architecture
         let n = batch * a.latent
@@ -100,6 +103,7 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
     }
 
     /// Backward pass of the last `forward` into `params.grads` (overwritten).
+    @_specialize(exported: true, where T == Float)
     public func backward(_ ws: Workspace<T>, batch: Int, beta: Double) {
         let a = architecture
         let p = UnsafePointer(params.values.base)

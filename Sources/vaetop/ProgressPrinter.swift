@@ -9,6 +9,9 @@ final class ProgressPrinter {
     private var lastDraw = 0.0
     private var last: StepMetrics?
     private var eval: EvalMetrics?
+    private var windowSamples = 0
+    private var windowSeconds = 0.0
+    private var lastTime = 0.0
 
     init(totalSteps: Int, epochs: Int, tty: Bool = isatty(STDOUT_FILENO) == 1) {
         self.totalSteps = totalSteps; self.epochs = epochs; self.tty = tty
@@ -18,6 +21,9 @@ final class ProgressPrinter {
         switch e {
         case .step(let m):
             last = m
+            windowSamples += m.batchSize
+            windowSeconds += m.time - lastTime
+            lastTime = m.time
             let now = Date().timeIntervalSince1970
             if tty && now - lastDraw > 0.1 { lastDraw = now; drawBar(m) }
         case .eval(let m):
@@ -25,7 +31,8 @@ final class ProgressPrinter {
             clearBar()
             emitLine(String(format: "epoch %d/%d step %d  train loss %.2f  test loss %.2f (recon %.2f, KL %.2f)  active units %d/%d  %.0f img/s",
                          m.epoch, epochs, m.step, last?.loss ?? .nan, m.loss, m.recon, m.kl, m.activeUnits, m.klDims.count,
-                         last?.samplesPerSecond ?? 0))
+                         windowSeconds > 0 ? Double(windowSamples) / windowSeconds : 0))
+            windowSamples = 0; windowSeconds = 0
         case .skipped(let s):
             clearBar(); emitLine("step \(s.step): skipped: \(s.reason)")
         case .alert(let a):

@@ -10,6 +10,12 @@ enum RunDirectory {
         return "runs/" + f.string(from: Date())
     }
 
+    /// Creates the directory (after every other check passed); a failure names --out and the reason.
+    static func create(_ path: String) throws(ConfigError) {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        catch { throw ConfigError(flag: "--out", message: "cannot create '\(path)': \((error as NSError).localizedDescription)") }
+    }
+
     /// Fails (without creating anything) when `path` cannot hold a new run.
     static func check(_ path: String) throws(ConfigError) {
         let fm = FileManager.default

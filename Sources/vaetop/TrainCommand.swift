@@ -26,6 +26,7 @@ struct Train: ParsableCommand {
             let data: (train: ImageDataset, test: ImageDataset)
             do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
             guard data.train.count > 0, data.test.count > 0 else { throw fail("--data: no images", code: 65) }
+            do { try RunDirectory.create(dir) } catch { throw fail(error.description) }
             do { trainer = try Trainer(config: config, data: data, directory: dir) }
             catch { throw fail("\(error)", code: 74) }
         }

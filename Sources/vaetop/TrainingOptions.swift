@@ -11,74 +11,74 @@ extension RunConfig.Likelihood: ExpressibleByArgument {}
 
 /// The flags that define a training run (shared by train, schedule and the screen).
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).")
+    @Option(parsing: .unconditional, help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).")
     var data: String?
-    @Option(help: "Encoder hidden widths, comma separated.") var encoder: String = "400"
-    @Option(help: "Latent dimensions (1…4096).") var latent: Int = 20
-    @Option(help: "Decoder hidden widths, comma separated (default: the encoder's, reversed).") var decoder: String?
-    @Option(help: "Decoder likelihood: bernoulli or gaussian.") var likelihood: RunConfig.Likelihood = .bernoulli
-    @Option(help: "Epochs (1…100000).") var epochs: Int = 10
-    @Option(name: .customLong("batch-size"), help: "Mini-batch size (1…4096).") var batchSize: Int = 128
-    @Option(name: .customLong("base-batch-size"), help: "Batch size the lr was tuned for (linear scaling rule).")
+    @Option(parsing: .unconditional, help: "Encoder hidden widths, comma separated.") var encoder: String = "400"
+    @Option(parsing: .unconditional, help: "Latent dimensions (1…4096).") var latent: Int = 20
+    @Option(parsing: .unconditional, help: "Decoder hidden widths, comma separated (default: the encoder's, reversed).") var decoder: String?
+    @Option(parsing: .unconditional, help: "Decoder likelihood: bernoulli or gaussian.") var likelihood: RunConfig.Likelihood = .bernoulli
+    @Option(parsing: .unconditional, help: "Epochs (1…100000).") var epochs: Int = 10
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size (1…4096).") var batchSize: Int = 128
+    @Option(name: .customLong("base-batch-size"), parsing: .unconditional, help: "Batch size the lr was tuned for (linear scaling rule).")
     var baseBatchSize: Int = 128
     @Flag(name: .customLong("scale-lr"), help: "Scale the lr by batch-size / base-batch-size.") var scaleLR = false
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "OpenBLAS threads of the trainer (1…64).") var threads: Int = 1
-    @Option(name: .customLong("eval-every"), help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = 0
-    @Option(name: .customLong("checkpoint-every"), help: "Checkpoint every N steps (0: only at the end).")
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "OpenBLAS threads of the trainer (1…64).") var threads: Int = 1
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = 0
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps (0: only at the end).")
     var checkpointEvery: Int = 0
-    @Option(name: .customLong("nan-patience"), help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = 10
+    @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = 10
 
-    @Option(help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = .adam
-    @Option(help: "Learning rate.") var lr: Double = 1e-3
-    @Option(help: "Adam β1.") var beta1: Double = 0.9
-    @Option(help: "Adam β2.") var beta2: Double = 0.999
-    @Option(help: "Adam ε.") var eps: Double = 1e-8
-    @Option(name: .customLong("weight-decay"), help: "Weight decay (default 0; AdamW 1e-2).") var weightDecay: Double?
-    @Option(help: "SGD momentum.") var momentum: Double = 0
-    @Option(help: "SGD dampening.") var dampening: Double = 0
+    @Option(parsing: .unconditional, help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = .adam
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Double = 1e-3
+    @Option(parsing: .unconditional, help: "Adam β1.") var beta1: Double = 0.9
+    @Option(parsing: .unconditional, help: "Adam β2.") var beta2: Double = 0.999
+    @Option(parsing: .unconditional, help: "Adam ε.") var eps: Double = 1e-8
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay (default 0; AdamW 1e-2).") var weightDecay: Double?
+    @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Double = 0
+    @Option(parsing: .unconditional, help: "SGD dampening.") var dampening: Double = 0
     @Flag(help: "SGD Nesterov momentum.") var nesterov = false
     @Flag(help: "AMSGrad (Adam, AdamW).") var amsgrad = false
     @Flag(name: .customLong("decoupled-wd"), help: "RAdam with decoupled weight decay.") var decoupledWD = false
 
-    @Option(name: .customLong("lr-schedule"), help: "constant, step, multistep, exponential, cosine, cosine-restarts, cyclic, onecycle.")
+    @Option(name: .customLong("lr-schedule"), parsing: .unconditional, help: "constant, step, multistep, exponential, cosine, cosine-restarts, cyclic, onecycle.")
     var lrSchedule: LRScheduleConfig.Kind = .constant
-    @Option(name: .customLong("step-size"), help: "StepLR step size (steps).") var stepSize: Int = 1000
-    @Option(help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = 0.1
-    @Option(help: "MultiStepLR milestones, comma separated steps.") var milestones: String = ""
-    @Option(name: .customLong("t-max"), help: "Cosine T_max in steps (0: the whole run).") var tMax: Int = 0
-    @Option(name: .customLong("eta-min"), help: "Cosine minimum lr.") var etaMin: Double = 0
-    @Option(name: .customLong("t0"), help: "Warm restarts T_0 (steps).") var t0: Int = 1000
-    @Option(name: .customLong("t-mult"), help: "Warm restarts T_mult.") var tMult: Int = 1
-    @Option(name: .customLong("base-lr"), help: "Cyclic base_lr (default: --lr).") var baseLR: Double?
-    @Option(name: .customLong("max-lr"), help: "Cyclic / one-cycle max_lr (default: 10 × --lr).") var maxLR: Double?
-    @Option(name: .customLong("step-size-up"), help: "Cyclic step_size_up.") var stepSizeUp: Int = 2000
-    @Option(name: .customLong("step-size-down"), help: "Cyclic step_size_down (default: step_size_up).") var stepSizeDown: Int?
-    @Option(name: .customLong("cyclic-mode"), help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = .triangular
+    @Option(name: .customLong("step-size"), parsing: .unconditional, help: "StepLR step size (steps).") var stepSize: Int = 1000
+    @Option(parsing: .unconditional, help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = 0.1
+    @Option(parsing: .unconditional, help: "MultiStepLR milestones, comma separated steps.") var milestones: String = ""
+    @Option(name: .customLong("t-max"), parsing: .unconditional, help: "Cosine T_max in steps (0: the whole run).") var tMax: Int = 0
+    @Option(name: .customLong("eta-min"), parsing: .unconditional, help: "Cosine minimum lr.") var etaMin: Double = 0
+    @Option(name: .customLong("t0"), parsing: .unconditional, help: "Warm restarts T_0 (steps).") var t0: Int = 1000
+    @Option(name: .customLong("t-mult"), parsing: .unconditional, help: "Warm restarts T_mult.") var tMult: Int = 1
+    @Option(name: .customLong("base-lr"), parsing: .unconditional, help: "Cyclic base_lr (default: --lr).") var baseLR: Double?
+    @Option(name: .customLong("max-lr"), parsing: .unconditional, help: "Cyclic / one-cycle max_lr (default: 10 × --lr).") var maxLR: Double?
+    @Option(name: .customLong("step-size-up"), parsing: .unconditional, help: "Cyclic step_size_up.") var stepSizeUp: Int = 2000
+    @Option(name: .customLong("step-size-down"), parsing: .unconditional, help: "Cyclic step_size_down (default: step_size_up).") var stepSizeDown: Int?
+    @Option(name: .customLong("cyclic-mode"), parsing: .unconditional, help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = .triangular
     @Flag(name: .customLong("no-cycle-momentum"), help: "Do not cycle β1/momentum with cyclic or one-cycle.") var noCycleMomentum = false
-    @Option(name: .customLong("base-momentum"), help: "Lower β1/momentum when cycling.") var baseMomentum: Double?
-    @Option(name: .customLong("max-momentum"), help: "Upper β1/momentum when cycling.") var maxMomentum: Double?
-    @Option(name: .customLong("pct-start"), help: "One-cycle pct_start.") var pctStart: Double = 0.3
-    @Option(name: .customLong("div-factor"), help: "One-cycle div_factor.") var divFactor: Double = 25
-    @Option(name: .customLong("final-div-factor"), help: "One-cycle final_div_factor.") var finalDivFactor: Double = 1e4
-    @Option(help: "One-cycle anneal strategy: cos or linear.") var anneal: LRScheduleConfig.Anneal = .cos
+    @Option(name: .customLong("base-momentum"), parsing: .unconditional, help: "Lower β1/momentum when cycling.") var baseMomentum: Double?
+    @Option(name: .customLong("max-momentum"), parsing: .unconditional, help: "Upper β1/momentum when cycling.") var maxMomentum: Double?
+    @Option(name: .customLong("pct-start"), parsing: .unconditional, help: "One-cycle pct_start.") var pctStart: Double = 0.3
+    @Option(name: .customLong("div-factor"), parsing: .unconditional, help: "One-cycle div_factor.") var divFactor: Double = 25
+    @Option(name: .customLong("final-div-factor"), parsing: .unconditional, help: "One-cycle final_div_factor.") var finalDivFactor: Double = 1e4
+    @Option(parsing: .unconditional, help: "One-cycle anneal strategy: cos or linear.") var anneal: LRScheduleConfig.Anneal = .cos
     @Flag(name: .customLong("three-phase"), help: "One-cycle three_phase.") var threePhase = false
-    @Option(name: .customLong("total-steps"), help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = 0
-    @Option(name: .customLong("warmup-steps"), help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = 0
-    @Option(name: .customLong("warmup-start-factor"), help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
+    @Option(name: .customLong("total-steps"), parsing: .unconditional, help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = 0
+    @Option(name: .customLong("warmup-steps"), parsing: .unconditional, help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = 0
+    @Option(name: .customLong("warmup-start-factor"), parsing: .unconditional, help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
     var warmupStartFactor: Double = 1.0 / 3.0
 
-    @Option(name: .customLong("beta-schedule"), help: "KL weight schedule: constant, linear, cyclical.")
+    @Option(name: .customLong("beta-schedule"), parsing: .unconditional, help: "KL weight schedule: constant, linear, cyclical.")
     var betaSchedule: BetaScheduleConfig.Kind = .constant
-    @Option(help: "Target β (KL weight).") var beta: Double = 1
-    @Option(name: .customLong("beta-start"), help: "β at the start of a ramp.") var betaStart: Double = 0
-    @Option(name: .customLong("beta-warmup"), help: "Linear β warmup steps (0: a quarter of the run).") var betaWarmup: Int = 0
-    @Option(name: .customLong("beta-cycles"), help: "Cyclical annealing: number of cycles.") var betaCycles: Int = 4
-    @Option(name: .customLong("beta-ratio"), help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = 0.5
-    @Option(name: .customLong("beta-ramp"), help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = .linear
-    @Option(name: .customLong("free-bits"), help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
-    @Option(name: .customLong("clip-norm"), help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
-    @Option(name: .customLong("clip-value"), help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
+    @Option(parsing: .unconditional, help: "Target β (KL weight).") var beta: Double = 1
+    @Option(name: .customLong("beta-start"), parsing: .unconditional, help: "β at the start of a ramp.") var betaStart: Double = 0
+    @Option(name: .customLong("beta-warmup"), parsing: .unconditional, help: "Linear β warmup steps (0: a quarter of the run).") var betaWarmup: Int = 0
+    @Option(name: .customLong("beta-cycles"), parsing: .unconditional, help: "Cyclical annealing: number of cycles.") var betaCycles: Int = 4
+    @Option(name: .customLong("beta-ratio"), parsing: .unconditional, help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = 0.5
+    @Option(name: .customLong("beta-ramp"), parsing: .unconditional, help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = .linear
+    @Option(name: .customLong("free-bits"), parsing: .unconditional, help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
+    @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
+    @Option(name: .customLong("clip-value"), parsing: .unconditional, help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
 
     /// Validates every flag and builds the run configuration.
     func makeConfig() throws(ConfigError) -> RunConfig {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `vaetop` command line.
 @main
@@ -9,4 +10,26 @@ struct Vaetop: ParsableCommand {
         subcommands: [Train.self, Schedule.self, Bench.self],
         defaultSubcommand: Train.self
     )
+
+    /// Like ArgumentParser's main, but a bad flag prints one line (no usage block) and exits 64.
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }
+            let message = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            FileHandle.standardError.write(Data("vaetop: error: \(message) (see 'vaetop help')\n".utf8))
+            Foundation.exit(code == .validationFailure ? 64 : code.rawValue)
+        }
+        do {
+            var c = command
+            try c.run()
+        } catch let e as ExitCode {
+            Foundation.exit(e.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,175 @@
+import Datasets
+import Foundation
+import Runs
+import TensorCore
+import TestSupport
+import Testing
+@testable import Training
+
+/// Small configurations on synthetic 8×8 images, so a whole run takes milliseconds.
+func tinyConfig(_ edit: (inout RunConfig) -> Void = { _ in }) -> RunConfig {
+    var c = RunConfig()
+    c.encoder = [16]; c.decoder = [16]; c.latent = 4; c.batchSize = 16; c.epochs = 3
+    c.optimizer.lr = 1e-2
+    edit(&c)
+    return c
+}
+
+let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, seed: 8))
+
+@Suite(.serialized) struct TrainerTests {
+    @Test func sameSeedSameWeightsBitForBit() throws {
+        let a = try Trainer(config: tinyConfig(), data: tinyData, directory: nil)
+        let b = try Trainer(config: tinyConfig(), data: tinyData, directory: nil)
+        a.run(); b.run()
+        #expect(a.model.params.values.array == b.model.params.values.array)
+        let c = try Trainer(config: tinyConfig { $0.seed = 2 }, data: tinyData, directory: nil)
+        c.run()
+        #expect(a.model.params.values.array != c.model.params.values.array)
+    }
+
+    @Test func headlessRunWritesACompleteRunFile() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        var events: [RunEvent] = []
+        let t = try Trainer(config: tinyConfig { $0.evalEvery = 5 }, data: tinyData, directory: dir.file("run"), sink: { events.append($0) })
+        t.begin()
+        let summary = t.run()
+        #expect(summary.reason == "finished")
+        #expect(summary.step == 12)                      // 64 images / 16 × 3 epochs
+        let contents = try RunFileReader.read(dir.file("run"))
+        #expect(contents.skipped.isEmpty && !contents.tornTail)
+        #expect(contents.header.config == t.config)
+        #expect(contents.header.layers == ["enc1", "mu", "logvar", "dec1", "out"])
+        #expect(contents.events == Array(events.dropFirst()))
+        let steps = contents.events.compactMap { if case .step(let m) = $0 { m } else { nil } }
+        #expect(steps.map(\.step) == Array(1...12))
+        #expect(steps.allSatisfy { $0.klDims.count == 4 && $0.layerGradNorms.count == 5 && $0.loss.isFinite })
+        let evals = contents.events.compactMap { if case .eval(let m) = $0 { m } else { nil } }
+        #expect(evals.map(\.step) == [5, 10, 12])       // every 5 steps and at the end
+        #expect(evals.last!.images == 24)
+        if case .end(let e)? = contents.events.last { #expect(e.testLoss == evals.last!.loss) } else { Issue.record("no end record") }
+        #expect(FileManager.default.fileExists(atPath: dir.file("run/checkpoint.bin")))
+        // The loss went down.
+        #expect(steps.last!.loss < steps.first!.loss)
+    }
+
+    @Test func stepMetricsAreConsistent() throws {
+        var steps: [StepMetrics] = []
+        let t = try Trainer(config: tinyConfig { $0.epochs = 1 }, data: tinyData, directory: nil, sink: { if case .step(let m) = $0 { steps.append(m) } })
+        t.run()
+        for m in steps {
+            #expect(abs(m.klDims.reduce(0, +) - m.kl) < 1e-3 * max(1, m.kl))
+            #expect(abs(m.recon + Float(m.beta) * m.kl - m.loss) < 1e-3 * m.loss)
+            let layers = m.layerGradNorms.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+            #expect(abs(layers - m.gradNorm) < 1e-3 * m.gradNorm)
+            #expect(m.gradNormClipped == m.gradNorm && m.clipCoef == 1)
+        }
+    }
+
+    @Test func nonFiniteLossSkipsTheStepAndLeavesWeights() throws {
+        var bad = tinyData.train.images
+        for i in 0..<bad.count where i % 64 == 0 { bad[i] = .nan }          // every image poisoned
+        let data = (train: ImageDataset(images: bad, labels: tinyData.train.labels, rows: 8, cols: 8), test: tinyData.test)
+        var events: [RunEvent] = []
+        let t = try Trainer(config: tinyConfig { $0.nanPatience = 3 }, data: data, directory: nil, sink: { events.append($0) })
+        let before = t.model.params.values.array
+        for _ in 0..<3 { #expect(t.step() == .skipped) }
+        #expect(t.model.params.values.array == before)
+        #expect(t.stepsDone == 0)
+        #expect(t.paused)
+        #expect(events.contains { if case .skipped(let s) = $0 { s.reason.contains("loss is nan") } else { false } })
+        #expect(events.contains { if case .alert(let a) = $0 { a.level == .error } else { false } })
+        #expect(events.contains { if case .state(let s) = $0 { s.state == .paused } else { false } })
+    }
+
+    @Test func clippingByNormReportsCoefficient() throws {
+        var steps: [StepMetrics] = []
+        let t = try Trainer(config: tinyConfig { $0.clip.maxNorm = 0.5; $0.epochs = 1 }, data: tinyData, directory: nil,
+                            sink: { if case .step(let m) = $0 { steps.append(m) } })
+        t.run()
+        for m in steps where m.gradNorm > 0.5 {
+            #expect(abs(Double(m.clipCoef) - 0.5 / (Double(m.gradNorm) + 1e-6)) < 1e-5)
+            #expect(abs(m.gradNormClipped - 0.5) < 1e-4)
+        }
+        #expect(steps.contains { $0.gradNorm > 0.5 })
+    }
+
+    @Test func commandsAreValidatedAppliedAndRecorded() throws {
+        var events: [RunEvent] = []
+        let t = try Trainer(config: tinyConfig { $0.lrSchedule.kind = .exponential; $0.lrSchedule.gamma = 0.5 }, data: tinyData,
+                            directory: nil, sink: { events.append($0) })
+        t.step(); t.step()
+        // lr override scales the schedule: schedule at t=2 is 0.0025; ask for 0.005 → multiplier 2.
+        t.apply(.set(.lr, 0.005))
+        #expect(abs(t.currentLR - 0.005) < 1e-15)
+        guard case .change(let ch)? = events.last else { Issue.record("no change record"); return }
+        #expect(ch.parameter == .lr && ch.step == 2 && abs(ch.old! - 0.0025) < 1e-15 && ch.new == 0.005)
+        t.step()
+        #expect(abs(t.currentLR - 0.0025) < 1e-15)        // schedule halves, override keeps scaling it
+        t.apply(.clear(.lr))
+        #expect(abs(t.currentLR - 0.00125) < 1e-15)
+        // A bad value changes nothing and says why.
+        let before = t.knobs
+        t.apply(.set(.freeBits, -1))
+        #expect(t.knobs == before)
+        guard case .alert(let a)? = events.last else { Issue.record("no alert"); return }
+        #expect(a.message.contains("free bits") && a.message.contains("-1"))
+        t.apply(.set(.batchSize, 40))
+        #expect(t.knobs.batchSize == 40 && t.workspace.capacity >= 40)
+        t.step()        // the last 16 images of epoch 1
+        t.step()        // epoch 2 starts with a batch of 40
+        guard case .step(let m)? = events.last(where: { if case .step = $0 { true } else { false } }) else { return }
+        #expect(m.batchSize == 40)
+        t.apply(.set(.beta, 0.25))
+        #expect(t.currentBeta == 0.25)
+        t.apply(.pause)
+        #expect(t.paused)
+    }
+
+    @Test func linearScalingRuleScalesLR() throws {
+        let t = try Trainer(config: tinyConfig { $0.scaleLR = true; $0.baseBatchSize = 8; $0.batchSize = 16 }, data: tinyData, directory: nil)
+        #expect(abs(t.currentLR - 0.02) < 1e-15)
+        t.apply(.set(.batchSize, 32))
+        #expect(abs(t.currentLR - 0.04) < 1e-15)
+    }
+
+    /// A run interrupted after its checkpoint and resumed ends with the same weights as one run straight through.
+    @Test func resumeEqualsUninterrupted() throws {
+        let cfg = tinyConfig { $0.epochs = 4; $0.optimizer.kind = .adamw; $0.lrSchedule.kind = .onecycle; $0.betaSchedule.kind = .cyclical }
+        let straight = try Trainer(config: cfg, data: tinyData, directory: nil)
+        straight.run()
+
+        let dir = TempDirectory(); defer { dir.remove() }
+        let a = try Trainer(config: cfg, data: tinyData, directory: dir.file("r"))
+        a.begin()
+        for _ in 0..<7 { a.step() }                       // stops mid-epoch 2
+        a.checkpoint(); a.close()
+        let b = try Trainer(resume: dir.file("r"), data: tinyData)
+        #expect(b.stepsDone == 7 && b.epoch == 2)
+        b.beginResumed()
+        b.run()
+        #expect(b.stepsDone == straight.stepsDone)
+        #expect(b.model.params.values.array == straight.model.params.values.array)
+        let contents = try RunFileReader.read(dir.file("r"))
+        #expect(contents.events.contains { if case .state(let s) = $0 { s.reason == "resumed" && s.step == 7 } else { false } })
+        #expect(contents.skipped.isEmpty)
+    }
+
+    @Test func resumeKeepsLiveChangesAndRejectsBadCheckpoints() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let a = try Trainer(config: tinyConfig(), data: tinyData, directory: dir.file("r"))
+        a.begin()
+        a.step()
+        a.apply(.set(.freeBits, 0.1)); a.apply(.set(.beta, 0.5)); a.apply(.set(.clipNorm, 2))
+        a.checkpoint(); a.close()
+        let b = try Trainer(resume: dir.file("r"), data: tinyData)
+        #expect(b.knobs == a.knobs && b.currentBeta == 0.5)
+        // Truncate the checkpoint: a clear error names the file.
+        let path = dir.file("r/checkpoint.bin")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        #expect { try Trainer(resume: dir.file("r"), data: tinyData) } throws: { e in
+            "\(e)".contains("checkpoint.bin") && "\(e)".contains("truncated")
+        }
+    }
+}

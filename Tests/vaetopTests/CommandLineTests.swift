@@ -1,0 +1,79 @@
+import Foundation
+import Runs
+import TestSupport
+import Testing
+
+/// The real executable: flag validation, headless training end to end, schedule preview.
+@Suite(.serialized) struct CommandLineTests {
+    @Test(arguments: [
+        (["--latent", "0"], "--latent"), (["--batch-size", "-3"], "--batch-size"), (["--epochs", "0"], "--epochs"),
+        (["--lr", "0"], "--lr"), (["--encoder", "400,0"], "--encoder"), (["--beta1", "1.5"], "--beta1"),
+        (["--free-bits", "-1"], "--free-bits"), (["--clip-norm", "-2"], "--clip-norm"), (["--threads", "0"], "--threads"),
+        (["--nesterov"], "--nesterov"), (["--out", "/proc/vaetop-cannot-write-here/run"], "--out"),
+    ])
+    func badFlagIsOneLineExit64NothingWritten(args: [String], flag: String) throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let r = try Binary.run(["train", "--headless"] + args, in: dir.path)
+        #expect(r.status == 64)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(r.stderr)")
+        #expect(r.stderr.hasPrefix("vaetop: error: \(flag)"))
+        #expect(r.stderr.contains("must") || r.stderr.contains("cannot") || r.stderr.contains("needs"))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).isEmpty, "nothing written")
+    }
+
+    @Test func missingDataFolderIsNamed() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let r = try Binary.run(["train", "--headless", "--data", dir.file("nowhere")], in: dir.path)
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("nowhere") && r.stderr.contains("train-images-idx3-ubyte"))
+        #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).isEmpty)
+    }
+
+    @Test func existingRunDirectoryIsRefused() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        FileManager.default.createFile(atPath: dir.file("x"), contents: Data("keep".utf8))
+        let r = try Binary.run(["train", "--headless", "--out", dir.path])
+        #expect(r.status == 64 && r.stderr.contains("already holds files"))
+        #expect(String(decoding: FileManager.default.contents(atPath: dir.file("x"))!, as: UTF8.self) == "keep")
+    }
+
+    /// A short headless run on the embedded data writes a run file the reader loads completely.
+    @Test func headlessEndToEnd() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let r = try Binary.run(["train", "--headless", "--epochs", "1", "--encoder", "64", "--latent", "8",
+                                "--eval-every", "10", "--out", dir.file("run")])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("finished after 36 steps"))      // 4,500 images / 128 → 36 steps
+        #expect(!r.stdout.contains("\r"), "no progress bar when stdout is a pipe")
+        let c = try RunFileReader.read(dir.file("run"))
+        #expect(c.skipped.isEmpty && !c.tornTail)
+        #expect(c.header.config.encoder == [64] && c.header.config.decoder == [64] && c.header.config.latent == 8)
+        #expect(c.header.trainImages == 4500 && c.header.testImages == 500)
+        let steps = c.events.filter { if case .step = $0 { true } else { false } }
+        #expect(steps.count == 36)
+        let evals = c.events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
+        #expect(evals.map(\.step) == [10, 20, 30, 36])
+        if case .end(let e)? = c.events.last { #expect(e.reason == "finished" && e.testLoss! < 300) } else { Issue.record("no end") }
+    }
+
+    @Test func schedulePreviewCSV() throws {
+        let r = try Binary.run(["schedule", "--lr-schedule", "onecycle", "--max-lr", "0.01", "--steps", "20", "--csv",
+                                "--beta-schedule", "linear", "--beta-warmup", "10"])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.first == "step,lr,momentum,beta")
+        #expect(lines.count == 21)
+        let row = lines[1].split(separator: ",").map { Double($0)! }
+        #expect(row[0] == 1 && abs(row[1] - 0.01 / 25) < 1e-12 && row[2] == 0.95 && row[3] == 0)
+        let last = lines[20].split(separator: ",").map { Double($0)! }
+        #expect(last[3] == 1)
+    }
+
+    @Test func schedulePreviewDraws() throws {
+        let r = try Binary.run(["schedule", "--lr-schedule", "cosine", "--epochs", "2"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("lr (cosine)") && r.stdout.contains("β (constant)"))
+        #expect(r.stdout.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+    }
+}
