@@ -18,10 +18,13 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")], swiftSettings: fastMath),
         .target(name: "Runs"),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
+        .target(name: "TerminalUI"),
+        .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
+        .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "Runs", "Datasets",
+                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -30,6 +33,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "TestSupport"]),
     ]
 )

@@ -21,4 +21,7 @@ static inline int     nc_colors(void)      { return COLORS; }
 static inline int     nc_color_pairs(void) { return COLOR_PAIRS; }
 static inline void    nc_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
 static inline const char *nc_codeset(void) { return nl_langinfo(CODESET); }
+static inline WINDOW *nc_stdscr_ptr(void) { return stdscr; }
+/* newterm on the process's stdout/stdin: unlike initscr it returns NULL instead of exiting. */
+static inline SCREEN *nc_newterm(void) { return newterm(NULL, stdout, stdin); }
 #endif

@@ -60,45 +60,28 @@ extension Trainer {
 
     /// Validates and applies a new value; returns (old, new) as recorded.
     func set(_ p: Hyperparameter, _ v: Double) throws(TrainerError) -> (Double?, Double?) {
-        guard v.isFinite else { throw .invalidCommand("\(p.rawValue): \(v) is not a finite number") }
+        if let problem = p.problem(with: v) { throw .invalidCommand(problem) }
         let old = value(of: p)
         switch p {
         case .lr:
-            guard v > 0, v <= 10 else { throw .invalidCommand("lr must be in (0, 10], got \(v)") }
             // An lr override scales the schedule: from now on lr(t) = schedule(t) · (v / schedule(now)).
             let scheduled = lrSchedule.lr(at: stepsDone) * batchScale
             guard scheduled > 0 else { throw .invalidCommand("lr: the schedule is at 0 now; cannot scale it") }
             knobs.lrMultiplier = v / scheduled
-        case .beta:
-            guard v >= 0, v <= 1000 else { throw .invalidCommand("beta must be in [0, 1000], got \(v)") }
-            knobs.betaOverride = v
+        case .beta: knobs.betaOverride = v
         case .betaTarget:
-            guard v >= 0, v <= 1000 else { throw .invalidCommand("beta target must be in [0, 1000], got \(v)") }
             knobs.betaTarget = v
             betaSchedule.config.target = v
-        case .freeBits:
-            guard v >= 0, v <= 10 else { throw .invalidCommand("free bits λ must be in [0, 10] nats, got \(v)") }
-            knobs.freeBits = v
-        case .clipNorm:
-            guard v >= 0 else { throw .invalidCommand("clip norm must be ≥ 0 (0 turns clipping off), got \(v)") }
-            knobs.clipNorm = v > 0 ? v : nil
-        case .clipValue:
-            guard v >= 0 else { throw .invalidCommand("clip value must be ≥ 0 (0 turns it off), got \(v)") }
-            knobs.clipValue = v > 0 ? v : nil
-        case .weightDecay:
-            guard v >= 0, v < 1 else { throw .invalidCommand("weight decay must be in [0, 1), got \(v)") }
-            knobs.weightDecay = v
+        case .freeBits: knobs.freeBits = v
+        case .clipNorm: knobs.clipNorm = v > 0 ? v : nil
+        case .clipValue: knobs.clipValue = v > 0 ? v : nil
+        case .weightDecay: knobs.weightDecay = v
         case .batchSize:
-            guard v >= 1, v <= 4096, v == v.rounded() else {
-                throw .invalidCommand("batch size must be a whole number in 1…4096, got \(v)")
-            }
             knobs.batchSize = Int(v)
             if knobs.batchSize > workspace.capacity {
                 workspace = Workspace(architecture: model.architecture, capacity: knobs.batchSize)
             }
-        case .momentum:
-            guard v >= 0, v < 1 else { throw .invalidCommand("β1/momentum must be in [0, 1), got \(v)") }
-            knobs.momentumOverride = v
+        case .momentum: knobs.momentumOverride = v
         }
         return (old, value(of: p))
     }

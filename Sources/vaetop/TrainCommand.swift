@@ -1,4 +1,5 @@
 import ArgumentParser
+import CursesBackend
 import Datasets
 import Foundation
 import Runs
@@ -12,6 +13,7 @@ struct Train: ParsableCommand {
     @Flag(help: "No screen: progress on stdout, records in the run file.") var headless = false
     @Option(help: "Run directory to create (default: runs/<timestamp>).") var out: String?
     @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.") var resume: String?
+    @OptionGroup var screen: ScreenOptions
 
     func run() throws {
         let trainer: Trainer
@@ -30,7 +32,37 @@ struct Train: ParsableCommand {
             do { trainer = try Trainer(config: config, data: data, directory: dir) }
             catch { throw fail("\(error)", code: 74) }
         }
-        try runHeadless(trainer, resumed: resume != nil)
+        if headless {
+            try runHeadless(trainer, resumed: resume != nil)
+            return
+        }
+        let backend: CursesTerminal
+        do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
+            FileHandle.standardError.write(Data("vaetop: \(error): no screen, training headless\n".utf8))
+            try runHeadless(trainer, resumed: resume != nil)
+            return
+        }
+        try runOnScreen(trainer, backend: backend, resumed: resume != nil)
+    }
+
+    /// Trains on its own thread while the screen runs on this one.
+    func runOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool) throws {
+        installStopSignalHandlers()
+        let header = trainer.runHeader
+        let link = TrainerWorker.start(trainer, resumed: resumed, interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
+        let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: screen,
+                              runName: header.name, plan: schedulePreview(header))
+        // The trainer writes its final evaluation, checkpoint and end record before it exits.
+        if !link.finished { link.send(.stop) }
+        while !link.finished { usleep(10_000) }
+        let dir = trainer.directory ?? "-"
+        if let e = final.run.end {
+            print(String(format: "%@ after %d steps: test loss %.2f nats/image, active units %@, %.0f samples/s; run saved in %@",
+                         e.reason, e.step, e.testLoss ?? .nan, e.activeUnits.map(String.init) ?? "?", e.samplesPerSecond, dir))
+        } else {
+            print("run saved in \(dir)")
+        }
+        if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
     }
 
     /// Trains on this thread, printing progress.

@@ -1,0 +1,31 @@
+# vaetop: `make run` trains the default VAE on the screen, `make test` runs the tests.
+# Both install the Debian/Ubuntu packages the project needs first (once).
+
+APT_PACKAGES := libncurses-dev libopenblas-dev zlib1g-dev tmux
+SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
+ARGS ?=
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product vaetop
+
+run: build
+	.build/release/vaetop $(ARGS)
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,33 @@
+import Runs
+import TerminalUI
+
+/// Everything that can happen to the screen.
+public enum Action: Sendable {
+    /// Events from the trainer, replay or followed file.
+    case events([RunEvent])
+    /// The replay source rewound: start from an empty run, then these events.
+    case reset([RunEvent])
+    case key(Key)
+    case resize(width: Int, height: Int)
+    /// SIGINT / SIGTERM / SIGHUP.
+    case interrupt
+    case replayStatus(ReplayStatus)
+    /// A theme finished loading (with the problem, if the file was broken).
+    case themeLoaded(Theme, problem: String?)
+    /// Wall clock advanced.
+    case tick(Double)
+}
+
+/// What the reducer asks the outside world to do.
+public enum Effect: Equatable, Sendable {
+    /// A command for the trainer (live) or the external client (follow).
+    case command(RunCommand)
+    case replay(ReplayControl)
+    case loadTheme(String)
+    case quit
+}
+
+/// Replay transport.
+public enum ReplayControl: Equatable, Sendable {
+    case togglePlay, faster, slower, forward, back, start, end
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Runs
+import TerminalUI
+
+/// The main loop: drain events → reduce; poll input until the next frame → reduce; render changed cells.
+public final class App {
+    public private(set) var state: AppState
+    let backend: TerminalBackend
+    let source: EventSource
+    let loadTheme: (String) -> (Theme, String?)
+    let interrupted: () -> Bool
+    /// Frame interval in milliseconds (~30 frames per second at most).
+    public static let frameMilliseconds = 33
+    private var previous: Grid?
+    private let start = Date()
+
+    public init(state: AppState, backend: TerminalBackend, source: EventSource,
+                loadTheme: @escaping (String) -> (Theme, String?), interrupted: @escaping () -> Bool) {
+        self.state = state; self.backend = backend; self.source = source
+        self.loadTheme = loadTheme; self.interrupted = interrupted
+        let size = backend.size
+        self.state.width = size.width; self.state.height = size.height
+    }
+
+    private var now: Double { Date().timeIntervalSince(start) }
+
+    /// Dispatches an action and carries out its effects.
+    public func dispatch(_ action: Action) {
+        for effect in Reducer.reduce(&state, action) {
+            switch effect {
+            case .command(let c): source.send(c)
+            case .replay(let c): source.control(c, now: now)
+            case .loadTheme(let name):
+                let (theme, problem) = loadTheme(name)
+                dispatch(.themeLoaded(theme, problem: problem))
+            case .quit: state.quitting = true
+            }
+        }
+    }
+
+    /// Runs until the user quits (or the run stops after an interrupt). Returns the final state.
+    @discardableResult
+    public func run() -> AppState {
+        var dirty = true
+        var lastFrame = -1.0
+        var interruptSent = false
+        while !state.quitting {
+            if interrupted() && !interruptSent { interruptSent = true; dispatch(.interrupt); dirty = true }
+            switch source.poll(now: now) {
+            case .none: break
+            case .events(let e): dispatch(.events(e)); dirty = true
+            case .reset(let e): dispatch(.reset(e)); dirty = true
+            }
+            if let r = source.status, r != state.replay { dispatch(.replayStatus(r)); dirty = true }
+            if state.quitting { break }
+            let t = now
+            if dirty && t - lastFrame >= Double(Self.frameMilliseconds) / 1000 {
+                dispatch(.tick(t))
+                let grid = Screen.render(state)
+                backend.draw(grid, previous: previous)
+                previous = grid
+                lastFrame = t
+                dirty = false
+            }
+            let wait = dirty ? max(1, Self.frameMilliseconds - Int((now - lastFrame) * 1000)) : Self.frameMilliseconds
+            if let input = backend.poll(milliseconds: wait) {
+                switch input {
+                case .key(let k): dispatch(.key(k))
+                case .resize(let w, let h): dispatch(.resize(width: w, height: h)); previous = nil
+                }
+                dirty = true
+            }
+        }
+        return state
+    }
+}

@@ -1,0 +1,65 @@
+import Runs
+import TerminalUI
+
+/// The whole state of the screen: the run's data plus every UI choice. Pure data.
+public struct AppState: Sendable {
+    /// Live training, a replay, or following another process's run.
+    public enum Mode: Sendable, Equatable { case live, replay, follow }
+
+    public var run = RunView()
+    public var mode: Mode
+    public var width: Int
+    public var height: Int
+    public var focus: Panel = .loss
+    public var zoomed = false
+    /// Log scale per chart (default on for lr and KL).
+    public var logScale: Set<Panel> = [.lr, .kl]
+    /// TensorBoard-style smoothing of the loss and gradient charts.
+    public var smoothing = true
+    public var smoothingWeight = 0.6
+    public var theme: Theme
+    /// Names `t` cycles through.
+    public var themeNames: [String]
+    public var showHelp = false
+    public var selectedKnob: Knob = .lr
+    /// Text being typed for the selected knob (nil: not typing).
+    public var input: String?
+    public var confirmQuit = false
+    /// A message shown in the status area until the next key.
+    public var flash: (text: String, color: String)?
+    public var ascii: Bool
+    /// Set once the loop should end.
+    public var quitting = false
+    /// A stop was sent; quit as soon as the run's end record arrives.
+    public var stopping = false
+    /// Planned schedules, when known.
+    public var plan: SchedulePreview?
+    /// Replay position and speed, shown in the status line.
+    public var replay: ReplayStatus?
+    /// Wall-clock seconds since the screen started (status line; tests fix it).
+    public var clock: Double = 0
+    /// Seconds of training reported by the last step (elapsed time).
+    public var runName: String
+
+    public init(mode: Mode, width: Int, height: Int, theme: Theme = .builtin, themeNames: [String] = ["default"],
+                ascii: Bool = false, runName: String = "") {
+        self.mode = mode; self.width = width; self.height = height; self.theme = theme
+        self.themeNames = themeNames; self.ascii = ascii; self.runName = runName
+    }
+
+    /// Whether training is still going (quitting then asks first).
+    public var trainingActive: Bool { mode == .live && run.end == nil }
+}
+
+/// Where a replay is and how fast it goes.
+public struct ReplayStatus: Sendable, Equatable {
+    public var position: Int
+    public var total: Int
+    public var speed: String
+    public var playing: Bool
+    /// Lines of the file that could not be read, and why (shown once in the log).
+    public var skippedLines: Int
+    public init(position: Int, total: Int, speed: String, playing: Bool, skippedLines: Int = 0) {
+        self.position = position; self.total = total; self.speed = speed; self.playing = playing; self.skippedLines = skippedLines
+    }
+}

@@ -1,0 +1,20 @@
+import Runs
+
+/// Where the screen's events come from: the trainer thread, a replayed file, a followed file.
+public protocol EventSource: AnyObject {
+    /// New events since the last call (or a reset with the events to rebuild from).
+    func poll(now: Double) -> SourceUpdate
+    /// Delivers a command (live: to the trainer's inbox). Replays ignore commands.
+    func send(_ command: RunCommand)
+    /// Replay transport (live sources ignore it).
+    func control(_ c: ReplayControl, now: Double)
+    /// Replay status for the status line (nil for live sources).
+    var status: ReplayStatus? { get }
+}
+
+/// What a poll returned.
+public enum SourceUpdate: Sendable {
+    case none
+    case events([RunEvent])
+    case reset([RunEvent])
+}

@@ -1,0 +1,32 @@
+import Runs
+
+/// The hyperparameters the keyboard can change, in panel order.
+public enum Knob: Int, CaseIterable, Sendable {
+    case lr, beta, betaTarget, freeBits, clipNorm, weightDecay, batchSize
+
+    public var parameter: Hyperparameter {
+        switch self {
+        case .lr: return .lr
+        case .beta: return .beta
+        case .betaTarget: return .betaTarget
+        case .freeBits: return .freeBits
+        case .clipNorm: return .clipNorm
+        case .weightDecay: return .weightDecay
+        case .batchSize: return .batchSize
+        }
+    }
+
+    /// The value one step up or down from `v`: ×1.25 for rates, ±0.05 nats for λ, ×2 for the batch size.
+    public func stepped(_ v: Double, up: Bool) -> Double {
+        switch self {
+        case .lr, .beta, .betaTarget, .clipNorm, .weightDecay:
+            if v <= 0 { return up ? (self == .weightDecay ? 1e-4 : (self == .clipNorm ? 1 : 0.01)) : 0 }
+            let next = up ? v * 1.25 : v / 1.25
+            return (self != .lr && next < 1e-4) ? 0 : next
+        case .freeBits:
+            return max(0, ((v + (up ? 0.05 : -0.05)) * 100).rounded() / 100)
+        case .batchSize:
+            return up ? min(4096, v * 2) : max(1, (v / 2).rounded(.down))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Runs
+
+/// Everything the screen shows about a run, accumulated from its events (live, replayed or followed alike).
+public struct RunView: Sendable {
+    public var header: RunHeader?
+    /// Step numbers of the step records, ascending.
+    public var steps: [Double] = []
+    public var loss: [Double] = []
+    public var recon: [Double] = []
+    public var kl: [Double] = []
+    public var beta: [Double] = []
+    public var lr: [Double] = []
+    /// β1/momentum per step (nan where not reported).
+    public var momentum: [Double] = []
+    public var gradNorm: [Double] = []
+    public var gradClipped: [Double] = []
+    /// Per-layer gradient norms: layerNorms[layer][i].
+    public var layerNorms: [[Double]] = []
+    /// KL per dimension per step: klDims[i][dim].
+    public var klDims: [[Float]] = []
+    public var evalSteps: [Double] = []
+    public var evalLoss: [Double] = []
+    public var lastStep: StepMetrics?
+    public var lastEval: EvalMetrics?
+    public var images: ImageRecord?
+    /// Hyperparameter changes (markers on every chart).
+    public var changes: [ParameterChange] = []
+    /// Event log lines: (step, text, colour key).
+    public var log: [LogLine] = []
+    public var state: StateChange.State = .running
+    public var end: RunSummary?
+    public var skipped = 0
+    /// Clip threshold in force (nil: off), from the config and changes.
+    public var clipNorm: Double?
+    public var freeBits: Double = 0
+    /// The value in force of each live-changeable hyperparameter (absent: off).
+    public var current: [Hyperparameter: Double] = [:]
+    /// Steps the schedules plan for (epochs × steps per epoch).
+    public var plannedSteps: Int { (header?.stepsPerEpoch ?? 0) * (header?.config.epochs ?? 0) }
+
+    /// One line of the event log.
+    public struct LogLine: Sendable, Equatable {
+        public var step: Int
+        public var text: String
+        /// Theme colour key.
+        public var color: String
+    }
+
+    public init() {}
+
+    /// Folds one event in.
+    public mutating func apply(_ e: RunEvent) {
+        switch e {
+        case .header(let h):
+            self = RunView()
+            header = h
+            clipNorm = h.config.clip.maxNorm
+            freeBits = h.config.freeBits
+            layerNorms = Array(repeating: [], count: h.layers.count)
+            let c = h.config
+            current = [.lr: c.optimizer.lr, .betaTarget: c.betaSchedule.target, .freeBits: c.freeBits,
+                       .weightDecay: c.optimizer.effectiveWeightDecay, .batchSize: Double(c.batchSize)]
+            current[.beta] = c.betaSchedule.kind == .constant ? c.betaSchedule.target : c.betaSchedule.start
+            current[.clipNorm] = c.clip.maxNorm
+        case .step(let m):
+            steps.append(Double(m.step)); loss.append(Double(m.loss)); recon.append(Double(m.recon)); kl.append(Double(m.kl))
+            beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan)
+            gradNorm.append(Double(m.gradNorm)); gradClipped.append(Double(m.gradNormClipped))
+            if layerNorms.count < m.layerGradNorms.count {
+                layerNorms += Array(repeating: [Double](repeating: .nan, count: steps.count - 1), count: m.layerGradNorms.count - layerNorms.count)
+            }
+            for l in layerNorms.indices { layerNorms[l].append(l < m.layerGradNorms.count ? Double(m.layerGradNorms[l]) : .nan) }
+            klDims.append(m.klDims)
+            freeBits = m.freeBits
+            // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
+            current[.lr] = m.lr; current[.beta] = m.beta; current[.freeBits] = m.freeBits
+            lastStep = m
+            if state != .running && state != .paused { state = .running }
+        case .eval(let m):
+            evalSteps.append(Double(m.step)); evalLoss.append(Double(m.loss))
+            lastEval = m
+            log(m.step, "eval: test loss \(fmt(m.loss)), active units \(m.activeUnits)/\(m.klDims.count)", "main_fg")
+        case .change(let c):
+            changes.append(c)
+            current[c.parameter] = c.new
+            if c.parameter == .clipNorm { clipNorm = (c.new ?? 0) > 0 ? c.new : nil }
+            if c.parameter == .freeBits, let v = c.new { freeBits = v }
+            let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
+            log(c.step, "\(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+        case .skipped(let s):
+            skipped += 1
+            log(s.step, "skipped: \(s.reason)", "warn")
+        case .alert(let a):
+            log(a.step, a.message, a.level == .error ? "alert" : (a.level == .warning ? "warn" : "main_fg"))
+        case .checkpoint(let c):
+            log(c.step, "checkpoint \(c.path)", "inactive_fg")
+        case .state(let s):
+            if s.reason == "resumed" { truncate(after: s.step) }
+            state = s.state
+            log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
+        case .images(let i):
+            images = i
+        case .end(let e):
+            end = e
+            if e.reason == "finished" { state = .finished } else if state == .running || state == .paused { state = .stopped }
+            log(e.step, "end: \(e.reason)", "main_fg")
+        }
+    }
+
+    /// Drops history after `step` (a resume from a checkpoint at `step` abandons what came after it).
+    mutating func truncate(after step: Int) {
+        let keep = SeriesIndex.count(steps, atMost: Double(step))
+        guard keep < steps.count else { return }
+        steps.removeLast(steps.count - keep); loss.removeLast(loss.count - keep); recon.removeLast(recon.count - keep)
+        kl.removeLast(kl.count - keep); beta.removeLast(beta.count - keep); lr.removeLast(lr.count - keep)
+        momentum.removeLast(momentum.count - keep); gradNorm.removeLast(gradNorm.count - keep)
+        gradClipped.removeLast(gradClipped.count - keep); klDims.removeLast(klDims.count - keep)
+        for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
+        let e = SeriesIndex.count(evalSteps, atMost: Double(step))
+        evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
+        changes.removeAll { $0.step > step }
+    }
+
+    private mutating func log(_ step: Int, _ text: String, _ color: String) {
+        log.append(LogLine(step: step, text: text, color: color))
+        if log.count > 2000 { log.removeFirst(log.count - 1000) }
+    }
+}
+
+/// Formats a value compactly for logs and panels.
+func fmt(_ v: Double) -> String {
+    guard v.isFinite else { return "\(v)" }
+    let a = abs(v)
+    if a != 0 && (a < 1e-3 || a >= 1e5) { return String(format: "%.2e", v) }
+    return String(format: "%.4g", v)
+}
+func fmt(_ v: Float) -> String { fmt(Double(v)) }
+
+/// Binary searches on ascending step arrays.
+enum SeriesIndex {
+    /// How many elements are ≤ x.
+    static func count(_ xs: [Double], atMost x: Double) -> Int {
+        var lo = 0, hi = xs.count
+        while lo < hi { let m = (lo + hi) / 2; if xs[m] <= x { lo = m + 1 } else { hi = m } }
+        return lo
+    }
+}
+
+import Foundation

@@ -1,0 +1,142 @@
+import Foundation
+import Runs
+import TerminalUI
+
+extension Screen {
+    static func imagesPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        guard let im = s.run.images else {
+            g.text("waiting for the first evaluation", x: r.x + 1, y: r.y, style: s.theme.style("graph_text"), maxWidth: r.width)
+            return
+        }
+        let strips = [("test digits", im.originals), ("reconstructions (posterior mean)", im.reconstructions), ("samples z ~ N(0, I)", im.samples)]
+        var y = r.y
+        let each = max(2, r.height / 3)
+        for (caption, imgs) in strips where y < r.maxY {
+            let h = min(each, r.maxY - y)
+            y += ImageStrip(images: imgs, rows: im.rows, cols: im.cols, caption: caption + " @\(im.step)", ascii: s.ascii)
+                .render(into: &g, Rect(x: r.x, y: y, width: r.width, height: h), theme: s.theme)
+        }
+    }
+
+    static func knobsPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme
+        let knobs = Knob.allCases
+        let visible = max(1, r.height)
+        let first = min(max(0, s.selectedKnob.rawValue - visible / 2), max(0, knobs.count - visible))
+        for (row, knob) in knobs.dropFirst(first).prefix(visible).enumerated() {
+            let y = r.y + row
+            let selected = knob == s.selectedKnob && s.mode != .replay
+            var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
+            if s.mode == .replay { style = t.style("inactive_fg") }
+            let value: String
+            if selected, let typed = s.input { value = typed + "▏" } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
+            let label = (selected ? "▶ " : "  ") + knob.parameter.label
+            let line = label.rightPadded(max(0, r.width - value.count)) + value
+            g.text(line.rightPadded(r.width), x: r.x, y: y, style: style, maxWidth: r.width)
+        }
+    }
+
+    static func logPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let lines = s.run.log.suffix(r.height).map { ("\(String($0.step).leftPadded(6)) \($0.text)", $0.color) }
+        LogView(lines: lines).render(into: &g, r, theme: s.theme)
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "--:--:--" }
+        let s = Int(seconds)
+        return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    static func statusLine(_ g: inout Grid, _ s: AppState) {
+        let t = s.theme, run = s.run
+        g.fill(Rect(x: 0, y: 0, width: s.width, height: 1), Cell(" ", Style(fg: t["main_fg"], bg: t["selected_bg"])))
+        let bar = Style(fg: t["title"], bg: t["selected_bg"], attributes: [.bold])
+        var x = g.text(" vaetop ", x: 0, y: 0, style: bar)
+        x += g.text(s.runName.isEmpty ? (run.header?.name ?? "") : s.runName, x: x, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: 24)
+        let stateKey: String
+        switch run.state {
+        case .running: stateKey = "ok"
+        case .paused: stateKey = "paused"
+        case .finished: stateKey = "ok"
+        case .stopped: stateKey = "inactive_fg"
+        case .diverged: stateKey = "alert"
+        }
+        let stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
+        x += 1
+        x += g.text(" ● \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
+        var parts: [String] = []
+        if let m = run.lastStep {
+            let planned = run.plannedSteps
+            parts.append("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""))
+            parts.append("epoch \(m.epoch)/\(run.header?.config.epochs ?? 0)")
+            parts.append(String(format: "%.0f img/s", m.samplesPerSecond))
+            let remainingSteps = max(0, planned - m.step)
+            let batch = Double(run.header?.config.batchSize ?? m.batchSize)
+            let eta = m.samplesPerSecond > 0 ? Double(remainingSteps) * batch / Double(m.samplesPerSecond) : .nan
+            parts.append("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""))
+        }
+        parts.append("lr \(run.current[.lr].map(fmt) ?? "–")")
+        parts.append("β \(run.current[.beta].map(fmt) ?? "–")")
+        parts.append("λ \(fmt(run.freeBits))")
+        if let r = s.replay {
+            parts.insert("\(r.playing ? "▶" : "⏸") replay \(r.speed) \(r.position)/\(r.total)", at: 0)
+        } else if s.mode == .follow {
+            parts.insert("following", at: 0)
+        }
+        g.text(parts.joined(separator: " │ "), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+    }
+
+    static func hintLine(_ g: inout Grid, _ s: AppState) {
+        let t = s.theme
+        let y = s.height - 1
+        if s.confirmQuit {
+            g.text(" Training is still running. Stop it (final evaluation + checkpoint) and quit? y / n ", x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
+            return
+        }
+        var x = 0
+        if let f = s.flash {
+            x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1
+        }
+        if let typed = s.input {
+            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)▏  ⏎ apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
+            return
+        }
+        let hints: [(String, String)]
+        switch s.mode {
+        case .replay:
+            hints = [("space", "play/pause"), ("<>", "speed"), ("←→", "step"), ("home/end", "jump"), ("tab", "focus"), ("z", "zoom"),
+                     ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
+        default:
+            hints = [("space", "pause"), ("↑↓", "select"), ("←→", "adjust"), ("⏎", "type"), ("c", "ckpt"), ("e", "eval"),
+                     ("tab", "focus"), ("z", "zoom"), ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
+        }
+        for (k, what) in hints where x < s.width {
+            x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
+            x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))
+        }
+    }
+
+    static func help(_ g: inout Grid, _ s: AppState) {
+        let lines = [
+            "space        pause / resume training (replay: play / pause)",
+            "↑ ↓          select a hyperparameter (lr, β, β target, λ, clip, wd, batch)",
+            "← →          change it by a step (×1.25 rates, ±0.05 λ, ×2 batch)",
+            "⏎            type an exact value (validated; esc cancels)",
+            "x            clear the lr or β override (back to the schedule)",
+            "c / e        checkpoint now / evaluate now",
+            "tab, 1–8     focus a panel;  z zoom it;  esc unzoom",
+            "l            log scale of the focused chart",
+            "m            smoothing (TensorBoard EMA, weight 0.6)",
+            "t            next theme",
+            "replay       < > speed 1× 10× 100× max; ← → step; home / end",
+            "q            quit (asks while training runs); ? closes this",
+        ]
+        let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
+        let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
+        g.fill(r, Cell(" ", s.theme.style("main_fg")))
+        let inner = Box(title: "keys", focused: true, ascii: s.ascii).render(into: &g, r, theme: s.theme)
+        for (i, line) in lines.prefix(inner.height).enumerated() {
+            g.text(line, x: inner.x + 1, y: inner.y + i, style: s.theme.style("main_fg"), maxWidth: inner.width - 1)
+        }
+    }
+}

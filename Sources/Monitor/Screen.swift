@@ -1,0 +1,67 @@
+import Runs
+import TerminalUI
+
+/// Renders the whole state into a grid: status line, panels, key hints, overlays.
+public enum Screen {
+    /// Below this size the screen says so instead of drawing panels.
+    public static let minimumWidth = 60
+    public static let minimumHeight = 18
+
+    public static func render(_ s: AppState) -> Grid {
+        var g = Grid(width: s.width, height: s.height, fill: Cell(" ", s.theme.style("main_fg")))
+        guard s.width >= minimumWidth, s.height >= minimumHeight else {
+            tooSmall(&g, s)
+            return g
+        }
+        statusLine(&g, s)
+        let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
+        if s.zoomed {
+            panel(s.focus, &g, body, s)
+        } else {
+            for (p, r) in layout(body) { panel(p, &g, r, s) }
+        }
+        hintLine(&g, s)
+        if s.showHelp { help(&g, s) }
+        return g
+    }
+
+    /// Where each panel goes in the body.
+    public static func layout(_ body: Rect) -> [(Panel, Rect)] {
+        let cols = body.columns([0.58, 0.42])
+        let left = cols[0].rows([0.42, 0.30, 0.28]), right = cols[1].rows([0.42, 0.30, 0.28])
+        let schedules = left[1].columns([0.5, 0.5])
+        let bottom = right[2].columns([0.48, 0.52])
+        return [(.loss, left[0]), (.beta, schedules[0]), (.lr, schedules[1]), (.grads, left[2]),
+                (.kl, right[0]), (.images, right[1]), (.knobs, bottom[0]), (.log, bottom[1])]
+    }
+
+    static func tooSmall(_ g: inout Grid, _ s: AppState) {
+        let msg = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
+                   "enlarge the window, or q to quit"]
+        for (i, line) in msg.enumerated() {
+            let y = s.height / 2 - 1 + i
+            let x = max(0, (s.width - line.count) / 2)
+            g.text(line, x: x, y: y, style: s.theme.style(i == 0 ? "warn" : "main_fg"))
+        }
+    }
+
+    static func panel(_ p: Panel, _ g: inout Grid, _ r: Rect, _ s: AppState) {
+        var badge = ""
+        if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
+        if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
+        if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count)" + (badge.isEmpty ? "" : " · \(badge)") }
+        let box = Box(title: "\(p.rawValue + 1) \(p.title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
+        let inner = box.render(into: &g, r, theme: s.theme)
+        guard !inner.isEmpty else { return }
+        switch p {
+        case .loss: lossChart(&g, inner, s)
+        case .beta: betaChart(&g, inner, s)
+        case .lr: lrChart(&g, inner, s)
+        case .kl: klPanel(&g, inner, s)
+        case .grads: gradPanel(&g, inner, s)
+        case .images: imagesPanel(&g, inner, s)
+        case .knobs: knobsPanel(&g, inner, s)
+        case .log: logPanel(&g, inner, s)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// One series of a line chart.
+public struct ChartSeries {
+    /// How the series is drawn.
+    public enum Kind { case line, points }
+    public var xs: [Double]
+    public var ys: [Double]
+    public var color: Color
+    public var kind: Kind
+    /// Drawn dimmed (the planned future of a schedule).
+    public var dimmed: Bool
+
+    public init(xs: [Double], ys: [Double], color: Color, kind: Kind = .line, dimmed: Bool = false) {
+        self.xs = xs; self.ys = ys; self.color = color; self.kind = kind; self.dimmed = dimmed
+    }
+}
+
+/// A braille line chart with a y axis, x tick labels, vertical markers and horizontal reference lines.
+public struct LineChart {
+    public var series: [ChartSeries]
+    /// The x range shown; nil means the data's own range.
+    public var xRange: ClosedRange<Double>?
+    public var logY: Bool
+    /// x positions of markers (keyboard changes), drawn as dotted vertical lines where the plot is empty.
+    public var markers: [Double]
+    /// Horizontal reference lines (e.g. the clip threshold).
+    public var references: [(y: Double, color: Color)]
+    public var ascii: Bool
+
+    public init(series: [ChartSeries], xRange: ClosedRange<Double>? = nil, logY: Bool = false, markers: [Double] = [],
+                references: [(y: Double, color: Color)] = [], ascii: Bool = false) {
+        self.series = series; self.xRange = xRange; self.logY = logY; self.markers = markers
+        self.references = references; self.ascii = ascii
+    }
+
+    private func transform(_ y: Double) -> Double { logY ? (y > 0 ? log10(y) : .nan) : y }
+
+    /// Draws into `r` (axes included).
+    public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
+        let text = theme.style("graph_text")
+        guard r.width >= 12, r.height >= 3 else {
+            if r.width > 0 && r.height > 0 { grid.text("…", x: r.x, y: r.y, style: text) }
+            return
+        }
+        // x range.
+        var xlo = Double.infinity, xhi = -Double.infinity
+        for s in series { if let f = s.xs.first, let l = s.xs.last { xlo = min(xlo, f); xhi = max(xhi, l) } }
+        if let xr = xRange { xlo = xr.lowerBound; xhi = xr.upperBound }
+        guard xlo.isFinite, xhi.isFinite else {
+            grid.text("waiting for data", x: r.x + max(0, (r.width - 16) / 2), y: r.y + r.height / 2, style: text)
+            return
+        }
+        if xhi <= xlo { xhi = xlo + 1 }
+        let labelWidth = 7
+        let plot = Rect(x: r.x + labelWidth + 1, y: r.y, width: r.width - labelWidth - 1, height: r.height - 1)
+        var canvas = BrailleCanvas(cols: plot.width, rows: plot.height, ascii: ascii)
+        let pw = canvas.pixelWidth, ph = canvas.pixelHeight
+        // Downsample every series into pixel columns (min and max per column), then find the y range.
+        var buckets: [[(Double, Double)?]] = []
+        var ylo = Double.infinity, yhi = -Double.infinity
+        for s in series {
+            let ys = logY ? s.ys.map(transform) : s.ys
+            let b = SeriesMath.minMaxBuckets(xs: s.xs, ys: ys, lo: xlo, hi: xhi, buckets: pw)
+            for case let (a, c)? in b { ylo = min(ylo, a); yhi = max(yhi, c) }
+            buckets.append(b)
+        }
+        for ref in references { let t = transform(ref.y); if t.isFinite { ylo = min(ylo, t); yhi = max(yhi, t) } }
+        guard ylo.isFinite, yhi.isFinite else {
+            grid.text("no finite values", x: r.x + max(0, (r.width - 16) / 2), y: r.y + r.height / 2, style: text)
+            return
+        }
+        let nonNegative = !logY && ylo >= 0
+        if yhi - ylo < 1e-12 { let pad = max(abs(yhi) * 0.05, 1e-6); ylo -= pad; yhi += pad }
+        let pad = (yhi - ylo) * 0.04
+        ylo -= pad; yhi += pad
+        if nonNegative { ylo = max(0, ylo) }   // no negative axis for data that cannot be negative
+        func py(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(ph - 1)).rounded()) }
+        // Series.
+        for (s, b) in zip(series, buckets) {
+            let color = s.dimmed ? Color.mix(s.color, theme["main_bg"], 0.55) : s.color
+            var prev: (x: Int, y: Int)?
+            for (x, bucket) in b.enumerated() {
+                guard let (a, c) = bucket else { continue }
+                let top = py(c), bottom = py(a)
+                if s.kind == .points {
+                    canvas.set(x, top, color); canvas.set(x, bottom, color)
+                    continue
+                }
+                let entry = (top + bottom) / 2
+                if let p = prev {
+                    // Connect from the previous column across any empty columns in between.
+                    let span = x - p.x
+                    for k in 1..<max(span, 1) {
+                        let y0 = p.y + (entry - p.y) * (k - 1) / span, y1 = p.y + (entry - p.y) * k / span
+                        canvas.vline(p.x + k, y0, y1, color)
+                    }
+                    canvas.vline(x, p.y + (entry - p.y) * max(span - 1, 0) / max(span, 1), entry, color)
+                }
+                canvas.vline(x, top, bottom, color)
+                prev = (x, entry)
+            }
+        }
+        // Reference lines and markers go where the plot is empty.
+        for ref in references {
+            let t = transform(ref.y)
+            guard t.isFinite else { continue }
+            let row = py(t) / (ascii ? 1 : 4)
+            for c in 0..<plot.width where row >= 0 && row < plot.height && canvas.isEmpty(col: c, row: row) && c % 2 == 0 {
+                grid[plot.x + c, plot.y + row] = Cell(ascii ? "-" : "╌", Style(fg: ref.color, bg: theme["main_bg"]))
+            }
+        }
+        for m in markers where m >= xlo && m <= xhi {
+            let c = Int((m - xlo) / (xhi - xlo) * Double(pw - 1)) / (ascii ? 1 : 2)
+            for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) {
+                grid[plot.x + c, plot.y + row] = Cell(ascii ? ":" : "┊", theme.style("marker"))
+            }
+        }
+        canvas.draw(into: &grid, x: plot.x, y: plot.y, background: theme["main_bg"])
+        // Axes.
+        for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = Cell(ascii ? "|" : "┤", theme.style("div_line")) }
+        let ticks = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]
+        for row in ticks {
+            let v = yhi - (yhi - ylo) * Double(row * (ascii ? 1 : 4) + (ascii ? 0 : 2)) / Double(ph - 1)
+            let shown = logY ? pow(10, v) : v
+            let label = SeriesMath.label(shown)
+            grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)
+        }
+        let axisY = r.maxY - 1
+        grid.text(SeriesMath.label(xlo), x: plot.x, y: axisY, style: text)
+        let right = SeriesMath.label(xhi)
+        grid.text(right, x: plot.maxX - right.count, y: axisY, style: text)
+        if plot.width > 30 {
+            let mid = SeriesMath.label((xlo + xhi) / 2)
+            grid.text(mid, x: plot.x + plot.width / 2 - mid.count / 2, y: axisY, style: text)
+        }
+    }
+}
+
+extension String {
+    /// Pads on the left with spaces to `n` columns.
+    public func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+    /// Pads on the right with spaces to `n` columns, truncating longer strings.
+    public func rightPadded(_ n: Int) -> String { count >= n ? String(prefix(n)) : self + String(repeating: " ", count: n - count) }
+}

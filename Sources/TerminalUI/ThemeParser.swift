@@ -1,0 +1,50 @@
+import Foundation
+
+/// A problem in a theme file, with its line.
+public struct ThemeError: Error, Equatable, CustomStringConvertible {
+    public let file: String
+    public let line: Int
+    public let message: String
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// Reads btop-style theme files: `theme[key]="#RRGGBB"` lines, `#` comments, unknown keys ignored.
+public enum ThemeParser {
+    /// Parses `text`; keys the file leaves out fall back to the built-in theme. Throws on the first bad line.
+    public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
+        var colors = Theme.builtinColors
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
+                throw ThemeError(file: file, line: i + 1, message: "expected theme[key]=\"#RRGGBB\", got '\(line.prefix(40))'")
+            }
+            let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close])
+            var rest = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            guard rest.hasPrefix("=") else {
+                throw ThemeError(file: file, line: i + 1, message: "missing '=' after theme[\(key)]")
+            }
+            rest = rest.dropFirst().trimmingCharacters(in: .whitespaces)
+            if rest.hasPrefix("\"") {
+                guard rest.count >= 2, rest.hasSuffix("\"") else {
+                    throw ThemeError(file: file, line: i + 1, message: "unterminated quote in theme[\(key)]")
+                }
+                rest = String(rest.dropFirst().dropLast())
+            }
+            guard let color = Color(hex: rest) else {
+                throw ThemeError(file: file, line: i + 1, message: "'\(rest)' is not a colour (#RRGGBB) for theme[\(key)]")
+            }
+            if Theme.builtinColors[key] != nil { colors[key] = color }   // unknown keys (btop's own) are ignored
+        }
+        return Theme(name: name, colors: colors)
+    }
+
+    /// Loads a theme file.
+    public static func load(path: String) throws(ThemeError) -> Theme {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ThemeError(file: path, line: 0, message: "cannot read the file")
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try parse(String(decoding: data, as: UTF8.self), name: name, file: path)
+    }
+}

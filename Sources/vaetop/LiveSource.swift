@@ -1,0 +1,16 @@
+import Monitor
+import Runs
+import Training
+
+/// The trainer thread as an event source for the screen.
+final class LiveSource: EventSource {
+    let link: TrainerLink
+    init(link: TrainerLink) { self.link = link }
+    func poll(now: Double) -> SourceUpdate {
+        let e = link.drain()
+        return e.isEmpty ? .none : .events(e)
+    }
+    func send(_ command: RunCommand) { link.send(command) }
+    func control(_ c: ReplayControl, now: Double) {}
+    var status: ReplayStatus? { nil }
+}
