@@ -99,7 +99,10 @@ public struct RunView: Sendable {
             state = s.state
             log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
         case .images(let i):
-            images = i
+            // An empty `originals` means "the same test digits as before".
+            var record = i
+            if record.originals.isEmpty, let previous = images { record.originals = previous.originals }
+            images = record
         case .end(let e):
             end = e
             if e.reason == "finished" { state = .finished } else if state == .running || state == .paused { state = .stopped }

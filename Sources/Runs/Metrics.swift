@@ -67,7 +67,7 @@ public struct EvalMetrics: Codable, Sendable, Equatable {
     public var meanVariance: [Float]
     /// Active units: dimensions whose posterior-mean variance exceeds 0.01 (Burda et al. 2016).
     public var activeUnits: Int
-    /// Dimensions that are not active.
+    /// Collapsed dimensions: test KL below the run's collapse threshold (default 0.01 nats).
     public var collapsed: [Int]
     /// Test images scored.
     public var images: Int

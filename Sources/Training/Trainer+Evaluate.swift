@@ -30,11 +30,12 @@ extension Trainer {
         }
         let n = Double(test.count)
         let variance = (0..<latent).map { j in Float(max(0, muSq[j] / n - (muSum[j] / n) * (muSum[j] / n))) }
-        let collapsed = (0..<latent).filter { variance[$0] <= 0.01 }
+        let active = (0..<latent).filter { variance[$0] > 0.01 }.count
+        let collapsed = (0..<latent).filter { klDims[$0] / n < config.collapseThreshold }
         let kl = klDims.reduce(0, +)
         return EvalMetrics(step: stepsDone, epoch: epoch, loss: Float((recon + kl) / n), recon: Float(recon / n),
                            kl: Float(kl / n), klDims: klDims.map { Float($0 / n) }, meanVariance: variance,
-                           activeUnits: latent - collapsed.count, collapsed: collapsed, images: test.count)
+                           activeUnits: active, collapsed: collapsed, images: test.count)
     }
 
     /// Evaluates, records the result and a fresh set of reconstructions and samples.
@@ -45,7 +46,7 @@ extension Trainer {
             let newly = Set(e.collapsed).subtracting(prev.collapsed).sorted()
             if !newly.isEmpty {
                 emit(.alert(Alert(step: stepsDone, level: .warning,
-                                  message: "latent dimension\(newly.count > 1 ? "s" : "") \(newly.map(String.init).joined(separator: ", ")) collapsed (posterior-mean variance ≤ 0.01)")))
+                                  message: "latent dimension\(newly.count > 1 ? "s" : "") \(newly.map(String.init).joined(separator: ", ")) collapsed (test KL < \(config.collapseThreshold) nats)")))
             }
         }
         lastEval = e
@@ -69,7 +70,10 @@ extension Trainer {
         sampleZ.withUnsafeBufferPointer { ws.z.base.update(from: $0.baseAddress!, count: k * latent) }
         model.decode(ws, z: ws.z.base, batch: k)
         let samples = decoderMeans(ws, count: k)
-        emit(.images(ImageRecord(step: stepsDone, rows: test.rows, cols: test.cols, originals: originals,
+        // The originals never change: they are written once per process, later records leave them empty.
+        let sendOriginals = !originalsSent
+        originalsSent = true
+        emit(.images(ImageRecord(step: stepsDone, rows: test.rows, cols: test.cols, originals: sendOriginals ? originals : [],
                                  reconstructions: recon, samples: samples)))
     }
 

@@ -32,6 +32,8 @@ public final class Trainer {
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?
+    /// Whether an images record with the original test digits was emitted yet.
+    var originalsSent = false
     /// Set when the run file can no longer be written; the loop stops with the error.
     public internal(set) var writeError: RunFileError?
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).

@@ -1,0 +1,98 @@
+import ArgumentParser
+import CursesBackend
+import Foundation
+import Monitor
+import Runs
+
+/// `vaetop replay [RUN]`: play a saved run on the screen.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Replay a saved run on the screen (no argument: list sample runs).")
+
+    @Argument(help: "Run directory or run.jsonl file.") var path: String?
+    @OptionGroup var screen: ScreenOptions
+
+    func run() throws {
+        guard let path else {
+            print(SampleRuns.listing())
+            return
+        }
+        let contents: RunFileContents
+        do { contents = try RunFileReader.read(SampleRuns.resolve(path)) } catch { throw fail("\(error)", code: 65) }
+        let events = Self.events(contents)
+        let backend: CursesTerminal
+        do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
+            // No screen: say what the run holds instead.
+            print(RunDescription.text(contents))
+            return
+        }
+        installStopSignalHandlers()
+        let source = ReplaySource(events: events, skippedLines: contents.skipped.count)
+        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: contents.header.name,
+                      plan: schedulePreview(contents.header))
+    }
+
+    /// The header, a note on anything the reader had to skip, then the records.
+    static func events(_ c: RunFileContents) -> [RunEvent] {
+        var out: [RunEvent] = [.header(c.header)]
+        if !c.skipped.isEmpty {
+            let detail = c.skipped.prefix(3).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
+            out.append(.alert(Alert(step: 0, level: .warning,
+                                    message: "\(c.skipped.count) line\(c.skipped.count == 1 ? "" : "s") skipped (\(detail)\(c.skipped.count > 3 ? "; …" : ""))")))
+        }
+        return out + c.events
+    }
+}
+
+/// A plain-text account of a run, for replays without a terminal.
+enum RunDescription {
+    static func text(_ c: RunFileContents) -> String {
+        let h = c.header
+        var lines = ["run \(h.name) (\(h.created)): \(h.parameters) parameters, \(h.trainImages) training images, latent \(h.config.latent)"]
+        let steps = c.events.filter { if case .step = $0 { true } else { false } }.count
+        lines.append("\(steps) step records, \(c.events.count) records in all")
+        for e in c.events {
+            switch e {
+            case .eval(let m): lines.append("step \(m.step): test loss \(String(format: "%.2f", m.loss)), active units \(m.activeUnits)/\(m.klDims.count)")
+            case .change(let ch): lines.append("step \(ch.step): \(ch.parameter.label) \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
+            case .alert(let a): lines.append("step \(a.step): [\(a.level.rawValue)] \(a.message)")
+            case .end(let s): lines.append("end at step \(s.step): \(s.reason)")
+            default: break
+            }
+        }
+        for s in c.skipped { lines.append("skipped line \(s.line): \(s.reason)") }
+        if c.tornTail { lines.append("the last line was torn (the writer stopped mid-record); ignored") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The runs shipped in `sample-runs/`.
+enum SampleRuns {
+    /// The first `sample-runs` folder that exists: ./sample-runs, then next to the build's project.
+    static var folder: String? {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidates = [FileManager.default.currentDirectoryPath + "/sample-runs",
+                          exe.appendingPathComponent("../../sample-runs").standardized.path]
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// A path as given, or the name of a sample run.
+    static func resolve(_ path: String) -> String {
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if let f = folder, FileManager.default.fileExists(atPath: f + "/" + path) { return f + "/" + path }
+        return path
+    }
+
+    static func listing() -> String {
+        guard let f = folder else { return "no sample-runs folder found; give a run directory: vaetop replay RUN" }
+        let readme = (try? String(contentsOfFile: f + "/README.md", encoding: .utf8)) ?? ""
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: f)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: f + "/" + $0 + "/run.jsonl") }.sorted()
+        var out = ["sample runs in \(f) (vaetop replay NAME):"]
+        for n in names {
+            let note = readme.split(separator: "\n").first { $0.contains("`\(n)`") }
+                .map { String($0).replacingOccurrences(of: "- `\(n)`", with: "").trimmingCharacters(in: CharacterSet(charactersIn: " :—-")) } ?? ""
+            out.append("  \(n.padding(toLength: 22, withPad: " ", startingAt: 0)) \(note)")
+        }
+        return out.joined(separator: "\n")
+    }
+}

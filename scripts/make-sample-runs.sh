@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates sample-runs/ with the release build: four headless runs and one interactive run driven
+# through tmux (keyboard changes of lr and β while training). Checkpoints are not kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product vaetop >/dev/null
+bin=$PWD/.build/release/vaetop
+out=$PWD/sample-runs
+common=(--latent 32 --epochs 60 --likelihood gaussian --eval-every 180 --seed 1)
+mkdir -p "$out"
+for name in no-annealing linear-warmup cyclical-annealing free-bits interactive; do rm -rf "${out:?}/$name"; done
+"$bin" train --headless "${common[@]}" --out "$out/no-annealing" >/dev/null
+"$bin" train --headless "${common[@]}" --beta-schedule linear --beta-start 0 --beta-warmup 1080 --out "$out/linear-warmup" >/dev/null
+"$bin" train --headless "${common[@]}" --beta-schedule cyclical --beta-cycles 4 --beta-ratio 0.5 --out "$out/cyclical-annealing" >/dev/null
+"$bin" train --headless "${common[@]}" --free-bits 0.1 --out "$out/free-bits" >/dev/null
+
+# Interactive: pause, raise the lr three steps, resume; later override β to 0.3; later clear the override.
+tmux kill-session -t vaetop-sample 2>/dev/null || true
+tmux -u new-session -d -s vaetop-sample -x 120 -y 40 "env LANG=C.UTF-8 TERM=tmux-256color $bin ${common[*]} --out $out/interactive; sleep 1"
+sleep 2
+tmux send-keys -t vaetop-sample Space; sleep 0.3
+tmux send-keys -t vaetop-sample Right; sleep 0.2; tmux send-keys -t vaetop-sample Right; sleep 0.2; tmux send-keys -t vaetop-sample Right; sleep 0.2
+tmux send-keys -t vaetop-sample Space; sleep 1.5
+tmux send-keys -t vaetop-sample Space; sleep 0.3
+tmux send-keys -t vaetop-sample Down; sleep 0.2
+tmux send-keys -t vaetop-sample Enter; tmux send-keys -t vaetop-sample -l "0.3"; tmux send-keys -t vaetop-sample Enter; sleep 0.3
+tmux send-keys -t vaetop-sample Space; sleep 3
+tmux send-keys -t vaetop-sample x; sleep 0.3
+while tmux has-session -t vaetop-sample 2>/dev/null; do
+  if [ -n "$(tail -c 400 "$out/interactive/run.jsonl" | grep '"kind":"end"' || true)" ]; then tmux send-keys -t vaetop-sample q; fi
+  sleep 0.5
+done
+rm -f "$out"/*/checkpoint.bin
+du -sh "$out"/*
