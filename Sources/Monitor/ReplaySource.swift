@@ -10,7 +10,7 @@ public final class ReplaySource: EventSource {
     public private(set) var cursor = 0
     public private(set) var playing = true
     public private(set) var speedIndex = 1
-    public static let speeds: [(String, Double)] = [("1×", 1), ("10×", 10), ("100×", 100), ("max", .infinity)]
+    public static let speeds: [(String, Double)] = [("1x", 1), ("10x", 10), ("100x", 100), ("max", .infinity)]
     /// Replay time (training seconds) at wall time `anchorWall`.
     private var anchorTime = 0.0
     private var anchorWall: Double?

@@ -14,10 +14,15 @@ extension Screen {
         let legend = r.height > 4 ? 1 : 0
         if legend == 1 {
             var x = r.x
+            let dash = s.ascii ? "- " : "━ "
             for (name, key) in [("total", "loss"), ("recon", "recon"), ("KL", "kl"), ("test ELBO", "test")] {
-                x += g.text("━ ", x: x, y: r.y, style: t.style(key)) + g.text(name + "  ", x: x + 2, y: r.y, style: t.style("graph_text"))
+                x += g.text(dash, x: x, y: r.y, style: t.style(key), maxWidth: r.maxX - x)
+                x += g.text(name + "  ", x: x, y: r.y, style: t.style("graph_text"), maxWidth: r.maxX - x)
             }
-            if let e = run.lastEval { g.text("test \(fmt(e.loss))", x: r.maxX - 14, y: r.y, style: t.style("test")) }
+            if let e = run.lastEval {
+                let label = "test \(fmt(e.loss))"
+                if r.maxX - x >= label.count { g.text(label, x: r.maxX - label.count, y: r.y, style: t.style("test")) }
+            }
         }
         let chart = LineChart(series: [
             ChartSeries(xs: run.steps, ys: smooth(run.loss, s), color: t["loss"]),
@@ -92,7 +97,7 @@ extension Screen {
         let chartArea = parts[0]
         var x = chartArea.x
         for (name, key) in [("before clip", "grad"), ("after", "grad_clipped"), ("threshold", "clip")] {
-            x += g.text("━ ", x: x, y: chartArea.y, style: t.style(key))
+            x += g.text(s.ascii ? "- " : "━ ", x: x, y: chartArea.y, style: t.style(key))
             x += g.text(name + "  ", x: x, y: chartArea.y, style: t.style("graph_text"))
         }
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t["clip"])] } ?? []

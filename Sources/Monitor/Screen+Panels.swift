@@ -29,15 +29,18 @@ extension Screen {
             var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
             if s.mode == .replay { style = t.style("inactive_fg") }
             let value: String
-            if selected, let typed = s.input { value = typed + "▏" } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
-            let label = (selected ? "▶ " : "  ") + knob.parameter.label
-            let line = label.rightPadded(max(0, r.width - value.count)) + value
+            if selected, let typed = s.input { value = typed + (s.ascii ? "_" : "▏") } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
+            let label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + knob.parameter.label
+            let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value
             g.text(line.rightPadded(r.width), x: r.x, y: y, style: style, maxWidth: r.width)
         }
     }
 
     static func logPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        let lines = s.run.log.suffix(r.height).map { ("\(String($0.step).leftPadded(6)) \($0.text)", $0.color) }
+        let lines = s.run.log.suffix(r.height).map { line -> (String, String) in
+            let text = s.ascii ? line.text.replacingOccurrences(of: "→", with: "->") : line.text
+            return ("\(String(line.step).leftPadded(6)) \(text)", line.color)
+        }
         LogView(lines: lines).render(into: &g, r, theme: s.theme)
     }
 
@@ -63,7 +66,7 @@ extension Screen {
         }
         let stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
         x += 1
-        x += g.text(" ● \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
+        x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
         var parts: [String] = []
         if let m = run.lastStep {
             let planned = run.plannedSteps
@@ -79,11 +82,11 @@ extension Screen {
         parts.append("β \(run.current[.beta].map(fmt) ?? "–")")
         parts.append("λ \(fmt(run.freeBits))")
         if let r = s.replay {
-            parts.insert("\(r.playing ? "▶" : "⏸") replay \(r.speed) \(r.position)/\(r.total)", at: 0)
+            parts.insert("\(r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")) replay \(r.speed) \(r.position)/\(r.total)", at: 0)
         } else if s.mode == .follow {
             parts.insert("following", at: 0)
         }
-        g.text(parts.joined(separator: " │ "), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+        g.text(parts.joined(separator: s.ascii ? " | " : " │ "), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
     }
 
     static func hintLine(_ g: inout Grid, _ s: AppState) {
@@ -98,16 +101,17 @@ extension Screen {
             x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1
         }
         if let typed = s.input {
-            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)▏  ⏎ apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
+            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
             return
         }
         let hints: [(String, String)]
         switch s.mode {
         case .replay:
-            hints = [("space", "play/pause"), ("<>", "speed"), ("←→", "step"), ("home/end", "jump"), ("tab", "focus"), ("z", "zoom"),
+            hints = [("space", "play/pause"), ("<>", "speed"), (s.ascii ? "left/right" : "←→", "step"), ("home/end", "jump"), ("tab", "focus"), ("z", "zoom"),
                      ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
         default:
-            hints = [("space", "pause"), ("↑↓", "select"), ("←→", "adjust"), ("⏎", "type"), ("c", "ckpt"), ("e", "eval"),
+            hints = [("space", "pause"), (s.ascii ? "up/down" : "↑↓", "select"), (s.ascii ? "left/right" : "←→", "adjust"),
+                     (s.ascii ? "enter" : "⏎", "type"), ("c", "ckpt"), ("e", "eval"),
                      ("tab", "focus"), ("z", "zoom"), ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
         }
         for (k, what) in hints where x < s.width {
@@ -128,7 +132,7 @@ extension Screen {
             "l            log scale of the focused chart",
             "m            smoothing (TensorBoard EMA, weight 0.6)",
             "t            next theme",
-            "replay       < > speed 1× 10× 100× max; ← → step; home / end",
+            "replay       < > speed 1x 10x 100x max; ← → step; home / end",
             "q            quit (asks while training runs); ? closes this",
         ]
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)

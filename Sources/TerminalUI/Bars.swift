@@ -22,7 +22,7 @@ public struct Bars {
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
         guard r.width > 8, r.height > 0 else { return }
         let labelWidth = (items.map(\.label.count).max() ?? 3) + 1
-        let valueWidth = 7
+        let valueWidth = 8
         let barWidth = r.width - labelWidth - valueWidth
         guard barWidth > 0 else { return }
         let maxV = maximum ?? max(items.map(\.value).filter(\.isFinite).max() ?? 1, 1e-9)
@@ -39,7 +39,7 @@ public struct Bars {
                 let scalar: Unicode.Scalar = ascii ? (e >= 4 ? "#" : " ") : Self.eighths[e]
                 grid[r.x + labelWidth + c, y] = Cell(scalar, Style(fg: color, bg: theme["main_bg"]))
             }
-            let v = (item.flagged ? "×" : "") + SeriesMath.label(item.value)
+            let v = (item.flagged ? (ascii ? "x" : "×") : "") + SeriesMath.label(item.value)
             grid.text(v.leftPadded(valueWidth), x: r.maxX - valueWidth, y: y, style: labelStyle)
         }
         if overflow {

@@ -11,7 +11,7 @@ public struct ImageStrip {
         self.images = images; self.rows = rows; self.cols = cols; self.caption = caption; self.ascii = ascii
     }
 
-    private static let shades: [Unicode.Scalar] = [" ", "░", "▒", "▓", "█"]
+    private static let shades: [Unicode.Scalar] = [" ", ".", ":", "+", "#"]
 
     /// The downscale factor that fits `count` images across `width` and into `height` cells.
     public static func scale(rows: Int, cols: Int, count: Int, width: Int, height: Int) -> Int {

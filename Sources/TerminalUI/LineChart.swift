@@ -70,11 +70,10 @@ public struct LineChart {
             grid.text("no finite values", x: r.x + max(0, (r.width - 16) / 2), y: r.y + r.height / 2, style: text)
             return
         }
+        // The axis spans the data exactly (top and bottom dot rows are the extremes); a flat series gets ±5%.
         let nonNegative = !logY && ylo >= 0
         if yhi - ylo < 1e-12 { let pad = max(abs(yhi) * 0.05, 1e-6); ylo -= pad; yhi += pad }
-        let pad = (yhi - ylo) * 0.04
-        ylo -= pad; yhi += pad
-        if nonNegative { ylo = max(0, ylo) }   // no negative axis for data that cannot be negative
+        if nonNegative { ylo = max(0, ylo) }
         func py(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(ph - 1)).rounded()) }
         // Series.
         for (s, b) in zip(series, buckets) {
@@ -121,7 +120,9 @@ public struct LineChart {
         for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = Cell(ascii ? "|" : "┤", theme.style("div_line")) }
         let ticks = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]
         for row in ticks {
-            let v = yhi - (yhi - ylo) * Double(row * (ascii ? 1 : 4) + (ascii ? 0 : 2)) / Double(ph - 1)
+            // Top and bottom rows are labelled with the extremes, a middle row with the value at its centre.
+            let dot = row == 0 ? 0 : (row == plot.height - 1 ? ph - 1 : row * (ascii ? 1 : 4) + (ascii ? 0 : 2))
+            let v = yhi - (yhi - ylo) * Double(dot) / Double(ph - 1)
             let shown = logY ? pow(10, v) : v
             let label = SeriesMath.label(shown)
             grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)

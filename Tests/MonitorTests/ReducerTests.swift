@@ -1,0 +1,177 @@
+import Runs
+import TerminalUI
+import Testing
+@testable import Monitor
+
+@Suite struct ReducerTests {
+    func live(steps: Int = 50) -> AppState {
+        var s = AppState(mode: .live, width: 120, height: 40, themeNames: ["default", "light"])
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: steps)))
+        return s
+    }
+
+    @Test func spacePausesAndResumes() {
+        var s = live()
+        #expect(Reducer.reduce(&s, .key(.char(" "))) == [.command(.pause)])
+        _ = Reducer.reduce(&s, .events([.state(StateChange(step: 50, state: .paused, reason: "keyboard"))]))
+        #expect(s.run.state == .paused)
+        #expect(Reducer.reduce(&s, .key(.char(" "))) == [.command(.resume)])
+    }
+
+    @Test func arrowsChangeTheSelectedHyperparameter() {
+        var s = live()
+        let lr = s.run.current[.lr]!
+        guard case .command(.set(.lr, let v))? = Reducer.reduce(&s, .key(.right)).first else { Issue.record("no set"); return }
+        #expect(abs(v - lr * 1.25) < 1e-15)
+        _ = Reducer.reduce(&s, .key(.down)); _ = Reducer.reduce(&s, .key(.down)); _ = Reducer.reduce(&s, .key(.down))
+        #expect(s.selectedKnob == .freeBits)
+        #expect(Reducer.reduce(&s, .key(.right)) == [.command(.set(.freeBits, 0.05))])
+        #expect(Reducer.reduce(&s, .key(.left)) == [.command(.set(.freeBits, 0))])
+        _ = Reducer.reduce(&s, .key(.up)); _ = Reducer.reduce(&s, .key(.up)); _ = Reducer.reduce(&s, .key(.up)); _ = Reducer.reduce(&s, .key(.up))
+        #expect(s.selectedKnob == .batchSize)
+        #expect(Reducer.reduce(&s, .key(.right)) == [.command(.set(.batchSize, 256))])
+    }
+
+    @Test func typedValuesAreValidatedBeforeSending() {
+        var s = live()
+        _ = Reducer.reduce(&s, .key(.down)); _ = Reducer.reduce(&s, .key(.down)); _ = Reducer.reduce(&s, .key(.down))
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.input == "")
+        for c in "0.3" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        #expect(Reducer.reduce(&s, .key(.enter)) == [.command(.set(.freeBits, 0.3))])
+        #expect(s.input == nil)
+        _ = Reducer.reduce(&s, .key(.enter))
+        for c in "-1" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        #expect(Reducer.reduce(&s, .key(.enter)).isEmpty)
+        #expect(s.flash!.text.contains("free bits") && s.flash!.text.contains("nothing changed"))
+        _ = Reducer.reduce(&s, .key(.enter))
+        for c in "1e" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        _ = Reducer.reduce(&s, .key(.backspace)); _ = Reducer.reduce(&s, .key(.backspace)); _ = Reducer.reduce(&s, .key(.char("x")))
+        #expect(s.input == "")                       // letters other than e are not accepted
+        _ = Reducer.reduce(&s, .key(.char("e")))
+        #expect(Reducer.reduce(&s, .key(.enter)).isEmpty)
+        #expect(s.flash!.text.contains("not a number"))
+        _ = Reducer.reduce(&s, .key(.enter)); _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.input == nil)
+    }
+
+    @Test func quitAsksWhileTrainingThenStopsAndQuitsAtTheEnd() {
+        var s = live()
+        #expect(Reducer.reduce(&s, .key(.char("q"))).isEmpty)
+        #expect(s.confirmQuit)
+        #expect(Reducer.reduce(&s, .key(.char("n"))).isEmpty)
+        #expect(!s.confirmQuit && !s.quitting)
+        _ = Reducer.reduce(&s, .key(.char("q")))
+        #expect(Reducer.reduce(&s, .key(.char("y"))) == [.command(.stop)])
+        #expect(!s.quitting)
+        let end = RunSummary(step: 50, epoch: 2, reason: "stopped", testLoss: 100, activeUnits: 20, samplesPerSecond: 1, seconds: 1)
+        #expect(Reducer.reduce(&s, .events([.end(end)])) == [.quit])
+        #expect(s.quitting)
+    }
+
+    @Test func interruptStopsOnceThenQuitsWhenEnded() {
+        var s = live()
+        #expect(Reducer.reduce(&s, .interrupt) == [.command(.stop)])
+        #expect(Reducer.reduce(&s, .interrupt).isEmpty)
+        var done = live()
+        _ = Reducer.reduce(&done, .events([.end(RunSummary(step: 50, epoch: 2, reason: "finished", testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1))]))
+        #expect(Reducer.reduce(&done, .key(.char("q"))) == [.quit])
+    }
+
+    @Test func focusZoomLogSmoothingTheme() {
+        var s = live()
+        _ = Reducer.reduce(&s, .key(.tab))
+        #expect(s.focus == .beta)
+        _ = Reducer.reduce(&s, .key(.char("4")))
+        #expect(s.focus == .kl)
+        _ = Reducer.reduce(&s, .key(.char("l")))
+        #expect(!s.logScale.contains(.kl))
+        _ = Reducer.reduce(&s, .key(.char("z")))
+        #expect(s.zoomed)
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(!s.zoomed)
+        _ = Reducer.reduce(&s, .key(.char("m")))
+        #expect(!s.smoothing)
+        #expect(Reducer.reduce(&s, .key(.char("t"))) == [.loadTheme("light")])
+        _ = Reducer.reduce(&s, .themeLoaded(.builtin, problem: "x.theme:3: bad"))
+        #expect(s.flash!.color == "alert")
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        #expect(s.showHelp)
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        #expect(!s.showHelp)
+    }
+
+    @Test func replayKeysDriveTheTransportAndNeverTheTrainer() {
+        var s = AppState(mode: .replay, width: 120, height: 40)
+        #expect(Reducer.reduce(&s, .key(.char(" "))) == [.replay(.togglePlay)])
+        #expect(Reducer.reduce(&s, .key(.char(">"))) == [.replay(.faster)])
+        #expect(Reducer.reduce(&s, .key(.char("<"))) == [.replay(.slower)])
+        #expect(Reducer.reduce(&s, .key(.left)) == [.replay(.back)])
+        #expect(Reducer.reduce(&s, .key(.end)) == [.replay(.end)])
+        #expect(Reducer.reduce(&s, .key(.enter)).isEmpty)
+        #expect(Reducer.reduce(&s, .key(.char("q"))) == [.quit])
+    }
+}
+
+@Suite struct RunViewTests {
+    @Test func accumulatesSeriesMarkersAndCurrentValues() {
+        var v = RunView()
+        for e in SyntheticRun.events(steps: 200) { v.apply(e) }
+        #expect(v.steps.count == 200 && v.klDims.count == 200 && v.layerNorms.count == 5 && v.layerNorms[0].count == 200)
+        #expect(v.evalSteps == [40, 80, 120, 160, 200])
+        #expect(v.changes.map(\.step) == [100, 150])
+        #expect(v.current[.lr] == SyntheticRun.step(200).lr)
+        #expect(v.clipNorm == 50)
+        #expect(v.log.contains { $0.text.contains("collapsed") && $0.color == "warn" })
+    }
+
+    @Test func resumeDropsTheAbandonedContinuation() {
+        var v = RunView()
+        for e in SyntheticRun.events(steps: 120) { v.apply(e) }
+        v.apply(.state(StateChange(step: 90, state: .running, reason: "resumed")))
+        #expect(v.steps.last == 90 && v.evalSteps == [40, 80] && v.changes.isEmpty)
+        v.apply(.step(SyntheticRun.step(91)))
+        #expect(v.steps.suffix(2) == [90, 91])
+    }
+
+    @Test func laterImageRecordsKeepTheOriginals() {
+        var v = RunView()
+        v.apply(.images(SyntheticRun.images(1)))
+        var later = SyntheticRun.images(2); later.originals = []
+        v.apply(.images(later))
+        #expect(v.images!.originals.count == 8 && v.images!.step == 2)
+    }
+}
+
+@Suite struct ReplaySourceTests {
+    @Test func deliversHeaderFirstThenByClockAndSeeks() {
+        let events = SyntheticRun.events(steps: 100)
+        let r = ReplaySource(events: events)
+        guard case .events(let first) = r.poll(now: 0) else { Issue.record("nothing"); return }
+        #expect(first.count == 2)                             // header + state, before the first step
+        // Step s has time s·0.005 s; at 10× one wall second covers 10 training seconds: everything.
+        guard case .events(let rest) = r.poll(now: 1) else { Issue.record("nothing"); return }
+        #expect(first.count + rest.count == events.count)
+        #expect(r.status!.position == 100)
+        r.control(.back, now: 1)
+        guard case .reset(let again) = r.poll(now: 1) else { Issue.record("no reset"); return }
+        #expect(again.count < events.count && again.first == events.first)
+        r.control(.start, now: 1)
+        r.control(.togglePlay, now: 1)
+        guard case .reset = r.poll(now: 1) else { Issue.record("no reset"); return }
+        if case .events = r.poll(now: 5) { Issue.record("paused replay delivered events") }
+        r.control(.end, now: 5)
+        guard case .events = r.poll(now: 5) else { Issue.record("end delivered nothing"); return }
+        #expect(r.status!.position == 100)
+    }
+
+    @Test func oneTimesFollowsTrainingTime() {
+        let r = ReplaySource(events: SyntheticRun.events(steps: 400))
+        r.control(.slower, now: 0)                            // 10× → 1×
+        _ = r.poll(now: 0)
+        _ = r.poll(now: 0.001)
+        guard case .events(let e) = r.poll(now: 0.5) else { Issue.record("nothing"); return }
+        let steps = e.compactMap { if case .step(let m) = $0 { m.step } else { nil } }
+        #expect((90...110).contains(steps.last!))            // 0.5 s of training time = 100 steps
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Runs
+import TerminalUI
+import TestSupport
+import Testing
+@testable import Monitor
+
+/// Whole screens rendered from a fixed synthetic run, compared with stored text snapshots.
+@Suite struct ScreenSnapshotTests {
+    func state(_ w: Int, _ h: Int, steps: Int = 200, mode: AppState.Mode = .live) -> AppState {
+        var s = AppState(mode: mode, width: w, height: h)
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: steps)))
+        // The synthetic run's own curves, continued to 400 planned steps.
+        let rows = (1...400).map { SyntheticRun.step($0) }
+        s.plan = SchedulePreview(lr: rows.map(\.lr), momentum: rows.map { $0.momentum ?? 0.9 }, beta: rows.map(\.beta))
+        return s
+    }
+
+    @Test(arguments: [(80, 24), (120, 40), (200, 60)])
+    func liveScreen(width: Int, height: Int) {
+        let g = Screen.render(state(width, height))
+        #expect(g.width == width && g.height == height)
+        let problem = Snapshot.check(g.lines, named: "live-\(width)x\(height)")
+        #expect(problem == nil, "\(problem ?? "")")
+    }
+
+    @Test func typingAndFlashAndZoom() {
+        var s = state(120, 40)
+        _ = Reducer.reduce(&s, .key(.enter))
+        for c in "0.002" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        #expect(Snapshot.check(Screen.render(s).lines, named: "typing-120x40") == nil)
+        _ = Reducer.reduce(&s, .key(.escape))
+        _ = Reducer.reduce(&s, .key(.char("4"))); _ = Reducer.reduce(&s, .key(.char("z")))
+        #expect(Snapshot.check(Screen.render(s).lines, named: "zoom-kl-120x40") == nil)
+    }
+
+    @Test func helpAndQuitConfirmation() {
+        var s = state(120, 40)
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        let help = Screen.render(s).lines.joined(separator: "\n")
+        #expect(help.contains("type an exact value") && help.contains("replay"))
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        _ = Reducer.reduce(&s, .key(.char("q")))
+        #expect(Screen.render(s).lines.last!.contains("Stop it (final evaluation + checkpoint) and quit? y / n"))
+    }
+
+    @Test func replayAndASCII() {
+        var s = state(120, 40, mode: .replay)
+        _ = Reducer.reduce(&s, .replayStatus(ReplayStatus(position: 200, total: 400, speed: "10x", playing: true)))
+        s.ascii = true
+        let g = Screen.render(s)
+        #expect(g.lines[0].contains("> replay 10x 200/400"))
+        // ASCII mode: nothing outside ASCII (β, λ and the like in labels aside).
+        #expect(g.lines.joined().unicodeScalars.allSatisfy { $0.isASCII || "βλ·…".unicodeScalars.contains($0) })
+        #expect(Snapshot.check(g.lines, named: "replay-ascii-120x40") == nil)
+    }
+
+    @Test(arguments: [(10, 5), (1, 1), (59, 30), (0, 0)])
+    func tooSmallSaysSo(width: Int, height: Int) {
+        let g = Screen.render(state(width, height))
+        #expect(g.width == width && g.height == height)
+        if width >= 30 && height >= 3 { #expect(g.lines.joined().contains("too small")) }
+    }
+
+    @Test func everyShippedSizeShowsEveryPanel() {
+        for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+            let text = Screen.render(state(w, h)).lines.joined(separator: "\n")
+            for p in Panel.allCases { #expect(text.contains("\(p.rawValue + 1) \(p.title.prefix(6))"), "\(w)x\(h) lacks \(p)") }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import TerminalUI
+
+@Suite struct ThemeTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func parsesBtopSyntaxIgnoringUnknownKeysAndComments() throws {
+        let text = """
+        # a comment
+        theme[main_bg]="#000000"
+        theme[loss] = "#ff8000"
+        theme[cpu_box]="#123456"
+        theme[main_fg]=#FFF
+
+        """
+        let t = try ThemeParser.parse(text, name: "x", file: "x.theme")
+        #expect(t["main_bg"] == .rgb(0, 0, 0))
+        #expect(t["loss"] == .rgb(255, 128, 0))
+        #expect(t["main_fg"] == .rgb(255, 255, 255))
+        #expect(t.colors["cpu_box"] == nil)                       // btop's own key: ignored
+        #expect(t["recon"] == Theme.builtin["recon"])              // missing: built-in fallback
+    }
+
+    @Test func brokenLinesNameFileAndLine() {
+        #expect(throws: ThemeError(file: "b.theme", line: 3, message: "'#12345G' is not a colour (#RRGGBB) for theme[loss]")) {
+            try ThemeParser.parse("# ok\ntheme[main_bg]=\"#000000\"\ntheme[loss]=\"#12345G\"\n", name: "b", file: "b.theme")
+        }
+        #expect(throws: ThemeError.self) { try ThemeParser.parse("color loss = red", name: "b", file: "b.theme") }
+        #expect(throws: ThemeError.self) { try ThemeParser.parse("theme[loss]=\"#FFFFFF", name: "b", file: "b.theme") }
+    }
+
+    @Test func libraryFallsBackToDefaultOnBrokenFile() throws {
+        let dir = NSTemporaryDirectory() + "/themes-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "theme[main_bg]=\"nope\"\n".write(toFile: dir + "/bad.theme", atomically: true, encoding: .utf8)
+        let lib = ThemeLibrary(folders: [dir])
+        let (t, e) = lib.load("bad")
+        #expect(t == .builtin)
+        #expect(e?.line == 1 && e!.description.contains("bad.theme:1"))
+        let (_, missing) = lib.load("nonexistent")
+        #expect(missing != nil)
+    }
+
+    @Test func shippedThemesParseAndDiffer() throws {
+        let lib = ThemeLibrary(folders: [Self.root.appendingPathComponent("themes").path])
+        #expect(Set(lib.names).isSuperset(of: ["default", "light", "high-contrast", "monochrome"]))
+        #expect(lib.names.first == "default")
+        var backgrounds = Set<Color>()
+        for name in lib.names {
+            let (t, e) = lib.load(name)
+            #expect(e == nil, "\(name): \(String(describing: e))")
+            backgrounds.insert(t["main_bg"])
+        }
+        #expect(backgrounds.count >= 2)
+        let (mono, _) = lib.load("monochrome")
+        for (_, c) in mono.colors { if case .rgb(let r, let g, let b) = c { #expect(r == g && g == b) } }
+        let (def, _) = lib.load("default")
+        #expect(def.colors == Theme.builtin.colors)
+    }
+
+    @Test func gradientHitsItsEnds() {
+        let t = Theme.builtin
+        #expect(t.gradient("heat", 0) == t["heat_start"])
+        #expect(t.gradient("heat", 0.5) == t["heat_mid"])
+        #expect(t.gradient("heat", 1) == t["heat_end"])
+        #expect(t.gradient("heat", .nan) == t["heat_start"])
+    }
+}

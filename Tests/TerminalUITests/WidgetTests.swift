@@ -1,0 +1,116 @@
+import Testing
+@testable import TerminalUI
+
+@Suite struct SeriesMathTests {
+    /// TensorBoard's debiased EMA with weight 0.6 on [1, 2, 3], by hand:
+    /// last = 0.4 → 0.4/0.4 = 1; last = 0.24 + 0.8 = 1.04 → 1.04/0.64 = 1.625; last = 0.624 + 1.2 = 1.824 → 1.824/0.784.
+    @Test func debiasedEMA() {
+        let s = SeriesMath.debiasedEMA([1, 2, 3], weight: 0.6)
+        #expect(abs(s[0] - 1) < 1e-12 && abs(s[1] - 1.625) < 1e-12 && abs(s[2] - 1.824 / 0.784) < 1e-12)
+        let withNaN = SeriesMath.debiasedEMA([1, .nan, 3], weight: 0.6)
+        #expect(withNaN[1].isNaN && abs(withNaN[2] - (0.24 + 1.2) / 0.64) < 1e-12)
+        #expect(SeriesMath.debiasedEMA([5, 7], weight: 0) == [5, 7])
+    }
+
+    @Test func minMaxBucketsKeepSpikes() {
+        let xs = (0..<10_000).map(Double.init)
+        var ys = [Double](repeating: 1, count: 10_000)
+        ys[4321] = 500; ys[9000] = -3
+        let b = SeriesMath.minMaxBuckets(xs: xs, ys: ys, lo: 0, hi: 9999, buckets: 7)
+        #expect(b.compactMap { $0?.1 }.max() == 500)
+        #expect(b.compactMap { $0?.0 }.min() == -3)
+        #expect(b.allSatisfy { $0 != nil })
+    }
+
+    @Test func labels() {
+        #expect(SeriesMath.label(0.001) == "1.0e-03")
+        #expect(SeriesMath.label(123.4) == "123")
+        #expect(SeriesMath.label(12.34) == "12.3")
+        #expect(SeriesMath.label(.nan) == "nan")
+    }
+}
+
+@Suite struct GridAndWidgetTests {
+    @Test func gridTextClipsAndDiffs() {
+        var g = Grid(width: 5, height: 2)
+        #expect(g.text("hello world", x: 2, y: 0, style: Style()) == 3)
+        #expect(g.lines == ["  hel", "     "])
+        let before = g
+        g[0, 1] = Cell("x")
+        #expect(g.changes(since: before) == [5])
+        #expect(g.changes(since: nil).count == 10)
+        g[99, 99] = Cell("y")   // out of range: ignored
+    }
+
+    @Test func rectSplitsCoverTheWhole() {
+        let r = Rect(x: 3, y: 1, width: 101, height: 37)
+        let cols = r.columns([0.58, 0.42])
+        #expect(cols[0].width + cols[1].width == 101 && cols[1].x == cols[0].maxX)
+        let rows = r.rows([1, 1, 1])
+        #expect(rows.map(\.height).reduce(0, +) == 37 && rows[2].maxY == r.maxY)
+    }
+
+    @Test func lineChartDrawsBrailleAxesAndMarkers() {
+        var g = Grid(width: 40, height: 10)
+        let xs = (1...100).map(Double.init)
+        LineChart(series: [ChartSeries(xs: xs, ys: xs.map { $0 * $0 }, color: .rgb(255, 0, 0))], markers: [50])
+            .render(into: &g, g.bounds, theme: .builtin)
+        let text = g.lines.joined(separator: "\n")
+        #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+        #expect(text.contains("┤") && text.contains("┊"))
+        #expect(g.lines.last!.contains("100"))
+        #expect(g.lines[0].hasPrefix("  10000┤"))
+        #expect(g.lines[8].hasPrefix("      1┤"))
+    }
+
+    @Test func asciiChartUsesOnlyASCII() {
+        var g = Grid(width: 30, height: 8)
+        LineChart(series: [ChartSeries(xs: [1, 2, 3], ys: [3, 1, 2], color: .rgb(0, 255, 0))], markers: [2], ascii: true)
+            .render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines.joined().unicodeScalars.allSatisfy { $0.isASCII })
+        #expect(g.lines.joined().contains("*"))
+    }
+
+    @Test func logScaleTicksAreDecades() {
+        var g = Grid(width: 30, height: 9)
+        LineChart(series: [ChartSeries(xs: [1, 2, 3], ys: [1e-4, 1e-3, 1e-2], color: .rgb(0, 255, 0))], logY: true)
+            .render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines[0].hasPrefix("   0.01┤") && g.lines[7].hasPrefix("1.0e-04┤"))
+    }
+
+    @Test func emptyAndTinyChartsDoNotCrash() {
+        var g = Grid(width: 30, height: 6)
+        LineChart(series: []).render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines.joined().contains("waiting for data"))
+        var tiny = Grid(width: 1, height: 1)
+        LineChart(series: [ChartSeries(xs: [1], ys: [1], color: .rgb(1, 1, 1))]).render(into: &tiny, tiny.bounds, theme: .builtin)
+        Heatmap(columns: [[1, 2]], steps: [1]).render(into: &tiny, tiny.bounds, theme: .builtin)
+        Bars(items: [.init(label: "a", value: 1)]).render(into: &tiny, tiny.bounds, theme: .builtin)
+    }
+
+    @Test func heatmapPacksTwoDimensionsPerRowWhenShort() {
+        var g = Grid(width: 20, height: 5)
+        let cols = (0..<10).map { t in (0..<8).map { Float($0 + t) } }
+        Heatmap(columns: cols, steps: (1...10).map(Double.init)).render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines[0].hasPrefix("z00") && g.lines[1].hasPrefix("z02"))
+        #expect(g.lines.joined().contains("▀"))
+    }
+
+    @Test func barsMarkFlaggedItemsAndOverflow() {
+        var g = Grid(width: 30, height: 3)
+        let items = (0..<5).map { Bars.Item(label: "z0\($0)", value: Double($0), flagged: $0 == 0) }
+        Bars(items: items).render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines[0].contains("×0"))
+        #expect(g.lines[2].contains("+3 more"))
+    }
+
+    @Test func imageStripHalfBlocksAndScale() {
+        #expect(ImageStrip.scale(rows: 28, cols: 28, count: 8, width: 240, height: 15) == 1)
+        #expect(ImageStrip.scale(rows: 28, cols: 28, count: 8, width: 120, height: 8) == 2)
+        var g = Grid(width: 40, height: 9)
+        let img = (0..<784).map { UInt8($0 % 256) }
+        ImageStrip(images: [img, img], rows: 28, cols: 28, caption: "x").render(into: &g, g.bounds, theme: .builtin)
+        #expect(g[0, 1].scalar == "▀")
+    }
+}
+
