@@ -1,0 +1,91 @@
+import Foundation
+import Runs
+import TestSupport
+import Testing
+
+/// The real binary on a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
+@Suite(.serialized) struct TerminalEndToEndTests {
+    let socket = "vaetop-test-\(UUID().uuidString.prefix(8))"
+
+    /// Runs tmux through system(3): Foundation's Process never sees `new-session -d` exit on Linux,
+    /// because the forked tmux server inherits the descriptor it watches.
+    @discardableResult
+    func tmux(_ args: [String]) -> String {
+        let path = NSTemporaryDirectory() + "/tmux-out-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let quoted = (["tmux", "-L", socket] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        _ = system(quoted.joined(separator: " ") + " </dev/null >'\(path)' 2>/dev/null")
+        return String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
+    }
+
+    func screen() -> String { tmux(["capture-pane", "-t", "e2e", "-p"]) }
+
+    /// Polls until `condition` holds (true) or `seconds` pass (false).
+    func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline { if condition() { return true }; usleep(100_000) }
+        return condition()
+    }
+
+    func records(_ dir: String) -> [RunEvent] { (try? RunFileReader.read(dir).events) ?? [] }
+
+    @Test func trainPauseChangeLrResizeQuit() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("run")
+        let command = "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) --epochs 300 --encoder 64 --latent 8 --out \(run); echo VAETOP_EXIT=$?; sleep 60"
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command])
+
+        // First frame.
+        #expect(wait(30) { screen().contains("1 loss") && screen().contains("8 events") }, "no first frame:\n\(screen())")
+        #expect(wait(20) { screen().contains("step ") }, "no steps:\n\(screen())")
+
+        // Pause.
+        tmux(["send-keys", "-t", "e2e", "Space"])
+        #expect(wait(10) { screen().contains("● paused") }, "not paused:\n\(screen())")
+        #expect(wait(5) { records(run).contains { if case .state(let s) = $0 { s.state == .paused } else { false } } })
+
+        // Raise the lr one step (lr is selected first): the change is in the run file and on screen.
+        tmux(["send-keys", "-t", "e2e", "Right"])
+        #expect(wait(10) {
+            records(run).contains { if case .change(let c) = $0 { c.parameter == .lr && c.source == "keyboard" && abs((c.new ?? 0) - 0.00125) < 1e-12 } else { false } }
+        }, "no lr change in the run file")
+        #expect(wait(5) { screen().contains("│ lr 0.00125 │") }, "change not shown:\n\(screen())")
+
+        // Resize: smaller, too small, back.
+        tmux(["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
+        #expect(wait(10) { let s = screen(); return s.split(separator: "\n", omittingEmptySubsequences: false).count <= 25 && s.contains("1 loss") })
+        tmux(["resize-window", "-t", "e2e", "-x", "10", "-y", "5"])
+        #expect(wait(10) { screen().contains("termin") }, "too-small message missing:\n\(screen())")
+        tmux(["resize-window", "-t", "e2e", "-x", "120", "-y", "40"])
+        #expect(wait(10) { screen().contains("1 loss") && screen().contains("7 hyperparameters") })
+
+        // Resume, then quit: asks first, then stops cleanly.
+        tmux(["send-keys", "-t", "e2e", "Space"])
+        #expect(wait(10) { screen().contains("● running") })
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("quit? y / n") })
+        tmux(["send-keys", "-t", "e2e", "y"])
+        #expect(wait(60) { screen().contains("VAETOP_EXIT=0") }, "did not exit cleanly:\n\(screen())")
+
+        // The terminal is restored: normal screen, cursor visible.
+        #expect(tmux(["display", "-p", "-t", "e2e", "#{alternate_on} #{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0 1")
+        #expect(screen().contains("stopped after"))
+
+        // The run is complete: end record, final checkpoint.
+        let c = try RunFileReader.read(run)
+        #expect(c.skipped.isEmpty && !c.tornTail)
+        if case .end(let e)? = c.events.last { #expect(e.reason == "stopped") } else { Issue.record("no end record") }
+        #expect(c.events.contains { if case .checkpoint = $0 { true } else { false } })
+        #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"))
+    }
+
+    @Test func notATerminalFallsBackToHeadless() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let r = try Binary.run(["--epochs", "1", "--encoder", "32", "--latent", "4", "--out", dir.file("run")])
+        #expect(r.status == 0)
+        #expect(r.stderr.contains("not a terminal") && r.stderr.contains("headless"))
+        #expect(r.stdout.contains("finished after 36 steps"))
+    }
+}
