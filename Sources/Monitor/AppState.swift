@@ -16,7 +16,6 @@ public struct AppState: Sendable {
     public var logScale: Set<Panel> = [.lr, .kl]
     /// TensorBoard-style smoothing of the loss and gradient charts.
     public var smoothing = true
-    public var smoothingWeight = 0.6
     public var theme: Theme
     /// Names `t` cycles through.
     public var themeNames: [String]

@@ -1,4 +1,5 @@
 import Runs
+import TerminalUI
 
 /// Everything the screen shows about a run, accumulated from its events (live, replayed or followed alike).
 public struct RunView: Sendable {
@@ -14,6 +15,9 @@ public struct RunView: Sendable {
     public var momentum: [Double] = []
     public var gradNorm: [Double] = []
     public var gradClipped: [Double] = []
+    /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
+    /// kept up to date as steps arrive so a frame never re-smooths the whole history.
+    public var smoothed = Smoothed()
     /// Per-layer gradient norms: layerNorms[layer][i].
     public var layerNorms: [[Double]] = []
     /// KL per dimension per step: klDims[i][dim].
@@ -66,6 +70,7 @@ public struct RunView: Sendable {
             steps.append(Double(m.step)); loss.append(Double(m.loss)); recon.append(Double(m.recon)); kl.append(Double(m.kl))
             beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan)
             gradNorm.append(Double(m.gradNorm)); gradClipped.append(Double(m.gradNormClipped))
+            smoothed.append(loss: loss.last!, recon: recon.last!, kl: kl.last!, grad: gradNorm.last!, clipped: gradClipped.last!)
             if layerNorms.count < m.layerGradNorms.count {
                 layerNorms += Array(repeating: [Double](repeating: .nan, count: steps.count - 1), count: m.layerGradNorms.count - layerNorms.count)
             }
@@ -122,11 +127,26 @@ public struct RunView: Sendable {
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
         changes.removeAll { $0.step > step }
+        smoothed = Smoothed()
+        for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
     }
 
     private mutating func log(_ step: Int, _ text: String, _ color: String) {
         log.append(LogLine(step: step, text: text, color: color))
         if log.count > 2000 { log.removeFirst(log.count - 1000) }
+    }
+}
+
+/// Smoothed series that grow with the run.
+public struct Smoothed: Sendable {
+    /// TensorBoard's default smoothing weight.
+    public static let weight = 0.6
+    public var loss: [Double] = [], recon: [Double] = [], kl: [Double] = [], grad: [Double] = [], clipped: [Double] = []
+    var states = Array(repeating: SeriesMath.EMAState(weight: Smoothed.weight), count: 5)
+
+    mutating func append(loss l: Double, recon r: Double, kl k: Double, grad g: Double, clipped c: Double) {
+        loss.append(states[0].next(l)); recon.append(states[1].next(r)); kl.append(states[2].next(k))
+        grad.append(states[3].next(g)); clipped.append(states[4].next(c))
     }
 }
 

@@ -5,9 +5,6 @@ extension Screen {
     /// x positions of keyboard changes.
     static func markers(_ s: AppState) -> [Double] { s.run.changes.map { Double($0.step) + 0.5 } }
 
-    static func smooth(_ ys: [Double], _ s: AppState) -> [Double] {
-        s.smoothing ? SeriesMath.debiasedEMA(ys, weight: s.smoothingWeight) : ys
-    }
 
     static func lossChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
@@ -25,9 +22,9 @@ extension Screen {
             }
         }
         let chart = LineChart(series: [
-            ChartSeries(xs: run.steps, ys: smooth(run.loss, s), color: t["loss"]),
-            ChartSeries(xs: run.steps, ys: smooth(run.recon, s), color: t["recon"]),
-            ChartSeries(xs: run.steps, ys: smooth(run.kl, s), color: t["kl"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t["loss"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t["recon"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"]),
             ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t["test"], kind: .points),
         ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii)
         chart.render(into: &g, Rect(x: r.x, y: r.y + legend, width: r.width, height: r.height - legend), theme: t)
@@ -102,8 +99,8 @@ extension Screen {
         }
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t["clip"])] } ?? []
         LineChart(series: [
-            ChartSeries(xs: run.steps, ys: smooth(run.gradNorm, s), color: t["grad"]),
-            ChartSeries(xs: run.steps, ys: smooth(run.gradClipped, s), color: t["grad_clipped"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t["grad"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t["grad_clipped"]),
         ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
         if parts.count > 1, let m = run.lastStep {

@@ -60,8 +60,9 @@ public struct LineChart {
         var buckets: [[(Double, Double)?]] = []
         var ylo = Double.infinity, yhi = -Double.infinity
         for s in series {
-            let ys = logY ? s.ys.map(transform) : s.ys
-            let b = SeriesMath.minMaxBuckets(xs: s.xs, ys: ys, lo: xlo, hi: xhi, buckets: pw)
+            // Bucket the raw values, then transform the extremes (log is monotonic): no per-point log10.
+            var b = SeriesMath.minMaxBuckets(xs: s.xs, ys: s.ys, lo: xlo, hi: xhi, buckets: pw, positiveOnly: logY)
+            if logY { for i in b.indices { if let (a, c) = b[i] { b[i] = (transform(a), transform(c)) } } }
             for case let (a, c)? in b { ylo = min(ylo, a); yhi = max(yhi, c) }
             buckets.append(b)
         }
