@@ -13,7 +13,9 @@ final class ProgressPrinter {
     private var windowSeconds = 0.0
     private var lastTime = 0.0
 
-    init(totalSteps: Int, epochs: Int, tty: Bool = isatty(STDOUT_FILENO) == 1) {
+    /// A progress bar needs a terminal that understands carriage return and erase-line (not TERM=dumb).
+    init(totalSteps: Int, epochs: Int,
+         tty: Bool = isatty(STDOUT_FILENO) == 1 && (ProcessInfo.processInfo.environment["TERM"] ?? "dumb") != "dumb") {
         self.totalSteps = totalSteps; self.epochs = epochs; self.tty = tty
     }
 
