@@ -30,16 +30,10 @@ public final class Adam: Optimizer {
         let stepSize = Float(h.lr / bc1), bc2Sqrt = Float(bc2.squareRoot())
         // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
         let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
-        let wd = Float(h.weightDecay), decay = Float(1 - h.lr * h.weightDecay)
+        let wd = h.weightDecay, lr = h.lr
         let mm = m.base, vv = v.base, vx = vMax.base
         Parallel.chunks(count) { lo, hi in
-            if wd != 0 {
-                if decoupled {
-                    for i in lo..<hi { p[i] *= decay }
-                } else {
-                    for i in lo..<hi { g[i] += wd * p[i] }
-                }
-            }
+            WeightDecay.apply(p, g, lo, hi, lambda: wd, lr: lr, decoupled: decoupled)
             // Explicit SIMD so the square root and division vectorise (scalar sqrt does not).
             var i = lo
             let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)

@@ -37,3 +37,19 @@ public enum OptimizerFactory {
         }
     }
 }
+
+/// Weight decay of the Adam family: L2 (g ← g + λθ) or decoupled (θ ← θ(1 − γλ), AdamW).
+enum WeightDecay {
+    @inline(__always)
+    static func apply(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ lo: Int, _ hi: Int,
+                      lambda: Double, lr: Double, decoupled: Bool) {
+        guard lambda != 0 else { return }
+        if decoupled {
+            let decay = Float(1 - lr * lambda)
+            for i in lo..<hi { p[i] *= decay }
+        } else {
+            let wd = Float(lambda)
+            for i in lo..<hi { g[i] += wd * p[i] }
+        }
+    }
+}

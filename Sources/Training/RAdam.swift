@@ -33,18 +33,12 @@ public final class RAdam: Optimizer {
         let rect = rectified ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : 0
         // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
         let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
-        let wd = Float(h.weightDecay), decay = Float(1 - h.lr * h.weightDecay)
+        let wd = h.weightDecay, lr = h.lr
         let lrOverBc1 = Float(h.lr / bc1)
         let rectScale = Float(h.lr * rect / bc1 * bc2.squareRoot())
         let mm = m.base, vv = v.base
         Parallel.chunks(count) { lo, hi in
-            if wd != 0 {
-                if decoupled {
-                    for i in lo..<hi { p[i] *= decay }
-                } else {
-                    for i in lo..<hi { g[i] += wd * p[i] }
-                }
-            }
+            WeightDecay.apply(p, g, lo, hi, lambda: wd, lr: lr, decoupled: decoupled)
             var i = lo
             let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)
             let vrect = V8(repeating: rectScale), vlr = V8(repeating: lrOverBc1), veps = V8(repeating: eps)
