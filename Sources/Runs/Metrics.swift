@@ -14,6 +14,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var klDims: [Float]
     /// KL term the objective used per dimension (after free bits); nil when free bits are off.
     public var klObjective: Float?
+    /// KL per dimension as the objective used it, max(λ, KL_j); nil when free bits are off.
+    public var klObjectiveDims: [Float]?
     /// β used.
     public var beta: Double
     /// Learning rate used.

@@ -76,7 +76,12 @@ extension Trainer {
             freeBits: knobs.freeBits, gradNorm: Float(gradNorm), gradNormClipped: Float(clip.after),
             clipCoef: Float(clip.coef), layerGradNorms: layerNorms, batchSize: b,
             samplesPerSecond: Float(n / max(seconds, 1e-9)), time: trainSeconds)
-        emit(.step(metrics))
+        var record = metrics
+        if knobs.freeBits > 0 {
+            let lambda = Float(knobs.freeBits)
+            record.klObjectiveDims = klDims.map { max(lambda, $0) }
+        }
+        emit(.step(record))
         let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
         if stepsDone % evalEvery == 0 { evaluateAndShow() }
         if config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }

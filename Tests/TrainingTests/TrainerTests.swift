@@ -173,3 +173,19 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         }
     }
 }
+
+@Suite struct FreeBitsMetricsTests {
+    @Test func rawAndObjectiveKLAreLoggedPerDimension() throws {
+        var steps: [StepMetrics] = []
+        let t = try Trainer(config: tinyConfig { $0.freeBits = 0.5; $0.epochs = 1 }, data: tinyData, directory: nil,
+                            sink: { if case .step(let m) = $0 { steps.append(m) } })
+        t.run()
+        for m in steps {
+            let obj = try #require(m.klObjectiveDims)
+            #expect(obj == m.klDims.map { max(0.5, $0) })
+            #expect(abs(obj.reduce(0, +) - m.klObjective!) < 1e-3 * max(1, m.klObjective!))
+            #expect(m.freeBits == 0.5)
+        }
+        #expect(steps.contains { $0.klDims.contains { $0 < 0.5 } })
+    }
+}
