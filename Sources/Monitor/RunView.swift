@@ -100,7 +100,7 @@ public struct RunView: Sendable {
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", "inactive_fg")
         case .state(let s):
-            if s.reason == "resumed" { truncate(after: s.step) }
+            if s.reason == "resumed" { truncate(after: s.step); end = nil }
             state = s.state
             log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
         case .images(let i):

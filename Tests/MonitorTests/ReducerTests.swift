@@ -128,8 +128,10 @@ import Testing
     @Test func resumeDropsTheAbandonedContinuation() {
         var v = RunView()
         for e in SyntheticRun.events(steps: 120) { v.apply(e) }
+        v.apply(.end(RunSummary(step: 120, epoch: 3, reason: "interrupted", testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1)))
         v.apply(.state(StateChange(step: 90, state: .running, reason: "resumed")))
         #expect(v.steps.last == 90 && v.evalSteps == [40, 80] && v.changes.isEmpty)
+        #expect(v.end == nil && v.state == .running)
         v.apply(.step(SyntheticRun.step(91)))
         #expect(v.steps.suffix(2) == [90, 91])
     }
