@@ -27,6 +27,21 @@ public enum Parallel {
         }
     }
 
+    /// Runs `body(0)…body(k − 1)` at once, one per worker thread (inline when k is 1).
+    @inlinable public static func workers(_ k: Int, _ body: (Int) -> Void) {
+        guard k > 1 else { body(0); return }
+        withoutActuallyEscaping(body) { escapable in
+            let work = UncheckedTask(run: escapable)
+            DispatchQueue.concurrentPerform(iterations: k) { work.run($0) }
+        }
+    }
+
+    /// A task handed to worker threads; callers guarantee the tasks touch disjoint data.
+    @usableFromInline struct UncheckedTask: @unchecked Sendable {
+        @usableFromInline let run: (Int) -> Void
+        @usableFromInline init(run: @escaping (Int) -> Void) { self.run = run }
+    }
+
     /// A loop body handed to worker threads; callers guarantee the ranges do not overlap.
     @usableFromInline struct UncheckedBody: @unchecked Sendable {
         @usableFromInline let run: (Int, Int) -> Void

@@ -69,9 +69,7 @@ extension Trainer {
         (optimizer as? SGD)?.hasBuffer = snap.sgdHasBuffer
         knobs = snap.knobs
         betaSchedule.config.target = snap.knobs.betaTarget
-        if knobs.batchSize > workspace.capacity {
-            workspace = Workspace(architecture: model.architecture, capacity: knobs.batchSize)
-        }
+        ensureCapacity(knobs.batchSize)
         trainSeconds = snap.trainSeconds; samplesSeen = snap.samplesSeen; nanStreak = snap.nanStreak
     }
 

@@ -78,9 +78,7 @@ extension Trainer {
         case .weightDecay: knobs.weightDecay = v
         case .batchSize:
             knobs.batchSize = Int(v)
-            if knobs.batchSize > workspace.capacity {
-                workspace = Workspace(architecture: model.architecture, capacity: knobs.batchSize)
-            }
+            ensureCapacity(knobs.batchSize)
         case .momentum: knobs.momentumOverride = v
         }
         return (old, value(of: p))

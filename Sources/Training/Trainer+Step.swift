@@ -22,21 +22,59 @@ extension Trainer {
         let start = DispatchTime.now().uptimeNanoseconds
         let ws = workspace
         let b = min(knobs.batchSize, train.count - position)
-        let d = train.dimension
+        let d = train.dimension, latent = config.latent
+        // Split the batch over the workers (row ranges in order; worker 0 uses the main workspace).
+        let k = workers > 1 && b >= 2 * workers ? workers : 1
+        noiseRNG.fillNormal(ws.eps.base, b * latent)
         train.images.withUnsafeBufferPointer { src in
-            for r in 0..<b {
-                (ws.x.base + r * d).update(from: src.baseAddress! + permutation[position + r] * d, count: d)
+            var offset = 0
+            for w in 0..<k {
+                let n = b / k + (w < b % k ? 1 : 0)
+                let dst = w == 0 ? ws : replicas[w - 1]
+                for r in 0..<n {
+                    (dst.x.base + r * d).update(from: src.baseAddress! + permutation[position + offset + r] * d, count: d)
+                }
+                if w > 0 { dst.eps.base.update(from: ws.eps.base + offset * latent, count: n * latent) }
+                offset += n
             }
         }
-        let latent = config.latent
-        noiseRNG.fillNormal(ws.eps.base, b * latent)
         let beta = currentBeta
         let h = stepHyperparameters
-        let lossParts = model.forward(ws, batch: b, beta: beta, freeBits: knobs.freeBits)
+        let lossParts: VAEModel<Float>.Loss
+        if k == 1 {
+            lossParts = model.forward(ws, batch: b, beta: beta, freeBits: knobs.freeBits)
+        } else {
+            let recon = workerRecon
+            Parallel.workers(k) { w in
+                let n = b / k + (w < b % k ? 1 : 0)
+                recon[w] = model.forwardParts(w == 0 ? ws : replicas[w - 1], batch: n)
+            }
+            // Free bits act on the whole batch's per-dimension KL, so the workers' sums are combined first.
+            var reconSum = 0.0
+            for w in 0..<k { reconSum += recon[w] }
+            for r in replicas.prefix(k - 1) { for j in 0..<latent { ws.klDims[j] += r.klDims[j] } }
+            var kl = 0.0
+            for j in 0..<latent { kl += ws.klDims[j] }
+            let klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: knobs.freeBits, batch: b, latent: latent, active: ws.klWeights)
+            for r in replicas.prefix(k - 1) { r.klWeights.update(from: ws.klWeights, count: latent) }
+            lossParts = .init(recon: reconSum, kl: kl, klObjectivePerImage: klObj, objective: reconSum + beta * Double(b) * klObj)
+        }
         let finiteLoss = lossParts.objective.isFinite
         var gradNorm = Double.nan
         if finiteLoss {
-            model.backward(ws, batch: b, beta: beta)
+            if k == 1 {
+                model.backward(ws, batch: b, beta: beta)
+            } else {
+                Parallel.workers(k) { w in
+                    let n = b / k + (w < b % k ? 1 : 0)
+                    model.backward(w == 0 ? ws : replicas[w - 1], batch: n, beta: beta, into: w == 0 ? nil : replicaGrads[w - 1].base)
+                }
+                let g = model.params.grads.base
+                let extra = replicaGrads
+                Parallel.chunks(model.params.count) { lo, hi in
+                    for e in 0..<(k - 1) { let src = extra[e].base; for i in lo..<hi { g[i] += src[i] } }
+                }
+            }
             gradNorm = model.params.gradientNorms(into: ws.layerNorms)
         }
         let stepNumber = stepsDone + 1

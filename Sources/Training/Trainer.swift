@@ -10,6 +10,13 @@ public final class Trainer {
     public let test: ImageDataset
     public let model: VAEModel<Float>
     public internal(set) var workspace: Workspace<Float>
+    /// Data-parallel workers beyond the first: their workspaces and gradient buffers.
+    var replicas: [Workspace<Float>] = []
+    var replicaGrads: [Buffer<Float>] = []
+    /// Workers a batch is split over (the thread count; 1 = single-threaded step).
+    public let workers: Int
+    /// Per-worker reconstruction sums of the current step.
+    let workerRecon: UnsafeMutablePointer<Double>
     let evalWorkspace: Workspace<Float>
     public let optimizer: any Optimizer
     public let lrSchedule: LRSchedule
@@ -53,7 +60,11 @@ public final class Trainer {
         self.test = data.test
         self.directory = directory
         self.sink = sink
-        BLASThreads.set(config.threads)
+        // With several threads the batch is split across workers, each calling single-threaded OpenBLAS:
+        // for these small matrices that scales better than OpenBLAS's own threading.
+        workers = min(config.threads, 8)
+        BLASThreads.set(blas: 1, elementwise: config.threads)
+        workerRecon = .allocate(capacity: 8)
         let arch = Architecture(input: data.train.dimension, encoder: config.encoder, latent: config.latent,
                                 decoder: config.decoder, likelihood: config.likelihood)
         var initRNG = RandomSource(seed: config.seed)
@@ -90,6 +101,22 @@ public final class Trainer {
             writer = nil
         }
         dataRNG.shuffle(&permutation)
+        ensureCapacity(config.batchSize)
+    }
+
+    deinit { workerRecon.deallocate() }
+
+    /// Grows the workspaces so a batch of `batch` images fits (split over the workers).
+    func ensureCapacity(_ batch: Int) {
+        if batch > workspace.capacity { workspace = Workspace(architecture: model.architecture, capacity: batch) }
+        guard workers > 1 else { return }
+        let per = (batch + workers - 1) / workers
+        if replicas.count != workers - 1 || replicas.contains(where: { $0.capacity < per }) {
+            replicas = (1..<workers).map { _ in Workspace(architecture: model.architecture, capacity: per) }
+        }
+        if replicaGrads.count != workers - 1 {
+            replicaGrads = (1..<workers).map { _ in Buffer(count: model.params.count) }
+        }
     }
 
     /// Test images per evaluation forward pass.

@@ -83,6 +83,18 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
     /// Forward pass with the noise already in `ws.eps`: z, logits, the loss and per-dimension KL.
     @_specialize(exported: true, where T == Float)
     public func forward(_ ws: Workspace<T>, batch: Int, beta: Double, freeBits: Double) -> Loss {
+        let recon = forwardParts(ws, batch: batch)
+        let a = architecture
+        var kl = 0.0
+        for j in 0..<a.latent { kl += ws.klDims[j] }
+        let klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: freeBits, batch: batch, latent: a.latent, active: ws.klWeights)
+        return Loss(recon: recon, kl: kl, klObjectivePerImage: klObj, objective: recon + beta * Double(batch) * klObj)
+    }
+
+    /// The forward pass without the free-bits step: fills `ws.klDims` with per-dimension KL sums over the
+    /// batch and returns the summed reconstruction term. Data-parallel workers call this on their slices.
+    @_specialize(exported: true, where T == Float)
+    public func forwardParts(_ ws: Workspace<T>, batch: Int) -> Double {
         let a = architecture
         let n = batch * a.latent
         encode(ws, batch: batch)
@@ -96,18 +108,16 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
         case .gaussian: recon = ReconstructionLoss.gaussian(logits: ws.logits.base, target: ws.x.base, dlogits: ws.dlogits.base, n: pixels)
         }
         GaussianKL.forward(mu: ws.mu.base, logvar: ws.logvar.base, std: ws.std.base, perDim: ws.klDims, batch: batch, latent: a.latent)
-        var kl = 0.0
-        for j in 0..<a.latent { kl += ws.klDims[j] }
-        let klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: freeBits, batch: batch, latent: a.latent, active: ws.klWeights)
-        return Loss(recon: recon, kl: kl, klObjectivePerImage: klObj, objective: recon + beta * Double(batch) * klObj)
+        return recon
     }
 
-    /// Backward pass of the last `forward` into `params.grads` (overwritten).
+    /// Backward pass of the last `forward` into `grads` (default `params.grads`; overwritten). The KL term uses
+    /// the free-bits weights in `ws.klWeights`.
     @_specialize(exported: true, where T == Float)
-    public func backward(_ ws: Workspace<T>, batch: Int, beta: Double) {
+    public func backward(_ ws: Workspace<T>, batch: Int, beta: Double, into grads: UnsafeMutablePointer<T>? = nil) {
         let a = architecture
         let p = UnsafePointer(params.values.base)
-        let g = params.grads.base
+        let g = grads ?? params.grads.base
         // Decoder, top down.
         let lastDec: UnsafePointer<T> = decoder.isEmpty ? UnsafePointer(ws.z.base) : UnsafePointer(ws.dec[decoder.count - 1].base)
         let topGrad: UnsafeMutablePointer<T> = decoder.isEmpty ? ws.dz.base : ws.dDec[decoder.count - 1].base

@@ -41,7 +41,7 @@ struct Bench: ParsableCommand {
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
         let rate = Double(samples) / elapsed
-        print(String(format: "vaetop_samples_per_s %.0f threads %d (openblas %d) batch %d steps %d seconds %.1f best_1s_window %.0f",
-                     rate, config.threads, BLASThreads.current, config.batchSize, steps, elapsed, best))
+        print(String(format: "vaetop_samples_per_s %.0f threads %d (workers %d, openblas kernel %@) batch %d steps %d seconds %.1f best_1s_window %.0f",
+                     rate, config.threads, trainer.workers, BLASThreads.coreName, config.batchSize, steps, elapsed, best))
     }
 }

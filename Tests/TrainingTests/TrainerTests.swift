@@ -189,3 +189,30 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         #expect(steps.contains { $0.klDims.contains { $0 < 0.5 } })
     }
 }
+
+/// Two threads split each batch across two workers: the same gradients up to summation order.
+@Suite(.serialized) struct DataParallelTests {
+    @Test func twoWorkersMatchOneAndAreDeterministic() throws {
+        var one: [StepMetrics] = [], two: [StepMetrics] = [], again: [StepMetrics] = []
+        let cfg = tinyConfig { $0.epochs = 2; $0.freeBits = 0.2 }
+        let a = try Trainer(config: cfg, data: tinyData, directory: nil, sink: { if case .step(let m) = $0 { one.append(m) } })
+        a.run()
+        let b = try Trainer(config: tinyConfig { $0.epochs = 2; $0.freeBits = 0.2; $0.threads = 2 }, data: tinyData, directory: nil,
+                            sink: { if case .step(let m) = $0 { two.append(m) } })
+        #expect(b.workers == 2)
+        b.run()
+        let c = try Trainer(config: tinyConfig { $0.epochs = 2; $0.freeBits = 0.2; $0.threads = 2 }, data: tinyData, directory: nil,
+                            sink: { if case .step(let m) = $0 { again.append(m) } })
+        c.run()
+        #expect(one.count == two.count)
+        for (x, y) in zip(one, two) {
+            #expect(abs(x.loss - y.loss) <= 1e-3 * x.loss, "step \(x.step): \(x.loss) vs \(y.loss)")
+            #expect(abs(x.gradNorm - y.gradNorm) <= 1e-3 * x.gradNorm)
+            #expect(x.klObjectiveDims!.count == y.klObjectiveDims!.count)
+        }
+        #expect(b.model.params.values.array == c.model.params.values.array)
+        let wa = a.model.params.values.array, wb = b.model.params.values.array
+        #expect(zip(wa, wb).map { abs($0 - $1) }.max()! < 1e-3)
+        #expect(two.map(\.loss) == again.map(\.loss))
+    }
+}
