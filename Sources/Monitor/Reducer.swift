@@ -106,7 +106,7 @@ public enum Reducer {
             return []
         }
         switch k {
-        case .char(" "): return [.command(s.run.state == .paused ? .resume : .pause)]
+        case .char(" "): return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
         case .char("c"): return [.command(.checkpoint)]
         case .char("e"): return [.command(.evaluate)]
         case .up: s.selectedKnob = Knob(rawValue: (s.selectedKnob.rawValue + Knob.allCases.count - 1) % Knob.allCases.count)!

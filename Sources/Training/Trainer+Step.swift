@@ -87,7 +87,7 @@ extension Trainer {
                 paused = true
                 emit(.alert(Alert(step: stepsDone, level: .error,
                                   message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
-                emit(.state(StateChange(step: stepsDone, state: .paused, reason: "non-finite streak")))
+                emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))
                 flush()
             }
             return .skipped

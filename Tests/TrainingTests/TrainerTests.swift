@@ -79,7 +79,7 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         #expect(t.paused)
         #expect(events.contains { if case .skipped(let s) = $0 { s.reason.contains("loss is nan") } else { false } })
         #expect(events.contains { if case .alert(let a) = $0 { a.level == .error } else { false } })
-        #expect(events.contains { if case .state(let s) = $0 { s.state == .paused } else { false } })
+        #expect(events.contains { if case .state(let s) = $0 { s.state == .diverged } else { false } })
     }
 
     @Test func clippingByNormReportsCoefficient() throws {
