@@ -19,12 +19,13 @@ let package = Package(
         .target(name: "Runs"),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
         .target(name: "TerminalUI"),
+        .target(name: "TensorBoard", dependencies: ["Runs"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend",
+                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +34,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "TestSupport"]),

@@ -1,5 +1,9 @@
 /// What a reader got out of a run file, and what it had to skip.
 public struct RunFileContents: Sendable {
+    public init(header: RunHeader, events: [RunEvent], skipped: [SkippedLine], tornTail: Bool) {
+        self.header = header; self.events = events; self.skipped = skipped; self.tornTail = tornTail
+    }
+
     /// The header record.
     public var header: RunHeader
     /// Every record after the header, in file order.

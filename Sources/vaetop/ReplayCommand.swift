@@ -3,12 +3,14 @@ import CursesBackend
 import Foundation
 import Monitor
 import Runs
+import TensorBoard
 
 /// `vaetop replay [RUN]`: play a saved run on the screen.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Replay a saved run on the screen (no argument: list sample runs).")
 
-    @Argument(help: "Run directory or run.jsonl file.") var path: String?
+    @Argument(help: "Run directory, run.jsonl file, or a folder of TensorBoard event files.") var path: String?
+    @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field').") var mapping: String?
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
@@ -16,8 +18,7 @@ struct Replay: ParsableCommand {
             print(SampleRuns.listing())
             return
         }
-        let contents: RunFileContents
-        do { contents = try RunFileReader.read(SampleRuns.resolve(path)) } catch { throw fail("\(error)", code: 65) }
+        let contents = try Self.load(SampleRuns.resolve(path), mapping: mapping)
         let events = Self.events(contents)
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
@@ -29,6 +30,24 @@ struct Replay: ParsableCommand {
         let source = ReplaySource(events: events, skippedLines: contents.skipped.count)
         _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: contents.header.name,
                       plan: schedulePreview(contents.header))
+    }
+
+    /// A vaetop run, or TensorBoard event files (a folder holding events.out.tfevents.*, or one such file).
+    static func load(_ path: String, mapping: String?) throws -> RunFileContents {
+        let isRun = (try? RunFileReader.resolve(path)).map { FileManager.default.fileExists(atPath: $0) } ?? false
+        let tbFiles = EventFile.isEventFile(path) ? [path] : EventFile.files(in: path)
+        if !isRun || !tbFiles.isEmpty && !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)) {
+            if !tbFiles.isEmpty {
+                var tags = TagMapping()
+                if let mapping {
+                    do { tags = try TagMapping.parse(try String(contentsOfFile: mapping, encoding: .utf8)) }
+                    catch { throw fail("--mapping: \(mapping): \(error)") }
+                }
+                guard let r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
+                return r.contents
+            }
+        }
+        do { return try RunFileReader.read(path) } catch { throw fail("\(error)", code: 65) }
     }
 
     /// The header, a note on anything the reader had to skip, then the records.

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Reading and writing `events.out.tfevents.*` files.
+public enum EventFile {
+    /// What reading one file gave: events in order, and problems with their offsets.
+    public struct Contents: Sendable {
+        public var path: String
+        public var events: [TensorBoardEvent]
+        public var problems: [TFRecord.Problem]
+        /// Bytes that form complete records (a follower resumes here).
+        public var consumed: Int
+    }
+
+    /// True for file names TensorBoard loads (the basename contains "tfevents").
+    public static func isEventFile(_ name: String) -> Bool { (name as NSString).lastPathComponent.contains("tfevents") }
+
+    /// The event files in a folder (not recursive), oldest name first.
+    public static func files(in dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter(isEventFile).sorted()
+            .map { (dir as NSString).appendingPathComponent($0) }
+    }
+
+    /// Reads one file.
+    public static func read(_ path: String) -> Contents {
+        let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        let (payloads, problems, consumed) = TFRecord.records(bytes)
+        return Contents(path: path, events: payloads.compactMap(TensorBoardEvent.decode), problems: problems, consumed: consumed)
+    }
+
+    /// Writes `events` after a file_version record into `dir`, named as TensorBoard's writer names files.
+    @discardableResult
+    public static func write(_ events: [TensorBoardEvent], to dir: String, wallTime: Double) throws -> String {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let host = ProcessInfo.processInfo.hostName
+        let path = (dir as NSString).appendingPathComponent("events.out.tfevents.\(Int(wallTime)).\(host).\(getpid()).0.vaetop")
+        var out = TFRecord.frame(TensorBoardEvent.fileVersion(wallTime: wallTime))
+        for e in events { out += TFRecord.frame(e.encoded()) }
+        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return path
+    }
+}
