@@ -14,8 +14,19 @@ public enum RunFileCodec {
 
     /// Decodes one JSON line.
     public static func decode(_ line: Substring) throws -> RunEvent {
+        try decoder.decode(RunEvent.self, from: Data(line.utf8))
+    }
+
+    /// Decodes one line given as bytes: step records take the fast path, everything else the JSON decoder.
+    public static func decode(bytes line: UnsafeBufferPointer<UInt8>) throws -> RunEvent {
+        if let m = FastStepParser.parse(line) { return .step(m) }
+        return try decoder.decode(RunEvent.self, from: Data(buffer: line))
+    }
+
+    /// Reusable: JSONDecoder holds no state between calls.
+    nonisolated(unsafe) static let decoder: JSONDecoder = {
         let dec = JSONDecoder()
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try dec.decode(RunEvent.self, from: Data(line.utf8))
-    }
+        return dec
+    }()
 }

@@ -24,7 +24,32 @@ public enum EventFile {
     public static func read(_ path: String) -> Contents {
         let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
         let (payloads, problems, consumed) = TFRecord.records(bytes)
-        return Contents(path: path, events: payloads.compactMap(TensorBoardEvent.decode), problems: problems, consumed: consumed)
+        return Contents(path: path, events: decode(payloads), problems: problems, consumed: consumed)
+    }
+
+    /// Decodes payloads on two threads for long files (order preserved).
+    static func decode(_ payloads: [ArraySlice<UInt8>]) -> [TensorBoardEvent] {
+        let n = payloads.count
+        let workers = n > 20_000 ? 2 : 1
+        var parts = [[TensorBoardEvent]](repeating: [], count: workers)
+        parts.withUnsafeMutableBufferPointer { out in
+            let box = Box(out)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var tags = TagCache()
+                var events: [TensorBoardEvent] = []
+                for i in (n * w / workers)..<(n * (w + 1) / workers) {
+                    if let e = TensorBoardEvent.decode(payloads[i], tags: &tags) { events.append(e) }
+                }
+                box.value[w] = events
+            }
+        }
+        return parts.flatMap { $0 }
+    }
+
+    /// Hands the output slots to the workers (each writes only its own).
+    struct Box<T>: @unchecked Sendable {
+        let value: T
+        init(_ value: T) { self.value = value }
     }
 
     /// Writes `events` after a file_version record into `dir`, named as TensorBoard's writer names files.

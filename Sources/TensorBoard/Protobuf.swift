@@ -26,15 +26,23 @@ struct ProtoWriter {
     }
 }
 
-/// Reads (field, value) pairs from a protobuf message; stops at the first malformed field.
+/// Reads (field, value) pairs from a protobuf message held in memory; stops at the first malformed field.
+/// Works on raw pointers: no reference counting per field.
 struct ProtoReader {
-    enum Value { case varint(UInt64), fixed64(ArraySlice<UInt8>), bytes(ArraySlice<UInt8>), fixed32(ArraySlice<UInt8>) }
-    var b: ArraySlice<UInt8>
+    enum Value { case varint(UInt64), fixed64(UInt64), bytes(UnsafeRawBufferPointer), fixed32(UInt32) }
+    var p: UnsafeRawPointer
+    let end: UnsafeRawPointer
+
+    init(_ b: UnsafeRawBufferPointer) {
+        p = b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        end = p + b.count
+    }
 
     mutating func readVarint() -> UInt64? {
         var r: UInt64 = 0, shift: UInt64 = 0
-        while let x = b.first {
-            b = b.dropFirst()
+        while p < end {
+            let x = p.load(as: UInt8.self)
+            p += 1
             r |= UInt64(x & 0x7F) << shift
             if x < 0x80 { return r }
             shift += 7
@@ -49,21 +57,41 @@ struct ProtoReader {
         switch k & 7 {
         case 0: return readVarint().map { (field, .varint($0)) }
         case 1:
-            guard b.count >= 8 else { return nil }
-            defer { b = b.dropFirst(8) }
-            return (field, .fixed64(b.prefix(8)))
+            guard end - p >= 8 else { return nil }
+            defer { p += 8 }
+            return (field, .fixed64(UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))))
         case 2:
-            guard let n = readVarint(), n <= UInt64(b.count) else { return nil }
-            defer { b = b.dropFirst(Int(n)) }
-            return (field, .bytes(b.prefix(Int(n))))
+            guard let n = readVarint(), n <= UInt64(end - p) else { return nil }
+            defer { p += Int(n) }
+            return (field, .bytes(UnsafeRawBufferPointer(start: p, count: Int(n))))
         case 5:
-            guard b.count >= 4 else { return nil }
-            defer { b = b.dropFirst(4) }
-            return (field, .fixed32(b.prefix(4)))
+            guard end - p >= 4 else { return nil }
+            defer { p += 4 }
+            return (field, .fixed32(UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
         default: return nil
         }
     }
 }
+
+/// Interns tag strings: a log repeats the same few tags at every step.
+struct TagCache {
+    private var entries: [UInt64: [(bytes: [UInt8], string: String)]] = [:]
+
+    mutating func string(_ b: UnsafeRawBufferPointer) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for x in b { h = (h ^ UInt64(x)) &* 0x100_0000_01B3 }
+        if let bucket = entries[h] {
+            for e in bucket where e.bytes.count == b.count && e.bytes.elementsEqual(b) {
+                return e.string
+            }
+        }
+        let s = String(decoding: b, as: UTF8.self)
+        entries[h, default: []].append((Array(b), s))
+        return s
+    }
+}
+
+import Foundation
 
 /// Little-endian integer from bytes.
 func littleEndian<T: FixedWidthInteger>(_ b: ArraySlice<UInt8>, as: T.Type) -> T {

@@ -42,7 +42,9 @@ public enum RunImport {
     public static func convert(_ events: [TensorBoardEvent], name: String, mapping: TagMapping) -> Result {
         struct Row { var loss = Double.nan, recon = Double.nan, kl = Double.nan, lr = Double.nan, beta = Double.nan
             var momentum: Double?, freeBits = 0.0, grad = Double.nan, clipped = Double.nan
-            var dims: [Int: Double] = [:], layers: [String: Double] = [:], test: Double?, wall = 0.0 }
+            var dims: [Double] = [], layers: [Double] = [], test: Double?, wall = 0.0 }
+        var fieldCache: [String: TagMapping.Field?] = [:]
+        var layerIndex: [String: Int] = [:]
         var rows: [Int64: Row] = [:]
         var texts: [(Int64, String)] = []
         var ignored = Set<String>()
@@ -53,19 +55,28 @@ public enum RunImport {
             var r = rows[e.step] ?? Row()
             r.wall = max(r.wall, e.wallTime)
             for (tag, v) in e.scalars {
-                guard let f = mapping.field(for: tag) else { ignored.insert(tag); continue }
+                let cached: TagMapping.Field?
+                if let c = fieldCache[tag] { cached = c } else { cached = mapping.field(for: tag); fieldCache[tag] = cached }
+                guard let f = cached else { ignored.insert(tag); continue }
                 switch f {
                 case .loss: r.loss = v
                 case .recon: r.recon = v
                 case .kl: r.kl = v
-                case .klDim(let j): r.dims[j] = v; maxDim = max(maxDim, j)
+                case .klDim(let j):
+                    guard j >= 0, j < 65_536 else { continue }
+                    if r.dims.count <= j { r.dims += Array(repeating: .nan, count: j + 1 - r.dims.count) }
+                    r.dims[j] = v; maxDim = max(maxDim, j)
                 case .lr: r.lr = v
                 case .beta: r.beta = v
                 case .momentum: r.momentum = v
                 case .freeBits: r.freeBits = v
                 case .gradNorm: r.grad = v
                 case .gradNormClipped: r.clipped = v
-                case .gradNormLayer(let n): r.layers[n] = v; if !layerNames.contains(n) { layerNames.append(n) }
+                case .gradNormLayer(let n):
+                    let l: Int
+                    if let known = layerIndex[n] { l = known } else { l = layerNames.count; layerIndex[n] = l; layerNames.append(n) }
+                    if r.layers.count <= l { r.layers += Array(repeating: .nan, count: l + 1 - r.layers.count) }
+                    r.layers[l] = v
                 case .testLoss: r.test = v
                 }
             }
@@ -87,13 +98,13 @@ public enum RunImport {
             let r = rows[s]!
             let hasStep = [r.loss, r.recon, r.kl, r.lr, r.beta, r.grad].contains { $0.isFinite } || !r.dims.isEmpty
             if hasStep {
-                let dims = (0..<(maxDim + 1)).map { Float(r.dims[$0] ?? .nan) }
+                let dims = (0..<(maxDim + 1)).map { $0 < r.dims.count ? Float(r.dims[$0]) : .nan }
                 let loss = r.loss.isFinite ? r.loss : (r.recon.isFinite && r.kl.isFinite ? r.recon + (r.beta.isFinite ? r.beta : 1) * r.kl : .nan)
                 out.append(.step(StepMetrics(step: Int(s), epoch: 1, loss: Float(loss), recon: Float(r.recon),
                                              kl: Float(r.kl.isFinite ? r.kl : (dims.isEmpty ? .nan : Double(dims.reduce(0, +)))), klDims: dims,
                                              beta: r.beta, lr: r.lr, momentum: r.momentum, freeBits: r.freeBits,
                                              gradNorm: Float(r.grad), gradNormClipped: Float(r.clipped.isFinite ? r.clipped : r.grad),
-                                             layerGradNorms: layerNames.map { Float(r.layers[$0] ?? .nan) }, batchSize: 0,
+                                             layerGradNorms: layerNames.indices.map { $0 < r.layers.count ? Float(r.layers[$0]) : .nan }, batchSize: 0,
                                              samplesPerSecond: 0, time: r.wall - firstWall)))
             }
             if let t = r.test {

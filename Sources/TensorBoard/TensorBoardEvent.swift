@@ -53,12 +53,22 @@ public struct TensorBoardEvent: Sendable, Equatable {
 
     /// Decodes an `Event`; nil when it holds no summary (file_version, graphs, …).
     public static func decode(_ payload: ArraySlice<UInt8>) -> TensorBoardEvent? {
-        var r = ProtoReader(b: payload)
+        var cache = TagCache()
+        return decode(payload, tags: &cache)
+    }
+
+    /// Decodes an `Event`, reusing tag strings already seen.
+    static func decode(_ payload: ArraySlice<UInt8>, tags: inout TagCache) -> TensorBoardEvent? {
+        payload.withUnsafeBytes { decode($0, tags: &tags) }
+    }
+
+    static func decode(_ payload: UnsafeRawBufferPointer, tags: inout TagCache) -> TensorBoardEvent? {
+        var r = ProtoReader(payload)
         var wall = 0.0, step: Int64 = 0
-        var summary: ArraySlice<UInt8>?
+        var summary: UnsafeRawBufferPointer?
         while let (f, v) = r.next() {
             switch (f, v) {
-            case (1, .fixed64(let x)): wall = Double(bitPattern: littleEndian(x, as: UInt64.self))
+            case (1, .fixed64(let x)): wall = Double(bitPattern: x)
             case (2, .varint(let s)): step = Int64(bitPattern: s)
             case (5, .bytes(let s)): summary = s
             default: break
@@ -66,15 +76,15 @@ public struct TensorBoardEvent: Sendable, Equatable {
         }
         guard let summary else { return nil }
         var event = TensorBoardEvent(wallTime: wall, step: step)
-        var sr = ProtoReader(b: summary)
+        var sr = ProtoReader(summary)
         while let (f, v) = sr.next() {
             guard f == 1, case .bytes(let valueMsg) = v else { continue }
-            var vr = ProtoReader(b: valueMsg)
-            var tag = "", simple: Double?, tensor: ArraySlice<UInt8>?, plugin = ""
+            var vr = ProtoReader(valueMsg)
+            var tag = "", simple: Double?, tensor: UnsafeRawBufferPointer?, plugin = ""
             while let (vf, vv) = vr.next() {
                 switch (vf, vv) {
-                case (1, .bytes(let t)): tag = String(decoding: t, as: UTF8.self)
-                case (2, .fixed32(let x)): simple = Double(Float(bitPattern: littleEndian(x, as: UInt32.self)))
+                case (1, .bytes(let t)): tag = tags.string(t)
+                case (2, .fixed32(let x)): simple = Double(Float(bitPattern: x))
                 case (8, .bytes(let t)): tensor = t
                 case (9, .bytes(let m)): plugin = pluginName(m)
                 default: break
@@ -88,43 +98,40 @@ public struct TensorBoardEvent: Sendable, Equatable {
         return event
     }
 
-    static func pluginName(_ meta: ArraySlice<UInt8>) -> String {
-        var r = ProtoReader(b: meta)
+    static func pluginName(_ meta: UnsafeRawBufferPointer) -> String {
+        var r = ProtoReader(meta)
         while let (f, v) = r.next() {
             guard f == 1, case .bytes(let pd) = v else { continue }
-            var p = ProtoReader(b: pd)
+            var p = ProtoReader(pd)
             while let (pf, pv) = p.next() { if pf == 1, case .bytes(let n) = pv { return String(decoding: n, as: UTF8.self) } }
         }
         return ""
     }
 
     /// float_val / double_val (packed or not), or tensor_content for DT_FLOAT / DT_DOUBLE.
-    static func tensorScalar(_ t: ArraySlice<UInt8>) -> Double? {
-        var r = ProtoReader(b: t)
-        var dtype: UInt64 = 0, content: ArraySlice<UInt8> = [], values: [Double] = []
+    /// float_val / double_val (packed or not), or tensor_content for DT_FLOAT / DT_DOUBLE: the first value.
+    static func tensorScalar(_ t: UnsafeRawBufferPointer) -> Double? {
+        var r = ProtoReader(t)
+        var dtype: UInt64 = 0
+        var content: UnsafeRawBufferPointer?
         while let (f, v) = r.next() {
             switch (f, v) {
             case (1, .varint(let d)): dtype = d
             case (4, .bytes(let c)): content = c
-            case (5, .bytes(let p)):
-                var i = p.startIndex
-                while i + 4 <= p.endIndex { values.append(Double(Float(bitPattern: littleEndian(p[i..<(i + 4)], as: UInt32.self)))); i += 4 }
-            case (5, .fixed32(let x)): values.append(Double(Float(bitPattern: littleEndian(x, as: UInt32.self))))
-            case (6, .bytes(let p)):
-                var i = p.startIndex
-                while i + 8 <= p.endIndex { values.append(Double(bitPattern: littleEndian(p[i..<(i + 8)], as: UInt64.self))); i += 8 }
-            case (6, .fixed64(let x)): values.append(Double(bitPattern: littleEndian(x, as: UInt64.self)))
+            case (5, .bytes(let p)) where p.count >= 4: return Double(Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
+            case (5, .fixed32(let x)): return Double(Float(bitPattern: x))
+            case (6, .bytes(let p)) where p.count >= 8: return Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+            case (6, .fixed64(let x)): return Double(bitPattern: x)
             default: break
             }
         }
-        if let v = values.first { return v }
-        if dtype == 1, content.count >= 4 { return Double(Float(bitPattern: littleEndian(content.prefix(4), as: UInt32.self))) }
-        if dtype == 2, content.count >= 8 { return Double(bitPattern: littleEndian(content.prefix(8), as: UInt64.self)) }
+        if dtype == 1, let c = content, c.count >= 4 { return Double(Float(bitPattern: UInt32(littleEndian: c.loadUnaligned(as: UInt32.self)))) }
+        if dtype == 2, let c = content, c.count >= 8 { return Double(bitPattern: UInt64(littleEndian: c.loadUnaligned(as: UInt64.self))) }
         return nil
     }
 
-    static func tensorString(_ t: ArraySlice<UInt8>) -> String? {
-        var r = ProtoReader(b: t)
+    static func tensorString(_ t: UnsafeRawBufferPointer) -> String? {
+        var r = ProtoReader(t)
         var parts: [String] = []
         while let (f, v) = r.next() { if f == 8, case .bytes(let s) = v { parts.append(String(decoding: s, as: UTF8.self)) } }
         return parts.isEmpty ? nil : parts.joined(separator: "\n")
