@@ -178,3 +178,106 @@ public struct BetaScheduleConfig: Codable, Sendable, Equatable {
 
     public init() {}
 }
+
+
+// MARK: - Tolerant decoding: a missing field takes its default, so files from other writers (the Python
+// client, older versions) load; unknown fields are ignored.
+
+extension RunConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(String.self, forKey: .data) { data = v }
+        if let v = try c.decodeIfPresent([Int].self, forKey: .encoder) { encoder = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .latent) { latent = v }
+        if let v = try c.decodeIfPresent([Int].self, forKey: .decoder) { decoder = v }
+        if let v = try c.decodeIfPresent(Likelihood.self, forKey: .likelihood) { likelihood = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .epochs) { epochs = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .batchSize) { batchSize = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .baseBatchSize) { baseBatchSize = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .scaleLR) { scaleLR = v }
+        if let v = try c.decodeIfPresent(UInt64.self, forKey: .seed) { seed = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .threads) { threads = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .evalEvery) { evalEvery = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) { checkpointEvery = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .nanPatience) { nanPatience = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .collapseThreshold) { collapseThreshold = v }
+        if let v = try c.decodeIfPresent(OptimizerConfig.self, forKey: .optimizer) { optimizer = v }
+        if let v = try c.decodeIfPresent(LRScheduleConfig.self, forKey: .lrSchedule) { lrSchedule = v }
+        if let v = try c.decodeIfPresent(BetaScheduleConfig.self, forKey: .betaSchedule) { betaSchedule = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .freeBits) { freeBits = v }
+        if let v = try c.decodeIfPresent(ClipConfig.self, forKey: .clip) { clip = v }
+    }
+}
+
+extension OptimizerConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(Kind.self, forKey: .kind) { kind = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .lr) { lr = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .beta1) { beta1 = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .beta2) { beta2 = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .eps) { eps = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .weightDecay) { weightDecay = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .momentum) { momentum = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .dampening) { dampening = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .nesterov) { nesterov = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .amsgrad) { amsgrad = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .decoupledWeightDecay) { decoupledWeightDecay = v }
+    }
+}
+
+extension ClipConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(Double.self, forKey: .maxNorm) { maxNorm = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .value) { value = v }
+    }
+}
+
+extension LRScheduleConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(Kind.self, forKey: .kind) { kind = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .stepSize) { stepSize = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .gamma) { gamma = v }
+        if let v = try c.decodeIfPresent([Int].self, forKey: .milestones) { milestones = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .tMax) { tMax = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .etaMin) { etaMin = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .t0) { t0 = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .tMult) { tMult = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .baseLR) { baseLR = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .maxLR) { maxLR = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .stepSizeUp) { stepSizeUp = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .stepSizeDown) { stepSizeDown = v }
+        if let v = try c.decodeIfPresent(CyclicMode.self, forKey: .mode) { mode = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .cycleMomentum) { cycleMomentum = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .baseMomentum) { baseMomentum = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .maxMomentum) { maxMomentum = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .pctStart) { pctStart = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .divFactor) { divFactor = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .finalDivFactor) { finalDivFactor = v }
+        if let v = try c.decodeIfPresent(Anneal.self, forKey: .anneal) { anneal = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .threePhase) { threePhase = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .totalSteps) { totalSteps = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) { warmupSteps = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .warmupStartFactor) { warmupStartFactor = v }
+    }
+}
+
+extension BetaScheduleConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(Kind.self, forKey: .kind) { kind = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .target) { target = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .start) { start = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) { warmupSteps = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .cycles) { cycles = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .ratio) { ratio = v }
+        if let v = try c.decodeIfPresent(Ramp.self, forKey: .ramp) { ramp = v }
+    }
+}

@@ -70,6 +70,21 @@ public struct RunHeader: Codable, Sendable, Equatable {
     public static let formatName = "vaetop-run"
     public static let currentVersion = 1
 
+    /// Only `format`, `version` and `name` are required; the rest default (other writers may omit them).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        version = try c.decode(Int.self, forKey: .version)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "run"
+        created = try c.decodeIfPresent(String.self, forKey: .created) ?? ""
+        config = try c.decodeIfPresent(RunConfig.self, forKey: .config) ?? RunConfig()
+        layers = try c.decodeIfPresent([String].self, forKey: .layers) ?? []
+        parameters = try c.decodeIfPresent(Int.self, forKey: .parameters) ?? 0
+        trainImages = try c.decodeIfPresent(Int.self, forKey: .trainImages) ?? 0
+        testImages = try c.decodeIfPresent(Int.self, forKey: .testImages) ?? 0
+        stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch) ?? 0
+    }
+
     public init(name: String, created: String, config: RunConfig, layers: [String], parameters: Int,
                 trainImages: Int, testImages: Int, stepsPerEpoch: Int) {
         self.name = name; self.created = created; self.config = config; self.layers = layers

@@ -68,7 +68,7 @@ public struct Heatmap {
             for d in 0..<shownRows {
                 var m: Float = -.infinity
                 var i = from
-                while i < lastIndex { let v = columns[i][d]; if v > m { m = v }; i += sample }
+                while i < lastIndex { let col = columns[i]; if d < col.count, col[d] > m { m = col[d] }; i += sample }
                 if m.isFinite { values[d] = (shade(m) - lo) / (hi - lo) }
             }
             let x = r.x + labelWidth + c

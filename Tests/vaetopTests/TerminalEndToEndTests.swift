@@ -81,6 +81,36 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"))
     }
 
+    /// `vaetop watch` on a run written by the Python client's fake loop: an lr change from the keyboard reaches
+    /// the other process, which acknowledges it in the run file, and the screen shows it.
+    @Test func watchSteersAnExternalTrainer() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("ext")
+        let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
+        let trainer = Process()
+        trainer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        trainer.arguments = ["python3", client, "--slow", run]
+        trainer.standardOutput = FileHandle.nullDevice
+        trainer.standardError = FileHandle.nullDevice
+        try trainer.run()
+        defer { if trainer.isRunning { trainer.terminate() } }
+        #expect(wait(10) { FileManager.default.fileExists(atPath: run + "/run.jsonl") })
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) watch \(run); echo VAETOP_EXIT=$?; sleep 30"])
+        #expect(wait(20) { screen().contains("following") && screen().contains("step ") }, "no watch screen:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "Right"])
+        #expect(wait(10) {
+            records(run).contains { if case .change(let c) = $0 { c.parameter == .lr && c.source == "client" && c.new == 0.00125 } else { false } }
+        }, "the client did not acknowledge the lr change")
+        #expect(wait(5) { screen().contains("│ lr 0.00125 │") }, "change not shown:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") })
+        #expect(trainer.isRunning, "quitting the watcher must not stop the trainer")
+    }
+
     @Test func notATerminalFallsBackToHeadless() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["--epochs", "1", "--encoder", "32", "--latent", "4", "--out", dir.file("run")])

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Commands for a trainer in another process: JSON lines appended to `commands.jsonl` in the run directory.
+/// The trainer (e.g. the Python client) reads new lines, applies them at a step boundary and acknowledges each
+/// with a `change` or `state` record in run.jsonl, so the screen shows when it took effect.
+///
+/// Lines: `{"id":1,"command":"pause"}`, `{"id":2,"command":"resume"}`,
+/// `{"id":3,"command":"set","parameter":"lr","value":0.002}`, `{"id":4,"command":"clear","parameter":"beta"}`,
+/// `{"id":5,"command":"checkpoint"}`, `{"id":6,"command":"evaluate"}`, `{"id":7,"command":"stop"}`.
+public final class CommandChannel {
+    public static let fileName = "commands.jsonl"
+    public let path: String
+    private var nextID: Int
+
+    /// `directory` is the run directory.
+    public init(directory: String) {
+        path = (directory as NSString).appendingPathComponent(Self.fileName)
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        nextID = existing + 1
+    }
+
+    /// The JSON line for a command.
+    public static func line(_ c: RunCommand, id: Int) -> String {
+        func obj(_ fields: [(String, String)]) -> String {
+            "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        }
+        switch c {
+        case .pause: return obj([("id", "\(id)"), ("command", "\"pause\"")])
+        case .resume: return obj([("id", "\(id)"), ("command", "\"resume\"")])
+        case .checkpoint: return obj([("id", "\(id)"), ("command", "\"checkpoint\"")])
+        case .evaluate: return obj([("id", "\(id)"), ("command", "\"evaluate\"")])
+        case .stop: return obj([("id", "\(id)"), ("command", "\"stop\"")])
+        case .set(let p, let v): return obj([("id", "\(id)"), ("command", "\"set\""), ("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")])
+        case .clear(let p): return obj([("id", "\(id)"), ("command", "\"clear\""), ("parameter", "\"\(p.rawValue)\"")])
+        }
+    }
+
+    /// Appends a command (one write, so a reader never sees half a line).
+    public func send(_ c: RunCommand) throws(RunFileError) {
+        let text = Self.line(c, id: nextID) + "\n"
+        nextID += 1
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let n = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+        guard n == text.utf8.count else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+    }
+}

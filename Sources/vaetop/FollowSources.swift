@@ -1,0 +1,76 @@
+import Foundation
+import Monitor
+import Runs
+import TensorBoard
+
+/// A vaetop run file written by another process, with commands sent through its command channel.
+final class RunFollowSource: EventSource {
+    let follower: RunFileFollower
+    let channel: CommandChannel
+    init(directory: String) {
+        follower = RunFileFollower(path: directory)
+        channel = CommandChannel(directory: (follower.path as NSString).deletingLastPathComponent)
+    }
+    func poll(now: Double) -> SourceUpdate {
+        switch follower.poll() {
+        case .none: return .none
+        case .appended(let e): return .events(e)
+        case .reset(let c): return .reset(Replay.events(c))
+        }
+    }
+    func send(_ command: RunCommand) { try? channel.send(command) }
+    func control(_ c: ReplayControl, now: Double) {}
+    var status: ReplayStatus? { nil }
+}
+
+/// TensorBoard event files that another process is writing: new records are read from where the last read
+/// stopped; a step is shown once a later step has appeared (a step's scalars may span several records).
+final class TensorBoardFollowSource: EventSource {
+    let directory: String
+    let mapping: TagMapping
+    private var consumed: [String: Int] = [:]
+    private var pending: [TensorBoardEvent] = []
+    private var started = false
+    private var lastCheck = -1.0
+
+    init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
+
+    func poll(now: Double) -> SourceUpdate {
+        guard now - lastCheck >= 0.033 else { return .none }   // at most once per frame
+        lastCheck = now
+        var fresh: [TensorBoardEvent] = []
+        var reset = false
+        for file in EventFile.isEventFile(directory) ? [directory] : EventFile.files(in: directory) {
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
+            let from = consumed[file] ?? 0
+            if size < from { reset = true; break }
+            guard size > from, let h = FileHandle(forReadingAtPath: file) else { continue }
+            defer { try? h.close() }
+            try? h.seek(toOffset: UInt64(from))
+            let bytes = [UInt8]((try? h.read(upToCount: size - from)) ?? Data())
+            let (payloads, _, used) = TFRecord.records(bytes)
+            consumed[file] = from + used
+            fresh += payloads.compactMap { TensorBoardEvent.decode($0) }
+        }
+        if reset {
+            consumed = [:]; pending = []; started = false
+            return .reset([])
+        }
+        guard !fresh.isEmpty else { return .none }
+        pending += fresh
+        guard let maxStep = pending.map(\.step).max() else { return .none }
+        let ready = pending.filter { $0.step < maxStep }
+        pending = pending.filter { $0.step == maxStep }
+        guard !ready.isEmpty || !started else { return .none }
+        let converted = RunImport.convert(ready.isEmpty ? pending : ready, name: (directory as NSString).lastPathComponent, mapping: mapping)
+        if !started {
+            started = true
+            return .events([.header(converted.contents.header)] + (ready.isEmpty ? [] : converted.contents.events))
+        }
+        return .events(converted.contents.events)
+    }
+
+    func send(_ command: RunCommand) {}
+    func control(_ c: ReplayControl, now: Double) {}
+    var status: ReplayStatus? { nil }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Runs
+import TestSupport
+import Testing
+
+@Suite struct RunFileFollowerTests {
+    func append(_ path: String, _ text: String) {
+        let h = FileHandle(forWritingAtPath: path)!
+        h.seekToEndOfFile(); h.write(Data(text.utf8)); h.closeFile()
+    }
+
+    @Test func followsAppendsWaitsForWholeLinesAndNoticesReplacement() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let path = dir.file("run.jsonl")
+        let f = RunFileFollower(path: dir.path)
+        guard case .none = f.poll() else { Issue.record("a missing file should give nothing"); return }
+        FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n" + RunFileCodec.encode(sampleStep(1)) + "\n").utf8))
+        guard case .appended(let first) = f.poll() else { Issue.record("nothing read"); return }
+        #expect(first.count == 2)
+        guard case .none = f.poll() else { Issue.record("no change should give nothing"); return }
+        let line = RunFileCodec.encode(sampleStep(2))
+        append(path, String(line.prefix(20)))
+        guard case .none = f.poll() else { Issue.record("half a line was delivered"); return }
+        append(path, String(line.dropFirst(20)) + "\n")
+        guard case .appended(let second) = f.poll() else { Issue.record("completed line not delivered"); return }
+        #expect(second == [sampleStep(2)])
+        // Replaced by a shorter file (a new run in the same place): everything again.
+        try FileManager.default.removeItem(atPath: path)
+        FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n").utf8))
+        guard case .reset(let c) = f.poll() else { Issue.record("replacement not noticed"); return }
+        #expect(c.events.isEmpty)
+    }
+}
+
+@Suite(.serialized) struct PythonClientTests {
+    static let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
+
+    func python(_ args: [String]) throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Self.client] + args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        return p.terminationStatus
+    }
+
+    @Test func clientUnitTestsPass() throws {
+        #expect(try python([]) == 0)
+    }
+
+    @Test func runsWrittenByTheClientLoadCompletely() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        #expect(try python(["--write", dir.file("run")]) == 0)
+        let c = try RunFileReader.read(dir.file("run"))
+        #expect(c.skipped.isEmpty && !c.tornTail)
+        #expect(c.header.config.latent == 4 && c.header.config.batchSize == 32 && c.header.config.optimizer == OptimizerConfig())
+        #expect(c.header.layers == ["enc", "dec"])
+        let steps = c.events.compactMap { if case .step(let m) = $0 { m } else { nil } }
+        #expect(steps.count == 30 && steps[0].klDims.count == 4 && steps[0].layerGradNorms.count == 2)
+        if case .end(let e)? = c.events.last { #expect(e.testLoss == 100) } else { Issue.record("no end record") }
+    }
+
+    @Test func commandsFromTheChannelReachTheClientAndComeBackAsChanges() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        try FileManager.default.createDirectory(atPath: dir.file("run"), withIntermediateDirectories: true)
+        let channel = CommandChannel(directory: dir.file("run"))
+        try channel.send(.set(.lr, 0.002))
+        try channel.send(.set(.freeBits, 0.25))
+        #expect(try python(["--apply", dir.file("run")]) == 0)
+        let c = try RunFileReader.read(dir.file("run"))
+        let changes = c.events.compactMap { if case .change(let ch) = $0 { ch } else { nil } }
+        #expect(changes.map(\.parameter) == [.lr, .freeBits])
+        #expect(changes[0].old == 0.001 && changes[0].new == 0.002 && changes[0].source == "client" && changes[0].step == 1)
+        let steps = c.events.compactMap { if case .step(let m) = $0 { m } else { nil } }
+        #expect(steps[1].lr == 0.002 && steps[1].freeBits == 0.25 && steps[1].klObjectiveDims != nil)
+    }
+
+    @Test func channelLinesAreJSON() throws {
+        let line = CommandChannel.line(.set(.beta, 0.5), id: 7)
+        let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        #expect(obj["command"] as? String == "set" && obj["parameter"] as? String == "beta" && obj["value"] as? Double == 0.5)
+        #expect(CommandChannel.line(.pause, id: 1) == "{\"id\":1,\"command\":\"pause\"}")
+    }
+}
