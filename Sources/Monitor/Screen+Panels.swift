@@ -69,7 +69,7 @@ extension Screen {
         x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
         var parts: [String] = []
         if let m = run.lastStep {
-            let planned = run.plannedSteps
+            let planned = run.plannedSteps > 0 ? max(run.plannedSteps, m.step) : 0
             parts.append("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""))
             parts.append("epoch \(m.epoch)/\(run.header?.config.epochs ?? 0)")
             parts.append(String(format: "%.0f img/s", m.samplesPerSecond))

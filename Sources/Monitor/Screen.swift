@@ -35,6 +35,19 @@ public enum Screen {
                 (.kl, right[0]), (.images, right[1]), (.knobs, bottom[0]), (.log, bottom[1])]
     }
 
+    /// Whether the run has logged anything a panel shows (other programs' runs may not log everything).
+    static func hasData(_ p: Panel, _ run: RunView) -> Bool {
+        switch p {
+        case .loss: return run.loss.contains { $0.isFinite } || run.recon.contains { $0.isFinite } || !run.evalLoss.isEmpty
+        case .beta: return run.beta.contains { $0.isFinite }
+        case .lr: return run.lr.contains { $0.isFinite }
+        case .kl: return run.klDims.contains { !$0.isEmpty }
+        case .grads: return run.gradNorm.contains { $0.isFinite }
+        case .images: return run.images != nil
+        case .knobs, .log: return true
+        }
+    }
+
     static func tooSmall(_ g: inout Grid, _ s: AppState) {
         let msg = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
                    "enlarge the window, or q to quit"]
@@ -50,9 +63,19 @@ public enum Screen {
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
         if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count)" + (badge.isEmpty ? "" : " · \(badge)") }
+        let logged = hasData(p, s.run)
+        if !logged && s.mode != .live { badge = "not logged" }
         let box = Box(title: "\(p.rawValue + 1) \(p.title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
         let inner = box.render(into: &g, r, theme: s.theme)
         guard !inner.isEmpty else { return }
+        if !logged && s.mode != .live && s.run.header != nil {
+            // Another program's run that does not log this: say so, greyed out, instead of an empty chart.
+            g.restyle(r) { $0.fg = s.theme["inactive_fg"] }
+            let msg = "this run does not log \(p.title)"
+            g.text(msg, x: inner.x + max(0, (inner.width - msg.count) / 2), y: inner.y + inner.height / 2,
+                   style: s.theme.style("inactive_fg"), maxWidth: inner.width)
+            return
+        }
         switch p {
         case .loss: lossChart(&g, inner, s)
         case .beta: betaChart(&g, inner, s)

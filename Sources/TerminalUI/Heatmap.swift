@@ -57,12 +57,10 @@ public struct Heatmap {
         var first = SeriesMath.lowerBound(steps, xlo)
         for c in 0..<width {
             let edge = xlo + (xhi - xlo) * Double(c + 1) / Double(width)
-            var end = SeriesMath.lowerBound(steps, edge + 1e-9)
-            // Fewer steps than columns: stretch the step that covers this column.
-            let lastIndex = end > first ? end : min(first + 1, steps.count)
-            let from = end > first ? first : max(0, lastIndex - 1)
-            if end <= first { end = first }
-            guard lastIndex > from, steps[from] <= edge + 1e-9 || end > first else { continue }
+            let end = SeriesMath.lowerBound(steps, edge + 1e-9)
+            // A column without a step of its own (fewer steps than columns) repeats the last step before it.
+            let from: Int, lastIndex: Int
+            if end > first { from = first; lastIndex = end } else if first > 0 { from = first - 1; lastIndex = first } else { continue }
             let sample = max(1, (lastIndex - from) / 8)
             var values = [Double?](repeating: nil, count: shownRows)
             for d in 0..<shownRows {
@@ -84,7 +82,7 @@ public struct Heatmap {
                     grid[x, y] = Cell("█", Style(fg: theme.gradient("heat", t), bg: theme["main_bg"]))
                 }
             }
-            first = end
+            first = max(first, end)
         }
     }
 }

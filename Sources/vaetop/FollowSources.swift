@@ -32,6 +32,7 @@ final class TensorBoardFollowSource: EventSource {
     private var pending: [TensorBoardEvent] = []
     private var started = false
     private var lastCheck = -1.0
+    private var lastGrowth = 0.0
 
     init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
@@ -56,7 +57,14 @@ final class TensorBoardFollowSource: EventSource {
             consumed = [:]; pending = []; started = false
             return .reset([])
         }
-        guard !fresh.isEmpty else { return .none }
+        if fresh.isEmpty {
+            // Quiet for a second: the newest step is as complete as it will get for now.
+            guard started, !pending.isEmpty, now - lastGrowth > 1 else { return .none }
+            let last = RunImport.convert(pending, name: "", mapping: mapping).contents.events
+            pending = []
+            return .events(last)
+        }
+        lastGrowth = now
         pending += fresh
         guard let maxStep = pending.map(\.step).max() else { return .none }
         let ready = pending.filter { $0.step < maxStep }

@@ -55,6 +55,23 @@ import Testing
         #expect(Snapshot.check(g.lines, named: "replay-ascii-120x40") == nil)
     }
 
+    /// Another program's run that logs only the loss: the other charts say so, greyed out.
+    @Test func panelsWithoutDataAreGreyedInReplay() {
+        var s = AppState(mode: .follow, width: 120, height: 40)
+        var c = RunConfig(); c.latent = 2
+        let h = RunHeader(name: "ext", created: "", config: c, layers: [], parameters: 0, trainImages: 0, testImages: 0, stepsPerEpoch: 3)
+        let steps = (1...3).map { RunEvent.step(StepMetrics(step: $0, epoch: 1, loss: Float(10 - $0), recon: .nan, kl: .nan, klDims: [],
+                                                            beta: .nan, lr: .nan, gradNorm: .nan, gradNormClipped: .nan,
+                                                            layerGradNorms: [], batchSize: 0, samplesPerSecond: 0, time: 0)) }
+        _ = Reducer.reduce(&s, .events([.header(h)] + steps))
+        let text = Screen.render(s).lines.joined(separator: "\n")
+        #expect(text.contains("this run does not log learning ra") && text.contains("not logged"))
+        #expect(!text.contains("this run does not log loss"))
+        var live = AppState(mode: .live, width: 120, height: 40)
+        _ = Reducer.reduce(&live, .events([.header(h)]))
+        #expect(!Screen.render(live).lines.joined().contains("does not log"))
+    }
+
     @Test(arguments: [(10, 5), (1, 1), (59, 30), (0, 0)])
     func tooSmallSaysSo(width: Int, height: Int) {
         let g = Screen.render(state(width, height))
