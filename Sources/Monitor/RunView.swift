@@ -13,6 +13,8 @@ public struct RunView: Sendable {
     public var lr: [Double] = []
     /// β1/momentum per step (nan where not reported).
     public var momentum: [Double] = []
+    /// Capacity C per step (nan outside capacity annealing).
+    public var capacity: [Double] = []
     public var gradNorm: [Double] = []
     public var gradClipped: [Double] = []
     /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
@@ -68,7 +70,7 @@ public struct RunView: Sendable {
             current[.clipNorm] = c.clip.maxNorm
         case .step(let m):
             steps.append(Double(m.step)); loss.append(Double(m.loss)); recon.append(Double(m.recon)); kl.append(Double(m.kl))
-            beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan)
+            beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan); capacity.append(m.capacity ?? .nan)
             gradNorm.append(Double(m.gradNorm)); gradClipped.append(Double(m.gradNormClipped))
             smoothed.append(loss: loss.last!, recon: recon.last!, kl: kl.last!, grad: gradNorm.last!, clipped: gradClipped.last!)
             if layerNorms.count < m.layerGradNorms.count {
@@ -122,6 +124,7 @@ public struct RunView: Sendable {
         steps.removeLast(steps.count - keep); loss.removeLast(loss.count - keep); recon.removeLast(recon.count - keep)
         kl.removeLast(kl.count - keep); beta.removeLast(beta.count - keep); lr.removeLast(lr.count - keep)
         momentum.removeLast(momentum.count - keep); gradNorm.removeLast(gradNorm.count - keep)
+        capacity.removeLast(capacity.count - keep)
         gradClipped.removeLast(gradClipped.count - keep); klDims.removeLast(klDims.count - keep)
         for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))

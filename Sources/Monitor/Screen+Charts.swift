@@ -48,6 +48,17 @@ extension Screen {
 
     static func betaChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if run.capacity.contains(where: { $0.isFinite }) {
+            // Capacity annealing: the chart shows the target capacity C against the KL it pulls along.
+            let c = run.capacity.last(where: { $0.isFinite }) ?? .nan
+            g.text("C \(fmt(c)) nats  KL \(run.kl.last.map(fmt) ?? "–")  γ \(run.current[.beta].map(fmt) ?? "–")", x: r.x, y: r.y,
+                   style: t.style("beta"), maxWidth: r.width)
+            LineChart(series: [ChartSeries(xs: run.steps, ys: run.capacity, color: t["beta"]),
+                               ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"])],
+                      xRange: xRange(s), markers: markers(s), ascii: s.ascii)
+                .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
+            return
+        }
         var series = [ChartSeries(xs: run.steps, ys: run.beta, color: t["beta"])]
         let step = run.lastStep?.step ?? 0
         let overridden = run.changes.last(where: { $0.parameter == .beta }).map { $0.new != nil } ?? false

@@ -16,6 +16,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var klObjective: Float?
     /// KL per dimension as the objective used it, max(λ, KL_j); nil when free bits are off.
     public var klObjectiveDims: [Float]?
+    /// Capacity annealing: the target capacity C of this step (nats); nil in the other β modes.
+    public var capacity: Double?
     /// β used.
     public var beta: Double
     /// Learning rate used.

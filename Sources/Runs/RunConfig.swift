@@ -158,7 +158,11 @@ public struct LRScheduleConfig: Codable, Sendable, Equatable {
 /// KL-weight (β) schedule.
 public struct BetaScheduleConfig: Codable, Sendable, Equatable {
     /// Schedule families.
-    public enum Kind: String, Codable, Sendable, CaseIterable { case constant, linear, cyclical }
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case constant, linear, cyclical
+        /// Capacity annealing (Burgess et al. 2018): objective recon + γ·|KL − C|, C growing linearly to C_max.
+        case capacity
+    }
     /// Ramp shapes of cyclical annealing.
     public enum Ramp: String, Codable, Sendable, CaseIterable { case linear, cosine, sigmoid }
 
@@ -175,6 +179,12 @@ public struct BetaScheduleConfig: Codable, Sendable, Equatable {
     public var ratio: Double = 0.5
     /// Ramp shape of cyclical annealing.
     public var ramp: Ramp = .linear
+    /// Capacity annealing: the final capacity C_max in nats.
+    public var capacityMax: Double = 25
+    /// Capacity annealing: steps over which C grows from 0 to C_max (0 means the whole run).
+    public var capacitySteps: Int = 0
+    /// Capacity annealing: the weight γ of |KL − C|.
+    public var capacityGamma: Double = 100
 
     public init() {}
 }
@@ -279,5 +289,8 @@ extension BetaScheduleConfig {
         if let v = try c.decodeIfPresent(Int.self, forKey: .cycles) { cycles = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .ratio) { ratio = v }
         if let v = try c.decodeIfPresent(Ramp.self, forKey: .ramp) { ramp = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .capacityMax) { capacityMax = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .capacitySteps) { capacitySteps = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .capacityGamma) { capacityGamma = v }
     }
 }

@@ -23,6 +23,9 @@ public struct BetaSchedule: Sendable, Equatable {
         case .linear:
             // start + (target − start)·min(1, t/W).
             return c.start + (c.target - c.start) * min(1, Double(t) / Double(warmupSteps))
+        case .capacity:
+            // The KL term's weight is γ; the schedule moves the capacity C instead (see `capacity(at:)`).
+            return c.capacityGamma
         case .cyclical:
             // Fu et al. 2019: period P = T/M; within a cycle u = (t − ⌊cP⌋)/(P·R); ramp while u < 1, then hold.
             let period = Double(totalSteps) / Double(max(1, c.cycles))
@@ -31,6 +34,13 @@ public struct BetaSchedule: Sendable, Equatable {
             if u >= 1 { return c.target }
             return c.start + (c.target - c.start) * Self.ramp(c.ramp, u)
         }
+    }
+
+    /// Capacity annealing: C(t) = C_max · min(1, t / steps) (Burgess et al. 2018, linear increase).
+    public func capacity(at t: Int) -> Double? {
+        guard config.kind == .capacity else { return nil }
+        let steps = config.capacitySteps > 0 ? config.capacitySteps : totalSteps
+        return config.capacityMax * min(1, Double(t) / Double(steps))
     }
 
     /// Ramp shapes on u ∈ [0, 1): linear u; cosine (1 − cos πu)/2; sigmoid 1/(1 + e^{−(12u − 6)}) as in Fu et al.'s code.

@@ -38,6 +38,19 @@ public enum GaussianKL {
         return total
     }
 
+    /// Capacity annealing (Burgess et al. 2018): the objective's KL term is |KL − C|·B with KL the batch-mean
+    /// total KL, so every dimension's gradient weight is sign(KL − C). Writes the weights and returns |KL − C|.
+    @inlinable public static func capacity(
+        perDim: UnsafePointer<Double>, capacity: Double, batch: Int, latent: Int, active: UnsafeMutablePointer<Double>
+    ) -> Double {
+        var kl = 0.0
+        for j in 0..<latent { kl += perDim[j] }
+        kl /= Double(batch)
+        let sign: Double = kl > capacity ? 1 : (kl < capacity ? -1 : 0)
+        for j in 0..<latent { active[j] = sign }
+        return abs(kl - capacity)
+    }
+
     /// Adds β·w_j·∂KL/∂μ = β·w_j·μ to dmu and β·w_j·½(σ² − 1) to dlogvar.
     @_specialize(exported: true, where T == Float)
     @inlinable public static func backward<T: Real>(

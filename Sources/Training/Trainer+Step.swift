@@ -41,8 +41,9 @@ extension Trainer {
         let beta = currentBeta
         let h = stepHyperparameters
         let lossParts: VAEModel<Float>.Loss
+        let capacity = currentCapacity
         if k == 1 {
-            lossParts = model.forward(ws, batch: b, beta: beta, freeBits: knobs.freeBits)
+            lossParts = model.forward(ws, batch: b, beta: beta, freeBits: knobs.freeBits, capacity: capacity)
         } else {
             let recon = workerRecon
             Parallel.workers(k) { w in
@@ -53,11 +54,8 @@ extension Trainer {
             var reconSum = 0.0
             for w in 0..<k { reconSum += recon[w] }
             for r in replicas.prefix(k - 1) { for j in 0..<latent { ws.klDims[j] += r.klDims[j] } }
-            var kl = 0.0
-            for j in 0..<latent { kl += ws.klDims[j] }
-            let klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: knobs.freeBits, batch: b, latent: latent, active: ws.klWeights)
+            lossParts = model.klTerm(ws, recon: reconSum, batch: b, beta: beta, freeBits: knobs.freeBits, capacity: capacity)
             for r in replicas.prefix(k - 1) { r.klWeights.update(from: ws.klWeights, count: latent) }
-            lossParts = .init(recon: reconSum, kl: kl, klObjectivePerImage: klObj, objective: reconSum + beta * Double(b) * klObj)
         }
         let finiteLoss = lossParts.objective.isFinite
         var gradNorm = Double.nan
@@ -115,7 +113,8 @@ extension Trainer {
             clipCoef: Float(clip.coef), layerGradNorms: layerNorms, batchSize: b,
             samplesPerSecond: Float(n / max(seconds, 1e-9)), time: trainSeconds)
         var record = metrics
-        if knobs.freeBits > 0 {
+        record.capacity = capacity
+        if knobs.freeBits > 0 && capacity == nil {
             let lambda = Float(knobs.freeBits)
             record.klObjectiveDims = klDims.map { max(lambda, $0) }
         }

@@ -168,6 +168,8 @@ public final class Trainer {
     public var currentLR: Double { lrSchedule.lr(at: stepsDone) * knobs.lrMultiplier * batchScale }
     /// β of the next step.
     public var currentBeta: Double { knobs.betaOverride ?? betaSchedule.beta(at: stepsDone) }
+    /// Capacity C of the next step in capacity-annealing mode, else nil.
+    public var currentCapacity: Double? { betaSchedule.capacity(at: stepsDone) }
     /// β1 / momentum of the next step.
     public var currentMomentum: Double { knobs.momentumOverride ?? lrSchedule.momentum(at: stepsDone) }
 

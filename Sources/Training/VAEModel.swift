@@ -82,12 +82,23 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
 
     /// Forward pass with the noise already in `ws.eps`: z, logits, the loss and per-dimension KL.
     @_specialize(exported: true, where T == Float)
-    public func forward(_ ws: Workspace<T>, batch: Int, beta: Double, freeBits: Double) -> Loss {
+    public func forward(_ ws: Workspace<T>, batch: Int, beta: Double, freeBits: Double, capacity: Double? = nil) -> Loss {
         let recon = forwardParts(ws, batch: batch)
+        return klTerm(ws, recon: recon, batch: batch, beta: beta, freeBits: freeBits, capacity: capacity)
+    }
+
+    /// Combines the reconstruction sum with the KL term from `ws.klDims` (batch sums): free bits Σ_j max(λ, KL_j),
+    /// or with a capacity C the term |KL − C|; sets the per-dimension gradient weights in `ws.klWeights`.
+    public func klTerm(_ ws: Workspace<T>, recon: Double, batch: Int, beta: Double, freeBits: Double, capacity: Double?) -> Loss {
         let a = architecture
         var kl = 0.0
         for j in 0..<a.latent { kl += ws.klDims[j] }
-        let klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: freeBits, batch: batch, latent: a.latent, active: ws.klWeights)
+        let klObj: Double
+        if let capacity {
+            klObj = GaussianKL.capacity(perDim: ws.klDims, capacity: capacity, batch: batch, latent: a.latent, active: ws.klWeights)
+        } else {
+            klObj = GaussianKL.freeBits(perDim: ws.klDims, lambda: freeBits, batch: batch, latent: a.latent, active: ws.klWeights)
+        }
         return Loss(recon: recon, kl: kl, klObjectivePerImage: klObj, objective: recon + beta * Double(batch) * klObj)
     }
 

@@ -68,7 +68,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("warmup-start-factor"), parsing: .unconditional, help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
     var warmupStartFactor: Double = 1.0 / 3.0
 
-    @Option(name: .customLong("beta-schedule"), parsing: .unconditional, help: "KL weight schedule: constant, linear, cyclical.")
+    @Option(name: .customLong("beta-schedule"), parsing: .unconditional, help: "KL weight schedule: constant, linear, cyclical, capacity.")
     var betaSchedule: BetaScheduleConfig.Kind = .constant
     @Option(parsing: .unconditional, help: "Target β (KL weight).") var beta: Double = 1
     @Option(name: .customLong("beta-start"), parsing: .unconditional, help: "β at the start of a ramp.") var betaStart: Double = 0
@@ -76,6 +76,9 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("beta-cycles"), parsing: .unconditional, help: "Cyclical annealing: number of cycles.") var betaCycles: Int = 4
     @Option(name: .customLong("beta-ratio"), parsing: .unconditional, help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = 0.5
     @Option(name: .customLong("beta-ramp"), parsing: .unconditional, help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = .linear
+    @Option(name: .customLong("capacity-max"), parsing: .unconditional, help: "Capacity annealing: final capacity C_max (nats).") var capacityMax: Double = 25
+    @Option(name: .customLong("capacity-steps"), parsing: .unconditional, help: "Capacity annealing: steps for C to reach C_max (0: the run).") var capacitySteps: Int = 0
+    @Option(name: .customLong("capacity-gamma"), parsing: .unconditional, help: "Capacity annealing: weight γ of |KL − C|.") var capacityGamma: Double = 100
     @Option(name: .customLong("free-bits"), parsing: .unconditional, help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
     @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
     @Option(name: .customLong("clip-value"), parsing: .unconditional, help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
@@ -150,6 +153,9 @@ struct TrainingOptions: ParsableArguments {
         b.cycles = try range("--beta-cycles", betaCycles, 1...100_000)
         b.ratio = try open("--beta-ratio", betaRatio, above: 0, upTo: 1)
         b.ramp = betaRamp
+        b.capacityMax = try closedOpen("--capacity-max", capacityMax, 0, 10_000)
+        b.capacitySteps = try range("--capacity-steps", capacitySteps, 0...Int(Int32.max))
+        b.capacityGamma = try open("--capacity-gamma", capacityGamma, above: 0, upTo: 1e6)
         c.betaSchedule = b
         c.freeBits = try closedOpen("--free-bits", freeBits, 0, 10.0000001)
         if clipNorm < 0 || !clipNorm.isFinite { throw ConfigError(flag: "--clip-norm", message: "must be ≥ 0 (0 turns it off), got \(clipNorm)") }

@@ -161,3 +161,45 @@ import Testing
         }
     }
 }
+
+/// Capacity annealing: recon + γ·B·|KL − C| by finite differences, on both sides of C.
+@Suite struct CapacityTests {
+    @Test(arguments: [0.05, 50.0])
+    func objectiveGradient(capacity: Double) {
+        let arch = Architecture(input: 10, encoder: [6], latent: 3, decoder: [5], likelihood: .bernoulli)
+        var rng = RandomSource(seed: 31)
+        let model = VAEModel<Double>(arch, rng: &rng)
+        let ws = Workspace<Double>(architecture: arch, capacity: 4)
+        var data = RandomSource(seed: 32)
+        for i in 0..<40 { ws.x[i] = data.nextUniform() }
+        data.fillNormal(ws.eps.base, 12)
+        func loss() -> Double { model.forward(ws, batch: 4, beta: 7, freeBits: 0, capacity: capacity).objective }
+        let l = model.forward(ws, batch: 4, beta: 7, freeBits: 0, capacity: capacity)
+        #expect(abs(l.klObjectivePerImage - abs(l.kl / 4 - capacity)) < 1e-12)
+        model.backward(ws, batch: 4, beta: 7)
+        let analytic = (0..<model.params.count).map { model.params.grads[$0] }
+        // |KL − C|·γ·B reaches ~1,400 here, so a step of 1e-5 balances round-off against truncation.
+        let numeric = (0..<model.params.count).map { GradientCheck.numeric(model.params.values.base, $0, h: 1e-5, loss) }
+        #expect(GradientCheck.worstRelativeError(analytic: analytic, numeric: numeric, floor: 1e-6) < 1e-5)
+    }
+
+    @Test func capacityGrowsLinearlyToItsMaximum() {
+        var c = BetaScheduleConfig()
+        c.kind = .capacity; c.capacityMax = 20; c.capacitySteps = 100; c.capacityGamma = 50
+        let s = BetaSchedule(c, totalSteps: 1000)
+        #expect(s.capacity(at: 0) == 0 && s.capacity(at: 50) == 10 && s.capacity(at: 100) == 20 && s.capacity(at: 900) == 20)
+        #expect(s.beta(at: 10) == 50)
+        c.kind = .linear
+        #expect(BetaSchedule(c, totalSteps: 10).capacity(at: 5) == nil)
+    }
+
+    @Test func trainerLogsCapacityAndKeepsKLNearIt() throws {
+        var steps: [StepMetrics] = []
+        let t = try Trainer(config: tinyConfig { $0.epochs = 6; $0.betaSchedule.kind = .capacity; $0.betaSchedule.capacityMax = 2
+            $0.betaSchedule.capacityGamma = 20 }, data: tinyData, directory: nil, sink: { if case .step(let m) = $0 { steps.append(m) } })
+        t.run()
+        #expect(steps.allSatisfy { $0.capacity != nil && $0.beta == 20 })
+        #expect(steps.last!.capacity! > 1.9)
+        #expect(abs(Double(steps.last!.kl) - steps.last!.capacity!) < 1.0, "KL \(steps.last!.kl) should track C \(steps.last!.capacity!)")
+    }
+}
