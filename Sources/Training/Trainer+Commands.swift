@@ -43,6 +43,12 @@ extension Trainer {
         flush()
     }
 
+    /// Records an informational note (e.g. the lr range test's result) in the run file.
+    public func note(_ message: String) {
+        emit(.alert(Alert(step: stepsDone, level: .info, message: message)))
+        flush()
+    }
+
     /// The value of a hyperparameter now (nil for "off").
     public func value(of p: Hyperparameter) -> Double? {
         switch p {

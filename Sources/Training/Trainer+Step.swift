@@ -120,8 +120,8 @@ extension Trainer {
         }
         emit(.step(record))
         let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
-        if stepsDone % evalEvery == 0 { evaluateAndShow() }
-        if config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
+        if !muted && stepsDone % evalEvery == 0 { evaluateAndShow() }
+        if !muted && config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
         if stepsDone % 16 == 0 { flush() }
         return .trained
     }

@@ -39,6 +39,8 @@ public final class Trainer {
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?
+    /// While set (the lr range test), nothing reaches the run file and no evaluation or checkpoint runs.
+    var muted = false
     /// Whether an images record with the original test digits was emitted yet.
     var originalsSent = false
     /// Set when the run file can no longer be written; the loop stops with the error.
@@ -142,7 +144,7 @@ public final class Trainer {
 
     /// Writes an event to the run file and hands it to the sink.
     func emit(_ event: RunEvent) {
-        if let writer, writeError == nil {
+        if let writer, writeError == nil, !muted {
             do { try writer.append(event) } catch { writeError = error }
         }
         sink(event)

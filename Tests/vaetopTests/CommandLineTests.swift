@@ -77,3 +77,23 @@ import Testing
         #expect(r.stdout.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
     }
 }
+
+/// `vaetop lr-find` end to end: suggestions printed, and --apply trains with a one-cycle schedule between them.
+@Suite struct LRFindCommandTests {
+    @Test func findsAndApplies() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let r = try Binary.run(["lr-find", "--encoder", "32", "--latent", "4", "--lr-steps", "40", "--epochs", "1",
+                                "--apply", "onecycle", "--out", dir.file("run")])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stdout.contains("suggestions: steepest") && r.stdout.contains("cyclic bounds"))
+        let c = try RunFileReader.read(dir.file("run"))
+        #expect(c.header.config.lrSchedule.kind == .onecycle && c.header.config.lrSchedule.maxLR != nil)
+        #expect(c.events.contains { if case .alert(let a) = $0 { a.message.hasPrefix("lr range test") } else { false } })
+        if case .end(let e)? = c.events.last { #expect(e.reason == "finished") } else { Issue.record("no end") }
+    }
+
+    @Test func badRangeIsRefused() throws {
+        let r = try Binary.run(["lr-find", "--start-lr", "1", "--end-lr", "0.1"])
+        #expect(r.status == 64 && r.stderr.hasPrefix("vaetop: error: --start-lr/--end-lr"))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// The learning-rate range test (Smith 2017; pytorch-lr-finder, fastai's lr_find): the lr grows each step from
+/// `start` to `end`, the loss is smoothed, and the test stops once it diverges.
+public struct LRRangeTest: Sendable, Equatable {
+    /// How the lr grows.
+    public enum Mode: String, Sendable, CaseIterable { case exponential, linear }
+
+    public var start: Double = 1e-7
+    public var end: Double = 10
+    public var steps: Int = 100
+    public var mode: Mode = .exponential
+    /// pytorch-lr-finder's smooth_f: smoothed = f·loss + (1 − f)·previous smoothed.
+    public var smoothing: Double = 0.05
+    /// Stop when the smoothed loss exceeds this many times the best smoothed loss (pytorch-lr-finder's diverge_th).
+    public var divergeThreshold: Double = 5
+
+    public init() {}
+
+    /// lr of test step i (0-based): exponential start·(end/start)^(i/(n−1)), or linear start + (end − start)·i/(n−1).
+    public func lr(at i: Int) -> Double {
+        let r = steps > 1 ? Double(i) / Double(steps - 1) : 0
+        switch mode {
+        case .exponential: return start * pow(end / start, r)
+        case .linear: return start + (end - start) * r
+        }
+    }
+
+    /// The recorded curve and the suggestions drawn from it.
+    public struct Result: Sendable, Equatable {
+        public var lrs: [Double] = []
+        public var losses: [Double] = []
+        /// Smoothed losses, as pytorch-lr-finder records them.
+        public var smoothed: [Double] = []
+        /// True when the divergence rule stopped the test early.
+        public var diverged = false
+        public var suggestions = Suggestions()
+    }
+
+    /// The usual readings of a range-test curve (nil where the curve is too short).
+    public struct Suggestions: Sendable, Equatable {
+        /// Steepest descent of the smoothed loss (skipping the first 10 and last 5 points), pytorch-lr-finder.
+        public var steepest: Double?
+        /// fastai's "valley": inside the longest decreasing run of the loss, 1/3 + 1/6 of the way along.
+        public var valley: Double?
+        /// fastai's "minimum": the lr of the lowest smoothed loss, divided by 10.
+        public var minimumOverTen: Double?
+        /// Cyclical-LR bounds (Smith): base where the loss starts to fall, max where it stops falling. Read from a
+        /// centred moving average of the raw losses (window max(3, n/20)), which does not lag like the EMA.
+        public var cyclicBase: Double?
+        public var cyclicMax: Double?
+    }
+
+    /// Feeds raw losses one at a time; returns false once the test should stop (after recording that point).
+    public func record(_ loss: Double, lr: Double, into r: inout Result) -> Bool {
+        let smoothed = r.smoothed.last.map { smoothing * loss + (1 - smoothing) * $0 } ?? loss
+        r.lrs.append(lr); r.losses.append(loss); r.smoothed.append(smoothed)
+        let best = r.smoothed.min() ?? smoothed
+        if !smoothed.isFinite || smoothed > divergeThreshold * best { r.diverged = true; return false }
+        return r.lrs.count < steps
+    }
+
+    /// Computes every suggestion from a recorded curve.
+    public static func suggest(lrs: [Double], losses: [Double], smoothed: [Double]) -> Suggestions {
+        var s = Suggestions()
+        let n = smoothed.count
+        // Steepest: argmin of np.gradient over the window [10, n − 5).
+        if n - 15 >= 2 {
+            let window = Array(smoothed[10..<(n - 5)])
+            let g = gradient(window)
+            if let i = g.indices.min(by: { g[$0] < g[$1] }) { s.steepest = lrs[10 + i] }
+        }
+        if n >= 3 {
+            // fastai valley: longest decreasing subsequence by dynamic programming.
+            var lds = [Int](repeating: 1, count: n)
+            var maxStart = 0, maxEnd = 0
+            for i in 1..<n {
+                for j in 0..<i where smoothed[i] < smoothed[j] && lds[i] < lds[j] + 1 { lds[i] = lds[j] + 1 }
+                if lds[maxEnd] < lds[i] { maxEnd = i; maxStart = maxEnd - lds[maxEnd] }
+            }
+            let sections = Double(maxEnd - maxStart) / 3
+            let idx = min(n - 1, max(0, maxStart + Int(sections) + Int(sections / 2)))
+            s.valley = lrs[idx]
+        }
+        if let iMin = smoothed.indices.min(by: { smoothed[$0] < smoothed[$1] }), n > 0 {
+            s.minimumOverTen = lrs[iMin] / 10
+        }
+        let centred = movingAverage(losses.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, window: max(3, losses.count / 20))
+        if let iMin = centred.indices.min(by: { centred[$0] < centred[$1] }), let initial = centred.first, initial > centred[iMin] {
+            // Starts to fall: the first point 5% of the total drop below the starting loss.
+            let threshold = initial - 0.05 * (initial - centred[iMin])
+            if let iBase = centred.indices.first(where: { centred[$0] < threshold }), iBase < iMin {
+                s.cyclicBase = lrs[iBase]
+                s.cyclicMax = lrs[iMin]
+            }
+        }
+        return s
+    }
+
+    /// Centred moving average (the window shrinks at the ends).
+    static func movingAverage(_ y: [Double], window: Int) -> [Double] {
+        let h = window / 2
+        return y.indices.map { i in
+            let lo = max(0, i - h), hi = min(y.count - 1, i + h)
+            return y[lo...hi].reduce(0, +) / Double(hi - lo + 1)
+        }
+    }
+
+    /// numpy.gradient with unit spacing: central differences inside, one-sided at the ends.
+    static func gradient(_ y: [Double]) -> [Double] {
+        let n = y.count
+        guard n >= 2 else { return [] }
+        var g = [Double](repeating: 0, count: n)
+        g[0] = y[1] - y[0]
+        g[n - 1] = y[n - 1] - y[n - 2]
+        for i in 1..<(n - 1) { g[i] = (y[i + 1] - y[i - 1]) / 2 }
+        return g
+    }
+}

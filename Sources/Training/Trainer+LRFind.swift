@@ -1,0 +1,40 @@
+import Foundation
+import Runs
+
+extension Trainer {
+    /// Runs the range test on the current state and restores everything afterwards (weights, optimizer state,
+    /// RNG, data position, hyperparameters), so it leaves no trace on training. `point` sees each (lr, loss, smoothed).
+    public func findLR(_ test: LRRangeTest, point: (Double, Double, Double) -> Void = { _, _, _ in }) -> LRRangeTest.Result {
+        let saved = snapshot
+        let buffers = checkpointBuffers.map { $0.1.array }
+        let savedSink = sink
+        let savedEval = lastEval
+        sink = { _ in }
+        muted = true
+        defer {
+            muted = false
+            for ((_, dst), src) in zip(checkpointBuffers, buffers) { src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) } }
+            try? restore(saved, buffers: buffers, path: "lr-find")
+            sink = savedSink
+            lastEval = savedEval
+        }
+        var result = LRRangeTest.Result()
+        var i = 0
+        let base = lrSchedule.lr(at: stepsDone) * batchScale
+        while i < test.steps {
+            let lr = test.lr(at: i)
+            knobs.lrMultiplier = base > 0 ? lr / base : 1
+            var loss = Double.nan
+            sink = { e in if case .step(let m) = e { loss = Double(m.loss) } }
+            let outcome = step()
+            if outcome == .finished { break }
+            if outcome == .skipped { loss = .infinity }
+            let more = test.record(loss, lr: lr, into: &result)
+            point(lr, loss, result.smoothed.last ?? loss)
+            if !more { break }
+            i += 1
+        }
+        result.suggestions = LRRangeTest.suggest(lrs: result.lrs, losses: result.losses, smoothed: result.smoothed)
+        return result
+    }
+}

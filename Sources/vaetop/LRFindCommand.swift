@@ -1,0 +1,72 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Runs
+import Training
+
+extension LRRangeTest.Mode: ExpressibleByArgument {}
+
+/// `vaetop lr-find`: the learning-rate range test on the current configuration (headless).
+struct LRFind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lr-find",
+        abstract: "Run the LR range test and print its suggestions; --apply trains with them.")
+
+    @OptionGroup var options: TrainingOptions
+    @Option(name: .customLong("start-lr"), parsing: .unconditional, help: "First lr of the ramp.") var startLR: Double = 1e-7
+    @Option(name: .customLong("end-lr"), parsing: .unconditional, help: "Last lr of the ramp.") var endLR: Double = 10
+    @Option(name: .customLong("lr-steps"), parsing: .unconditional, help: "Steps of the ramp.") var lrSteps: Int = 100
+    @Option(help: "exponential or linear.") var ramp: LRRangeTest.Mode = .exponential
+    @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this × the best.") var diverge: Double = 5
+    @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: String?
+    @Option(help: "Run directory for --apply (default: runs/<timestamp>).") var out: String?
+
+    func run() throws {
+        var config: RunConfig
+        do { config = try options.makeConfig() } catch { throw fail(error.description) }
+        guard startLR > 0, endLR > startLR, endLR <= 100 else { throw fail("--start-lr/--end-lr: need 0 < start < end ≤ 100, got \(startLR) … \(endLR)") }
+        guard (5...100_000).contains(lrSteps) else { throw fail("--lr-steps: must be in 5…100000, got \(lrSteps)") }
+        guard diverge > 1, diverge.isFinite else { throw fail("--diverge: must be > 1, got \(diverge)") }
+        if let apply, apply != "onecycle" && apply != "cyclic" { throw fail("--apply: onecycle or cyclic, got '\(apply)'") }
+        let source: DataSource = config.data.map { .directory($0) } ?? .embedded
+        let data: (train: ImageDataset, test: ImageDataset)
+        do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
+        var probeConfig = config
+        probeConfig.epochs = max(config.epochs, lrSteps / max(1, (data.train.count + config.batchSize - 1) / config.batchSize) + 1)
+        let probe: Trainer
+        do { probe = try Trainer(config: probeConfig, data: data, directory: nil) } catch { throw fail("\(error)", code: 74) }
+        var test = LRRangeTest()
+        test.start = startLR; test.end = endLR; test.steps = lrSteps; test.mode = ramp; test.divergeThreshold = diverge
+        let result = probe.findLR(test)
+        print("lr range test: \(result.lrs.count) steps, \(ramp.rawValue) ramp \(startLR) → \(endLR)\(result.diverged ? ", stopped: loss diverged" : "")")
+        let every = max(1, result.lrs.count / 20)
+        for i in stride(from: 0, to: result.lrs.count, by: every) {
+            print(String(format: "  lr %.3e  loss %9.3f  smoothed %9.3f", result.lrs[i], result.losses[i], result.smoothed[i]))
+        }
+        let s = result.suggestions
+        func f(_ v: Double?) -> String { v.map { String(format: "%.3e", $0) } ?? "n/a" }
+        let summary = "suggestions: steepest \(f(s.steepest)), valley \(f(s.valley)), minimum/10 \(f(s.minimumOverTen)); cyclic bounds \(f(s.cyclicBase)) … \(f(s.cyclicMax))"
+        print(summary)
+        guard let apply else { return }
+        guard let lo = s.cyclicBase, let hi = s.cyclicMax else { throw fail("--apply: the curve gives no cyclic bounds (the loss never fell)", code: 65) }
+        if apply == "onecycle" {
+            config.lrSchedule.kind = .onecycle
+            config.lrSchedule.maxLR = hi
+            config.lrSchedule.divFactor = max(1, hi / lo)
+        } else {
+            config.lrSchedule.kind = .cyclic
+            config.lrSchedule.baseLR = lo
+            config.lrSchedule.maxLR = hi
+        }
+        let dir = out ?? RunDirectory.defaultPath()
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description) }
+        let trainer: Trainer
+        do { trainer = try Trainer(config: config, data: data, directory: dir) } catch { throw fail("\(error)", code: 74) }
+        trainer.begin()
+        trainer.note("lr range test (\(result.lrs.count) steps): \(summary); training with \(apply) between \(f(lo)) and \(f(hi))")
+        let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
+        trainer.sink = printer.handle
+        installStopSignalHandlers()
+        trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
+    }
+}

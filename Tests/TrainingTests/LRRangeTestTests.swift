@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import Training
+
+@Suite struct LRRangeTestTests {
+    @Test func rampsMatchPytorchLRFinder() {
+        var t = LRRangeTest()
+        t.start = 1e-4; t.end = 1; t.steps = 5
+        // Exponential: start·(end/start)^(i/(n−1)) → 1e-4, 1e-3, 1e-2, 1e-1, 1.
+        for (i, want) in [1e-4, 1e-3, 1e-2, 1e-1, 1].enumerated() { #expect(abs(t.lr(at: i) - want) < 1e-12 * max(1, want)) }
+        t.mode = .linear
+        #expect(abs(t.lr(at: 2) - (1e-4 + (1 - 1e-4) * 0.5)) < 1e-15)
+    }
+
+    @Test func smoothingAndDivergenceStop() {
+        var t = LRRangeTest()
+        t.steps = 100; t.smoothing = 1   // no smoothing: the rule is plain to see
+        var r = LRRangeTest.Result()
+        #expect(t.record(10, lr: 1, into: &r) && t.record(8, lr: 2, into: &r) && t.record(6, lr: 3, into: &r))
+        #expect(t.record(30, lr: 4, into: &r))          // 30 = 5 × 6: not yet above
+        #expect(!t.record(31, lr: 5, into: &r) && r.diverged)
+        // pytorch-lr-finder's smoothing: s_i = 0.05·loss_i + 0.95·s_{i−1}.
+        var u = LRRangeTest(); u.steps = 10
+        var q = LRRangeTest.Result()
+        _ = u.record(10, lr: 1, into: &q); _ = u.record(20, lr: 2, into: &q)
+        #expect(abs(q.smoothed[1] - (0.05 * 20 + 0.95 * 10)) < 1e-12)
+        // The test also ends after `steps` points without diverging.
+        var v = LRRangeTest(); v.steps = 2
+        var w = LRRangeTest.Result()
+        #expect(v.record(1, lr: 1, into: &w) && !v.record(1, lr: 2, into: &w) && !w.diverged)
+    }
+
+    @Test func suggestionsOnAKnownCurve() {
+        // 40 points: flat 10 for 10, falling for 20 (steepest at index 20), flat 2 for 5, then rising.
+        var y: [Double] = []
+        for i in 0..<40 {
+            switch i {
+            case 0..<10: y.append(10)
+            case 10..<30: y.append(10 - 8 * (1 - cos(Double.pi * Double(i - 10) / 20)) / 2)
+            case 30..<35: y.append(2)
+            default: y.append(2 + Double(i - 34))
+            }
+        }
+        let lrs = (0..<40).map { pow(10, -5 + Double($0) / 10) }
+        let s = LRRangeTest.suggest(lrs: lrs, losses: y, smoothed: y)
+        #expect(s.steepest == lrs[20])
+        // The minimum (2) is first reached at index 30 (index 29 is 2.049). Longest strictly decreasing
+        // subsequence: one of the 10s, then 11…30: 21 long, ending at 30, so start = 30 − 21 = 9;
+        // sections = 21/3 = 7 → idx = 9 + 7 + 3 = 19.
+        #expect(s.valley == lrs[19])
+        #expect(s.minimumOverTen == lrs[30] / 10)
+        // Cyclic bounds from the centred 3-point average: its minimum 2 is first reached at index 31
+        // ((2 + 2 + 2)/3; index 30 averages in 2.049). It starts to fall below 10 − 0.05·(10 − 2) = 9.6 where
+        // the average first does.
+        var avg: [Double] = []
+        for i in 0..<40 {
+            let lo = max(0, i - 1), hi = min(39, i + 1)
+            let window: [Double] = Array(y[lo...hi])
+            avg.append(window.reduce(0, +) / Double(window.count))
+        }
+        let iBase = avg.firstIndex { $0 < 9.6 }!
+        #expect(s.cyclicBase == lrs[iBase] && s.cyclicMax == lrs[31])
+    }
+
+    @Test func numpyGradient() {
+        #expect(LRRangeTest.gradient([1, 4, 9, 16]) == [3, 4, 6, 7])
+    }
+
+    /// The test leaves no trace: afterwards the trainer continues exactly as if it had never run.
+    @Test func weightsAndStateAreRestored() throws {
+        let cfg = tinyConfig { $0.epochs = 2 }
+        let a = try Trainer(config: cfg, data: tinyData, directory: nil)
+        a.step(); a.step()
+        let before = a.model.params.values.array
+        var test = LRRangeTest(); test.steps = 12; test.start = 1e-5; test.end = 1
+        var points = 0
+        let r = a.findLR(test) { _, _, _ in points += 1 }
+        #expect(r.lrs.count == points && points > 3)
+        #expect(a.model.params.values.array == before && a.stepsDone == 2 && a.knobs.lrMultiplier == 1)
+        a.run()
+        let b = try Trainer(config: cfg, data: tinyData, directory: nil)
+        b.run()
+        #expect(a.model.params.values.array == b.model.params.values.array)
+    }
+}
