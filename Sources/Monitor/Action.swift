@@ -14,8 +14,6 @@ public enum Action: Sendable {
     case replayStatus(ReplayStatus)
     /// A theme finished loading (with the problem, if the file was broken).
     case themeLoaded(Theme, problem: String?)
-    /// Wall clock advanced.
-    case tick(Double)
 }
 
 /// What the reducer asks the outside world to do.

@@ -55,7 +55,6 @@ public final class App {
             if state.quitting { break }
             let t = now
             if dirty && t - lastFrame >= Double(Self.frameMilliseconds) / 1000 {
-                dispatch(.tick(t))
                 let grid = Screen.render(state)
                 backend.draw(grid, previous: previous)
                 previous = grid

@@ -35,9 +35,7 @@ public struct AppState: Sendable {
     public var plan: SchedulePreview?
     /// Replay position and speed, shown in the status line.
     public var replay: ReplayStatus?
-    /// Wall-clock seconds since the screen started (status line; tests fix it).
-    public var clock: Double = 0
-    /// Seconds of training reported by the last step (elapsed time).
+    /// Name shown in the status line.
     public var runName: String
 
     public init(mode: Mode, width: Int, height: Int, theme: Theme = .builtin, themeNames: [String] = ["default"],

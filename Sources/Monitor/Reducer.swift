@@ -25,9 +25,6 @@ public enum Reducer {
             s.theme = theme
             s.flash = problem.map { ("theme: \($0); using the default theme", "alert") } ?? ("theme \(theme.name)", "main_fg")
             return []
-        case .tick(let t):
-            s.clock = t
-            return []
         case .key(let k):
             return key(&s, k)
         }

@@ -15,6 +15,4 @@ public enum BLASThreads {
     public static var current: Int { Int(openblas_get_num_threads()) }
     /// The CPU kernel OpenBLAS chose (e.g. Haswell, SkylakeX), for benchmark logs.
     public static var coreName: String { String(cString: openblas_get_corename()) }
-    /// OpenBLAS's build configuration string, for benchmark logs.
-    public static var configuration: String { String(cString: openblas_get_config()) }
 }

@@ -12,12 +12,6 @@ public final class Buffer<T: Real>: @unchecked Sendable {
         base.initialize(repeating: 0, count: max(count, 1))
     }
 
-    /// Allocates a copy of `values`.
-    public convenience init(_ values: [T]) {
-        self.init(count: values.count)
-        for i in 0..<values.count { base[i] = values[i] }
-    }
-
     deinit { base.deallocate() }
 
     /// Sets every element to zero.

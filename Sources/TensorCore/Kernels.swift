@@ -71,12 +71,4 @@ public enum Kernels {
     @inlinable public static func scale<T: Real>(_ x: UnsafeMutablePointer<T>, _ a: T, _ n: Int) {
         for i in 0..<n { x[i] *= a }
     }
-
-    /// True when every element is finite.
-    @_specialize(exported: true, where T == Float)
-    @inlinable public static func allFinite<T: Real>(_ x: UnsafePointer<T>, _ n: Int) -> Bool {
-        var acc: T = 0
-        for i in 0..<n { acc += x[i] * 0 }   // NaN·0 and ±Inf·0 are NaN; finite·0 is 0
-        return acc == 0
-    }
 }

@@ -48,7 +48,6 @@ public final class Trainer {
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).
     public let plannedSteps: Int
     let header: RunHeader
-    let layerNormsOut: [Float]
 
     /// Fixed test images shown as reconstructions, and the fixed prior draws for samples.
     let showcase: [Int]
@@ -83,7 +82,6 @@ public final class Trainer {
         betaSchedule = BetaSchedule(config.betaSchedule, totalSteps: plannedSteps)
         knobs = Knobs(config: config)
         permutation = Array(0..<data.train.count)
-        layerNormsOut = []
         showcase = Self.pickShowcase(test: data.test)
         var zRNG = RandomSource(seed: config.seed &+ 0x5EED_0003)
         sampleZ = (0..<(Self.showcaseCount * config.latent)).map { _ in Float(zRNG.nextNormal()) }
