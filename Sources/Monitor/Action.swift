@@ -22,6 +22,8 @@ public enum Effect: Equatable, Sendable {
     case command(RunCommand)
     case replay(ReplayControl)
     case loadTheme(String)
+    /// Leave the screen with a choice (the range test's "train with these bounds").
+    case choose(String)
     case quit
 }
 

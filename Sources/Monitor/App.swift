@@ -34,6 +34,7 @@ public final class App {
                 let (theme, problem) = loadTheme(name)
                 dispatch(.themeLoaded(theme, problem: problem))
             case .quit: state.quitting = true
+            case .choose(let c): state.choice = c; state.quitting = true
             }
         }
     }

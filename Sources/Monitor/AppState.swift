@@ -4,7 +4,7 @@ import TerminalUI
 /// The whole state of the screen: the run's data plus every UI choice. Pure data.
 public struct AppState: Sendable {
     /// Live training, a replay, or following another process's run.
-    public enum Mode: Sendable, Equatable { case live, replay, follow }
+    public enum Mode: Sendable, Equatable { case live, replay, follow, rangeTest }
 
     public var run = RunView()
     public var mode: Mode
@@ -31,6 +31,8 @@ public struct AppState: Sendable {
     public var quitting = false
     /// A stop was sent; quit as soon as the run's end record arrives.
     public var stopping = false
+    /// What the user chose on the range-test screen ("onecycle", "cyclic"), read by the caller after the loop.
+    public var choice: String?
     /// Planned schedules, when known.
     public var plan: SchedulePreview?
     /// Replay position and speed, shown in the status line.
@@ -42,6 +44,8 @@ public struct AppState: Sendable {
                 ascii: Bool = false, runName: String = "") {
         self.mode = mode; self.width = width; self.height = height; self.theme = theme
         self.themeNames = themeNames; self.ascii = ascii; self.runName = runName
+        // A range test ends in a divergence that dwarfs the interesting part: start with a log loss axis.
+        if mode == .rangeTest { logScale.insert(.loss) }
     }
 
     /// Whether training is still going (quitting then asks first).

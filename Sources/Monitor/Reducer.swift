@@ -76,9 +76,27 @@ public enum Reducer {
             let i = s.themeNames.firstIndex(of: s.theme.name) ?? -1
             return [.loadTheme(s.themeNames[(i + 1) % max(1, s.themeNames.count)])]
         default:
-            return s.mode == .replay ? replayKey(&s, k) : liveKey(&s, k)
+            switch s.mode {
+            case .replay: return replayKey(&s, k)
+            case .rangeTest: return rangeTestKey(&s, k)
+            default: return liveKey(&s, k)
+            }
         }
         return []
+    }
+
+    /// The range-test screen: once the curve is done, o trains with one-cycle and y with a cyclic schedule.
+    private static func rangeTestKey(_ s: inout AppState, _ k: Key) -> [Effect] {
+        guard k == .char("o") || k == .char("y") else { return [] }
+        guard let r = s.run.rangeTest, r.finished else {
+            s.flash = ("the range test is still running", "inactive_fg")
+            return []
+        }
+        guard r.cyclicBase != nil, r.cyclicMax != nil else {
+            s.flash = ("the curve gives no bounds (the loss never fell); nothing to apply", "alert")
+            return []
+        }
+        return [.choose(k == .char("o") ? "onecycle" : "cyclic")]
     }
 
     private static func replayKey(_ s: inout AppState, _ k: Key) -> [Effect] {

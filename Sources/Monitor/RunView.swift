@@ -29,6 +29,8 @@ public struct RunView: Sendable {
     public var lastStep: StepMetrics?
     public var lastEval: EvalMetrics?
     public var images: ImageRecord?
+    /// The latest LR range test (live or from the run file).
+    public var rangeTest: RangeTestRecord?
     /// Hyperparameter changes (markers on every chart).
     public var changes: [ParameterChange] = []
     /// Event log lines: (step, text, colour key).
@@ -105,6 +107,12 @@ public struct RunView: Sendable {
             if s.reason == "resumed" { truncate(after: s.step); end = nil }
             state = s.state
             log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
+        case .rangeTest(let r):
+            rangeTest = r
+            if r.finished {
+                let text = "lr range test: steepest \(r.steepest.map(fmt) ?? "n/a"), valley \(r.valley.map(fmt) ?? "n/a"), bounds \(r.cyclicBase.map(fmt) ?? "n/a") … \(r.cyclicMax.map(fmt) ?? "n/a")" + (r.applied.map { "; applied \($0)" } ?? "")
+                log(r.step, text, "main_fg")
+            }
         case .images(let i):
             // An empty `originals` means "the same test digits as before".
             var record = i

@@ -106,6 +106,8 @@ extension Screen {
         }
         let hints: [(String, String)]
         switch s.mode {
+        case .rangeTest:
+            hints = [("o", "train with one-cycle"), ("y", "train cyclic"), ("l", "log loss"), ("t", "theme"), ("?", "help"), ("q", "quit")]
         case .replay:
             hints = [("space", "play/pause"), ("<>", "speed"), (s.ascii ? "left/right" : "←→", "step"), ("home/end", "jump"), ("tab", "focus"), ("z", "zoom"),
                      ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]

@@ -15,6 +15,12 @@ public enum Screen {
         }
         statusLine(&g, s)
         let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
+        if s.mode == .rangeTest {
+            rangeTestView(&g, body, s)
+            hintLine(&g, s)
+            if s.showHelp { help(&g, s) }
+            return g
+        }
         if s.zoomed {
             panel(s.focus, &g, body, s)
         } else {

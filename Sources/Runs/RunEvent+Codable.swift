@@ -16,6 +16,7 @@ extension RunEvent: Codable {
         case "checkpoint": self = .checkpoint(try CheckpointRecord(from: decoder))
         case "state": self = .state(try StateChange(from: decoder))
         case "images": self = .images(try ImageRecord(from: decoder))
+        case "range_test": self = .rangeTest(try RangeTestRecord(from: decoder))
         case "end": self = .end(try RunSummary(from: decoder))
         default: throw RunFileError.unknownKind(kind)
         }
@@ -34,6 +35,7 @@ extension RunEvent: Codable {
         case .checkpoint(let v): try v.encode(to: encoder)
         case .state(let v): try v.encode(to: encoder)
         case .images(let v): try v.encode(to: encoder)
+        case .rangeTest(let v): try v.encode(to: encoder)
         case .end(let v): try v.encode(to: encoder)
         }
     }

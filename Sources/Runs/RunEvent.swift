@@ -9,6 +9,7 @@ public enum RunEvent: Sendable, Equatable {
     case checkpoint(CheckpointRecord)
     case state(StateChange)
     case images(ImageRecord)
+    case rangeTest(RangeTestRecord)
     case end(RunSummary)
 
     /// The record's `kind` field in the run file.
@@ -23,6 +24,7 @@ public enum RunEvent: Sendable, Equatable {
         case .checkpoint: return "checkpoint"
         case .state: return "state"
         case .images: return "images"
+        case .rangeTest: return "range_test"
         case .end: return "end"
         }
     }
@@ -39,6 +41,7 @@ public enum RunEvent: Sendable, Equatable {
         case .checkpoint(let c): return c.step
         case .state(let s): return s.step
         case .images(let i): return i.step
+        case .rangeTest(let r): return r.step
         case .end(let e): return e.step
         }
     }
@@ -201,5 +204,39 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public init(step: Int, epoch: Int, reason: String, testLoss: Float?, activeUnits: Int?, samplesPerSecond: Double, seconds: Double) {
         self.step = step; self.epoch = epoch; self.reason = reason; self.testLoss = testLoss
         self.activeUnits = activeUnits; self.samplesPerSecond = samplesPerSecond; self.seconds = seconds
+    }
+}
+
+/// An LR range test: the curve so far and, once finished, its suggestions.
+public struct RangeTestRecord: Codable, Sendable, Equatable {
+    /// Steps of the run when the test ran (0 before training).
+    public var step: Int
+    /// "exponential" or "linear", from `start` to `end` over `steps` points.
+    public var mode: String
+    public var start: Double
+    public var end: Double
+    public var steps: Int
+    public var lrs: [Double]
+    public var losses: [Double]
+    /// pytorch-lr-finder's smoothed losses.
+    public var smoothed: [Double]
+    /// True once the test is over (all steps, or the loss diverged).
+    public var finished: Bool
+    public var diverged: Bool
+    public var steepest: Double?
+    public var valley: Double?
+    public var minimumOverTen: Double?
+    public var cyclicBase: Double?
+    public var cyclicMax: Double?
+    /// The schedule training then used ("onecycle", "cyclic"), if any.
+    public var applied: String?
+
+    public init(step: Int, mode: String, start: Double, end: Double, steps: Int, lrs: [Double], losses: [Double], smoothed: [Double],
+                finished: Bool, diverged: Bool, steepest: Double? = nil, valley: Double? = nil, minimumOverTen: Double? = nil,
+                cyclicBase: Double? = nil, cyclicMax: Double? = nil, applied: String? = nil) {
+        self.step = step; self.mode = mode; self.start = start; self.end = end; self.steps = steps; self.lrs = lrs
+        self.losses = losses; self.smoothed = smoothed; self.finished = finished; self.diverged = diverged
+        self.steepest = steepest; self.valley = valley; self.minimumOverTen = minimumOverTen
+        self.cyclicBase = cyclicBase; self.cyclicMax = cyclicMax; self.applied = applied
     }
 }

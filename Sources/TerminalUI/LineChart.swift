@@ -27,6 +27,8 @@ public struct LineChart {
     /// Horizontal reference lines (e.g. the clip threshold).
     public var references: [(y: Double, color: Color)]
     public var ascii: Bool
+    /// Formats x tick labels (default: the value itself).
+    public var xLabel: (Double) -> String = { SeriesMath.label($0) }
 
     public init(series: [ChartSeries], xRange: ClosedRange<Double>? = nil, logY: Bool = false, markers: [Double] = [],
                 references: [(y: Double, color: Color)] = [], ascii: Bool = false) {
@@ -129,11 +131,11 @@ public struct LineChart {
             grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)
         }
         let axisY = r.maxY - 1
-        grid.text(SeriesMath.label(xlo), x: plot.x, y: axisY, style: text)
-        let right = SeriesMath.label(xhi)
+        grid.text(xLabel(xlo), x: plot.x, y: axisY, style: text)
+        let right = xLabel(xhi)
         grid.text(right, x: plot.maxX - right.count, y: axisY, style: text)
         if plot.width > 30 {
-            let mid = SeriesMath.label((xlo + xhi) / 2)
+            let mid = xLabel((xlo + xhi) / 2)
             grid.text(mid, x: plot.x + plot.width / 2 - mid.count / 2, y: axisY, style: text)
         }
     }

@@ -117,3 +117,16 @@ public struct LRRangeTest: Sendable, Equatable {
         return g
     }
 }
+
+import Runs
+
+extension LRRangeTest.Result {
+    /// The run-file record of this curve.
+    public func record(_ test: LRRangeTest, step: Int, finished: Bool, applied: String? = nil) -> RangeTestRecord {
+        let s = finished ? suggestions : LRRangeTest.Suggestions()
+        return RangeTestRecord(step: step, mode: test.mode.rawValue, start: test.start, end: test.end, steps: test.steps,
+                               lrs: lrs, losses: losses, smoothed: smoothed, finished: finished, diverged: diverged,
+                               steepest: s.steepest, valley: s.valley, minimumOverTen: s.minimumOverTen,
+                               cyclicBase: s.cyclicBase, cyclicMax: s.cyclicMax, applied: applied)
+    }
+}

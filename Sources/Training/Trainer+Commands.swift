@@ -43,6 +43,12 @@ extension Trainer {
         flush()
     }
 
+    /// Records an event produced outside the training loop (e.g. the range test that chose this run's schedule).
+    public func record(_ event: RunEvent) {
+        emit(event)
+        flush()
+    }
+
     /// Records an informational note (e.g. the lr range test's result) in the run file.
     public func note(_ message: String) {
         emit(.alert(Alert(step: stepsDone, level: .info, message: message)))

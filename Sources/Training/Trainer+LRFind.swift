@@ -4,7 +4,7 @@ import Runs
 extension Trainer {
     /// Runs the range test on the current state and restores everything afterwards (weights, optimizer state,
     /// RNG, data position, hyperparameters), so it leaves no trace on training. `point` sees each (lr, loss, smoothed).
-    public func findLR(_ test: LRRangeTest, point: (Double, Double, Double) -> Void = { _, _, _ in }) -> LRRangeTest.Result {
+    public func findLR(_ test: LRRangeTest, point: (LRRangeTest.Result) -> Void = { _ in }) -> LRRangeTest.Result {
         let saved = snapshot
         let buffers = checkpointBuffers.map { $0.1.array }
         let savedSink = sink
@@ -30,7 +30,7 @@ extension Trainer {
             if outcome == .finished { break }
             if outcome == .skipped { loss = .infinity }
             let more = test.record(loss, lr: lr, into: &result)
-            point(lr, loss, result.smoothed.last ?? loss)
+            point(result)
             if !more { break }
             i += 1
         }

@@ -3,6 +3,8 @@ import Datasets
 import Foundation
 import Runs
 import Training
+import CursesBackend
+import Monitor
 
 extension LRRangeTest.Mode: ExpressibleByArgument {}
 
@@ -20,6 +22,8 @@ struct LRFind: ParsableCommand {
     @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this × the best.") var diverge: Double = 5
     @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: String?
     @Option(help: "Run directory for --apply (default: runs/<timestamp>).") var out: String?
+    @Flag(help: "No screen: print the curve and the suggestions.") var headless = false
+    @OptionGroup var screen: ScreenOptions
 
     func run() throws {
         var config: RunConfig
@@ -37,6 +41,10 @@ struct LRFind: ParsableCommand {
         do { probe = try Trainer(config: probeConfig, data: data, directory: nil) } catch { throw fail("\(error)", code: 74) }
         var test = LRRangeTest()
         test.start = startLR; test.end = endLR; test.steps = lrSteps; test.mode = ramp; test.divergeThreshold = diverge
+        if !headless, let backend = try? CursesTerminal(ascii: screen.ascii) {
+            try onScreen(probe: probe, test: test, config: config, data: data, backend: backend)
+            return
+        }
         let result = probe.findLR(test)
         print("lr range test: \(result.lrs.count) steps, \(ramp.rawValue) ramp \(startLR) → \(endLR)\(result.diverged ? ", stopped: loss diverged" : "")")
         let every = max(1, result.lrs.count / 20)
@@ -49,7 +57,23 @@ struct LRFind: ParsableCommand {
         print(summary)
         guard let apply else { return }
         guard let lo = s.cyclicBase, let hi = s.cyclicMax else { throw fail("--apply: the curve gives no cyclic bounds (the loss never fell)", code: 65) }
-        if apply == "onecycle" {
+        Self.applySchedule(apply, lo: lo, hi: hi, to: &config)
+        let dir = out ?? RunDirectory.defaultPath()
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description) }
+        let trainer: Trainer
+        do { trainer = try Trainer(config: config, data: data, directory: dir) } catch { throw fail("\(error)", code: 74) }
+        trainer.begin()
+        trainer.record(.rangeTest(result.record(test, step: 0, finished: true, applied: apply)))
+        trainer.note("lr range test (\(result.lrs.count) steps): \(summary); training with \(apply) between \(f(lo)) and \(f(hi))")
+        let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
+        trainer.sink = printer.handle
+        installStopSignalHandlers()
+        trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
+    }
+
+    /// One-cycle peaking at max_lr and starting at base_lr (div_factor = max/base), or cyclic between them.
+    static func applySchedule(_ kind: String, lo: Double, hi: Double, to config: inout RunConfig) {
+        if kind == "onecycle" {
             config.lrSchedule.kind = .onecycle
             config.lrSchedule.maxLR = hi
             config.lrSchedule.divFactor = max(1, hi / lo)
@@ -58,15 +82,71 @@ struct LRFind: ParsableCommand {
             config.lrSchedule.baseLR = lo
             config.lrSchedule.maxLR = hi
         }
-        let dir = out ?? RunDirectory.defaultPath()
-        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description) }
-        let trainer: Trainer
-        do { trainer = try Trainer(config: config, data: data, directory: dir) } catch { throw fail("\(error)", code: 74) }
-        trainer.begin()
-        trainer.note("lr range test (\(result.lrs.count) steps): \(summary); training with \(apply) between \(f(lo)) and \(f(hi))")
-        let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
-        trainer.sink = printer.handle
-        installStopSignalHandlers()
-        trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
     }
+
+    /// The range test on the screen: the curve grows live; o or y then trains on the same screen.
+    func onScreen(probe: Trainer, test: LRRangeTest, config: RunConfig, data: (train: ImageDataset, test: ImageDataset),
+                  backend: CursesTerminal) throws {
+        installStopSignalHandlers()
+        let source = RangeTestSource()
+        source.post(.header(probe.runHeader))
+        let worker = RangeTestWorker(probe: probe)
+        let thread = Thread {
+            let t = worker.probe
+            let result = t.findLR(test) { partial in source.post(.rangeTest(partial.record(test, step: 0, finished: false))) }
+            source.post(.rangeTest(result.record(test, step: 0, finished: true)))
+            source.finish(result)
+        }
+        thread.start()
+        let state = runScreen(backend: backend, source: source, mode: .rangeTest, options: screen, runName: "lr-find",
+                              plan: nil, keepTerminal: true)
+        while !source.isFinished && state.choice != nil { usleep(10_000) }
+        guard let choice = state.choice, let result = source.result,
+              let lo = result.suggestions.cyclicBase, let hi = result.suggestions.cyclicMax else {
+            backend.shutdown()
+            if let r = source.result {
+                let s = r.suggestions
+                func f(_ v: Double?) -> String { v.map { String(format: "%.3e", $0) } ?? "n/a" }
+                print("lr range test: steepest \(f(s.steepest)), valley \(f(s.valley)), minimum/10 \(f(s.minimumOverTen)); cyclic bounds \(f(s.cyclicBase)) … \(f(s.cyclicMax))")
+            }
+            return
+        }
+        var cfg = config
+        Self.applySchedule(choice, lo: lo, hi: hi, to: &cfg)
+        let dir = out ?? RunDirectory.defaultPath()
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { backend.shutdown(); throw fail(error.description) }
+        let trainer: Trainer
+        do { trainer = try Trainer(config: cfg, data: data, directory: dir) } catch { backend.shutdown(); throw fail("\(error)", code: 74) }
+        try trainOnScreen(trainer, backend: backend, resumed: false, options: screen,
+                          before: [.rangeTest(result.record(test, step: 0, finished: true, applied: choice))])
+    }
+}
+
+/// Hands the probe trainer to the range-test thread, its only user from then on.
+final class RangeTestWorker: @unchecked Sendable {
+    let probe: Trainer
+    init(probe: Trainer) { self.probe = probe }
+}
+
+/// Range-test points from the worker thread, as screen events.
+final class RangeTestSource: EventSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [RunEvent] = []
+    private var done: LRRangeTest.Result?
+    func post(_ e: RunEvent) { lock.lock(); pending.append(e); lock.unlock() }
+    func finish(_ r: LRRangeTest.Result) { lock.lock(); done = r; lock.unlock() }
+    var isFinished: Bool { lock.lock(); defer { lock.unlock() }; return done != nil }
+    var result: LRRangeTest.Result? { lock.lock(); defer { lock.unlock() }; return done }
+    func poll(now: Double) -> SourceUpdate {
+        lock.lock(); defer { lock.unlock() }
+        guard !pending.isEmpty else { return .none }
+        // Only the newest curve matters; keep the header.
+        var out = pending.filter { if case .header = $0 { true } else { false } }
+        if let last = pending.last(where: { if case .rangeTest = $0 { true } else { false } }) { out.append(last) }
+        pending.removeAll()
+        return .events(out)
+    }
+    func send(_ command: RunCommand) {}
+    func control(_ c: ReplayControl, now: Double) {}
+    var status: ReplayStatus? { nil }
 }

@@ -25,9 +25,31 @@ func schedulePreview(_ header: RunHeader) -> SchedulePreview {
     return SchedulePreview(lr: rows.map(\.lr), momentum: rows.map(\.momentum), beta: rows.map(\.beta))
 }
 
-/// Runs the screen on a backend until the user quits; always restores the terminal.
+/// Trains on its own thread while the screen runs on this one; prints the summary after the terminal is restored.
+func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, options: ScreenOptions,
+                   before: [RunEvent] = []) throws {
+    installStopSignalHandlers()
+    let header = trainer.runHeader
+    for e in before { trainer.record(e) }
+    let link = TrainerWorker.start(trainer, resumed: resumed, interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
+    let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: options,
+                          runName: header.name, plan: schedulePreview(header))
+    // The trainer writes its final evaluation, checkpoint and end record before it exits.
+    if !link.finished { link.send(.stop) }
+    while !link.finished { usleep(10_000) }
+    let dir = trainer.directory ?? "-"
+    if let e = final.run.end {
+        print(String(format: "%@ after %d steps: test loss %.2f nats/image, active units %@, %.0f samples/s; run saved in %@",
+                     e.reason, e.step, e.testLoss ?? .nan, e.activeUnits.map(String.init) ?? "?", e.samplesPerSecond, dir))
+    } else {
+        print("run saved in \(dir)")
+    }
+    if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+}
+
+/// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.
 func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode, options: ScreenOptions,
-               runName: String, plan: SchedulePreview?) -> AppState {
+               runName: String, plan: SchedulePreview?, keepTerminal: Bool = false) -> AppState {
     let library = ThemeLibrary.standard()
     let (theme, problem) = options.startingTheme(library)
     var state = AppState(mode: mode, width: 80, height: 24, theme: theme, themeNames: library.names,
@@ -38,6 +60,6 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
                   loadTheme: { name in let (t, e) = library.load(name); return (t, e?.description) },
                   interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
     let final = app.run()
-    backend.shutdown()
+    if !keepTerminal { backend.shutdown() }
     return final
 }

@@ -42,27 +42,7 @@ struct Train: ParsableCommand {
             try runHeadless(trainer, resumed: resume != nil)
             return
         }
-        try runOnScreen(trainer, backend: backend, resumed: resume != nil)
-    }
-
-    /// Trains on its own thread while the screen runs on this one.
-    func runOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool) throws {
-        installStopSignalHandlers()
-        let header = trainer.runHeader
-        let link = TrainerWorker.start(trainer, resumed: resumed, interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
-        let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: screen,
-                              runName: header.name, plan: schedulePreview(header))
-        // The trainer writes its final evaluation, checkpoint and end record before it exits.
-        if !link.finished { link.send(.stop) }
-        while !link.finished { usleep(10_000) }
-        let dir = trainer.directory ?? "-"
-        if let e = final.run.end {
-            print(String(format: "%@ after %d steps: test loss %.2f nats/image, active units %@, %.0f samples/s; run saved in %@",
-                         e.reason, e.step, e.testLoss ?? .nan, e.activeUnits.map(String.init) ?? "?", e.samplesPerSecond, dir))
-        } else {
-            print("run saved in \(dir)")
-        }
-        if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+        try trainOnScreen(trainer, backend: backend, resumed: resume != nil, options: screen)
     }
 
     /// Trains on this thread, printing progress.

@@ -1,3 +1,4 @@
+import Foundation
 import Runs
 import TerminalUI
 import Testing
@@ -175,5 +176,38 @@ import Testing
         guard case .events(let e) = r.poll(now: 0.5) else { Issue.record("nothing"); return }
         let steps = e.compactMap { if case .step(let m) = $0 { m.step } else { nil } }
         #expect((90...110).contains(steps.last!))            // 0.5 s of training time = 100 steps
+    }
+}
+
+@Suite struct RangeTestScreenTests {
+    func record(finished: Bool, bounds: Bool = true) -> RunEvent {
+        let lrs = (0..<30).map { pow(10, -6 + Double($0) / 5) }
+        let losses = (0..<30).map { 100 - Double(min($0, 20)) * 3 + ($0 > 25 ? 500 : 0) }
+        return .rangeTest(RangeTestRecord(step: 0, mode: "exponential", start: 1e-6, end: 1, steps: 30, lrs: lrs, losses: losses,
+                                          smoothed: losses, finished: finished, diverged: finished,
+                                          steepest: finished ? 1e-4 : nil, valley: finished ? 3e-5 : nil, minimumOverTen: finished ? 1e-3 : nil,
+                                          cyclicBase: finished && bounds ? 1e-5 : nil, cyclicMax: finished && bounds ? 1e-2 : nil))
+    }
+
+    @Test func applyKeysWaitForTheResult() {
+        var s = AppState(mode: .rangeTest, width: 120, height: 40)
+        #expect(s.logScale.contains(.loss))
+        _ = Reducer.reduce(&s, .events([record(finished: false)]))
+        #expect(Reducer.reduce(&s, .key(.char("o"))).isEmpty && s.flash!.text.contains("still running"))
+        _ = Reducer.reduce(&s, .events([record(finished: true, bounds: false)]))
+        #expect(Reducer.reduce(&s, .key(.char("y"))).isEmpty && s.flash!.text.contains("no bounds"))
+        _ = Reducer.reduce(&s, .events([record(finished: true)]))
+        #expect(Reducer.reduce(&s, .key(.char("o"))) == [.choose("onecycle")])
+        #expect(Reducer.reduce(&s, .key(.char("y"))) == [.choose("cyclic")])
+        #expect(s.run.log.contains { $0.text.hasPrefix("lr range test: steepest") })
+    }
+
+    @Test func screenShowsCurveMarkersAndSuggestions() {
+        var s = AppState(mode: .rangeTest, width: 120, height: 40)
+        _ = Reducer.reduce(&s, .events([record(finished: true)]))
+        let text = Screen.render(s).lines.joined(separator: "\n")
+        #expect(text.contains("LR range test") && text.contains("1.00e-04") && text.contains("1.00e-02"))
+        #expect(text.contains("┊") && text.contains("1e-06") && text.contains("1e+00"))
+        #expect(text.contains("o train with one-cycle"))
     }
 }

@@ -74,7 +74,7 @@ import Testing
         let before = a.model.params.values.array
         var test = LRRangeTest(); test.steps = 12; test.start = 1e-5; test.end = 1
         var points = 0
-        let r = a.findLR(test) { _, _, _ in points += 1 }
+        let r = a.findLR(test) { _ in points += 1 }
         #expect(r.lrs.count == points && points > 3)
         #expect(a.model.params.values.array == before && a.stepsDone == 2 && a.knobs.lrMultiplier == 1)
         a.run()

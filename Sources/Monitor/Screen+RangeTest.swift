@@ -1,0 +1,39 @@
+import Foundation
+import Runs
+import TerminalUI
+
+extension Screen {
+    /// The LR range test: loss against lr on a log axis, live, with the suggestions marked once it ends.
+    static func rangeTestView(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme
+        let parts = r.columns([0.72, 0.28])
+        let inner = Box(title: "LR range test: loss vs learning rate (log axis)", focused: true, ascii: s.ascii,
+                        badge: s.run.rangeTest.map { "\($0.lrs.count)/\($0.steps)" } ?? "").render(into: &g, parts[0], theme: t)
+        guard let rt = s.run.rangeTest, !rt.lrs.isEmpty, !inner.isEmpty else {
+            g.text("starting…", x: inner.x + 1, y: inner.y, style: t.style("graph_text"))
+            return
+        }
+        let xs = rt.lrs.map { log10($0) }
+        let marks = [rt.steepest, rt.valley, rt.minimumOverTen, rt.cyclicBase, rt.cyclicMax].compactMap { $0.map(log10) }
+        var chart = LineChart(series: [ChartSeries(xs: xs, ys: rt.losses, color: t["recon"], dimmed: true),
+                                       ChartSeries(xs: xs, ys: rt.smoothed, color: t["loss"])],
+                              xRange: log10(rt.start)...log10(rt.end), logY: s.logScale.contains(.loss), markers: marks, ascii: s.ascii)
+        chart.xLabel = { String(format: "%.0e", pow(10, $0)) }
+        g.text((s.ascii ? "- " : "━ ") + "smoothed   " + (s.ascii ? "- " : "━ ") + "raw   " + (s.ascii ? ": " : "┊ ") + "suggestions",
+               x: inner.x, y: inner.y, style: t.style("graph_text"), maxWidth: inner.width)
+        chart.render(into: &g, Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: t)
+        let side = Box(title: "suggestions", ascii: s.ascii).render(into: &g, parts[1], theme: t)
+        func f(_ v: Double?) -> String { v.map { String(format: "%.2e", $0) } ?? (rt.finished ? "n/a" : "…") }
+        var lines: [(String, String)] = [
+            ("steepest descent", f(rt.steepest)), ("valley (fastai)", f(rt.valley)), ("minimum / 10", f(rt.minimumOverTen)),
+            ("cyclic base_lr", f(rt.cyclicBase)), ("cyclic max_lr", f(rt.cyclicMax)),
+        ]
+        if let lr = rt.lrs.last, let l = rt.smoothed.last { lines.insert(("now", "lr \(f(lr)) loss \(SeriesMath.label(l))"), at: 0) }
+        for (i, (k, v)) in lines.enumerated() where i * 2 + 1 < side.height {
+            g.text(k, x: side.x + 1, y: side.y + i * 2, style: t.style("graph_text"), maxWidth: side.width - 1)
+            g.text(v, x: side.x + 3, y: side.y + i * 2 + 1, style: t.style("main_fg", [.bold]), maxWidth: side.width - 3)
+        }
+        let status = rt.finished ? (rt.diverged ? "stopped: the loss diverged" : "done") : "running"
+        if side.height > 13 { g.text(status, x: side.x + 1, y: side.maxY - 1, style: t.style(rt.finished ? "ok" : "warn"), maxWidth: side.width - 1) }
+    }
+}
