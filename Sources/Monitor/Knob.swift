@@ -2,7 +2,13 @@ import Runs
 
 /// The hyperparameters the keyboard can change, in panel order.
 public enum Knob: Int, CaseIterable, Sendable {
-    case lr, beta, betaTarget, freeBits, clipNorm, weightDecay, batchSize
+    case lr, beta, betaTarget, freeBits, clipNorm, weightDecay, batchSize, gamma, discriminatorLR, freezeDiscriminator
+
+    /// The knobs a run offers: the VAE-GAN ones only for VAE-GANs.
+    public static func available(gan: Bool) -> [Knob] {
+        gan ? [.lr, .gamma, .discriminatorLR, .freezeDiscriminator, .weightDecay, .batchSize]
+            : [.lr, .beta, .betaTarget, .freeBits, .clipNorm, .weightDecay, .batchSize]
+    }
 
     public var parameter: Hyperparameter {
         switch self {
@@ -13,16 +19,21 @@ public enum Knob: Int, CaseIterable, Sendable {
         case .clipNorm: return .clipNorm
         case .weightDecay: return .weightDecay
         case .batchSize: return .batchSize
+        case .gamma: return .gamma
+        case .discriminatorLR: return .discriminatorLR
+        case .freezeDiscriminator: return .freezeDiscriminator
         }
     }
 
     /// The value one step up or down from `v`: ×1.25 for rates, ±0.05 nats for λ, ×2 for the batch size.
     public func stepped(_ v: Double, up: Bool) -> Double {
         switch self {
-        case .lr, .beta, .betaTarget, .clipNorm, .weightDecay:
+        case .freezeDiscriminator:
+            return v >= 0.5 ? 0 : 1
+        case .lr, .beta, .betaTarget, .clipNorm, .weightDecay, .gamma, .discriminatorLR:
             if v <= 0 { return up ? (self == .weightDecay ? 1e-4 : (self == .clipNorm ? 1 : 0.01)) : 0 }
             let next = up ? v * 1.25 : v / 1.25
-            return (self != .lr && next < 1e-4) ? 0 : next
+            return (self != .lr && self != .discriminatorLR && next < 1e-4) ? 0 : next
         case .freeBits:
             return max(0, ((v + (up ? 0.05 : -0.05)) * 100).rounded() / 100)
         case .batchSize:

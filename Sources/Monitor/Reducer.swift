@@ -124,8 +124,10 @@ public enum Reducer {
         case .char(" "): return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
         case .char("c"): return [.command(.checkpoint)]
         case .char("e"): return [.command(.evaluate)]
-        case .up: s.selectedKnob = Knob(rawValue: (s.selectedKnob.rawValue + Knob.allCases.count - 1) % Knob.allCases.count)!
-        case .down: s.selectedKnob = Knob(rawValue: (s.selectedKnob.rawValue + 1) % Knob.allCases.count)!
+        case .up, .down:
+            let knobs = Knob.available(gan: s.run.isGAN)
+            let i = knobs.firstIndex(of: s.selectedKnob) ?? 0
+            s.selectedKnob = knobs[(i + (k == .down ? 1 : knobs.count - 1)) % knobs.count]
         case .left, .right:
             let p = s.selectedKnob.parameter
             let v = s.selectedKnob.stepped(s.run.current[p] ?? 0, up: k == .right)

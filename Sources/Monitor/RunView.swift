@@ -15,6 +15,11 @@ public struct RunView: Sendable {
     public var momentum: [Double] = []
     /// Capacity C per step (nan outside capacity annealing).
     public var capacity: [Double] = []
+    /// VAE-GAN per step: encoder, decoder, discriminator losses and D's mean outputs (empty for a plain VAE).
+    public var ganEncoder: [Double] = [], ganDecoder: [Double] = [], ganDiscriminator: [Double] = []
+    public var dReal: [Double] = [], dFake: [Double] = [], dPrior: [Double] = []
+    /// Whether this run is a VAE-GAN.
+    public var isGAN: Bool { header?.config.model == .vaeGAN }
     public var gradNorm: [Double] = []
     public var gradClipped: [Double] = []
     /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
@@ -70,6 +75,10 @@ public struct RunView: Sendable {
                        .weightDecay: c.optimizer.effectiveWeightDecay, .batchSize: Double(c.batchSize)]
             current[.beta] = c.betaSchedule.kind == .constant ? c.betaSchedule.target : c.betaSchedule.start
             current[.clipNorm] = c.clip.maxNorm
+            if c.model == .vaeGAN {
+                current[.gamma] = c.gan.gamma; current[.discriminatorLR] = c.gan.discriminatorLR
+                current[.freezeDiscriminator] = c.gan.freezeDiscriminator ? 1 : 0
+            }
         case .step(let m):
             steps.append(Double(m.step)); loss.append(Double(m.loss)); recon.append(Double(m.recon)); kl.append(Double(m.kl))
             beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan); capacity.append(m.capacity ?? .nan)
@@ -80,6 +89,11 @@ public struct RunView: Sendable {
             }
             for l in layerNorms.indices { layerNorms[l].append(l < m.layerGradNorms.count ? Double(m.layerGradNorms[l]) : .nan) }
             klDims.append(m.klDims)
+            if let gm = m.gan {
+                ganEncoder.append(Double(gm.encoderLoss)); ganDecoder.append(Double(gm.decoderLoss)); ganDiscriminator.append(Double(gm.discriminatorLoss))
+                dReal.append(Double(gm.dReal)); dFake.append(Double(gm.dFake)); dPrior.append(Double(gm.dPrior))
+                current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
+            }
             freeBits = m.freeBits
             // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
             current[.lr] = m.lr; current[.beta] = m.beta; current[.freeBits] = m.freeBits
@@ -133,6 +147,9 @@ public struct RunView: Sendable {
         kl.removeLast(kl.count - keep); beta.removeLast(beta.count - keep); lr.removeLast(lr.count - keep)
         momentum.removeLast(momentum.count - keep); gradNorm.removeLast(gradNorm.count - keep)
         capacity.removeLast(capacity.count - keep)
+        for k in [\RunView.ganEncoder, \.ganDecoder, \.ganDiscriminator, \.dReal, \.dFake, \.dPrior] where self[keyPath: k].count > keep {
+            self[keyPath: k].removeLast(self[keyPath: k].count - keep)
+        }
         gradClipped.removeLast(gradClipped.count - keep); klDims.removeLast(klDims.count - keep)
         for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))

@@ -8,6 +8,20 @@ extension Screen {
 
     static func lossChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if run.isGAN {
+            // VAE-GAN: the three networks' objectives.
+            var x = r.x
+            for (name, key) in [("encoder", "loss"), ("decoder", "recon"), ("discriminator", "kl")] {
+                x += g.text(s.ascii ? "- " : "━ ", x: x, y: r.y, style: t.style(key), maxWidth: max(0, r.maxX - x))
+                x += g.text(name + "  ", x: x, y: r.y, style: t.style("graph_text"), maxWidth: max(0, r.maxX - x))
+            }
+            LineChart(series: [ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t["loss"]),
+                               ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t["recon"]),
+                               ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t["kl"])],
+                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii)
+                .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
+            return
+        }
         let legend = r.height > 4 ? 1 : 0
         if legend == 1 {
             var x = r.x
@@ -48,6 +62,17 @@ extension Screen {
 
     static func betaChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if run.isGAN {
+            // VAE-GAN: what the discriminator says about real, reconstructed and prior-sampled images.
+            g.text("D(x) \(run.dReal.last.map(fmt) ?? "–")  D(G(z)) \(run.dFake.last.map(fmt) ?? "–")  D(prior) \(run.dPrior.last.map(fmt) ?? "–")",
+                   x: r.x, y: r.y, style: t.style("beta"), maxWidth: r.width)
+            LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t["ok"]),
+                               ChartSeries(xs: run.steps, ys: run.dFake, color: t["alert"]),
+                               ChartSeries(xs: run.steps, ys: run.dPrior, color: t["beta"])],
+                      xRange: xRange(s), markers: markers(s), ascii: s.ascii)
+                .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
+            return
+        }
         if run.capacity.contains(where: { $0.isFinite }) {
             // Capacity annealing: the chart shows the target capacity C against the KL it pulls along.
             let c = run.capacity.last(where: { $0.isFinite }) ?? .nan

@@ -20,9 +20,10 @@ extension Screen {
 
     static func knobsPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
-        let knobs = Knob.allCases
+        let knobs = Knob.available(gan: s.run.isGAN)
         let visible = max(1, r.height)
-        let first = min(max(0, s.selectedKnob.rawValue - visible / 2), max(0, knobs.count - visible))
+        let selectedIndex = knobs.firstIndex(of: s.selectedKnob) ?? 0
+        let first = min(max(0, selectedIndex - visible / 2), max(0, knobs.count - visible))
         for (row, knob) in knobs.dropFirst(first).prefix(visible).enumerated() {
             let y = r.y + row
             let selected = knob == s.selectedKnob && s.mode != .replay

@@ -15,6 +15,9 @@ extension Hyperparameter {
         case .batchSize:
             return v >= 1 && v <= 4096 && v == v.rounded() ? nil : "batch size must be a whole number in 1…4096, got \(v)"
         case .momentum: return v >= 0 && v < 1 ? nil : "β1/momentum must be in [0, 1), got \(v)"
+        case .gamma: return v >= 0 && v <= 1e6 ? nil : "γ must be in [0, 1000000], got \(v)"
+        case .discriminatorLR: return v > 0 && v <= 10 ? nil : "discriminator lr must be in (0, 10], got \(v)"
+        case .freezeDiscriminator: return v == 0 || v == 1 ? nil : "freeze must be 0 or 1, got \(v)"
         }
     }
 
@@ -30,6 +33,9 @@ extension Hyperparameter {
         case .weightDecay: return "weight decay"
         case .batchSize: return "batch size"
         case .momentum: return "β1/momentum"
+        case .gamma: return "γ (feature recon)"
+        case .discriminatorLR: return "disc lr"
+        case .freezeDiscriminator: return "freeze disc"
         }
     }
 }

@@ -18,6 +18,8 @@ public struct StepMetrics: Codable, Sendable, Equatable {
     public var klObjectiveDims: [Float]?
     /// Capacity annealing: the target capacity C of this step (nats); nil in the other β modes.
     public var capacity: Double?
+    /// VAE-GAN: the three networks' losses, D's outputs and gradient norms; nil for a plain VAE.
+    public var gan: GANStepMetrics?
     /// β used.
     public var beta: Double
     /// Learning rate used.
@@ -81,5 +83,39 @@ public struct EvalMetrics: Codable, Sendable, Equatable {
         self.step = step; self.epoch = epoch; self.loss = loss; self.recon = recon; self.kl = kl
         self.klDims = klDims; self.meanVariance = meanVariance; self.activeUnits = activeUnits
         self.collapsed = collapsed; self.images = images
+    }
+}
+
+/// One VAE-GAN step (losses per image).
+public struct GANStepMetrics: Codable, Sendable, Equatable {
+    /// Encoder objective: KL + feature-wise reconstruction.
+    public var encoderLoss: Float
+    /// Decoder objective: γ·feature reconstruction − the discriminator's loss on generated images.
+    public var decoderLoss: Float
+    /// Discriminator loss: BCE on real, reconstructed and prior-sampled images.
+    public var discriminatorLoss: Float
+    /// Feature-wise reconstruction error ½‖Dis_l(x) − Dis_l(x̃)‖².
+    public var featureRecon: Float
+    /// Mean D(x) on real images, D(G(z)) on reconstructions, and on prior samples.
+    public var dReal: Float
+    public var dFake: Float
+    public var dPrior: Float
+    public var gradNormEncoder: Float
+    public var gradNormDecoder: Float
+    public var gradNormDiscriminator: Float
+    /// Whether the discriminator / the decoder were updated (the equilibrium rule or a freeze may skip them).
+    public var discriminatorUpdated: Bool
+    public var decoderUpdated: Bool
+    public var gamma: Double
+    public var discriminatorLR: Double
+
+    public init(encoderLoss: Float, decoderLoss: Float, discriminatorLoss: Float, featureRecon: Float, dReal: Float, dFake: Float,
+                dPrior: Float, gradNormEncoder: Float, gradNormDecoder: Float, gradNormDiscriminator: Float,
+                discriminatorUpdated: Bool, decoderUpdated: Bool, gamma: Double, discriminatorLR: Double) {
+        self.encoderLoss = encoderLoss; self.decoderLoss = decoderLoss; self.discriminatorLoss = discriminatorLoss
+        self.featureRecon = featureRecon; self.dReal = dReal; self.dFake = dFake; self.dPrior = dPrior
+        self.gradNormEncoder = gradNormEncoder; self.gradNormDecoder = gradNormDecoder; self.gradNormDiscriminator = gradNormDiscriminator
+        self.discriminatorUpdated = discriminatorUpdated; self.decoderUpdated = decoderUpdated; self.gamma = gamma
+        self.discriminatorLR = discriminatorLR
     }
 }

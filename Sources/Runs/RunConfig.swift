@@ -40,8 +40,18 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var freeBits: Double = 0
     /// Gradient clipping.
     public var clip: ClipConfig = .init()
+    /// The model: a plain VAE, or a VAE-GAN (Larsen et al. 2016).
+    public var model: Model = .vae
+    /// VAE-GAN settings (used when `model` is `.vaeGAN`).
+    public var gan: GANConfig = .init()
 
     public init() {}
+
+    /// Model families.
+    public enum Model: String, Codable, Sendable, CaseIterable {
+        case vae
+        case vaeGAN = "vae-gan"
+    }
 
     /// Decoder likelihoods.
     public enum Likelihood: String, Codable, Sendable, CaseIterable {
@@ -82,6 +92,23 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
 
     /// The weight decay in force.
     public var effectiveWeightDecay: Double { weightDecay ?? (kind == .adamw ? 1e-2 : 0) }
+}
+
+/// VAE-GAN (Larsen et al. 2016): an MLP discriminator whose hidden layer measures reconstruction.
+public struct GANConfig: Codable, Sendable, Equatable {
+    /// Width of the discriminator's hidden (feature) layer.
+    public var hidden: Int = 256
+    /// Weight γ of the feature-wise reconstruction in the decoder's objective.
+    public var gamma: Double = 1
+    /// The discriminator's Adam learning rate (constant).
+    public var discriminatorLR: Double = 1e-4
+    /// Equilibrium rule: skip the discriminator update when its loss per image is below ln 2 − margin, the
+    /// decoder's adversarial update when above ln 2 + margin.
+    public var equilibrium: Bool = false
+    public var margin: Double = 0.35
+    /// Freeze the discriminator (no updates).
+    public var freezeDiscriminator: Bool = false
+    public init() {}
 }
 
 /// Gradient clipping (both may be on; value clipping runs first, as in a loop calling both utilities).
@@ -217,6 +244,8 @@ extension RunConfig {
         if let v = try c.decodeIfPresent(BetaScheduleConfig.self, forKey: .betaSchedule) { betaSchedule = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .freeBits) { freeBits = v }
         if let v = try c.decodeIfPresent(ClipConfig.self, forKey: .clip) { clip = v }
+        if let v = try c.decodeIfPresent(Model.self, forKey: .model) { model = v }
+        if let v = try c.decodeIfPresent(GANConfig.self, forKey: .gan) { gan = v }
     }
 }
 
@@ -292,5 +321,18 @@ extension BetaScheduleConfig {
         if let v = try c.decodeIfPresent(Double.self, forKey: .capacityMax) { capacityMax = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .capacitySteps) { capacitySteps = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .capacityGamma) { capacityGamma = v }
+    }
+}
+
+extension GANConfig {
+    public init(from d: Decoder) throws {
+        self.init()
+        let c = try d.container(keyedBy: CodingKeys.self)
+        if let v = try c.decodeIfPresent(Int.self, forKey: .hidden) { hidden = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .gamma) { gamma = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .discriminatorLR) { discriminatorLR = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .equilibrium) { equilibrium = v }
+        if let v = try c.decodeIfPresent(Double.self, forKey: .margin) { margin = v }
+        if let v = try c.decodeIfPresent(Bool.self, forKey: .freezeDiscriminator) { freezeDiscriminator = v }
     }
 }

@@ -116,6 +116,12 @@ public enum Hyperparameter: String, Codable, Sendable, CaseIterable {
     case batchSize = "batch_size"
     /// Adam β1 / SGD momentum (stops momentum cycling).
     case momentum
+    /// VAE-GAN: weight γ of the feature-wise reconstruction.
+    case gamma
+    /// VAE-GAN: the discriminator's learning rate.
+    case discriminatorLR = "disc_lr"
+    /// VAE-GAN: 1 freezes the discriminator, 0 lets it train.
+    case freezeDiscriminator = "freeze_disc"
 }
 
 /// A hyperparameter change, applied at a step boundary.

@@ -6,7 +6,14 @@ import TensorCore
 extension Trainer {
     /// The buffers a checkpoint stores: weights, then the optimizer's state.
     var checkpointBuffers: [(String, Buffer<Float>)] {
-        [("params", model.params.values)] + optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) }
+        var out = [("params", model.params.values)] + optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) }
+        if let gan, let e = encoderOptimizer, let d = decoderOptimizer, let dis = discriminatorOptimizer {
+            out.append(("disc", gan.disc.params.values))
+            for (name, opt) in [("enc", e), ("dec", d), ("dis", dis)] {
+                out += opt.stateBuffers.enumerated().map { ("\(name)opt\($0.offset)", $0.element) }
+            }
+        }
+        return out
     }
 
     /// The resumable state besides the buffers.
@@ -15,7 +22,8 @@ extension Trainer {
                         noiseRNG: noiseRNG, dataRNG: dataRNG, optimizerSteps: optimizer.stepCount,
                         sgdHasBuffer: (optimizer as? SGD)?.hasBuffer ?? false, knobs: knobs,
                         trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
-                        buffers: checkpointBuffers.map { $0.0 })
+                        buffers: checkpointBuffers.map { $0.0 },
+                        ganOptimizerSteps: gan == nil ? nil : [encoderOptimizer, decoderOptimizer, discriminatorOptimizer].map { $0?.stepCount ?? 0 })
     }
 
     /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts.
@@ -66,6 +74,9 @@ extension Trainer {
         }
         stepsDone = snap.stepsDone; epoch = snap.epoch; position = snap.position; permutation = snap.permutation
         noiseRNG = snap.noiseRNG; dataRNG = snap.dataRNG; optimizer.stepCount = snap.optimizerSteps
+        if let counts = snap.ganOptimizerSteps, counts.count == 3 {
+            for (o, c) in zip([encoderOptimizer, decoderOptimizer, discriminatorOptimizer], counts) { o?.stepCount = c }
+        }
         (optimizer as? SGD)?.hasBuffer = snap.sgdHasBuffer
         knobs = snap.knobs
         betaSchedule.config.target = snap.knobs.betaTarget

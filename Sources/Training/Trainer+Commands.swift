@@ -67,6 +67,9 @@ extension Trainer {
         case .weightDecay: return knobs.weightDecay
         case .batchSize: return Double(knobs.batchSize)
         case .momentum: return currentMomentum
+        case .gamma: return knobs.gamma
+        case .discriminatorLR: return knobs.discriminatorLR
+        case .freezeDiscriminator: return knobs.freezeDiscriminator ? 1 : 0
         }
     }
 
@@ -92,6 +95,9 @@ extension Trainer {
             knobs.batchSize = Int(v)
             ensureCapacity(knobs.batchSize)
         case .momentum: knobs.momentumOverride = v
+        case .gamma, .discriminatorLR, .freezeDiscriminator:
+            guard gan != nil else { throw .invalidCommand("\(p.label) applies to VAE-GAN runs only (--model vae-gan)") }
+            if p == .gamma { knobs.gamma = v } else if p == .discriminatorLR { knobs.discriminatorLR = v } else { knobs.freezeDiscriminator = v == 1 }
         }
         return (old, value(of: p))
     }

@@ -19,6 +19,7 @@ extension Trainer {
             position = 0
             dataRNG.shuffle(&permutation)
         }
+        if gan != nil { return stepGAN() }
         let start = DispatchTime.now().uptimeNanoseconds
         let ws = workspace
         let b = min(knobs.batchSize, train.count - position)

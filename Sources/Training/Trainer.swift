@@ -41,6 +41,11 @@ public final class Trainer {
     public internal(set) var lastEval: EvalMetrics?
     /// While set (the lr range test), nothing reaches the run file and no evaluation or checkpoint runs.
     var muted = false
+    /// VAE-GAN: the discriminator and objectives, and the three networks' optimizers (nil for a plain VAE).
+    public let gan: VAEGAN<Float>?
+    let encoderOptimizer: (any Optimizer)?
+    let decoderOptimizer: (any Optimizer)?
+    let discriminatorOptimizer: (any Optimizer)?
     /// Whether an images record with the original test digits was emitted yet.
     var originalsSent = false
     /// Set when the run file can no longer be written; the loop stops with the error.
@@ -75,6 +80,17 @@ public final class Trainer {
         workspace = Workspace(architecture: arch, capacity: config.batchSize)
         evalWorkspace = Workspace(architecture: arch, capacity: Self.evalChunk)
         optimizer = OptimizerFactory.make(config.optimizer, count: model.params.count)
+        if config.model == .vaeGAN {
+            var discRNG = RandomSource(seed: config.seed &+ 0x5EED_0004)
+            let disc = Discriminator<Float>(input: arch.input, hidden: config.gan.hidden, rng: &discRNG)
+            let g = VAEGAN(vae: model, disc: disc, capacity: config.batchSize)
+            gan = g
+            encoderOptimizer = OptimizerFactory.make(config.optimizer, count: g.decoderStart)
+            decoderOptimizer = OptimizerFactory.make(config.optimizer, count: model.params.count - g.decoderStart)
+            discriminatorOptimizer = Adam(count: disc.params.count)
+        } else {
+            gan = nil; encoderOptimizer = nil; decoderOptimizer = nil; discriminatorOptimizer = nil
+        }
         let perEpoch = (data.train.count + config.batchSize - 1) / config.batchSize
         plannedSteps = perEpoch * config.epochs
         let momentum = config.optimizer.kind == .sgd ? config.optimizer.momentum : config.optimizer.beta1
@@ -87,7 +103,8 @@ public final class Trainer {
         sampleZ = (0..<(Self.showcaseCount * config.latent)).map { _ in Float(zRNG.nextNormal()) }
         header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
-                           layers: arch.layerNames, parameters: model.params.count,
+                           layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,
+                           parameters: model.params.count + (config.model == .vaeGAN ? (784 + 2) * config.gan.hidden + 1 : 0),
                            trainImages: data.train.count, testImages: data.test.count, stepsPerEpoch: perEpoch)
         if let directory {
             do {

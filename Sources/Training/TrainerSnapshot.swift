@@ -18,6 +18,8 @@ public struct TrainerSnapshot: Codable, Sendable, Equatable {
     public var nanStreak: Int
     /// Names of the float buffers that follow the metadata, in order.
     public var buffers: [String]
+    /// VAE-GAN: step counts of the encoder, decoder and discriminator optimizers (updates may be skipped).
+    public var ganOptimizerSteps: [Int]? = nil
 }
 
 /// The live-changeable hyperparameters and overrides.
@@ -34,9 +36,14 @@ public struct Knobs: Codable, Sendable, Equatable {
     public var weightDecay: Double
     public var batchSize: Int
     public var betaTarget: Double
+    /// VAE-GAN: γ, the discriminator's lr, and whether it is frozen.
+    public var gamma: Double
+    public var discriminatorLR: Double
+    public var freezeDiscriminator: Bool
 
     public init(config c: RunConfig) {
         freeBits = c.freeBits; clipNorm = c.clip.maxNorm; clipValue = c.clip.value
         weightDecay = c.optimizer.effectiveWeightDecay; batchSize = c.batchSize; betaTarget = c.betaSchedule.target
+        gamma = c.gan.gamma; discriminatorLR = c.gan.discriminatorLR; freezeDiscriminator = c.gan.freezeDiscriminator
     }
 }

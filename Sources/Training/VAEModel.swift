@@ -122,13 +122,11 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
         return recon
     }
 
-    /// Backward pass of the last `forward` into `grads` (default `params.grads`; overwritten). The KL term uses
-    /// the free-bits weights in `ws.klWeights`.
+    /// The decoder part of the backward pass: from `ws.dlogits` to the decoder's gradients (written into `g`)
+    /// and ∂/∂z in `ws.dz`. VAE-GAN runs it alone for images decoded from the prior.
     @_specialize(exported: true, where T == Float)
-    public func backward(_ ws: Workspace<T>, batch: Int, beta: Double, into grads: UnsafeMutablePointer<T>? = nil) {
-        let a = architecture
+    public func backwardDecoder(_ ws: Workspace<T>, batch: Int, into g: UnsafeMutablePointer<T>) {
         let p = UnsafePointer(params.values.base)
-        let g = grads ?? params.grads.base
         // Decoder, top down.
         let lastDec: UnsafePointer<T> = decoder.isEmpty ? UnsafePointer(ws.z.base) : UnsafePointer(ws.dec[decoder.count - 1].base)
         let topGrad: UnsafeMutablePointer<T> = decoder.isEmpty ? ws.dz.base : ws.dDec[decoder.count - 1].base
@@ -140,6 +138,16 @@ public final class VAEModel<T: Real>: @unchecked Sendable {
             let dInput: UnsafeMutablePointer<T> = i == 0 ? ws.dz.base : ws.dDec[i - 1].base
             layer.backward(p, g, x: input, dy: ws.dDec[i].base, dx: dInput, batch: batch)
         }
+    }
+
+    /// Backward pass of the last `forward` into `grads` (default `params.grads`; overwritten). The KL term uses
+    /// the free-bits weights in `ws.klWeights`.
+    @_specialize(exported: true, where T == Float)
+    public func backward(_ ws: Workspace<T>, batch: Int, beta: Double, into grads: UnsafeMutablePointer<T>? = nil) {
+        let a = architecture
+        let p = UnsafePointer(params.values.base)
+        let g = grads ?? params.grads.base
+        backwardDecoder(ws, batch: batch, into: g)
         // Latent: reparameterisation plus the KL term.
         let n = batch * a.latent
         Reparameterize.backward(dz: ws.dz.base, eps: ws.eps.base, std: ws.std.base, dmu: ws.dmu.base, dlogvar: ws.dlogvar.base, n: n)

@@ -8,6 +8,7 @@ extension LRScheduleConfig.Anneal: ExpressibleByArgument {}
 extension BetaScheduleConfig.Kind: ExpressibleByArgument {}
 extension BetaScheduleConfig.Ramp: ExpressibleByArgument {}
 extension RunConfig.Likelihood: ExpressibleByArgument {}
+extension RunConfig.Model: ExpressibleByArgument {}
 
 /// The flags that define a training run (shared by train, schedule and the screen).
 struct TrainingOptions: ParsableArguments {
@@ -79,6 +80,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("capacity-max"), parsing: .unconditional, help: "Capacity annealing: final capacity C_max (nats).") var capacityMax: Double = 25
     @Option(name: .customLong("capacity-steps"), parsing: .unconditional, help: "Capacity annealing: steps for C to reach C_max (0: the run).") var capacitySteps: Int = 0
     @Option(name: .customLong("capacity-gamma"), parsing: .unconditional, help: "Capacity annealing: weight γ of |KL − C|.") var capacityGamma: Double = 100
+    @Option(parsing: .unconditional, help: "Model: vae or vae-gan (Larsen et al. 2016).") var model: RunConfig.Model = .vae
+    @Option(name: .customLong("gan-hidden"), parsing: .unconditional, help: "VAE-GAN: discriminator hidden width.") var ganHidden: Int = 256
+    @Option(name: .customLong("gan-gamma"), parsing: .unconditional, help: "VAE-GAN: weight γ of the feature-wise reconstruction.") var ganGamma: Double = 1
+    @Option(name: .customLong("disc-lr"), parsing: .unconditional, help: "VAE-GAN: discriminator learning rate.") var discLR: Double = 1e-4
+    @Flag(help: "VAE-GAN: equilibrium rule around ln 2.") var equilibrium = false
+    @Option(parsing: .unconditional, help: "VAE-GAN: equilibrium margin.") var margin: Double = 0.35
     @Option(name: .customLong("free-bits"), parsing: .unconditional, help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
     @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
     @Option(name: .customLong("clip-value"), parsing: .unconditional, help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
@@ -162,6 +169,12 @@ struct TrainingOptions: ParsableArguments {
         if clipValue < 0 || !clipValue.isFinite { throw ConfigError(flag: "--clip-value", message: "must be ≥ 0 (0 turns it off), got \(clipValue)") }
         c.clip.maxNorm = clipNorm > 0 ? clipNorm : nil
         c.clip.value = clipValue > 0 ? clipValue : nil
+        c.model = model
+        c.gan.hidden = try range("--gan-hidden", ganHidden, 1...16384)
+        c.gan.gamma = try closedOpen("--gan-gamma", ganGamma, 0, 1e6)
+        c.gan.discriminatorLR = try open("--disc-lr", discLR, above: 0, upTo: 10)
+        c.gan.equilibrium = equilibrium
+        c.gan.margin = try closedOpen("--margin", margin, 0, 0.6931)
         return c
     }
 
