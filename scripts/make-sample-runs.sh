@@ -8,13 +8,14 @@ bin=$PWD/.build/release/vaetop
 out=$PWD/sample-runs
 common=(--latent 32 --epochs 60 --likelihood gaussian --eval-every 180 --seed 1)
 mkdir -p "$out"
-for name in no-annealing linear-warmup cyclical-annealing free-bits capacity-annealing lr-find-onecycle interactive; do rm -rf "${out:?}/$name"; done
+for name in no-annealing linear-warmup cyclical-annealing free-bits capacity-annealing lr-find-onecycle vae-gan interactive; do rm -rf "${out:?}/$name"; done
 "$bin" train --headless "${common[@]}" --out "$out/no-annealing" >/dev/null
 "$bin" train --headless "${common[@]}" --beta-schedule linear --beta-start 0 --beta-warmup 1080 --out "$out/linear-warmup" >/dev/null
 "$bin" train --headless "${common[@]}" --beta-schedule cyclical --beta-cycles 4 --beta-ratio 0.5 --out "$out/cyclical-annealing" >/dev/null
 "$bin" train --headless "${common[@]}" --free-bits 0.1 --out "$out/free-bits" >/dev/null
 "$bin" train --headless "${common[@]}" --beta-schedule capacity --capacity-max 8 --capacity-steps 1620 --capacity-gamma 50 --out "$out/capacity-annealing" >/dev/null
-"$bin" lr-find "${common[@]}" --lr-steps 100 --apply onecycle --out "$out/lr-find-onecycle" >/dev/null
+"$bin" lr-find --headless "${common[@]}" --lr-steps 100 --apply onecycle --out "$out/lr-find-onecycle" >/dev/null
+"$bin" train --headless --model vae-gan --beta 0.02 --latent 32 --epochs 30 --eval-every 180 --seed 1 --out "$out/vae-gan" >/dev/null
 
 # Interactive: pause, raise the lr three steps, resume; later override β to 0.3; later clear the override.
 tmux kill-session -t vaetop-sample 2>/dev/null || true
