@@ -29,14 +29,7 @@ extension Trainer {
             norms.dis = Kernels.sumOfSquares(gan.disc.params.grads.base, gan.disc.params.count).squareRoot()
         }
         guard finiteLoss, norms.enc.isFinite, norms.dec.isFinite, norms.dis.isFinite else {
-            position += b
-            nanStreak += 1
-            emit(.skipped(SkippedStep(step: stepNumber, epoch: epoch, reason: "VAE-GAN loss or gradient not finite; weights not updated")))
-            if nanStreak >= config.nanPatience && !paused {
-                paused = true
-                emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))
-            }
-            return .skipped
+            return skip(step: stepNumber, batch: b, reason: "VAE-GAN loss or gradient not finite; weights not updated")
         }
         nanStreak = 0
         // Equilibrium rule (Larsen et al.'s code): the discriminator's BCE per image and term, against ln 2.
@@ -69,10 +62,6 @@ extension Trainer {
                                gradNormEncoder: Float(norms.enc), gradNormDecoder: Float(norms.dec), gradNormDiscriminator: Float(norms.dis),
                                discriminatorUpdated: trainDis, decoderUpdated: trainDec, gamma: gamma, discriminatorLR: knobs.discriminatorLR)
         emit(.step(m))
-        let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
-        if !muted && stepsDone % evalEvery == 0 { evaluateAndShow() }
-        if !muted && config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
-        if stepsDone % 16 == 0 { flush() }
-        return .trained
+        return afterStep()
     }
 }

@@ -78,18 +78,8 @@ extension Trainer {
         }
         let stepNumber = stepsDone + 1
         guard finiteLoss, gradNorm.isFinite else {
-            position += b
-            nanStreak += 1
             let what = finiteLoss ? "gradient norm is \(gradNorm)" : "loss is \(lossParts.objective)"
-            emit(.skipped(SkippedStep(step: stepNumber, epoch: epoch, reason: "\(what); weights not updated")))
-            if nanStreak >= config.nanPatience && !paused {
-                paused = true
-                emit(.alert(Alert(step: stepsDone, level: .error,
-                                  message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
-                emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))
-                flush()
-            }
-            return .skipped
+            return skip(step: stepNumber, batch: b, reason: "\(what); weights not updated")
         }
         nanStreak = 0
         let clip = clipGradients(norm: gradNorm)
@@ -120,6 +110,27 @@ extension Trainer {
             record.klObjectiveDims = klDims.map { max(lambda, $0) }
         }
         emit(.step(record))
+        return afterStep()
+    }
+
+    /// A step whose loss or gradient was not finite: records it, moves past the batch, and pauses the run as
+    /// diverged after `nanPatience` in a row.
+    func skip(step: Int, batch: Int, reason: String) -> StepOutcome {
+        position += batch
+        nanStreak += 1
+        emit(.skipped(SkippedStep(step: step, epoch: epoch, reason: reason)))
+        if nanStreak >= config.nanPatience && !paused {
+            paused = true
+            emit(.alert(Alert(step: stepsDone, level: .error,
+                              message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
+            emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))
+            flush()
+        }
+        return .skipped
+    }
+
+    /// After a trained step: evaluation and checkpoint when due (never during a range test), periodic flush.
+    func afterStep() -> StepOutcome {
         let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
         if !muted && stepsDone % evalEvery == 0 { evaluateAndShow() }
         if !muted && config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
