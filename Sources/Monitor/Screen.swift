@@ -71,7 +71,11 @@ public enum Screen {
         if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count)" + (badge.isEmpty ? "" : " · \(badge)") }
         let logged = hasData(p, s.run)
         if !logged && s.mode != .live { badge = "not logged" }
-        let box = Box(title: "\(p.rawValue + 1) \(p.title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
+        var title = p.title
+        if p == .beta && s.run.isGAN { title = "discriminator outputs" }
+        if p == .beta && s.run.capacity.contains(where: { $0.isFinite }) { title = "capacity C and KL" }
+        if p == .loss && s.run.isGAN { title = "losses: encoder, decoder, discriminator" }
+        let box = Box(title: "\(p.rawValue + 1) \(title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
         let inner = box.render(into: &g, r, theme: s.theme)
         guard !inner.isEmpty else { return }
         if !logged && s.mode != .live && s.run.header != nil {

@@ -72,6 +72,25 @@ import Testing
         #expect(!Screen.render(live).lines.joined().contains("does not log"))
     }
 
+    /// A VAE-GAN run: the loss and β panels show the three objectives and the discriminator's outputs.
+    @Test func vaeGANPanels() {
+        var s = AppState(mode: .live, width: 120, height: 40)
+        var c = RunConfig(); c.model = .vaeGAN; c.latent = 2
+        let h = RunHeader(name: "gan", created: "", config: c, layers: ["encoder", "decoder", "discriminator"], parameters: 0,
+                          trainImages: 0, testImages: 0, stepsPerEpoch: 10)
+        var m = SyntheticRun.step(1, latent: 2)
+        m.layerGradNorms = [1, 2, 3]
+        m.gan = GANStepMetrics(encoderLoss: 5, decoderLoss: 1, discriminatorLoss: 2, featureRecon: 4, dReal: 0.6, dFake: 0.3, dPrior: 0.2,
+                               gradNormEncoder: 1, gradNormDecoder: 2, gradNormDiscriminator: 3, discriminatorUpdated: true,
+                               decoderUpdated: true, gamma: 1, discriminatorLR: 1e-4)
+        _ = Reducer.reduce(&s, .events([.header(h), .step(m)]))
+        let text = Screen.render(s).lines.joined(separator: "\n")
+        #expect(text.contains("losses: encoder, decoder, discriminator") && text.contains("discriminator outputs"))
+        #expect(text.contains("D(x) 0.6") && text.contains("D(G(z)) 0.3"))
+        #expect(text.contains("γ (feature reco") && text.contains("disc lr") && text.contains("discriminator"))
+        #expect(!text.contains("free bits λ"))
+    }
+
     @Test(arguments: [(10, 5), (1, 1), (59, 30), (0, 0)])
     func tooSmallSaysSo(width: Int, height: Int) {
         let g = Screen.render(state(width, height))
