@@ -44,8 +44,9 @@ public struct RunView: Sendable {
     public var end: RunSummary?
     public var skipped = 0
     /// Clip threshold in force (nil: off), from the config and changes.
-    public var clipNorm: Double?
-    public var freeBits: Double = 0
+    public var clipNorm: Double? { current[.clipNorm].flatMap { $0 > 0 ? $0 : nil } }
+    /// Free-bits λ in force.
+    public var freeBits: Double { current[.freeBits] ?? 0 }
     /// The value in force of each live-changeable hyperparameter (absent: off).
     public var current: [Hyperparameter: Double] = [:]
     /// Steps the schedules plan for (epochs × steps per epoch).
@@ -67,8 +68,6 @@ public struct RunView: Sendable {
         case .header(let h):
             self = RunView()
             header = h
-            clipNorm = h.config.clip.maxNorm
-            freeBits = h.config.freeBits
             layerNorms = Array(repeating: [], count: h.layers.count)
             let c = h.config
             current = [.lr: c.optimizer.lr, .betaTarget: c.betaSchedule.target, .freeBits: c.freeBits,
@@ -94,7 +93,6 @@ public struct RunView: Sendable {
                 dReal.append(Double(gm.dReal)); dFake.append(Double(gm.dFake)); dPrior.append(Double(gm.dPrior))
                 current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
             }
-            freeBits = m.freeBits
             // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
             current[.lr] = m.lr; current[.beta] = m.beta; current[.freeBits] = m.freeBits
             lastStep = m
@@ -106,8 +104,6 @@ public struct RunView: Sendable {
         case .change(let c):
             changes.append(c)
             current[c.parameter] = c.new
-            if c.parameter == .clipNorm { clipNorm = (c.new ?? 0) > 0 ? c.new : nil }
-            if c.parameter == .freeBits, let v = c.new { freeBits = v }
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
             log(c.step, "\(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
         case .skipped(let s):

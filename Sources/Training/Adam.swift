@@ -28,22 +28,16 @@ public final class Adam: Optimizer {
         let t = Double(stepCount)
         let bc1 = 1 - _pow(h.beta1, t), bc2 = 1 - _pow(h.beta2, t)
         let stepSize = Float(h.lr / bc1), bc2Sqrt = Float(bc2.squareRoot())
-        // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
-        let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
+        let moments = Moments(h), eps = Float(h.eps)
         let wd = h.weightDecay, lr = h.lr
         let mm = m.base, vv = v.base, vx = vMax.base
         Parallel.chunks(count) { lo, hi in
             WeightDecay.apply(p, g, lo, hi, lambda: wd, lr: lr, decoupled: decoupled)
             // Explicit SIMD so the square root and division vectorise (scalar sqrt does not).
             var i = lo
-            let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)
             let vss = V8(repeating: stepSize), vbc2 = V8(repeating: bc2Sqrt), veps = V8(repeating: eps)
             while i + 8 <= hi {
-                let gi = V8.load(g + i)
-                var mi = V8.load(mm + i), vi = V8.load(vv + i)
-                mi += (gi - mi) * vb1                       // lerp, as torch's exp_avg.lerp_(grad, 1 - beta1)
-                vi = vi * vb2 + vb2c * gi * gi
-                mi.store(mm + i); vi.store(vv + i)
+                var (mi, vi) = moments.update(g, mm, vv, i)
                 if amsgrad {
                     let vm = pointwiseMax(V8.load(vx + i), vi)
                     vm.store(vx + i)
@@ -54,12 +48,9 @@ public final class Adam: Optimizer {
                 i += 8
             }
             while i < hi {
-                let gi = g[i]
-                mm[i] += (gi - mm[i]) * ob1
-                vv[i] = vv[i] * b2 + ob2 * gi * gi
-                var vi = vv[i]
+                var (mi, vi) = moments.update1(g, mm, vv, i)
                 if amsgrad { vx[i] = max(vx[i], vi); vi = vx[i] }
-                p[i] -= stepSize * mm[i] / (vi.squareRoot() / bc2Sqrt + eps)
+                p[i] -= stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps)
                 i += 1
             }
         }

@@ -53,3 +53,35 @@ enum WeightDecay {
         }
     }
 }
+
+/// The Adam-family moment updates m ← m + (g − m)(1 − β1) (torch's lerp) and v ← β2·v + (1 − β2)·g², with
+/// 1 − β formed in Double and rounded once, as torch does with Python floats.
+struct Moments {
+    let ob1: Float, b2: Float, ob2: Float
+    let vob1: V8, vb2: V8, vob2: V8
+
+    init(_ h: StepHyperparameters) {
+        ob1 = Float(1 - h.beta1); b2 = Float(h.beta2); ob2 = Float(1 - h.beta2)
+        vob1 = V8(repeating: ob1); vb2 = V8(repeating: b2); vob2 = V8(repeating: ob2)
+    }
+
+    /// Updates eight elements from i and returns the new (m, v).
+    @inline(__always)
+    func update(_ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ i: Int) -> (V8, V8) {
+        let gi = V8.load(g + i)
+        var mi = V8.load(m + i), vi = V8.load(v + i)
+        mi += (gi - mi) * vob1
+        vi = vi * vb2 + vob2 * gi * gi
+        mi.store(m + i); vi.store(v + i)
+        return (mi, vi)
+    }
+
+    /// Updates element i and returns the new (m, v).
+    @inline(__always)
+    func update1(_ g: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ i: Int) -> (Float, Float) {
+        let gi = g[i]
+        m[i] += (gi - m[i]) * ob1
+        v[i] = v[i] * b2 + ob2 * gi * gi
+        return (m[i], v[i])
+    }
+}

@@ -31,8 +31,7 @@ public final class RAdam: Optimizer {
         let (rhoT, rhoInf) = Self.rho(step: t, beta2: h.beta2)
         let rectified = rhoT > 5
         let rect = rectified ? ((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT)).squareRoot() : 0
-        // 1 − β is taken in Double and rounded once, as torch does (Python floats), not as 1 − Float(β).
-        let ob1 = Float(1 - h.beta1), b2 = Float(h.beta2), ob2 = Float(1 - h.beta2), eps = Float(h.eps)
+        let moments = Moments(h), eps = Float(h.eps)
         let wd = h.weightDecay, lr = h.lr
         let lrOverBc1 = Float(h.lr / bc1)
         let rectScale = Float(h.lr * rect / bc1 * bc2.squareRoot())
@@ -40,23 +39,16 @@ public final class RAdam: Optimizer {
         Parallel.chunks(count) { lo, hi in
             WeightDecay.apply(p, g, lo, hi, lambda: wd, lr: lr, decoupled: decoupled)
             var i = lo
-            let vb1 = V8(repeating: ob1), vb2 = V8(repeating: b2), vb2c = V8(repeating: ob2)
             let vrect = V8(repeating: rectScale), vlr = V8(repeating: lrOverBc1), veps = V8(repeating: eps)
             while i + 8 <= hi {
-                let gi = V8.load(g + i)
-                var mi = V8.load(mm + i), vi = V8.load(vv + i)
-                mi += (gi - mi) * vb1
-                vi = vi * vb2 + vb2c * gi * gi
-                mi.store(mm + i); vi.store(vv + i)
+                let (mi, vi) = moments.update(g, mm, vv, i)
                 let step = rectified ? vrect * mi / (vi.squareRoot() + veps) : vlr * mi
                 (V8.load(p + i) - step).store(p + i)
                 i += 8
             }
             while i < hi {
-                let gi = g[i]
-                mm[i] += (gi - mm[i]) * ob1
-                vv[i] = vv[i] * b2 + ob2 * gi * gi
-                p[i] -= rectified ? rectScale * mm[i] / (vv[i].squareRoot() + eps) : lrOverBc1 * mm[i]
+                let (mi, vi) = moments.update1(g, mm, vv, i)
+                p[i] -= rectified ? rectScale * mi / (vi.squareRoot() + eps) : lrOverBc1 * mi
                 i += 1
             }
         }

@@ -26,11 +26,13 @@ extension Trainer {
         let d = train.dimension, latent = config.latent
         // Split the batch over the workers (row ranges in order; worker 0 uses the main workspace).
         let k = workers > 1 && b >= 2 * workers ? workers : 1
+        // Rows of worker w: the batch split in order, the first b % k workers taking one more.
+        func rows(_ w: Int) -> Int { b / k + (w < b % k ? 1 : 0) }
         noiseRNG.fillNormal(ws.eps.base, b * latent)
         train.images.withUnsafeBufferPointer { src in
             var offset = 0
             for w in 0..<k {
-                let n = b / k + (w < b % k ? 1 : 0)
+                let n = rows(w)
                 let dst = w == 0 ? ws : replicas[w - 1]
                 for r in 0..<n {
                     (dst.x.base + r * d).update(from: src.baseAddress! + permutation[position + offset + r] * d, count: d)
@@ -48,8 +50,7 @@ extension Trainer {
         } else {
             let recon = workerRecon
             Parallel.workers(k) { w in
-                let n = b / k + (w < b % k ? 1 : 0)
-                recon[w] = model.forwardParts(w == 0 ? ws : replicas[w - 1], batch: n)
+                recon[w] = model.forwardParts(w == 0 ? ws : replicas[w - 1], batch: rows(w))
             }
             // Free bits act on the whole batch's per-dimension KL, so the workers' sums are combined first.
             var reconSum = 0.0
@@ -65,8 +66,7 @@ extension Trainer {
                 model.backward(ws, batch: b, beta: beta)
             } else {
                 Parallel.workers(k) { w in
-                    let n = b / k + (w < b % k ? 1 : 0)
-                    model.backward(w == 0 ? ws : replicas[w - 1], batch: n, beta: beta, into: w == 0 ? nil : replicaGrads[w - 1].base)
+                    model.backward(w == 0 ? ws : replicas[w - 1], batch: rows(w), beta: beta, into: w == 0 ? nil : replicaGrads[w - 1].base)
                 }
                 let g = model.params.grads.base
                 let extra = replicaGrads
@@ -95,7 +95,7 @@ extension Trainer {
         var layerNorms = [Float](repeating: 0, count: model.params.layerNames.count)
         for l in layerNorms.indices { layerNorms[l] = Float(ws.layerNorms[l]) }
         let n = Double(b)
-        let metrics = StepMetrics(
+        var metrics = StepMetrics(
             step: stepsDone, epoch: epoch, loss: Float(lossParts.objective / n), recon: Float(lossParts.recon / n),
             kl: Float(lossParts.kl / n), klDims: klDims,
             klObjective: knobs.freeBits > 0 ? Float(lossParts.klObjectivePerImage) : nil,
@@ -103,13 +103,12 @@ extension Trainer {
             freeBits: knobs.freeBits, gradNorm: Float(gradNorm), gradNormClipped: Float(clip.after),
             clipCoef: Float(clip.coef), layerGradNorms: layerNorms, batchSize: b,
             samplesPerSecond: Float(n / max(seconds, 1e-9)), time: trainSeconds)
-        var record = metrics
-        record.capacity = capacity
+        metrics.capacity = capacity
         if knobs.freeBits > 0 && capacity == nil {
             let lambda = Float(knobs.freeBits)
-            record.klObjectiveDims = klDims.map { max(lambda, $0) }
+            metrics.klObjectiveDims = klDims.map { max(lambda, $0) }
         }
-        emit(.step(record))
+        emit(.step(metrics))
         return afterStep()
     }
 

@@ -80,6 +80,7 @@ public final class Trainer {
         workspace = Workspace(architecture: arch, capacity: config.batchSize)
         evalWorkspace = Workspace(architecture: arch, capacity: Self.evalChunk)
         optimizer = OptimizerFactory.make(config.optimizer, count: model.params.count)
+        var discriminatorParameters = 0
         if config.model == .vaeGAN {
             var discRNG = RandomSource(seed: config.seed &+ 0x5EED_0004)
             let disc = Discriminator<Float>(input: arch.input, hidden: config.gan.hidden, rng: &discRNG)
@@ -88,6 +89,7 @@ public final class Trainer {
             encoderOptimizer = OptimizerFactory.make(config.optimizer, count: g.decoderStart)
             decoderOptimizer = OptimizerFactory.make(config.optimizer, count: model.params.count - g.decoderStart)
             discriminatorOptimizer = Adam(count: disc.params.count)
+            discriminatorParameters = disc.params.count
         } else {
             gan = nil; encoderOptimizer = nil; decoderOptimizer = nil; discriminatorOptimizer = nil
         }
@@ -104,7 +106,7 @@ public final class Trainer {
         header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,
-                           parameters: model.params.count + (config.model == .vaeGAN ? (784 + 2) * config.gan.hidden + 1 : 0),
+                           parameters: model.params.count + discriminatorParameters,
                            trainImages: data.train.count, testImages: data.test.count, stepsPerEpoch: perEpoch)
         if let directory {
             do {
