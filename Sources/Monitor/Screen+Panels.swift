@@ -47,6 +47,7 @@ extension Screen {
 
     static func clock(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "--:--:--" }
+        guard seconds < 100 * 86_400 else { return seconds < 1e9 ? "\(Int(seconds / 86_400))d" : ">30y" }
         let s = Int(seconds)
         return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
     }

@@ -35,14 +35,22 @@ public final class CommandChannel {
         }
     }
 
-    /// Appends a command (one write, so a reader never sees half a line).
+    /// Appends a command (one write, so a reader never sees half a line). The file is opened without following
+    /// a symlink (a link planted in a run folder must not redirect the write) and must be a regular file.
     public func send(_ c: RunCommand) throws(RunFileError) {
         let text = Self.line(c, id: nextID) + "\n"
-        nextID += 1
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "is a symlink; not following it" : FileOutput.describe(errno)
+            throw .writeFailed(path: path, reason: reason)
+        }
         defer { close(fd) }
-        let n = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
-        guard n == text.utf8.count else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw .writeFailed(path: path, reason: "is not a regular file")
+        }
+        let r = Array(text.utf8).withUnsafeBytes { FileOutput.writeAll(fd, $0) }
+        if let e = r.errno { throw .writeFailed(path: path, reason: FileOutput.describe(e)) }
+        nextID += 1
     }
 }

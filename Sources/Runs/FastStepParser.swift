@@ -81,8 +81,8 @@ enum FastStepParser {
             } else {
                 guard let v = number() else { return nil }
                 switch key {
-                case "step": step = Int(v); seen += 1
-                case "epoch": epoch = Int(v); seen += 1
+                case "step": guard let i = whole(v) else { return nil }; step = i; seen += 1
+                case "epoch": guard let i = whole(v) else { return nil }; epoch = i; seen += 1
                 case "loss": loss = v; seen += 1
                 case "recon": recon = v; seen += 1
                 case "kl": kl = v; seen += 1
@@ -94,7 +94,7 @@ enum FastStepParser {
                 case "gradNorm": gradNorm = v; seen += 1
                 case "gradNormClipped": clipped = v; seen += 1
                 case "clipCoef": coef = v
-                case "batchSize": batch = Int(v); seen += 1
+                case "batchSize": guard let i = whole(v) else { return nil }; batch = i; seen += 1
                 case "samplesPerSecond": sps = v; seen += 1
                 case "time": time = v; seen += 1
                 default: break   // unknown fields are ignored, as the format promises
@@ -113,5 +113,12 @@ enum FastStepParser {
                             layerGradNorms: layers.map(Float.init), batchSize: batch, samplesPerSecond: Float(sps), time: time)
         m.klObjectiveDims = klObjectiveDims?.map(Float.init)
         return m
+    }
+
+    /// A JSON number that is a whole Int (no trap on 1e300, nan or 2^63); nil sends the line to the JSON decoder,
+    /// which says what is wrong.
+    @inline(__always) static func whole(_ v: Double) -> Int? {
+        guard v.isFinite, v == v.rounded(), abs(v) < 9.0e15 else { return nil }
+        return Int(v)
     }
 }

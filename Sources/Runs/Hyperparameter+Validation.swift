@@ -13,7 +13,9 @@ extension Hyperparameter {
         case .clipValue: return v >= 0 ? nil : "clip value must be ≥ 0 (0 turns it off), got \(v)"
         case .weightDecay: return v >= 0 && v < 1 ? nil : "weight decay must be in [0, 1), got \(v)"
         case .batchSize:
-            return v >= 1 && v <= 4096 && v == v.rounded() ? nil : "batch size must be a whole number in 1…4096, got \(v)"
+            let r = RunConfig.batchSizeRange
+            return v >= Double(r.lowerBound) && v <= Double(r.upperBound) && v == v.rounded() ? nil
+                : "batch size must be a whole number in \(r.lowerBound)…\(r.upperBound), got \(v)"
         case .momentum: return v >= 0 && v < 1 ? nil : "β1/momentum must be in [0, 1), got \(v)"
         case .gamma: return v >= 0 && v <= 1e6 ? nil : "γ must be in [0, 1000000], got \(v)"
         case .discriminatorLR: return v > 0 && v <= 10 ? nil : "discriminator lr must be in (0, 10], got \(v)"

@@ -2,7 +2,8 @@
 public enum RunCSV {
     /// The whole table, header row first. Evaluations and changes go in the row of their step.
     public static func table(_ c: RunFileContents) -> String {
-        let latent = c.events.lazy.compactMap { if case .step(let m) = $0 { m.klDims.count } else { nil } }.first ?? c.header.config.latent
+        let events = c.timeline
+        let latent = events.lazy.compactMap { if case .step(let m) = $0 { m.klDims.count } else { nil } }.first ?? c.header.config.latent
         let layers = c.header.layers
         var columns = ["step", "epoch", "loss", "recon", "kl", "beta", "lr", "momentum", "free_bits", "grad_norm",
                        "grad_norm_clipped", "clip_coef", "batch_size", "samples_per_s", "time"]
@@ -10,7 +11,7 @@ public enum RunCSV {
         columns += layers.map { "grad_norm_\($0)" }
         columns += ["test_loss", "test_active_units", "change"]
         var evals: [Int: EvalMetrics] = [:], changes: [Int: [String]] = [:]
-        for e in c.events {
+        for e in events {
             if case .eval(let m) = e { evals[m.step] = m }
             if case .change(let ch) = e {
                 changes[ch.step, default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")")
@@ -19,7 +20,7 @@ public enum RunCSV {
         var out = columns.joined(separator: ",") + "\n"
         func num(_ v: Double?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
         func num(_ v: Float) -> String { v.isFinite ? "\(v)" : "" }
-        for e in c.events {
+        for e in events {
             guard case .step(let m) = e else { continue }
             var row: [String] = ["\(m.step)", "\(m.epoch)", num(m.loss), num(m.recon), num(m.kl), num(m.beta),
                                  num(m.lr), num(m.momentum), num(m.freeBits), num(m.gradNorm), num(m.gradNormClipped),

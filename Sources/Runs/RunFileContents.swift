@@ -20,3 +20,35 @@ public struct RunFileContents: Sendable {
         public init(line: Int, reason: String) { self.line = line; self.reason = reason }
     }
 }
+
+extension RunFileContents {
+    /// The records a reader shows, with the resume rule applied (`docs/run-format.md`): a `state` record with
+    /// reason "resumed" at step N drops every earlier record with a step greater than N (the abandoned
+    /// continuation, its end record included). The replay's `RunView.truncate` applies the same rule as it plays.
+    public var timeline: [RunEvent] { Self.resolvingResumes(events) }
+
+    /// `events` with every abandoned continuation removed.
+    public static func resolvingResumes(_ events: [RunEvent]) -> [RunEvent] {
+        guard events.contains(where: Self.isResume) else { return events }
+        var out: [RunEvent] = []
+        out.reserveCapacity(events.count)
+        for e in events {
+            if Self.isResume(e) {
+                let n = e.step
+                // Records of the abandoned continuation; the end record of the earlier process goes too.
+                out.removeAll { old in
+                    if case .end = old { return true }
+                    if case .header = old { return false }
+                    return old.step > n
+                }
+            }
+            out.append(e)
+        }
+        return out
+    }
+
+    static func isResume(_ e: RunEvent) -> Bool {
+        if case .state(let s) = e, s.reason == "resumed" { return true }
+        return false
+    }
+}

@@ -5,6 +5,8 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
     case notARunFile(path: String, reason: String)
     case newerVersion(path: String, version: Int)
     case unknownKind(String)
+    /// A record that decoded but carries a value no reader can use (a step of 1e300, images of −3 rows, …).
+    case invalidRecord(String)
     case writeFailed(path: String, reason: String)
 
     public var description: String {
@@ -15,6 +17,7 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
         case .newerVersion(let p, let v):
             return "\(p): run format version \(v) is newer than this vaetop understands (\(RunHeader.currentVersion))"
         case .unknownKind(let k): return "unknown record kind '\(k)'"
+        case .invalidRecord(let why): return why
         case .writeFailed(let p, let r): return "\(p): write failed (\(r))"
         }
     }

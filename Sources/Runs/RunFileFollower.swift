@@ -51,8 +51,12 @@ public final class RunFileFollower {
             let line = partial[start..<nl]
             start = nl + 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-            let decoded = line.withUnsafeBufferPointer { try? RunFileCodec.decode(bytes: $0) }
-            guard let e = decoded else { skipped.append(.init(line: lineNumber, reason: "not a valid record")); continue }
+            let decoded = line.withUnsafeBufferPointer { buf in Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: buf) } }
+            let e: RunEvent
+            switch decoded {
+            case .success(let v): e = v
+            case .failure(let why): skipped.append(.init(line: lineNumber, reason: why.description)); continue
+            }
             if case .header = e { sawHeader = true }
             else if !sawHeader { skipped.append(.init(line: lineNumber, reason: "record before the header")); continue }
             events.append(e)

@@ -43,9 +43,14 @@ public enum RunFileReader {
         }
         let torn = !bytes.isEmpty && bytes.last != 0x0A
         guard let first = lines.first, !first.isEmpty else { throw .notARunFile(path: path, reason: "empty file") }
-        let headerEvent = bytes.withUnsafeBufferPointer { try? RunFileCodec.decode(bytes: UnsafeBufferPointer(rebasing: $0[first])) }
-        guard case .header(let header)? = headerEvent else {
-            throw .notARunFile(path: path, reason: "first line is not a header record")
+        let headerEvent = bytes.withUnsafeBufferPointer { buf in
+            Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: UnsafeBufferPointer(rebasing: buf[first])) }
+        }
+        let header: RunHeader
+        switch headerEvent {
+        case .success(.header(let h)): header = h
+        case .failure(.invalidRecord(let why)) where why.hasPrefix("header"): throw .notARunFile(path: path, reason: why)
+        default: throw .notARunFile(path: path, reason: "first line is not a header record")
         }
         guard header.format == RunHeader.formatName else {
             throw .notARunFile(path: path, reason: "format is '\(header.format)'")
@@ -54,7 +59,7 @@ public enum RunFileReader {
         // Decode the rest in two halves at once; each slot keeps its line's result, so order is preserved.
         let n = lines.count
         let lineRanges = lines
-        var results = [Result<RunEvent, Error>?](repeating: nil, count: n)
+        var results = [Result<RunEvent, RunFileError>?](repeating: nil, count: n)
         let workers = n > 20_000 ? 2 : 1
         results.withUnsafeMutableBufferPointer { out in
             bytes.withUnsafeBufferPointer { buf in
@@ -65,7 +70,7 @@ public enum RunFileReader {
                         let r = lineRanges[i]
                         let line = UnsafeBufferPointer(rebasing: bufBox.value[r])
                         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-                        outBox.value[i] = Result { try RunFileCodec.decode(bytes: line) }
+                        outBox.value[i] = Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: line) }
                     }
                 }
             }
@@ -81,8 +86,10 @@ public enum RunFileReader {
             case .success(let e):
                 events.append(e)
                 if isTail { tornTail = false }   // a complete record that only lacks its newline
-            case .failure(RunFileError.unknownKind(let k)):
+            case .failure(.unknownKind(let k)):
                 skipped.append(.init(line: i + 1, reason: "unknown record kind '\(k)'"))
+            case .failure(.invalidRecord(let why)) where !isTail:
+                skipped.append(.init(line: i + 1, reason: why))
             case .failure:
                 skipped.append(.init(line: i + 1, reason: isTail ? "torn last line (ignored)" : "not a valid record"))
             }

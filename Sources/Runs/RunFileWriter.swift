@@ -28,16 +28,10 @@ public final class RunFileWriter {
 
     /// Writes queued lines to the file. On failure nothing is dropped: the lines stay queued.
     public func flush() throws(RunFileError) {
-        var written = 0
-        while written < pending.count {
-            let n = pending.withUnsafeBytes { write(fd, $0.baseAddress! + written, $0.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                pending.removeFirst(written)
-                throw .writeFailed(path: path, reason: reason)
-            }
-            written += n
+        let r = pending.withUnsafeBytes { FileOutput.writeAll(fd, $0) }
+        if let e = r.errno {
+            pending.removeFirst(r.written)
+            throw .writeFailed(path: path, reason: FileOutput.describe(e))
         }
         pending.removeAll(keepingCapacity: true)
     }

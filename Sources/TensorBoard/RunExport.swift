@@ -9,7 +9,7 @@ public enum RunExport {
         let layers = c.header.layers
         var lastTime = 0.0
         var out: [TensorBoardEvent] = []
-        for e in c.events {
+        for e in c.timeline {
             switch e {
             case .step(let m):
                 lastTime = m.time

@@ -19,6 +19,9 @@ public enum TFRecord {
         public var description: String { "offset \(offset): \(message)" }
     }
 
+    /// The longest record accepted (TensorBoard's events are kilobytes; an image summary a few megabytes).
+    public static let maxLength = 64 << 20
+
     /// Splits a file into record payloads. A record with a bad data CRC is skipped (its length was sound);
     /// a bad length CRC makes the reader search forward for the next sound record. An incomplete last record
     /// is left for a later read: `consumed` tells where complete records end.
@@ -36,7 +39,14 @@ public enum TFRecord {
                 off = next
                 continue
             }
-            guard n <= UInt64(bytes.count), off + 12 + Int(n) + 4 <= bytes.count else { break }   // incomplete tail
+            guard n <= UInt64(maxLength) else {
+                // A length no event has, even with a sound checksum: a damaged or hostile file, not a record to wait for.
+                problems.append(Problem(offset: off, message: "record length \(n) exceeds \(maxLength) bytes; searching for the next record"))
+                guard let next = resync(bytes, from: off + 1) else { consumed = bytes.count; return (payloads, problems, consumed) }
+                off = next
+                continue
+            }
+            guard off + 12 + Int(n) + 4 <= bytes.count else { break }   // incomplete tail
             let data = bytes[(off + 12)..<(off + 12 + Int(n))]
             if littleEndian(bytes[(off + 12 + Int(n))..<(off + 16 + Int(n))], as: UInt32.self) == CRC32C.masked(data) {
                 payloads.append(data)

@@ -32,7 +32,7 @@ public struct Bars {
             let labelStyle = item.flagged ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
             grid.text(item.label, x: r.x, y: y, style: labelStyle, maxWidth: labelWidth - 1)
             let frac = item.value.isFinite ? min(1, max(0, item.value / maxV)) : 0
-            let eighthsTotal = Int((frac * Double(barWidth * 8)).rounded())
+            let eighthsTotal = (frac * Double(barWidth * 8)).rounded().clampedInt(0...(barWidth * 8))
             let color = item.flagged ? theme["collapsed"] : theme.gradient("bar", frac)
             for c in 0..<barWidth {
                 let e = min(8, max(0, eighthsTotal - c * 8))

@@ -73,7 +73,7 @@ public struct Heatmap {
             for row in 0..<rows {
                 let y = r.y + row, d = row * perRow
                 if ascii {
-                    if let t = values[d] { grid[x, y] = Cell(Self.shades[min(9, Int(t * 9.99))], theme.style("main_fg")) }
+                    if let t = values[d] { grid[x, y] = Cell(Self.shades[(t * 9.99).clampedInt(0...9)], theme.style("main_fg")) }
                 } else if perRow == 2 {
                     let top = values[d].map { theme.gradient("heat", $0) } ?? theme["main_bg"]
                     let bottom = d + 1 < shownRows ? (values[d + 1].map { theme.gradient("heat", $0) } ?? theme["main_bg"]) : theme["main_bg"]

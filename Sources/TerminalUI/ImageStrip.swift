@@ -25,7 +25,7 @@ public struct ImageStrip {
     /// Draws the caption and the images; returns the rows used.
     @discardableResult
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) -> Int {
-        guard r.height >= 2, r.width >= 4, !images.isEmpty else { return 0 }
+        guard r.height >= 2, r.width >= 4, !images.isEmpty, (1...4096).contains(rows), (1...4096).contains(cols) else { return 0 }
         grid.text(caption, x: r.x, y: r.y, style: theme.style("graph_text"), maxWidth: r.width)
         let s = Self.scale(rows: rows, cols: cols, count: images.count, width: r.width, height: r.height)
         let w = (cols + s - 1) / s, h = (rows + s - 1) / s
@@ -39,7 +39,7 @@ public struct ImageStrip {
                     let x = ox + cx, y = r.y + 1 + cy
                     if ascii {
                         let v = (top + bottom) / 2
-                        grid[x, y] = Cell(Self.shades[min(4, Int(v * 4.99))], theme.style("main_fg"))
+                        grid[x, y] = Cell(Self.shades[(v * 4.99).clampedInt(0...4)], theme.style("main_fg"))
                     } else {
                         let fg = Color.mix(theme["image_dark"], theme["image_light"], top)
                         let bg = Color.mix(theme["image_dark"], theme["image_light"], bottom)
@@ -51,8 +51,9 @@ public struct ImageStrip {
         return cellRows + 1
     }
 
-    /// Mean intensity (0…1) of the s×s block at (x, y); 0 outside the image.
+    /// Mean intensity (0…1) of the s×s block at (x, y); 0 outside the image (an odd half-row count reaches past it).
     private func average(_ img: [UInt8], _ x: Int, _ y: Int, _ s: Int) -> Double {
+        guard x >= 0, y >= 0, x < cols, y < rows else { return 0 }
         var sum = 0, n = 0
         for yy in y..<min(rows, y + s) { for xx in x..<min(cols, x + s) { sum += Int(img[yy * cols + xx]); n += 1 } }
         return n == 0 ? 0 : Double(sum) / Double(n) / 255

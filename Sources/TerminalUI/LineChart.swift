@@ -77,7 +77,8 @@ public struct LineChart {
         let nonNegative = !logY && ylo >= 0
         if yhi - ylo < 1e-12 { let pad = max(abs(yhi) * 0.05, 1e-6); ylo -= pad; yhi += pad }
         if nonNegative { ylo = max(0, ylo) }
-        func py(_ y: Double) -> Int { Int(((yhi - y) / (yhi - ylo) * Double(ph - 1)).rounded()) }
+        // Halves keep yhi − ylo finite when the data spans ±1e308; rows off the plot are clipped by the canvas.
+        func py(_ y: Double) -> Int { ((yhi / 2 - y / 2) / (yhi / 2 - ylo / 2) * Double(ph - 1)).rounded().clampedInt(-2...(ph + 1)) }
         // Series.
         for (s, b) in zip(series, buckets) {
             let color = s.dimmed ? Color.mix(s.color, theme["main_bg"], 0.55) : s.color
@@ -113,7 +114,7 @@ public struct LineChart {
             }
         }
         for m in markers where m >= xlo && m <= xhi {
-            let c = Int((m - xlo) / (xhi - xlo) * Double(pw - 1)) / (ascii ? 1 : 2)
+            let c = (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
             for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) {
                 grid[plot.x + c, plot.y + row] = Cell(ascii ? ":" : "┊", theme.style("marker"))
             }
@@ -125,7 +126,7 @@ public struct LineChart {
         for row in ticks {
             // Top and bottom rows are labelled with the extremes, a middle row with the value at its centre.
             let dot = row == 0 ? 0 : (row == plot.height - 1 ? ph - 1 : row * (ascii ? 1 : 4) + (ascii ? 0 : 2))
-            let v = yhi - (yhi - ylo) * Double(dot) / Double(ph - 1)
+            let v = yhi - (yhi / 2 - ylo / 2) * 2 * Double(dot) / Double(max(1, ph - 1))
             let shown = logY ? pow(10, v) : v
             let label = SeriesMath.label(shown)
             grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)

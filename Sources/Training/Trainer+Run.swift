@@ -6,14 +6,14 @@ extension Trainer {
     public struct Control {
         /// Commands that arrived since the last call.
         public var drain: () -> [RunCommand]
-        /// True when the process was asked to stop (signal); the loop ends as "interrupted".
-        public var interrupted: () -> Bool
+        /// Why the process was asked to stop ("interrupted" for a signal, "crashed" when the screen died); nil: go on.
+        public var interruption: () -> String?
         /// Called while paused, between polls of `drain` (sleep or wait here).
         public var idle: () -> Void
 
-        public init(drain: @escaping () -> [RunCommand] = { [] }, interrupted: @escaping () -> Bool = { false },
+        public init(drain: @escaping () -> [RunCommand] = { [] }, interruption: @escaping () -> String? = { nil },
                     idle: @escaping () -> Void = { usleep(20_000) }) {
-            self.drain = drain; self.interrupted = interrupted; self.idle = idle
+            self.drain = drain; self.interruption = interruption; self.idle = idle
         }
     }
 
@@ -26,7 +26,7 @@ extension Trainer {
                 if c == .stop { reason = "stopped"; break loop }
                 apply(c)
             }
-            if control.interrupted() { reason = "interrupted"; break }
+            if let why = control.interruption() { reason = why; break }
             if let e = writeError {
                 reason = "error"
                 sink(.alert(Alert(step: stepsDone, level: .error, message: "run file: \(e); training stopped")))

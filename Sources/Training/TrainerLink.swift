@@ -32,15 +32,15 @@ public final class TrainerLink: Sendable {
 
 /// Runs a trainer on its own thread, wired to a link.
 public enum TrainerWorker {
-    /// Moves the trainer to a new thread; it stops when finished, on `.stop`, or when `interrupted()` is true.
-    public static func start(_ trainer: Trainer, resumed: Bool, interrupted: @escaping @Sendable () -> Bool) -> TrainerLink {
+    /// Moves the trainer to a new thread; it stops when finished, on `.stop`, or when `interruption()` gives a reason.
+    public static func start(_ trainer: Trainer, resumed: Bool, interruption: @escaping @Sendable () -> String?) -> TrainerLink {
         let link = TrainerLink()
         let box = Handoff(trainer: trainer)
         let thread = Thread {
             let t = box.trainer
             t.sink = { link.post($0) }
             if resumed { t.beginResumed() } else { t.begin() }
-            t.run(Trainer.Control(drain: { link.takeCommands() }, interrupted: interrupted, idle: { link.idle() }))
+            t.run(Trainer.Control(drain: { link.takeCommands() }, interruption: interruption, idle: { link.idle() }))
             link.markFinished()
         }
         thread.name = "vaetop-trainer"

@@ -15,7 +15,7 @@ struct Export: ParsableCommand {
         guard tensorboard != nil || csv != nil else { throw fail("export: give --tensorboard DIR and/or --csv FILE") }
         let contents: RunFileContents
         do { contents = try RunFileReader.read(SampleRuns.resolve(path)) } catch { throw fail("\(error)", code: 65) }
-        for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".utf8)) }
+        for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {
             let events = RunExport.events(contents)
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
@@ -26,12 +26,15 @@ struct Export: ParsableCommand {
         }
         if let csv {
             let table = RunCSV.table(contents)
-            if csv == "-" { FileHandle.standardOutput.write(Data(table.utf8)) }
-            else {
-                guard FileManager.default.createFile(atPath: csv, contents: Data(table.utf8)) else {
-                    throw fail("--csv: cannot write '\(csv)'", code: 74)
-                }
-                print("wrote \(table.split(separator: "\n").count - 1) rows to \(csv)")
+            let rows = table.split(separator: "\n").count - 1
+            let destination: FileOutput.Destination
+            do { destination = try FileOutput.write(Data(table.utf8), to: csv) }
+            catch { throw fail("--csv: \(error)", code: error.isRefusal ? 64 : 74) }
+            switch destination {
+            case .standardOutput: break
+            case .file(let p): print("wrote \(rows) rows to \(p)")
+            case .linkTarget(let link, let target): print("wrote \(rows) rows to \(target) (the target of the symlink \(link))")
+            case .stream(let p): print("wrote \(rows) rows into \(p) (not a regular file: streamed, nothing replaced)")
             }
         }
     }

@@ -11,14 +11,34 @@ final class RunFollowSource: EventSource {
         follower = RunFileFollower(path: directory)
         channel = CommandChannel(directory: (follower.path as NSString).deletingLastPathComponent)
     }
+    /// Commands that could not be written, as alerts for the log.
+    private var failures: [RunEvent] = []
+    private var lastStep = 0
     func poll(now: Double) -> SourceUpdate {
+        let update: SourceUpdate
         switch follower.poll() {
-        case .none: return .none
-        case .appended(let e): return .events(e)
-        case .reset(let c): return .reset(Replay.events(c))
+        case .none: update = failures.isEmpty ? .none : .events([])
+        case .appended(let e): update = .events(e)
+        case .reset(let c): update = .reset(Replay.events(c))
+        }
+        guard !failures.isEmpty else { return remember(update) }
+        defer { failures = [] }
+        switch update {
+        case .events(let e): return remember(.events(e + failures))
+        case .reset(let e): return remember(.reset(e + failures))
+        case .none: return .events(failures)
         }
     }
-    func send(_ command: RunCommand) { try? channel.send(command) }
+    private func remember(_ u: SourceUpdate) -> SourceUpdate {
+        if case .events(let e) = u, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
+        return u
+    }
+    /// Writes the command for the other process; a failure is shown in the event log, never swallowed.
+    func send(_ command: RunCommand) {
+        do { try channel.send(command) } catch {
+            failures.append(.alert(Alert(step: lastStep, level: .error, message: "command not sent: \(error)")))
+        }
+    }
     func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }
@@ -33,6 +53,12 @@ final class TensorBoardFollowSource: EventSource {
     private var started = false
     private var lastCheck = -1.0
     private var lastGrowth = 0.0
+    /// Each file's size at its last read: an unchanged file is not read again (a damaged tail is not re-parsed
+    /// every frame).
+    private var readSize: [String: Int] = [:]
+    /// Damage found while reading, reported once each in the event log.
+    private var reported: Set<String> = []
+    private var alerts: [RunEvent] = []
 
     init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
@@ -45,17 +71,28 @@ final class TensorBoardFollowSource: EventSource {
             let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
             let from = consumed[file] ?? 0
             if size < from { reset = true; break }
-            guard size > from, let h = FileHandle(forReadingAtPath: file) else { continue }
+            guard size > from, size != readSize[file], let h = FileHandle(forReadingAtPath: file) else { continue }
             defer { try? h.close() }
+            readSize[file] = size
             try? h.seek(toOffset: UInt64(from))
             let bytes = [UInt8]((try? h.read(upToCount: size - from)) ?? Data())
-            let (payloads, _, used) = TFRecord.records(bytes)
+            let (payloads, problems, used) = TFRecord.records(bytes)
             consumed[file] = from + used
+            for p in problems {
+                let key = "\(file)@\(from + p.offset)"
+                guard reported.insert(key).inserted else { continue }
+                let where_ = (file as NSString).lastPathComponent
+                alerts.append(.alert(Alert(step: 0, level: .warning, message: "\(where_) offset \(from + p.offset): \(p.message)")))
+            }
             fresh += payloads.compactMap { TensorBoardEvent.decode($0) }
         }
         if reset {
-            consumed = [:]; pending = []; started = false
+            consumed = [:]; pending = []; started = false; readSize = [:]; reported = []
             return .reset([])
+        }
+        if started && !alerts.isEmpty {
+            defer { alerts = [] }
+            return .events(alerts)
         }
         if fresh.isEmpty {
             // Quiet for a second: the newest step is as complete as it will get for now.

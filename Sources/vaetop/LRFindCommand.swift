@@ -68,7 +68,7 @@ struct LRFind: ParsableCommand {
         let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
         trainer.sink = printer.handle
         installStopSignalHandlers()
-        trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
+        trainer.run(Trainer.Control(interruption: stopReason))
     }
 
     /// One-cycle peaking at max_lr and starting at base_lr (div_factor = max/base), or cyclic between them.

@@ -50,7 +50,7 @@ final class ProgressPrinter {
     }
 
     /// Writes a whole line at once, unbuffered, so pipes see progress as it happens.
-    private func emitLine(_ s: String) { FileHandle.standardOutput.write(Data((s + "\n").utf8)) }
+    private func emitLine(_ s: String) { FileHandle.standardOutput.write(Data((s.terminalSafe() + "\n").utf8)) }
 
     private func drawBar(_ m: StepMetrics) {
         let width = 30

@@ -23,13 +23,14 @@ struct Replay: ParsableCommand {
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
             // No screen: say what the run holds instead.
-            print(RunDescription.text(contents))
+            print(RunDescription.text(contents).terminalSafe(keepNewlines: true))
             return
         }
         installStopSignalHandlers()
         let source = ReplaySource(events: events, skippedLines: contents.skipped.count)
         _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: contents.header.name,
                       plan: schedulePreview(contents.header))
+        if let code = signalExitCode() { throw ExitCode(code) }
     }
 
     /// A vaetop run, or TensorBoard event files (a folder holding events.out.tfevents.*, or one such file).

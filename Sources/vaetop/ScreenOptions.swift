@@ -31,7 +31,13 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
     installStopSignalHandlers()
     let header = trainer.runHeader
     for e in before { trainer.record(e) }
-    let link = TrainerWorker.start(trainer, resumed: resumed, interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
+    let link = TrainerWorker.start(trainer, resumed: resumed, interruption: stopReason)
+    // If the screen crashes, the trainer still writes its final evaluation, checkpoint and end record (5 s at most).
+    CrashGuard.afterRestore = { signal in
+        stopSignal.store(signal, ordering: .relaxed)
+        for _ in 0..<500 where !link.finished { usleep(10_000) }
+    }
+    defer { CrashGuard.afterRestore = nil }
     let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: options,
                           runName: header.name, plan: schedulePreview(header))
     // The trainer writes its final evaluation, checkpoint and end record before it exits.
@@ -45,6 +51,7 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
         print("run saved in \(dir)")
     }
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+    if let code = signalExitCode() { throw ExitCode(code) }
 }
 
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.

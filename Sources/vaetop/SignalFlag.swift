@@ -10,3 +10,19 @@ func installStopSignalHandlers() {
         signal(sig) { s in stopSignal.store(s, ordering: .relaxed) }
     }
 }
+
+/// Why the loops should stop: nil while no signal arrived, "interrupted" for SIGINT/SIGTERM/SIGHUP, "crashed" when
+/// the screen died of a crash signal (`CrashGuard` stores it so the trainer can still save).
+@Sendable func stopReason() -> String? {
+    switch stopSignal.load(ordering: .relaxed) {
+    case 0: return nil
+    case SIGINT, SIGTERM, SIGHUP: return "interrupted"
+    default: return "crashed"
+    }
+}
+
+/// The shell's convention for a stop by signal: 128 + its number (130 for Ctrl-C, 143 for SIGTERM); nil without one.
+func signalExitCode() -> Int32? {
+    let s = stopSignal.load(ordering: .relaxed)
+    return s == 0 ? nil : 128 + s
+}

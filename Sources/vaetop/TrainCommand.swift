@@ -52,8 +52,8 @@ struct Train: ParsableCommand {
         installStopSignalHandlers()
         if resumed { trainer.beginResumed() } else { trainer.begin() }
         FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
-        let summary = trainer.run(Trainer.Control(interrupted: { stopSignal.load(ordering: .relaxed) != 0 }))
+        let summary = trainer.run(Trainer.Control(interruption: stopReason))
         if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
-        if summary.reason == "interrupted" { throw ExitCode(130) }
+        if summary.reason == "interrupted", let code = signalExitCode() { throw ExitCode(code) }
     }
 }

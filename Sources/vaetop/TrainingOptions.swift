@@ -90,110 +90,90 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
     @Option(name: .customLong("clip-value"), parsing: .unconditional, help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
 
-    /// Validates every flag and builds the run configuration.
+    /// Builds the run configuration and checks it against `RunConfig.problem()`, the ranges the reader checks too.
     func makeConfig() throws(ConfigError) -> RunConfig {
         var c = RunConfig()
         c.data = data
         c.encoder = try widths("--encoder", encoder)
-        c.latent = try range("--latent", latent, 1...4096)
+        c.latent = latent
         c.decoder = try decoder.map { s throws(ConfigError) in try widths("--decoder", s) } ?? c.encoder.reversed()
         c.likelihood = likelihood
-        c.epochs = try range("--epochs", epochs, 1...100_000)
-        c.batchSize = try range("--batch-size", batchSize, 1...4096)
-        c.baseBatchSize = try range("--base-batch-size", baseBatchSize, 1...4096)
+        c.epochs = epochs
+        c.batchSize = batchSize
+        c.baseBatchSize = baseBatchSize
         c.scaleLR = scaleLR
         c.seed = seed
-        c.threads = try range("--threads", threads, 1...64)
-        c.evalEvery = try range("--eval-every", evalEvery, 0...Int(Int32.max))
-        c.checkpointEvery = try range("--checkpoint-every", checkpointEvery, 0...Int(Int32.max))
-        c.nanPatience = try range("--nan-patience", nanPatience, 1...1_000_000)
+        c.threads = threads
+        c.evalEvery = evalEvery
+        c.checkpointEvery = checkpointEvery
+        c.nanPatience = nanPatience
 
         c.optimizer.kind = optimizer
-        c.optimizer.lr = try open("--lr", lr, above: 0, upTo: 10)
-        c.optimizer.beta1 = try unit("--beta1", beta1)
-        c.optimizer.beta2 = try unit("--beta2", beta2)
-        c.optimizer.eps = try open("--eps", eps, above: 0, upTo: 1)
-        if let weightDecay { c.optimizer.weightDecay = try closedOpen("--weight-decay", weightDecay, 0, 1) }
-        c.optimizer.momentum = try unit("--momentum", momentum)
-        c.optimizer.dampening = try closedOpen("--dampening", dampening, 0, 1.0000001)
+        c.optimizer.lr = lr
+        c.optimizer.beta1 = beta1
+        c.optimizer.beta2 = beta2
+        c.optimizer.eps = eps
+        c.optimizer.weightDecay = weightDecay
+        c.optimizer.momentum = momentum
+        c.optimizer.dampening = dampening
         c.optimizer.nesterov = nesterov
-        if nesterov && (momentum <= 0 || dampening != 0) {
-            throw ConfigError(flag: "--nesterov", message: "needs --momentum > 0 and --dampening 0 (as PyTorch)")
-        }
         c.optimizer.amsgrad = amsgrad
         c.optimizer.decoupledWeightDecay = decoupledWD
 
         var s = LRScheduleConfig()
         s.kind = lrSchedule
-        s.stepSize = try range("--step-size", stepSize, 1...Int(Int32.max))
-        s.gamma = try open("--gamma", gamma, above: 0, upTo: 10)
+        s.stepSize = stepSize
+        s.gamma = gamma
         s.milestones = try list("--milestones", milestones)
-        if s.milestones != s.milestones.sorted() { throw ConfigError(flag: "--milestones", message: "must be increasing") }
-        s.tMax = try range("--t-max", tMax, 0...Int(Int32.max))
-        s.etaMin = try closedOpen("--eta-min", etaMin, 0, 10)
-        s.t0 = try range("--t0", t0, 1...Int(Int32.max))
-        s.tMult = try range("--t-mult", tMult, 1...1000)
-        if let baseLR { s.baseLR = try open("--base-lr", baseLR, above: 0, upTo: 10) }
-        if let maxLR { s.maxLR = try open("--max-lr", maxLR, above: 0, upTo: 10) }
-        s.stepSizeUp = try range("--step-size-up", stepSizeUp, 1...Int(Int32.max))
-        if let stepSizeDown { s.stepSizeDown = try range("--step-size-down", stepSizeDown, 1...Int(Int32.max)) }
+        s.tMax = tMax
+        s.etaMin = etaMin
+        s.t0 = t0
+        s.tMult = tMult
+        s.baseLR = baseLR
+        s.maxLR = maxLR
+        s.stepSizeUp = stepSizeUp
+        s.stepSizeDown = stepSizeDown
         s.mode = cyclicMode
         s.cycleMomentum = !noCycleMomentum
-        if let baseMomentum { s.baseMomentum = try unit("--base-momentum", baseMomentum) }
-        if let maxMomentum { s.maxMomentum = try unit("--max-momentum", maxMomentum) }
-        s.pctStart = try open("--pct-start", pctStart, above: 0, upTo: 0.9999)
-        if threePhase && pctStart >= 0.5 { throw ConfigError(flag: "--pct-start", message: "must be < 0.5 with --three-phase") }
-        s.divFactor = try open("--div-factor", divFactor, above: 0, upTo: 1e12)
-        s.finalDivFactor = try open("--final-div-factor", finalDivFactor, above: 0, upTo: 1e12)
+        s.baseMomentum = baseMomentum
+        s.maxMomentum = maxMomentum
+        s.pctStart = pctStart
+        s.divFactor = divFactor
+        s.finalDivFactor = finalDivFactor
         s.anneal = anneal
         s.threePhase = threePhase
-        s.totalSteps = try range("--total-steps", totalSteps, 0...Int(Int32.max))
-        s.warmupSteps = try range("--warmup-steps", warmupSteps, 0...Int(Int32.max))
-        s.warmupStartFactor = try open("--warmup-start-factor", warmupStartFactor, above: 0, upTo: 1)
+        s.totalSteps = totalSteps
+        s.warmupSteps = warmupSteps
+        s.warmupStartFactor = warmupStartFactor
         c.lrSchedule = s
 
         var b = BetaScheduleConfig()
         b.kind = betaSchedule
-        b.target = try closedOpen("--beta", beta, 0, 1000.0000001)
-        b.start = try closedOpen("--beta-start", betaStart, 0, 1000.0000001)
-        b.warmupSteps = try range("--beta-warmup", betaWarmup, 0...Int(Int32.max))
-        b.cycles = try range("--beta-cycles", betaCycles, 1...100_000)
-        b.ratio = try open("--beta-ratio", betaRatio, above: 0, upTo: 1)
+        b.target = beta
+        b.start = betaStart
+        b.warmupSteps = betaWarmup
+        b.cycles = betaCycles
+        b.ratio = betaRatio
         b.ramp = betaRamp
-        b.capacityMax = try closedOpen("--capacity-max", capacityMax, 0, 10_000)
-        b.capacitySteps = try range("--capacity-steps", capacitySteps, 0...Int(Int32.max))
-        b.capacityGamma = try open("--capacity-gamma", capacityGamma, above: 0, upTo: 1e6)
+        b.capacityMax = capacityMax
+        b.capacitySteps = capacitySteps
+        b.capacityGamma = capacityGamma
         c.betaSchedule = b
-        c.freeBits = try closedOpen("--free-bits", freeBits, 0, 10.0000001)
+        c.freeBits = freeBits
         if clipNorm < 0 || !clipNorm.isFinite { throw ConfigError(flag: "--clip-norm", message: "must be ≥ 0 (0 turns it off), got \(clipNorm)") }
         if clipValue < 0 || !clipValue.isFinite { throw ConfigError(flag: "--clip-value", message: "must be ≥ 0 (0 turns it off), got \(clipValue)") }
         c.clip.maxNorm = clipNorm > 0 ? clipNorm : nil
         c.clip.value = clipValue > 0 ? clipValue : nil
         c.model = model
-        c.gan.hidden = try range("--gan-hidden", ganHidden, 1...16384)
-        c.gan.gamma = try closedOpen("--gan-gamma", ganGamma, 0, 1e6)
-        c.gan.discriminatorLR = try open("--disc-lr", discLR, above: 0, upTo: 10)
+        c.gan.hidden = ganHidden
+        c.gan.gamma = ganGamma
+        c.gan.discriminatorLR = discLR
         c.gan.equilibrium = equilibrium
-        c.gan.margin = try closedOpen("--margin", margin, 0, 0.6931)
+        c.gan.margin = margin
+        if let p = c.problem() { throw ConfigError(flag: p.flag, message: p.message) }
         return c
     }
 
-    private func range(_ flag: String, _ v: Int, _ r: ClosedRange<Int>) throws(ConfigError) -> Int {
-        guard r.contains(v) else { throw ConfigError(flag: flag, message: "must be in \(r.lowerBound)…\(r.upperBound), got \(v)") }
-        return v
-    }
-    private func open(_ flag: String, _ v: Double, above lo: Double, upTo hi: Double) throws(ConfigError) -> Double {
-        guard v.isFinite, v > lo, v <= hi else { throw ConfigError(flag: flag, message: "must be in (\(lo), \(hi)], got \(v)") }
-        return v
-    }
-    private func closedOpen(_ flag: String, _ v: Double, _ lo: Double, _ hi: Double) throws(ConfigError) -> Double {
-        guard v.isFinite, v >= lo, v < hi else { throw ConfigError(flag: flag, message: "must be in [\(lo), \(hi.rounded(.down))), got \(v)") }
-        return v
-    }
-    private func unit(_ flag: String, _ v: Double) throws(ConfigError) -> Double {
-        guard v.isFinite, v >= 0, v < 1 else { throw ConfigError(flag: flag, message: "must be in [0, 1), got \(v)") }
-        return v
-    }
     private func widths(_ flag: String, _ s: String) throws(ConfigError) -> [Int] {
         let parts = s.split(separator: ",", omittingEmptySubsequences: false)
         var out: [Int] = []

@@ -35,5 +35,6 @@ struct Watch: ParsableCommand {
         installStopSignalHandlers()
         _ = runScreen(backend: backend, source: source, mode: .follow, options: screen,
                       runName: (path as NSString).lastPathComponent, plan: nil)
+        if let code = signalExitCode() { throw ExitCode(code) }
     }
 }

@@ -78,7 +78,7 @@ func sampleStep(_ n: Int) -> RunEvent {
                "{\"kind\":\"hologram\",\"step\":2}", "", withExtra], to: dir.file("run.jsonl"))
         let c = try RunFileReader.read(dir.file("run.jsonl"))
         #expect(c.events == [sampleStep(1), sampleStep(3)])
-        #expect(c.skipped == [.init(line: 2, reason: "not a valid record"), .init(line: 4, reason: "unknown record kind 'hologram'")])
+        #expect(c.skipped == [.init(line: 2, reason: "not JSON"), .init(line: 4, reason: "unknown record kind 'hologram'")])
     }
 
     @Test func headerProblemsAreNamed() {
