@@ -37,7 +37,7 @@ public enum RunFileCodec {
     }
 
     /// "step: expected a number" rather than Foundation's paragraph.
-    static func reason(_ e: DecodingError) -> String {
+    public static func reason(_ e: DecodingError) -> String {
         func path(_ c: [CodingKey]) -> String {
             c.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
         }

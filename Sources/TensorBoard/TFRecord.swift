@@ -1,3 +1,5 @@
+import Runs
+
 /// TFRecord framing: u64 length, masked CRC of the length, data, masked CRC of the data (little-endian).
 public enum TFRecord {
     /// Frames one record.

@@ -45,6 +45,8 @@ extension Trainer {
                             sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let (snap, buffers) = try Checkpoint.read(path)
+        // The configuration decides the model's size and the data: check it before building anything from it.
+        if let p = snap.config.problem() { throw .checkpoint(path: path, reason: "config: \(p.flag.dropFirst(2)) \(p.message)") }
         let data: (train: ImageDataset, test: ImageDataset)
         if let given {
             data = given
@@ -59,7 +61,11 @@ extension Trainer {
 
     /// Puts a snapshot and its buffers back.
     func restore(_ snap: TrainerSnapshot, buffers: [[Float]], path: String) throws(TrainerError) {
+        if let why = snap.problem(trainImages: train.count) { throw .checkpoint(path: path, reason: why) }
         let targets = checkpointBuffers
+        guard snap.buffers == targets.map(\.0) else {
+            throw .checkpoint(path: path, reason: "buffers are \(snap.buffers.joined(separator: ",")), this model and optimizer need \(targets.map(\.0).joined(separator: ","))")
+        }
         guard buffers.count == targets.count else {
             throw .checkpoint(path: path, reason: "holds \(buffers.count) buffers, this model and optimizer need \(targets.count)")
         }
@@ -67,10 +73,12 @@ extension Trainer {
             guard src.count == dst.count else {
                 throw .checkpoint(path: path, reason: "\(name) has \(src.count) values, expected \(dst.count)")
             }
-            src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
+            guard src.allSatisfy({ $0.isFinite }) else {
+                throw .checkpoint(path: path, reason: "\(name) at step \(snap.stepsDone) holds non-finite values (the run had diverged); resume an earlier checkpoint")
+            }
         }
-        guard snap.permutation.count == train.count else {
-            throw .checkpoint(path: path, reason: "data order covers \(snap.permutation.count) images, the data has \(train.count)")
+        for ((_, dst), src) in zip(targets, buffers) {
+            src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
         }
         stepsDone = snap.stepsDone; epoch = snap.epoch; position = snap.position; permutation = snap.permutation
         noiseRNG = snap.noiseRNG; dataRNG = snap.dataRNG; optimizer.stepCount = snap.optimizerSteps

@@ -1,0 +1,40 @@
+import Runs
+
+extension TrainerSnapshot {
+    /// nil when every field is usable for a trainer with `trainImages` training images; else the field and what is
+    /// wrong. Every check is an explicit comparison: this module is built with -Ounchecked, so nothing from the
+    /// file may reach a range, an index or an allocation before it has been checked here.
+    func problem(trainImages: Int) -> String? {
+        if let p = config.problem() { return "config: \(p.flag.dropFirst(2)) \(p.message)" }
+        guard stepsDone >= 0, stepsDone <= RunEvent.maxStep else { return "stepsDone \(stepsDone) is out of range" }
+        guard epoch >= 0, epoch <= RunEvent.maxStep else { return "epoch \(epoch) is out of range" }
+        guard permutation.count == trainImages else {
+            return "data order covers \(permutation.count) images, the data has \(trainImages)"
+        }
+        guard position >= 0, position <= trainImages else { return "position \(position) is outside 0…\(trainImages)" }
+        var seen = [Bool](repeating: false, count: trainImages)
+        for i in permutation {
+            guard i >= 0, i < trainImages, !seen[i] else { return "data order is not a permutation of the \(trainImages) images" }
+            seen[i] = true
+        }
+        guard optimizerSteps >= 0 else { return "optimizerSteps \(optimizerSteps) is negative" }
+        if let g = ganOptimizerSteps, g.count != 3 || g.contains(where: { $0 < 0 }) { return "ganOptimizerSteps must be 3 counts ≥ 0" }
+        guard trainSeconds.isFinite, trainSeconds >= 0 else { return "trainSeconds \(trainSeconds) is not a duration" }
+        guard samplesSeen >= 0 else { return "samplesSeen \(samplesSeen) is negative" }
+        guard nanStreak >= 0 else { return "nanStreak \(nanStreak) is negative" }
+        return knobs.problem()
+    }
+}
+
+extension Knobs {
+    /// nil when every live setting is within the range a keyboard change could set.
+    func problem() -> String? {
+        guard lrMultiplier.isFinite, lrMultiplier > 0, lrMultiplier <= 1e9 else { return "knobs: lr multiplier \(lrMultiplier) is out of range" }
+        var checks: [(Hyperparameter, Double?)] = [(.beta, betaOverride), (.momentum, momentumOverride), (.freeBits, freeBits),
+                                                   (.weightDecay, weightDecay), (.batchSize, Double(batchSize)),
+                                                   (.betaTarget, betaTarget), (.gamma, gamma), (.discriminatorLR, discriminatorLR)]
+        checks.append((.clipNorm, clipNorm)); checks.append((.clipValue, clipValue))
+        for (p, v) in checks { if let v, let why = p.problem(with: v) { return "knobs: \(why)" } }
+        return nil
+    }
+}
