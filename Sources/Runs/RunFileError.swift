@@ -7,6 +7,8 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
     case unknownKind(String)
     /// A record that decoded but carries a value no reader can use (a step of 1e300, images of −3 rows, …).
     case invalidRecord(String)
+    /// Another process writes this run directory (its pid, when the lock file says).
+    case locked(path: String, pid: Int32?)
     case writeFailed(path: String, reason: String)
 
     public var description: String {
@@ -18,6 +20,8 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
             return "\(p): run format version \(v) is newer than this vaetop understands (\(RunHeader.currentVersion))"
         case .unknownKind(let k): return "unknown record kind '\(k)'"
         case .invalidRecord(let why): return why
+        case .locked(let p, let pid):
+            return "\(p): another vaetop process\(pid.map { " (pid \($0))" } ?? "") is writing this run; stop it first or pick another directory"
         case .writeFailed(let p, let r): return "\(p): write failed (\(r))"
         }
     }

@@ -7,14 +7,12 @@ public struct ThemeLibrary: Sendable {
 
     public init(folders: [String]) { self.folders = folders }
 
-    /// `$VAETOP_THEMES`, `./themes`, and `themes/` next to the project the executable was built in.
-    public static func standard(executable: String = CommandLine.arguments.first ?? "") -> ThemeLibrary {
+    /// `$VAETOP_THEMES`, then `ResourceFolders.candidates("themes")` (the current folder, beside the executable,
+    /// an installed share folder, the project it was built in).
+    public static func standard(executable: String = ResourceFolders.executable) -> ThemeLibrary {
         var f: [String] = []
         if let env = ProcessInfo.processInfo.environment["VAETOP_THEMES"] { f.append(env) }
-        f.append(FileManager.default.currentDirectoryPath + "/themes")
-        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        f.append(exe.appendingPathComponent("../../themes").standardized.path)       // .build/<config>/vaetop
-        f.append(exe.appendingPathComponent("../share/vaetop/themes").standardized.path)
+        f += ResourceFolders.candidates("themes", executable: executable)
         return ThemeLibrary(folders: f)
     }
 

@@ -13,7 +13,8 @@ public enum ThemeParser {
     /// Parses `text`; keys the file leaves out fall back to the built-in theme. Throws on the first bad line.
     public static func parse(_ text: String, name: String, file: String) throws(ThemeError) -> Theme {
         var colors = Theme.builtinColors
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: splitting on isNewline reads LF and CRLF files alike.
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0.isNewline }).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
@@ -40,9 +41,15 @@ public enum ThemeParser {
     }
 
     /// Loads a theme file.
+    /// The largest theme file read (btop's themes are about 4 KB; a bigger file is a mistake, not a theme).
+    public static let maxBytes = 1 << 20
+
     public static func load(path: String) throws(ThemeError) -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ThemeError(file: path, line: 0, message: "cannot read the file")
+        guard let h = FileHandle(forReadingAtPath: path) else { throw ThemeError(file: path, line: 0, message: "cannot read the file") }
+        defer { try? h.close() }
+        guard let data = try? h.read(upToCount: maxBytes + 1) else { throw ThemeError(file: path, line: 0, message: "cannot read the file") }
+        guard data.count <= maxBytes else {
+            throw ThemeError(file: path, line: 0, message: "larger than \(maxBytes / 1024) KB; a theme file is a few KB of theme[key]=\"#RRGGBB\" lines")
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return try parse(String(decoding: data, as: UTF8.self), name: name, file: path)

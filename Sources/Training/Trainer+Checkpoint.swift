@@ -26,17 +26,51 @@ extension Trainer {
                         ganOptimizerSteps: gan == nil ? nil : [encoderOptimizer, decoderOptimizer, discriminatorOptimizer].map { $0?.stepCount ?? 0 })
     }
 
-    /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts.
+    /// Checkpoints asked for from the keyboard or a client are at most one per this many seconds (the rest coalesce).
+    static let checkpointInterval = 2.0
+
+    /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts and `checkpointError`.
+    /// Weights or optimizer state that are not finite are never written over the checkpoint on disk.
     public func checkpoint() {
+        checkpointPending = false
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
+        if let bad = checkpointBuffers.first(where: { !$0.1.allFinite }) {
+            let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
+            let why = "checkpoint not written at step \(stepsDone): \(bad.0) holds non-finite values; \(kept)"
+            checkpointError = why
+            emit(.alert(Alert(step: stepsDone, level: .error, message: why)))
+            flush()
+            return
+        }
         do {
             try Checkpoint.write(snapshot, buffers: checkpointBuffers.map { $0.1 }, to: path)
+            checkpointStep = stepsDone
+            checkpointError = nil
             emit(.checkpoint(CheckpointRecord(step: stepsDone, path: Checkpoint.fileName)))
         } catch {
-            emit(.alert(Alert(step: stepsDone, level: .error, message: "checkpoint failed: \(error)")))
+            let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
+            checkpointError = "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)"
+            emit(.alert(Alert(step: stepsDone, level: .error, message: checkpointError!)))
         }
+        checkpointWall = Date().timeIntervalSince1970
         flush()
+    }
+
+    /// A checkpoint asked for by a person or a client: none when the one on disk is of this step, and at most one
+    /// per `checkpointInterval` (a burst of requests becomes one write when the interval is over).
+    func requestCheckpoint() {
+        if checkpointStep == stepsDone && checkpointError == nil {
+            emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk")))
+            return
+        }
+        if Date().timeIntervalSince1970 - checkpointWall < Self.checkpointInterval { checkpointPending = true; return }
+        checkpoint()
+    }
+
+    /// Writes a coalesced checkpoint once its interval is over.
+    func checkpointIfDue() {
+        if checkpointPending && Date().timeIntervalSince1970 - checkpointWall >= Self.checkpointInterval { checkpoint() }
     }
 
     /// Reopens a run directory at its checkpoint; new records are appended to the same run file.

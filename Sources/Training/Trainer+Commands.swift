@@ -12,10 +12,11 @@ extension Trainer {
         case .resume:
             guard paused else { return }
             paused = false
+            diverged = false
             nanStreak = 0
             emit(.state(StateChange(step: stepsDone, state: .running, reason: source)))
         case .checkpoint:
-            checkpoint()
+            requestCheckpoint()
         case .evaluate:
             evaluateAndShow()
         case .stop:

@@ -10,10 +10,12 @@ extension Trainer {
         public var interruption: () -> String?
         /// Called while paused, between polls of `drain` (sleep or wait here).
         public var idle: () -> Void
+        /// End the run as "diverged" when a non-finite streak pauses it (headless: nobody can press resume).
+        public var endWhenDiverged: Bool
 
         public init(drain: @escaping () -> [RunCommand] = { [] }, interruption: @escaping () -> String? = { nil },
-                    idle: @escaping () -> Void = { usleep(20_000) }) {
-            self.drain = drain; self.interruption = interruption; self.idle = idle
+                    idle: @escaping () -> Void = { usleep(20_000) }, endWhenDiverged: Bool = false) {
+            self.drain = drain; self.interruption = interruption; self.idle = idle; self.endWhenDiverged = endWhenDiverged
         }
     }
 
@@ -32,7 +34,12 @@ extension Trainer {
                 sink(.alert(Alert(step: stepsDone, level: .error, message: "run file: \(e); training stopped")))
                 break
             }
-            if paused { control.idle(); continue }
+            checkpointIfDue()
+            if paused {
+                if diverged && control.endWhenDiverged { reason = "diverged"; break }
+                control.idle()
+                continue
+            }
             if step() == .finished { break }
         }
         return finish(reason: reason)
@@ -43,7 +50,7 @@ extension Trainer {
     public func finish(reason: String) -> RunSummary {
         if lastEval?.step != stepsDone { evaluateAndShow() }
         checkpoint()
-        let state: StateChange.State = reason == "finished" ? .finished : (reason == "error" ? .stopped : .stopped)
+        let state: StateChange.State = reason == "finished" ? .finished : (reason == "diverged" ? .diverged : .stopped)
         emit(.state(StateChange(step: stepsDone, state: state, reason: reason)))
         let summary = RunSummary(step: stepsDone, epoch: epoch, reason: reason, testLoss: lastEval?.loss,
                                  activeUnits: lastEval?.activeUnits,

@@ -120,6 +120,7 @@ extension Trainer {
         emit(.skipped(SkippedStep(step: step, epoch: epoch, reason: reason)))
         if nanStreak >= config.nanPatience && !paused {
             paused = true
+            diverged = true
             emit(.alert(Alert(step: stepsDone, level: .error,
                               message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
             emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))

@@ -24,6 +24,8 @@ public final class Trainer {
     /// Run directory (nil: nothing written to disk).
     public let directory: String?
     let writer: RunFileWriter?
+    /// Held while this trainer writes its run directory (a second writer is refused).
+    var lock: RunLock?
     /// Receives every event after it is written.
     public var sink: (RunEvent) -> Void
 
@@ -35,7 +37,16 @@ public final class Trainer {
     var dataRNG: RandomSource
     public internal(set) var knobs: Knobs
     public internal(set) var paused = false
+    /// Paused by a non-finite streak (cleared by a resume).
+    public internal(set) var diverged = false
     var nanStreak = 0
+    /// The step of the checkpoint on disk (nil: none yet) and the wall-clock time it was written.
+    public internal(set) var checkpointStep: Int?
+    var checkpointWall = 0.0
+    /// A checkpoint asked for less than `checkpointInterval` after the last one: written when the interval is over.
+    var checkpointPending = false
+    /// Why the last checkpoint attempt wrote nothing (nil once one succeeds).
+    public internal(set) var checkpointError: String?
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?
@@ -114,10 +125,12 @@ public final class Trainer {
             } catch {
                 throw .runFile(.writeFailed(path: directory, reason: "cannot create the run directory"))
             }
+            do { lock = try RunLock(directory: directory) } catch { throw .runFile(error) }
             do { writer = try RunFileWriter(path: (directory as NSString).appendingPathComponent(RunFileReader.fileName)) }
             catch { throw .runFile(error) }
         } else {
             writer = nil
+            lock = nil
         }
         dataRNG.shuffle(&permutation)
         ensureCapacity(config.batchSize)
@@ -177,6 +190,7 @@ public final class Trainer {
     public func close() {
         guard let writer else { return }
         do { try writer.close() } catch { if writeError == nil { writeError = error } }
+        lock = nil   // the run directory is free for the next writer (a resume)
     }
 
     // MARK: - Values in force

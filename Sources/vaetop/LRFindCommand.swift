@@ -68,7 +68,8 @@ struct LRFind: ParsableCommand {
         let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
         trainer.sink = printer.handle
         installStopSignalHandlers()
-        trainer.run(Trainer.Control(interruption: stopReason))
+        let outcome = trainer.run(Trainer.Control(interruption: stopReason, endWhenDiverged: true))
+        try exitStatus(of: trainer, summary: outcome)
     }
 
     /// One-cycle peaking at max_lr and starting at base_lr (div_factor = max/base), or cyclic between them.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CursesBackend
 import Foundation
+import TerminalUI
 import Monitor
 import Runs
 import TensorBoard
@@ -87,13 +88,8 @@ enum RunDescription {
 
 /// The runs shipped in `sample-runs/`.
 enum SampleRuns {
-    /// The first `sample-runs` folder that exists: ./sample-runs, then next to the build's project.
-    static var folder: String? {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidates = [FileManager.default.currentDirectoryPath + "/sample-runs",
-                          exe.appendingPathComponent("../../sample-runs").standardized.path]
-        return candidates.first { FileManager.default.fileExists(atPath: $0) }
-    }
+    /// The first `sample-runs` folder that exists (`ResourceFolders`: here, beside the executable, its project).
+    static var folder: String? { ResourceFolders.find("sample-runs") }
 
     /// A path as given, or the name of a sample run.
     static func resolve(_ path: String) -> String {

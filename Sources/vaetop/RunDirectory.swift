@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 
 /// Picks and checks the directory a new run is written to.
 enum RunDirectory {
@@ -22,6 +23,9 @@ enum RunDirectory {
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw ConfigError(flag: "--out", message: "'\(path)' exists and is not a directory") }
+            if let pid = RunLock.holder(of: path) {
+                throw ConfigError(flag: "--out", message: "'\(path)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")")
+            }
             let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
             guard contents.isEmpty else {
                 throw ConfigError(flag: "--out", message: "'\(path)' already holds files; pick a new directory or use --resume")

@@ -51,6 +51,7 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
         print("run saved in \(dir)")
     }
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+    if let e = trainer.checkpointError { throw fail(e, code: 74) }
     if let code = signalExitCode() { throw ExitCode(code) }
 }
 

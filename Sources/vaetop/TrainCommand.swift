@@ -52,8 +52,19 @@ struct Train: ParsableCommand {
         installStopSignalHandlers()
         if resumed { trainer.beginResumed() } else { trainer.begin() }
         FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
-        let summary = trainer.run(Trainer.Control(interruption: stopReason))
-        if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
-        if summary.reason == "interrupted", let code = signalExitCode() { throw ExitCode(code) }
+        let summary = trainer.run(Trainer.Control(interruption: stopReason, endWhenDiverged: true))
+        try exitStatus(of: trainer, summary: summary)
     }
+}
+
+/// The exit status after training: 74 when the run file or a checkpoint could not be written (saying what was
+/// not saved), 3 when the run diverged, 128 + the signal when interrupted, else 0.
+func exitStatus(of trainer: Trainer, summary: RunSummary) throws {
+    if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+    if summary.reason == "diverged" {
+        let kept = trainer.checkpointStep.map { "checkpoint.bin holds step \($0), the last finite state" } ?? "no checkpoint was written"
+        throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient); \(kept)", code: 3)
+    }
+    if let e = trainer.checkpointError { throw fail(e, code: 74) }
+    if summary.reason == "interrupted", let code = signalExitCode() { throw ExitCode(code) }
 }

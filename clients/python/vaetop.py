@@ -26,6 +26,9 @@ import time
 FORMAT = "vaetop-run"
 VERSION = 1
 HYPERPARAMETERS = ("lr", "beta", "beta_target", "free_bits", "clip_norm", "clip_value", "weight_decay", "batch_size", "momentum")
+COMMANDS = ("pause", "resume", "stop", "set", "clear", "checkpoint", "evaluate")
+MAX_COMMAND_LINE = 64 * 1024      # bytes; a command is ~100, anything longer is refused unread
+_READ_CHUNK = 1 << 20
 
 
 def _num(v):
@@ -38,6 +41,32 @@ def _num(v):
     if math.isinf(v):
         return "inf" if v > 0 else "-inf"
     return v
+
+
+def _clean(text, limit=200):
+    """Text safe for a one-line message: control characters (C0, DEL, C1) and lone surrogates become "?"."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return "".join("?" if ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or 0xd800 <= ord(ch) <= 0xdfff else ch
+                   for ch in text)
+
+
+def _describe(v):
+    """A few words for a JSON value in a refusal: the string itself (shortened), else what kind of value it is."""
+    if isinstance(v, str):
+        return '"' + _clean(v, 40) + '"'
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "an object"
+    return "a " + type(v).__name__
 
 
 class Run:
@@ -53,12 +82,17 @@ class Run:
         self.paused = False
         self.stop_requested = False
         self._commands_offset = 0
-        self._partial = b""
+        self._partial = b""              # the start of an unfinished command line (at most MAX_COMMAND_LINE + 1 bytes)
+        self._partial_len = 0            # its full length so far
+        self._discard_partial = False    # the unfinished line began before this process: drop it silently
+        self._line_number = 0            # complete lines of commands.jsonl read or skipped so far
+        self._last_step = 0              # the step for refusals when poll_commands is called without one
         fresh = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
         self._file = open(self.path, "a", encoding="utf-8")
         if os.path.exists(self.commands_path):
-            # Commands sent before this process started were meant for an earlier one: skip them.
-            self._commands_offset = os.path.getsize(self.commands_path)
+            # Commands sent before this process started were meant for an earlier one: skip them (counting their
+            # lines, so refusals name the right line; the rest of a half-written one is dropped too).
+            self._skip_existing_commands()
         if fresh:
             self._write({"kind": "header", "format": FORMAT, "version": VERSION,
                          "name": name or os.path.basename(os.path.abspath(directory)),
@@ -80,6 +114,7 @@ class Run:
                  clip_coef=1.0, layer_grad_norms=(), batch_size=0, samples_per_second=0.0, momentum=None,
                  free_bits=0.0, time_seconds=None):
         """One optimizer step. Losses are per image; kl_dims is the batch-mean KL of each latent dimension."""
+        self._last_step = int(step)
         record = {"kind": "step", "step": int(step), "epoch": int(epoch), "loss": _num(loss), "recon": _num(recon),
                   "kl": _num(kl), "klDims": [_num(x) for x in kl_dims], "beta": _num(beta), "lr": _num(lr),
                   "freeBits": _num(free_bits), "gradNorm": _num(grad_norm),
@@ -119,28 +154,135 @@ class Run:
 
     # Commands ----------------------------------------------------------------------------------------------
 
-    def poll_commands(self):
-        """New complete command lines since the last call (a half-written last line waits for the next call)."""
+    def _skip_existing_commands(self):
+        try:
+            with open(self.commands_path, "rb") as f:
+                last = b""
+                while True:
+                    chunk = f.read(_READ_CHUNK)
+                    if not chunk:
+                        break
+                    self._line_number += chunk.count(b"\n")
+                    self._commands_offset += len(chunk)
+                    last = chunk[-1:]
+            self._discard_partial = last not in (b"", b"\n")
+        except OSError:
+            pass
+
+    def _new_lines(self):
+        """(line number, bytes or None, length) for each new complete line; bytes is None for an over-long line."""
+        try:
+            size = os.path.getsize(self.commands_path)
+            if size < self._commands_offset:          # the file was replaced: start over
+                self._commands_offset, self._line_number = 0, 0
+                self._partial, self._partial_len, self._discard_partial = b"", 0, False
+            if size == self._commands_offset:
+                return []
+            out = []
+            with open(self.commands_path, "rb") as f:
+                f.seek(self._commands_offset)
+                remaining = size - self._commands_offset
+                while remaining > 0:                   # in chunks: a huge line never sits in memory whole
+                    chunk = f.read(min(remaining, _READ_CHUNK))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+                    self._commands_offset += len(chunk)
+                    *complete, rest = chunk.split(b"\n")
+                    for piece in complete:
+                        line = self._partial + piece[:MAX_COMMAND_LINE + 1]
+                        length = self._partial_len + len(piece)
+                        self._partial, self._partial_len = b"", 0
+                        self._line_number += 1
+                        if self._discard_partial:
+                            self._discard_partial = False
+                            continue
+                        out.append((self._line_number, line if length <= MAX_COMMAND_LINE else None, length))
+                    if len(self._partial) <= MAX_COMMAND_LINE:
+                        self._partial += rest[:MAX_COMMAND_LINE + 1 - len(self._partial)]
+                    self._partial_len += len(rest)
+            return out
+        except OSError:
+            return []                                   # the file vanished or is unreadable: try again next time
+
+    def _parse_command(self, raw, length):
+        """(command, id, None) for a line that is a well-formed, applicable command; else (None, id, reason), with
+        id None when the line has no usable one."""
+        if raw is None:
+            return None, None, f"line too long ({length} bytes)"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, None, "not UTF-8"
+        if text.startswith("\ufeff"):                 # a byte-order mark, as json.loads(bytes) always allowed
+            text = text[1:]
+        try:
+            c = json.loads(text)
+        except (ValueError, RecursionError):
+            return None, None, "not valid JSON"
+        if not isinstance(c, dict):
+            return None, None, f"not a JSON object ({_describe(c)})"
+        if "id" in c and (not isinstance(c["id"], int) or isinstance(c["id"], bool)):
+            return None, None, f'"id" is not an integer ({_describe(c["id"])})'
+        reason = self._problem(c)
+        return (None if reason else c), c.get("id"), reason
+
+    def _problem(self, c):
+        """Why a JSON object with a valid or absent id is not an applicable command (None if it is one)."""
+        if "command" not in c:
+            return 'no "command"'
+        kind = c["command"]
+        if not isinstance(kind, str) or kind not in COMMANDS:
+            return f"unknown command {_describe(kind)}"
+        if kind not in ("set", "clear"):
+            return None
+        if "parameter" not in c:
+            return f'{kind} without "parameter"'
+        p = c["parameter"]
+        if not isinstance(p, str) or p not in HYPERPARAMETERS:
+            return f"unknown parameter {_describe(p)}"
+        if kind == "clear":
+            return None
+        if "value" not in c:
+            return f'set {p} without "value"'
+        v = c["value"]
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            return f"{p} value is not a number ({_describe(v)})"
+        try:
+            f = float(v)
+        except OverflowError:
+            f = math.inf
+        if not math.isfinite(f):
+            return f"{p} value is not a finite number"
+        if not self._valid(p, f):
+            return f"{p} = {f!r} is out of range; nothing changed"
+        return None
+
+    def _refuse(self, step, line_number, command_id, reason):
+        where = f"line {line_number}" if command_id is None else f"id {_clean(command_id, 20)} (line {line_number})"
+        self.alert(step, _clean(f"command refused: {where}: {reason}", 300), "warning")
+
+    def poll_commands(self, step=None):
+        """New complete, well-formed command lines since the last call (a half-written last line waits for the next
+        call). Each bad line (not UTF-8, not a JSON object, an unknown command or parameter, a value that is not a
+        finite number in range, a non-integer id, over MAX_COMMAND_LINE bytes) is refused with one warning alert
+        at `step` (default: the last step logged) and left out; none raises."""
+        if step is None:
+            step = self._last_step
         if not os.path.exists(self.commands_path):
             return []
-        size = os.path.getsize(self.commands_path)
-        if size < self._commands_offset:          # the file was replaced: start over
-            self._commands_offset, self._partial = 0, b""
-        if size == self._commands_offset:
-            return []
-        with open(self.commands_path, "rb") as f:
-            f.seek(self._commands_offset)
-            data = self._partial + f.read(size - self._commands_offset)
-        self._commands_offset = size
-        *lines, self._partial = data.split(b"\n")
         out = []
-        for line in lines:
-            if not line.strip():
-                continue
+        for number, raw, length in self._new_lines():
+            if raw is not None and not raw.strip():
+                continue                                # blank lines are not commands
             try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue                            # a garbled line is skipped, never fatal
+                c, command_id, reason = self._parse_command(raw, length)
+            except Exception as e:                      # a last resort: a bad line is refused, never fatal
+                c, command_id, reason = None, None, f"unreadable ({type(e).__name__})"
+            if reason is None:
+                out.append(c)
+            else:
+                self._refuse(step, number, command_id, reason)
         return out
 
     def _valid(self, parameter, value):
@@ -153,10 +295,11 @@ class Run:
         return parameter not in ("weight_decay", "momentum") or value < hi
 
     def apply_commands(self, step, optimizer=None):
-        """Applies new commands at this step boundary and acknowledges each in the run file. Returns them."""
+        """Applies new commands at this step boundary and acknowledges each in the run file. Returns them.
+        A bad line changes nothing: it is refused with a warning alert ("command refused: ...")."""
         applied = []
-        for c in self.poll_commands():
-            kind = c.get("command")
+        for c in self.poll_commands(step):
+            kind = c["command"]
             if kind == "pause" and not self.paused:
                 self.paused = True
                 self._write({"kind": "state", "step": int(step), "state": "paused", "reason": "client"})
@@ -166,14 +309,8 @@ class Run:
             elif kind == "stop":
                 self.stop_requested = True
             elif kind in ("set", "clear"):
-                p = c.get("parameter")
-                if p not in HYPERPARAMETERS:
-                    self.alert(step, f"unknown parameter {p!r} ignored", "warning")
-                    continue
-                new = c.get("value") if kind == "set" else None
-                if new is not None and not self._valid(p, float(new)):
-                    self.alert(step, f"{p} = {new} refused (out of range); nothing changed", "warning")
-                    continue
+                p = c["parameter"]
+                new = c["value"] if kind == "set" else None
                 old = self._current(p, optimizer)
                 self._set(p, new, optimizer)
                 self._write({"kind": "change", "step": int(step), "parameter": p, "old": _num(old),

@@ -1,0 +1,45 @@
+import Foundation
+
+/// An exclusive lock on a run directory for as long as a process writes it: `flock` on `.vaetop-lock`, which
+/// holds the writer's pid. The kernel drops the lock when the process ends (even by kill -9), so a stale file
+/// never blocks anyone; a second writer is refused with the holder's pid.
+public final class RunLock {
+    /// The lock file's name inside a run directory.
+    public static let fileName = ".vaetop-lock"
+    private let fd: Int32
+
+    /// Takes the lock of `directory` (which must exist), or throws `.locked` naming the process that holds it.
+    public init(directory: String) throws(RunFileError) {
+        let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw .writeFailed(path: path, reason: FileOutput.describe(errno)) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = Self.pid(fd: fd)
+            close(fd)
+            throw .locked(path: directory, pid: holder)
+        }
+        self.fd = fd
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    deinit { close(fd) }
+
+    /// The pid of the process holding the lock of `directory`, or nil when nobody does.
+    public static func holder(of directory: String) -> Int32? {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 { flock(fd, LOCK_UN); return nil }
+        return pid(fd: fd) ?? 0
+    }
+
+    private static func pid(fd: Int32) -> Int32? {
+        var buf = [UInt8](repeating: 0, count: 32)
+        let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buf[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
