@@ -43,6 +43,8 @@ public struct RunView: Sendable {
     public var state: StateChange.State = .running
     public var end: RunSummary?
     public var skipped = 0
+    /// Thinning rounds so far (`RunView+Thinning`): 0 while every step is held at full resolution.
+    public var thinned = 0
     /// Clip threshold in force (nil: off), from the config and changes.
     public var clipNorm: Double? { current[.clipNorm].flatMap { $0 > 0 ? $0 : nil } }
     /// Free-bits λ in force.
@@ -97,8 +99,10 @@ public struct RunView: Sendable {
             current[.lr] = m.lr; current[.beta] = m.beta; current[.freeBits] = m.freeBits
             lastStep = m
             if state != .running && state != .paused { state = .running }
+            thinIfFull()
         case .eval(let m):
             evalSteps.append(Double(m.step)); evalLoss.append(Double(m.loss))
+            thinEvalsIfFull()
             lastEval = m
             log(m.step, "eval: test loss \(fmt(m.loss)), active units \(m.activeUnits)/\(m.klDims.count)", "main_fg")
         case .change(let c):

@@ -1,16 +1,17 @@
 /// One record of a run: what the trainer emits, what the run file stores and what a replay plays back.
+/// The large, rare records are boxed (`indirect`) so that an array of mostly step records stays small.
 public enum RunEvent: Sendable, Equatable {
-    case header(RunHeader)
+    indirect case header(RunHeader)
     case step(StepMetrics)
-    case eval(EvalMetrics)
+    indirect case eval(EvalMetrics)
     case change(ParameterChange)
     case skipped(SkippedStep)
     case alert(Alert)
     case checkpoint(CheckpointRecord)
     case state(StateChange)
-    case images(ImageRecord)
-    case rangeTest(RangeTestRecord)
-    case end(RunSummary)
+    indirect case images(ImageRecord)
+    indirect case rangeTest(RangeTestRecord)
+    indirect case end(RunSummary)
 
     /// The record's `kind` field in the run file.
     public var kind: String {

@@ -12,90 +12,138 @@ public enum RunFileReader {
         return isDir.boolValue ? (path as NSString).appendingPathComponent(fileName) : path
     }
 
-    /// Reads a whole run file.
+    /// Reads a whole run file, 8 MB at a time: memory holds the records, never the file's bytes.
     public static func read(_ path: String) throws(RunFileError) -> RunFileContents {
         let file = try resolve(path)
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let h = FileHandle(forReadingAtPath: file) else {
             if !FileManager.default.fileExists(atPath: file) { throw .missing(path: file) }
             throw .unreadable(path: file, reason: "permission denied or I/O error")
         }
-        return try parse(data, path: file)
+        defer { try? h.close() }
+        var parser = Parser(path: file)
+        while true {
+            let chunk: Data
+            do { chunk = try h.read(upToCount: chunkSize) ?? Data() } catch { throw .unreadable(path: file, reason: "\(error.localizedDescription)") }
+            if chunk.isEmpty { break }
+            try parser.feed(chunk)
+        }
+        return try parser.finish()
     }
 
-    /// Parses the bytes of a run file: lines are found with memchr and decoded on two threads.
+    /// Bytes read at a time.
+    static let chunkSize = 8 << 20
+
+    /// Parses the bytes of a run file.
     public static func parse(_ data: Data, path: String) throws(RunFileError) -> RunFileContents {
-        let bytes = [UInt8](data)
-        // Line boundaries.
-        var lines: [Range<Int>] = []
-        bytes.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else { return }
-            var start = 0
-            while start < buf.count {
-                if let nl = memchr(base + start, 0x0A, buf.count - start) {
+        var parser = Parser(path: path)
+        try parser.feed(data)
+        return try parser.finish()
+    }
+
+    /// Reads a run file fed in pieces: complete lines are decoded as they arrive (on two threads when there are
+    /// many), the incomplete end is kept for the next piece; `finish` reports a torn last line.
+    struct Parser {
+        let path: String
+        var header: RunHeader?
+        var events: [RunEvent] = []
+        var skipped: [RunFileContents.SkippedLine] = []
+        /// Bytes after the last newline so far.
+        var rest: [UInt8] = []
+        /// 1-based number of the next complete line.
+        var lineNumber = 1
+
+        init(path: String) { self.path = path }
+
+        mutating func feed(_ data: Data) throws(RunFileError) {
+            var bytes = rest
+            bytes.append(contentsOf: data)
+            guard let lastNewline = bytes.lastIndex(of: 0x0A) else { rest = bytes; return }
+            rest = Array(bytes[(lastNewline + 1)...])
+            try decode(bytes, upTo: lastNewline)
+        }
+
+        /// Decodes the complete lines in bytes[..<end] (end is the index of the last newline).
+        mutating func decode(_ bytes: [UInt8], upTo end: Int) throws(RunFileError) {
+            var lines: [Range<Int>] = []
+            bytes.withUnsafeBufferPointer { buf in
+                guard let base = buf.baseAddress else { return }
+                var start = 0
+                while start <= end {
+                    guard let nl = memchr(base + start, 0x0A, end + 1 - start) else { break }
                     let i = UnsafeRawPointer(nl).assumingMemoryBound(to: UInt8.self) - base
                     lines.append(start..<i)
                     start = i + 1
-                } else {
-                    lines.append(start..<buf.count)
-                    start = buf.count
                 }
             }
-        }
-        let torn = !bytes.isEmpty && bytes.last != 0x0A
-        guard let first = lines.first, !first.isEmpty else { throw .notARunFile(path: path, reason: "empty file") }
-        let headerEvent = bytes.withUnsafeBufferPointer { buf in
-            Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: UnsafeBufferPointer(rebasing: buf[first])) }
-        }
-        let header: RunHeader
-        switch headerEvent {
-        case .success(.header(let h)): header = h
-        case .failure(.invalidRecord(let why)) where why.hasPrefix("header"): throw .notARunFile(path: path, reason: why)
-        default: throw .notARunFile(path: path, reason: "first line is not a header record")
-        }
-        guard header.format == RunHeader.formatName else {
-            throw .notARunFile(path: path, reason: "format is '\(header.format)'")
-        }
-        guard header.version <= RunHeader.currentVersion else { throw .newerVersion(path: path, version: header.version) }
-        // Decode the rest in two halves at once; each slot keeps its line's result, so order is preserved.
-        let n = lines.count
-        let lineRanges = lines
-        var results = [Result<RunEvent, RunFileError>?](repeating: nil, count: n)
-        let workers = n > 20_000 ? 2 : 1
-        results.withUnsafeMutableBufferPointer { out in
-            bytes.withUnsafeBufferPointer { buf in
-                let outBox = UncheckedBox(out), bufBox = UncheckedBox(buf)
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let lo = 1 + (n - 1) * w / workers, hi = 1 + (n - 1) * (w + 1) / workers
-                    for i in lo..<hi {
-                        let r = lineRanges[i]
-                        let line = UnsafeBufferPointer(rebasing: bufBox.value[r])
-                        if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
-                        outBox.value[i] = Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: line) }
+            var first = 0
+            if header == nil {
+                guard let line = lines.first else { return }
+                header = try Self.header(bytes, line, path: path)
+                first = 1
+            }
+            let n = lines.count - first
+            guard n > 0 else { lineNumber += lines.count; return }
+            var results = [Result<RunEvent, RunFileError>?](repeating: nil, count: n)
+            let workers = n > 4_000 ? 2 : 1
+            let lineRanges = lines, skip = first
+            results.withUnsafeMutableBufferPointer { out in
+                bytes.withUnsafeBufferPointer { buf in
+                    let outBox = UncheckedBox(out), bufBox = UncheckedBox(buf)
+                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                        for k in (n * w / workers)..<(n * (w + 1) / workers) {
+                            let line = UnsafeBufferPointer(rebasing: bufBox.value[lineRanges[skip + k]])
+                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
+                            outBox.value[k] = Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: line) }
+                        }
                     }
                 }
             }
-        }
-        var events: [RunEvent] = []
-        events.reserveCapacity(n)
-        var skipped: [RunFileContents.SkippedLine] = []
-        var tornTail = torn
-        for i in 1..<max(1, n) {
-            guard let r = results[i] else { continue }
-            let isTail = torn && i == n - 1
-            switch r {
-            case .success(let e):
-                events.append(e)
-                if isTail { tornTail = false }   // a complete record that only lacks its newline
-            case .failure(.unknownKind(let k)):
-                skipped.append(.init(line: i + 1, reason: "unknown record kind '\(k)'"))
-            case .failure(.invalidRecord(let why)) where !isTail:
-                skipped.append(.init(line: i + 1, reason: why))
-            case .failure:
-                skipped.append(.init(line: i + 1, reason: isTail ? "torn last line (ignored)" : "not a valid record"))
+            for (k, r) in results.enumerated() {
+                guard let r else { continue }
+                let number = lineNumber + first + k
+                switch r {
+                case .success(let e): events.append(e)
+                case .failure(.unknownKind(let kind)): skipped.append(.init(line: number, reason: "unknown record kind '\(kind)'"))
+                case .failure(.invalidRecord(let why)): skipped.append(.init(line: number, reason: why))
+                case .failure: skipped.append(.init(line: number, reason: "not a valid record"))
+                }
             }
+            lineNumber += lines.count
         }
-        let torn2 = tornTail
-        return RunFileContents(header: header, events: events, skipped: skipped, tornTail: torn2)
+
+        static func header(_ bytes: [UInt8], _ line: Range<Int>, path: String) throws(RunFileError) -> RunHeader {
+            guard !line.isEmpty else { throw .notARunFile(path: path, reason: "empty file") }
+            let decoded = bytes.withUnsafeBufferPointer { buf in
+                Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: UnsafeBufferPointer(rebasing: buf[line])) }
+            }
+            let header: RunHeader
+            switch decoded {
+            case .success(.header(let h)): header = h
+            case .failure(.invalidRecord(let why)) where why.hasPrefix("header"): throw .notARunFile(path: path, reason: why)
+            default: throw .notARunFile(path: path, reason: "first line is not a header record")
+            }
+            guard header.format == RunHeader.formatName else { throw .notARunFile(path: path, reason: "format is '\(header.format)'") }
+            guard header.version <= RunHeader.currentVersion else { throw .newerVersion(path: path, version: header.version) }
+            return header
+        }
+
+        /// The contents; a last line without its newline is decoded if whole, else reported as torn.
+        mutating func finish() throws(RunFileError) -> RunFileContents {
+            var torn = false
+            if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
+                let tail = rest + [0x0A]
+                let before = events.count, skippedBefore = skipped.count
+                let wasHeaderless = header == nil
+                try decode(tail, upTo: tail.count - 1)
+                if !wasHeaderless && events.count == before && skipped.count > skippedBefore {
+                    skipped[skipped.count - 1].reason = "torn last line (ignored)"
+                    torn = true
+                }
+            }
+            rest = []
+            guard let header else { throw .notARunFile(path: path, reason: "empty file") }
+            return RunFileContents(header: header, events: events, skipped: skipped, tornTail: torn)
+        }
     }
 }
 

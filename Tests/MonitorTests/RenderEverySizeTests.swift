@@ -150,3 +150,36 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// The bounded history of a long run: memory stays put, recent steps stay exact, every spike survives.
+@Suite struct HistoryThinningTests {
+    @Test func longRunsKeepABoundedHistoryWithEverySpike() {
+        var view = RunView()
+        view.apply(.header(SyntheticRun.header(latent: 4)))
+        let n = RunView.historyCapacity * 5 + 123
+        let spikes = Set([1_000, 77_777, 200_001, n - 10])
+        for s in 1...n {
+            var m = SyntheticRun.step(1, latent: 4)
+            m.step = s
+            m.loss = spikes.contains(s) ? 1e6 : Float(100 + s % 7)
+            m.klDims = [Float(s % 3), 1, spikes.contains(s) ? -5 : 2, 3]
+            view.apply(.step(m))
+        }
+        #expect(view.steps.count < RunView.historyCapacity)
+        #expect(view.thinned > 0)
+        for k in RunView.scalarSeries where !view[keyPath: k].isEmpty { #expect(view[keyPath: k].count == view.steps.count) }
+        #expect(view.klDims.count == view.steps.count && view.smoothed.loss.count == view.steps.count)
+        #expect(zip(view.steps, view.steps.dropFirst()).allSatisfy { $0 < $1 }, "steps stay ascending")
+        // Each spike is still there, within a few steps of where it was.
+        // Each spike is still there, drawn at most a few points (of the thinned spacing there) from where it was.
+        for s in spikes {
+            let i = view.steps.lastIndex { $0 <= Double(s) } ?? 0
+            let window = max(0, i - 4)...min(view.steps.count - 1, i + 4)
+            #expect(window.contains { view.loss[$0] == 1e6 }, "spike at \(s) near \(view.steps[i])")
+            #expect(window.contains { view.klDims[$0][2] == -5 }, "KL dip at \(s)")
+        }
+        // The most recent quarter of the capacity is exact.
+        let recent = RunView.historyCapacity / 4
+        #expect(Array(view.steps.suffix(recent)) == (n - recent + 1...n).map(Double.init))
+    }
+}
