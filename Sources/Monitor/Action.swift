@@ -6,7 +6,7 @@ public enum Action: Sendable {
     /// Events from the trainer, replay or followed file.
     case events([RunEvent])
     /// The replay source rewound: start from an empty run, then these events.
-    case reset([RunEvent])
+    case reset(ArraySlice<RunEvent>)
     case key(Key)
     case resize(width: Int, height: Int)
     /// SIGINT / SIGTERM / SIGHUP.

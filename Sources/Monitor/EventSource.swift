@@ -16,5 +16,5 @@ public protocol EventSource: AnyObject {
 public enum SourceUpdate: Sendable {
     case none
     case events([RunEvent])
-    case reset([RunEvent])
+    case reset(ArraySlice<RunEvent>)
 }

@@ -45,7 +45,7 @@ public final class ReplaySource: EventSource {
         if let t = resetTarget {
             // A backward jump rebuilds the run from its start.
             resetTarget = nil; cursor = t
-            return .reset(Array(events[0..<t]))
+            return .reset(events[0..<t])   // a slice: a seek back never copies the run
         }
         if let t = forwardTarget {
             forwardTarget = nil

@@ -80,7 +80,7 @@ struct BenchMemory: ParsableCommand {
         let start = Date()
         let contents = try RunFileReader.read(path)
         let loaded = Date().timeIntervalSince(start)
-        let source = ReplaySource(events: contents.events)
+        let source = ReplaySource(events: Replay.events(consume contents))   // as `vaetop replay` does
         var state = AppState(mode: .replay, width: 200, height: 60)
         source.control(.faster, now: 0); source.control(.faster, now: 0); source.control(.faster, now: 0)
         var frames = 0

@@ -19,7 +19,7 @@ final class RunFollowSource: EventSource {
         switch follower.poll() {
         case .none: update = failures.isEmpty ? .none : .events([])
         case .appended(let e): update = .events(e)
-        case .reset(let c): update = .reset(Replay.events(c))
+        case .reset(let c): update = .reset(ArraySlice(Replay.events(c)))
         }
         guard !failures.isEmpty else { return remember(update) }
         defer { failures = [] }

@@ -20,7 +20,7 @@ struct Replay: ParsableCommand {
             return
         }
         let contents = try Self.load(SampleRuns.resolve(path), mapping: mapping)
-        let events = Self.events(contents)
+        let header = contents.header, skipped = contents.skipped.count
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
             // No screen: say what the run holds instead.
@@ -28,9 +28,10 @@ struct Replay: ParsableCommand {
             return
         }
         installStopSignalHandlers()
-        let source = ReplaySource(events: events, skippedLines: contents.skipped.count)
-        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: contents.header.name,
-                      plan: schedulePreview(contents.header))
+        // The records move into the replay: a long run is held once, not twice.
+        let source = ReplaySource(events: Self.events(consume contents), skippedLines: skipped)
+        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: header.name,
+                      plan: schedulePreview(header))
         if let code = signalExitCode() { throw ExitCode(code) }
     }
 
@@ -53,14 +54,17 @@ struct Replay: ParsableCommand {
     }
 
     /// The header, a note on anything the reader had to skip, then the records.
-    static func events(_ c: RunFileContents) -> [RunEvent] {
-        var out: [RunEvent] = [.header(c.header)]
+    static func events(_ c: consuming RunFileContents) -> [RunEvent] {
+        var first: [RunEvent] = [.header(c.header)]
         if !c.skipped.isEmpty {
             let detail = c.skipped.prefix(3).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
-            out.append(.alert(Alert(step: 0, level: .warning,
-                                    message: "\(c.skipped.count) line\(c.skipped.count == 1 ? "" : "s") skipped (\(detail)\(c.skipped.count > 3 ? "; …" : ""))")))
+            first.append(.alert(Alert(step: 0, level: .warning,
+                                      message: "\(c.skipped.count) line\(c.skipped.count == 1 ? "" : "s") skipped (\(detail)\(c.skipped.count > 3 ? "; …" : ""))")))
         }
-        return out + c.events
+        var out = c.events
+        c.events = []
+        out.insert(contentsOf: first, at: 0)
+        return out
     }
 }
 
