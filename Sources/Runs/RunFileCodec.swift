@@ -46,7 +46,9 @@ public enum RunFileCodec {
         case .typeMismatch(let t, let c): return "'\(path(c.codingPath))' is not a \(t == String.self ? "string" : "valid \(t)")"
         case .valueNotFound(_, let c): return "'\(path(c.codingPath))' is null"
         case .dataCorrupted(let c):
-            return c.codingPath.isEmpty ? "not JSON" : "'\(path(c.codingPath))': \(c.debugDescription.prefix(80))"
+            let what = c.debugDescription.prefix(80).trimmingCharacters(in: .whitespaces)
+            if c.codingPath.isEmpty { return c.underlyingError != nil || what.contains("valid JSON") || what.isEmpty ? "not JSON" : what }
+            return "'\(path(c.codingPath))': \(what)"
         @unknown default: return "not a valid record"
         }
     }
