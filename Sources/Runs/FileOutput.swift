@@ -46,6 +46,10 @@ public enum FileOutput {
         return (written, nil)
     }
 
+    /// Set by the environment variable `VAETOP_FAULT_ENOSPC` (tests, where no small file system can be mounted):
+    /// every atomic replacement fails as on a full disk.
+    static let injectedFullDisk = ProcessInfo.processInfo.environment["VAETOP_FAULT_ENOSPC"] != nil
+
     /// The message of an errno.
     public static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 
@@ -103,9 +107,13 @@ public enum FileOutput {
 
     /// Writes into an existing device, FIFO or socket without creating, truncating or replacing it.
     static func stream(_ data: Data, to path: String) throws(Failure) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw .failed(path: path, reason: describe(errno)) }
+        // Non-blocking open: a FIFO nobody reads fails at once (ENXIO) instead of hanging; writes then block normally.
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else {
+            throw .failed(path: path, reason: errno == ENXIO ? "no process is reading this FIFO" : describe(errno))
+        }
         defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         let r = data.withUnsafeBytes { writeAll(fd, $0) }
         if let e = r.errno { throw .failed(path: path, reason: "write failed: \(describe(e))") }
     }
@@ -122,6 +130,7 @@ public enum FileOutput {
     /// temporary file is removed and `path` keeps what it held.
     public static func atomicReplace(at path: String, mode: mode_t = 0o644,
                                      _ fill: (Int32) throws(Failure) -> Void) throws(Failure) {
+        if injectedFullDisk { throw .failed(path: path, reason: "write failed: \(describe(ENOSPC))") }
         let tmp = path + ".tmp-\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .failed(path: tmp, reason: describe(errno)) }

@@ -4,11 +4,17 @@ import Synchronization
 /// Set by SIGINT/SIGTERM/SIGHUP; the loops poll it and shut down cleanly.
 let stopSignal = Atomic<Int32>(0)
 
-/// Installs handlers that only record the signal.
+/// Installs handlers that only record the signal, and unblocks the three signals: a parent that spawned vaetop
+/// with them blocked (some supervisors, Foundation's Process from a worker thread) would otherwise make Ctrl-C and
+/// SIGTERM do nothing at all.
 func installStopSignalHandlers() {
+    var set = sigset_t()
+    sigemptyset(&set)
     for sig in [SIGINT, SIGTERM, SIGHUP] {
         signal(sig) { s in stopSignal.store(s, ordering: .relaxed) }
+        sigaddset(&set, sig)
     }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// Why the loops should stop: nil while no signal arrived, "interrupted" for SIGINT/SIGTERM/SIGHUP, "crashed" when

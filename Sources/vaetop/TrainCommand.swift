@@ -18,6 +18,9 @@ struct Train: ParsableCommand {
     func run() throws {
         let trainer: Trainer
         if let resume {
+            if let pid = RunLock.holder(of: resume) {
+                throw fail("--resume: '\(resume)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")", code: 75)
+            }
             do { trainer = try Trainer(resume: resume) } catch { throw fail("--resume: \(error)", code: 65) }
         } else {
             let config: RunConfig
