@@ -61,7 +61,10 @@ extension Trainer {
     /// per `checkpointInterval` (a burst of requests becomes one write when the interval is over).
     func requestCheckpoint() {
         if checkpointStep == stepsDone && checkpointError == nil {
-            emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk")))
+            if checkpointNoted != stepsDone {   // said once per step, however often asked
+                checkpointNoted = stepsDone
+                emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk")))
+            }
             return
         }
         if Date().timeIntervalSince1970 - checkpointWall < Self.checkpointInterval { checkpointPending = true; return }

@@ -24,11 +24,12 @@ extension Trainer {
     public func run(_ control: Control = Control()) -> RunSummary {
         var reason = "finished"
         loop: while true {
+            // A signal outranks the screen's own stop command (sent on the same signal): the end record says why.
+            if let why = control.interruption() { reason = why; break }
             for c in control.drain() {
-                if c == .stop { reason = "stopped"; break loop }
+                if c == .stop { reason = control.interruption() ?? "stopped"; break loop }
                 apply(c)
             }
-            if let why = control.interruption() { reason = why; break }
             if let e = writeError {
                 reason = "error"
                 sink(.alert(Alert(step: stepsDone, level: .error, message: "run file: \(e); training stopped")))

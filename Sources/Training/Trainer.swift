@@ -45,6 +45,8 @@ public final class Trainer {
     var checkpointWall = 0.0
     /// A checkpoint asked for less than `checkpointInterval` after the last one: written when the interval is over.
     var checkpointPending = false
+    /// The step whose "already on disk" note was given.
+    var checkpointNoted: Int?
     /// Why the last checkpoint attempt wrote nothing (nil once one succeeds).
     public internal(set) var checkpointError: String?
     public internal(set) var trainSeconds = 0.0

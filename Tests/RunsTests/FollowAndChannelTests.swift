@@ -85,3 +85,29 @@ import Testing
         #expect(CommandChannel.line(.pause, id: 1) == "{\"id\":1,\"command\":\"pause\"}")
     }
 }
+
+/// The command channel never writes through a symlink planted in a run folder, and says why.
+@Suite struct CommandChannelSafetyTests {
+    @Test func symlinkedCommandFileIsRefused() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        FileManager.default.createFile(atPath: dir.file("victim"), contents: Data("keep\n".utf8))
+        try FileManager.default.createSymbolicLink(atPath: dir.file(CommandChannel.fileName), withDestinationPath: dir.file("victim"))
+        let channel = CommandChannel(directory: dir.path)
+        #expect { try channel.send(.pause) } throws: { "\($0)".contains("symlink") }
+        #expect(try String(contentsOfFile: dir.file("victim"), encoding: .utf8) == "keep\n")
+    }
+
+    @Test func exportsApplyTheResumeRule() throws {
+        // Steps 1–5, a resume from the checkpoint at 3, then steps 4–6 again: readers keep 1–3 and the new 4–6.
+        var events: [RunEvent] = (1...5).map { sampleStep($0) }
+        events.append(.end(RunSummary(step: 5, epoch: 1, reason: "interrupted", testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1)))
+        events.append(.state(StateChange(step: 3, state: .running, reason: "resumed")))
+        events += (4...6).map { sampleStep($0) }
+        let c = RunFileContents(header: sampleHeader(), events: events, skipped: [], tornTail: false)
+        let steps = c.timeline.compactMap { if case .step(let m) = $0 { m.step } else { nil } }
+        #expect(steps == [1, 2, 3, 4, 5, 6])
+        #expect(!c.timeline.contains { if case .end = $0 { true } else { false } })
+        let rows = RunCSV.table(c).split(separator: "\n").dropFirst().map { Int($0.split(separator: ",")[0])! }
+        #expect(rows == [1, 2, 3, 4, 5, 6])
+    }
+}

@@ -114,4 +114,17 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(lines[3].hasSuffix("\"beta 0.5->0.25\""))
         #expect(lines[5].contains(",120.0,3,"))
     }
+
+    /// A length of 2^60 with a sound length checksum is damage, not a record to wait for: reported, skipped.
+    @Test func absurdLengthWithValidChecksumResyncs() {
+        var bytes = TFRecord.frame(Array("first".utf8))
+        let length = withUnsafeBytes(of: UInt64(1 << 60).littleEndian) { Array($0) }
+        bytes += length
+        withUnsafeBytes(of: CRC32C.masked(length).littleEndian) { bytes += $0 }
+        bytes += TFRecord.frame(Array("second".utf8))
+        let (payloads, problems, consumed) = TFRecord.records(bytes)
+        #expect(payloads.map { String(decoding: $0, as: UTF8.self) } == ["first", "second"])
+        #expect(problems.count == 1 && problems[0].message.contains("exceeds") && problems[0].offset == 21)
+        #expect(consumed == bytes.count)
+    }
 }

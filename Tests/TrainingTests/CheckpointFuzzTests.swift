@@ -125,3 +125,36 @@ import Testing
         }
     }
 }
+
+/// 200 presses of `c` used to write 200 fsync'ed checkpoints; now a burst is one write, and none for a step on disk.
+@Suite(.serialized) struct CheckpointCoalescingTests {
+    @Test func burstsOfCheckpointRequestsCoalesce() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        var written = 0
+        let t = try Trainer(config: tinyConfig { $0.epochs = 30 }, data: tinyData, directory: dir.file("r"),
+                            sink: { if case .checkpoint = $0 { written += 1 } })
+        t.begin()
+        t.step()
+        for _ in 0..<200 { t.apply(.checkpoint) }   // paused or not: the same step
+        #expect(written == 1)
+        for _ in 0..<50 { t.step(); t.apply(.checkpoint) }   // a new step each time, within the interval
+        #expect(written == 1)
+        #expect(t.checkpointPending)
+        t.close()
+        // The pending one is written when the run finishes (finish() checkpoints).
+    }
+
+    @Test func nonFiniteWeightsNeverReplaceAGoodCheckpoint() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let t = try Trainer(config: tinyConfig(), data: tinyData, directory: dir.file("r"))
+        t.begin()
+        t.step(); t.checkpoint()
+        let good = try Data(contentsOf: URL(fileURLWithPath: dir.file("r/checkpoint.bin")))
+        t.step()
+        t.model.params.values[0] = .nan
+        t.checkpoint()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("r/checkpoint.bin"))) == good)
+        #expect(t.checkpointError?.contains("keeps step 1") == true, "\(t.checkpointError ?? "")")
+        t.close()
+    }
+}

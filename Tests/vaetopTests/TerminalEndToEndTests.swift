@@ -111,6 +111,39 @@ import Testing
         #expect(trainer.isRunning, "quitting the watcher must not stop the trainer")
     }
 
+    /// 120×50, where every run with images used to die on its first frame; then SIGTERM on the screen exits 143
+    /// with the end record written, and a crash signal on the screen still lets the trainer save.
+    @Test func screenAt120x50SurvivesAndSignalsSave() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        for (signal, code, reason) in [("TERM", 143, "interrupted"), ("ILL", 132, "crashed")] {
+            let run = dir.file("run-\(signal)")
+            // The shell writes its pid and becomes vaetop (exec), so the signal goes to vaetop on the terminal.
+            let command = "env LANG=C.UTF-8 TERM=tmux-256color sh -c 'echo $$ > \(run).pid; exec \(Binary.vaetop) --epochs 300 --encoder 64 --latent 8 --out \(run)'; echo VAETOP_EXIT=$?; sleep 60"
+            tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "50", command])
+            #expect(wait(30) { screen().contains("reconstructions") && screen().contains("step ") }, "no first frame with images:\n\(screen())")
+            // Resize storm across the sizes that used to crash.
+            for (w, h) in [(121, 51), (125, 53), (130, 50), (119, 49), (120, 50)] {
+                tmux(["resize-window", "-t", "e2e", "-x", "\(w)", "-y", "\(h)"]); usleep(60_000)
+            }
+            #expect(wait(10) { screen().contains("1 loss") }, "screen gone after the resizes:\n\(screen())")
+            let pid = (try? String(contentsOfFile: run + ".pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            _ = system("kill -\(signal) \(pid)")
+            if signal == "ILL" {
+                // Swift's crash reporter then waits up to 30 s for a key on a terminal; any key lets it finish.
+                _ = wait(20) { screen().contains("Press space") }
+                tmux(["send-keys", "-t", "e2e", "q"])
+            }
+            #expect(wait(30) { screen().contains("VAETOP_EXIT=\(code)") }, "\(signal): wrong exit:\n\(screen())")
+            #expect(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            let c = try RunFileReader.read(run)
+            if case .end(let e)? = c.events.last { #expect(e.reason == reason) } else { Issue.record("\(signal): no end record") }
+            #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"), "\(signal): no checkpoint")
+            tmux(["kill-session", "-t", "e2e"])
+        }
+    }
+
     @Test func notATerminalFallsBackToHeadless() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["--epochs", "1", "--encoder", "32", "--latent", "4", "--out", dir.file("run")])
