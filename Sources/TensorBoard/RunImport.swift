@@ -23,9 +23,12 @@ public enum RunImport {
         var result = convert(read.flatMap(\.events), name: name, mapping: mapping)
         result.problems = read.flatMap { c in c.problems.map { (c.path, $0) } }
         let skipped = result.problems.map { RunFileContents.SkippedLine(line: $0.problem.offset, reason: "\(($0.file as NSString).lastPathComponent) \($0.problem)") }
-        result.contents.skipped = skipped
+        result.contents.skipped = skipped + result.contents.skipped
         return result
     }
+
+    /// Wall-clock seconds since the first event, as a duration the screen can show (clock skew gives 0).
+    static func seconds(_ t: Double) -> Double { t.isFinite ? min(max(0, t), 1e12) : 0 }
 
     /// Reads back the text `RunExport` writes for a change: "lr: 0.001 → 0.002 (keyboard)".
     static func parseChange(_ text: String, step: Int) -> ParameterChange? {
@@ -63,7 +66,7 @@ public enum RunImport {
                 case .recon: r.recon = v
                 case .kl: r.kl = v
                 case .klDim(let j):
-                    guard j >= 0, j < 65_536 else { continue }
+                    guard j >= 0, j < RunEvent.maxListed else { ignored.insert(tag); continue }
                     if r.dims.count <= j { r.dims += Array(repeating: .nan, count: j + 1 - r.dims.count) }
                     r.dims[j] = v; maxDim = max(maxDim, j)
                 case .lr: r.lr = v
@@ -73,6 +76,7 @@ public enum RunImport {
                 case .gradNorm: r.grad = v
                 case .gradNormClipped: r.clipped = v
                 case .gradNormLayer(let n):
+                    if layerIndex[n] == nil && layerNames.count >= RunEvent.maxListed { ignored.insert(tag); continue }
                     let l: Int
                     if let known = layerIndex[n] { l = known } else { l = layerNames.count; layerIndex[n] = l; layerNames.append(n) }
                     if r.layers.count <= l { r.layers += Array(repeating: .nan, count: l + 1 - r.layers.count) }
@@ -105,7 +109,7 @@ public enum RunImport {
                                              beta: r.beta, lr: r.lr, momentum: r.momentum, freeBits: r.freeBits,
                                              gradNorm: Float(r.grad), gradNormClipped: Float(r.clipped.isFinite ? r.clipped : r.grad),
                                              layerGradNorms: layerNames.indices.map { $0 < r.layers.count ? Float(r.layers[$0]) : .nan }, batchSize: 0,
-                                             samplesPerSecond: 0, time: r.wall - firstWall)))
+                                             samplesPerSecond: 0, time: Self.seconds(r.wall - firstWall))))
             }
             if let t = r.test {
                 out.append(.eval(EvalMetrics(step: Int(s), epoch: 1, loss: Float(t), recon: .nan, kl: .nan, klDims: [], meanVariance: [],
@@ -118,7 +122,13 @@ public enum RunImport {
                 textIndex += 1
             }
         }
-        let contents = RunFileContents(header: header, events: out, skipped: [], tornTail: false)
+        // The same checks as the run-file reader: a record no reader can use is skipped and said.
+        var kept: [RunEvent] = [], skipped: [RunFileContents.SkippedLine] = []
+        kept.reserveCapacity(out.count)
+        for e in out {
+            if let why = e.problem() { skipped.append(.init(line: 0, reason: "step \(e.step): \(why)")) } else { kept.append(e) }
+        }
+        let contents = RunFileContents(header: header, events: kept, skipped: skipped, tornTail: false)
         return Result(contents: contents, problems: [], ignoredTags: ignored)
     }
 }

@@ -183,3 +183,25 @@ struct SplitMix {
         #expect(Array(view.steps.suffix(recent)) == (n - recent + 1...n).map(Double.init))
     }
 }
+
+/// Typed values: whatever is typed for whichever knob, only a valid change is ever sent, and the screen draws.
+@Suite struct TypedValueFuzzTests {
+    @Test func randomTypingSendsOnlyValidChanges() {
+        var rng = SplitMix(seed: 42)
+        let alphabet = Array("0123456789.-+eE ½٣x")
+        let fixed = ["1e400", "-0", "nan", "inf", "1e-400", "4097", "0.0000001", "99999999999999999999999", "--1", "1e", ".", "+.5e-3", "128", "4096.5"]
+        var base = RenderEverySizeTests.state(mode: .live, latent: 4, steps: 30)
+        base.width = 120; base.height = 40
+        for i in 0..<600 {
+            var s = base
+            for _ in 0..<Int(rng.next() % 7) { _ = Reducer.reduce(&s, .key(.down)) }
+            _ = Reducer.reduce(&s, .key(.enter))
+            let text = i < fixed.count ? Array(fixed[i]) : (0..<Int(rng.next() % 30)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            for c in text { _ = Reducer.reduce(&s, .key(.char(c))) }
+            for effect in Reducer.reduce(&s, .key(.enter)) {
+                if case .command(.set(let p, let v)) = effect { #expect(p.problem(with: v) == nil, "sent \(p) = \(v) from '\(String(text))'") }
+            }
+            _ = Screen.render(s)
+        }
+    }
+}

@@ -128,3 +128,35 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(consumed == bytes.count)
     }
 }
+
+/// Mutated event files: every read ends, every record it yields passes the reader's checks.
+@Suite struct EventFileFuzzTests {
+    @Test func mutationsNeverCrashAndYieldOnlyUsableRecords() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        var events: [TensorBoardEvent] = []
+        for s in 1...20 {
+            events.append(TensorBoardEvent(wallTime: 1.8e9 + Double(s), step: Int64(s),
+                                           scalars: [("loss", 100 - Double(s)), ("kl/dim_03", 0.5), ("lr", 1e-3), ("grad_norm/enc", 2)]))
+        }
+        // Hostile steps, dimensions and layers.
+        events.append(TensorBoardEvent(wallTime: -5, step: Int64.max, scalars: [("loss", 1)]))
+        events.append(TensorBoardEvent(wallTime: .nan, step: -7, scalars: [("kl/dim_99999999", 1), ("loss", 2)]))
+        let file = try EventFile.write(events, to: dir.file("tb"), wallTime: 1.8e9)
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        var state: UInt64 = 77
+        func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }
+        for i in 0..<300 {
+            var b = good
+            for _ in 0..<(1 + next() % 5) { b[Int(next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: next()) }
+            if i % 7 == 0 { b = Array(b.prefix(Int(next() % UInt64(b.count)))) }
+            try Data(b).write(to: URL(fileURLWithPath: file))
+            guard let r = RunImport.read(dir.file("tb")) else { continue }
+            for e in r.contents.events { #expect(e.problem() == nil, "\(e)") }
+        }
+        try Data(good).write(to: URL(fileURLWithPath: file))
+        let r = try #require(RunImport.read(dir.file("tb")))
+        #expect(r.contents.events.allSatisfy { $0.problem() == nil })
+        #expect(r.contents.skipped.contains { $0.reason.contains("outside") })
+        #expect(r.ignoredTags.contains("kl/dim_99999999"))
+    }
+}
