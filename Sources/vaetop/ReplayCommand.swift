@@ -23,7 +23,8 @@ struct Replay: ParsableCommand {
         let header = contents.header, skipped = contents.skipped.count
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
-            // No screen: say what the run holds instead.
+            // No screen: say why on stderr (a pipe keeps stdout clean), and what the run holds instead.
+            FileHandle.standardError.write(Data("vaetop: \(error): no screen, describing the run instead\n".utf8))
             print(RunDescription.text(contents).terminalSafe(keepNewlines: true))
             return
         }
