@@ -2,5 +2,7 @@
 struct ConfigError: Error, CustomStringConvertible {
     let flag: String
     let message: String
+    /// The exit status: 64 (usage), or 75 when another process holds the run directory (try again later).
+    var exitCode: Int32 = 64
     var description: String { "\(flag): \(message)" }
 }

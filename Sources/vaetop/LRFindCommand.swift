@@ -59,7 +59,7 @@ struct LRFind: ParsableCommand {
         guard let lo = s.cyclicBase, let hi = s.cyclicMax else { throw fail("--apply: the curve gives no cyclic bounds (the loss never fell)", code: 65) }
         Self.applySchedule(apply, lo: lo, hi: hi, to: &config)
         let dir = out ?? RunDirectory.defaultPath()
-        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description) }
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description, code: error.exitCode) }
         let trainer: Trainer
         do { trainer = try Trainer(config: config, data: data, directory: dir) } catch { throw fail("\(error)", code: 74) }
         trainer.begin()
@@ -115,7 +115,7 @@ struct LRFind: ParsableCommand {
         var cfg = config
         Self.applySchedule(choice, lo: lo, hi: hi, to: &cfg)
         let dir = out ?? RunDirectory.defaultPath()
-        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { backend.shutdown(); throw fail(error.description) }
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { backend.shutdown(); throw fail(error.description, code: error.exitCode) }
         let trainer: Trainer
         do { trainer = try Trainer(config: cfg, data: data, directory: dir) } catch { backend.shutdown(); throw fail("\(error)", code: 74) }
         try trainOnScreen(trainer, backend: backend, resumed: false, options: screen,

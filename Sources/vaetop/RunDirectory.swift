@@ -24,7 +24,7 @@ enum RunDirectory {
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw ConfigError(flag: "--out", message: "'\(path)' exists and is not a directory") }
             if let pid = RunLock.holder(of: path) {
-                throw ConfigError(flag: "--out", message: "'\(path)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")")
+                throw ConfigError(flag: "--out", message: "'\(path)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")", exitCode: 75)
             }
             let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
             guard contents.isEmpty else {

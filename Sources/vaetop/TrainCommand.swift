@@ -26,14 +26,14 @@ struct Train: ParsableCommand {
             let config: RunConfig
             do { config = try options.makeConfig() } catch { throw fail(error.description) }
             let dir = out ?? RunDirectory.defaultPath()
-            do { try RunDirectory.check(dir) } catch { throw fail(error.description) }
+            do { try RunDirectory.check(dir) } catch { throw fail(error.description, code: error.exitCode) }
             let source: DataSource = config.data.map { .directory($0) } ?? .embedded
             let data: (train: ImageDataset, test: ImageDataset)
             do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
             guard data.train.count > 0, data.test.count > 0 else { throw fail("--data: no images", code: 65) }
             do { try RunDirectory.create(dir) } catch { throw fail(error.description) }
             do { trainer = try Trainer(config: config, data: data, directory: dir) }
-            catch { throw fail("\(error)", code: 74) }
+            catch { if case .runFile(.locked) = error { throw fail("\(error)", code: 75) }; throw fail("\(error)", code: 74) }
         }
         if headless {
             try runHeadless(trainer, resumed: resume != nil)
