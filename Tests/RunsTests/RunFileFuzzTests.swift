@@ -1,5 +1,5 @@
 import Foundation
-import Runs
+@testable import Runs
 import TestSupport
 import Testing
 
@@ -132,5 +132,32 @@ struct SeededRandom {
     mutating func next() -> UInt64 {
         state ^= state >> 12; state ^= state << 25; state ^= state >> 27
         return state &* 2_685_821_657_736_338_717
+    }
+}
+
+/// Every line of every shipped sample run reads the same through the fast path and the JSON decoder.
+@Suite struct SampleRunsBothWaysTests {
+    @Test func everySampleRunLineDecodesIdenticallyBothWays() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = root.appendingPathComponent("sample-runs").path
+        let runs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { FileManager.default.fileExists(atPath: "\(folder)/\($0)/run.jsonl") }
+        #expect(runs.count >= 5)
+        var fast = 0
+        for run in runs {
+            let text = try String(contentsOfFile: "\(folder)/\(run)/run.jsonl", encoding: .utf8)
+            for line in text.split(separator: "\n").prefix(1500) {   // header, steps, evals, images, changes
+                let bytes = Array(line.utf8)
+                let viaJSON = try RunFileCodec.slowDecode(Data(bytes))
+                let viaReader = try bytes.withUnsafeBufferPointer { try RunFileCodec.decode(bytes: $0) }
+                #expect("\(viaJSON)" == "\(viaReader)", "\(run): \(line.prefix(80))")
+                if bytes.withUnsafeBufferPointer({ FastStepParser.parse($0) }) != nil { fast += 1 }
+            }
+            // The capacity C of capacity annealing survives the fast path (it used to be dropped).
+            if run == "capacity-annealing" {
+                let c = try RunFileReader.read("\(folder)/\(run)")
+                #expect(c.events.contains { if case .step(let m) = $0 { m.capacity != nil } else { false } })
+            }
+        }
+        #expect(fast > 1000, "the fast path is taken for ordinary step records")
     }
 }
