@@ -1,3 +1,4 @@
+import Foundation
 import Runs
 import TerminalUI
 
@@ -171,5 +172,3 @@ public enum Reducer {
         return [.command(.set(p, v))]
     }
 }
-
-import Foundation

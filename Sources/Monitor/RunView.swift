@@ -1,3 +1,4 @@
+import Foundation
 import Runs
 import TerminalUI
 
@@ -196,5 +197,3 @@ enum SeriesIndex {
         return lo
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One CSV row per step record, one column per series (for pandas and spreadsheets).
 public enum RunCSV {
     /// The whole table, header row first. Evaluations and changes go in the row of their step.
@@ -35,5 +37,3 @@ public enum RunCSV {
         return out
     }
 }
-
-import Foundation

@@ -20,7 +20,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var scaleLR: Bool = false
     /// Seed of weights, data order and noise.
     public var seed: UInt64 = 1
-    /// OpenBLAS threads of the trainer.
+    /// Trainer threads: each batch is split over this many workers, each calling single-threaded OpenBLAS.
     public var threads: Int = 1
     /// Evaluate on the test split every this many steps; 0 means once per epoch. Always at the end too.
     public var evalEvery: Int = 0
@@ -176,8 +176,8 @@ public struct LRScheduleConfig: Codable, Sendable, Equatable {
     public var totalSteps: Int = 0
     /// Linear warmup steps in front of the schedule (0 = none).
     public var warmupSteps: Int = 0
-    /// Warmup starts at this fraction of the lr.
-    public var warmupStartFactor: Double = 0
+    /// Warmup starts at this fraction of the lr (PyTorch LinearLR's start_factor, default 1/3).
+    public var warmupStartFactor: Double = 1.0 / 3.0
 
     public init() {}
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The few protobuf wire-format pieces TensorBoard's Event messages need.
 struct ProtoWriter {
     var bytes: [UInt8] = []
@@ -91,7 +93,6 @@ struct TagCache {
     }
 }
 
-import Foundation
 
 /// Little-endian integer from bytes.
 func littleEndian<T: FixedWidthInteger>(_ b: ArraySlice<UInt8>, as: T.Type) -> T {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A seeded xoshiro256** generator with Box–Muller normals; its whole state can be saved and restored.
 public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// The four state words.
@@ -74,7 +76,6 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable, Codable 
     }
 }
 
-import Foundation
 @inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

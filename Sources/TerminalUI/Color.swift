@@ -1,3 +1,5 @@
+import Foundation
+
 /// A colour as themes define it; the backend maps it to what the terminal can show.
 public enum Color: Hashable, Sendable {
     /// The terminal's own default foreground or background.
@@ -34,5 +36,3 @@ public enum Color: Hashable, Sendable {
         return (0.2126 * Double(r) + 0.7152 * Double(g) + 0.0722 * Double(b)) / 255
     }
 }
-
-import Foundation

@@ -20,8 +20,4 @@ public struct Style: Hashable, Sendable {
 
     /// The same style with other attributes added.
     public func with(_ a: Attributes) -> Style { var s = self; s.attributes.formUnion(a); return s }
-    /// The same style with another foreground.
-    public func fg(_ c: Color) -> Style { var s = self; s.fg = c; return s }
-    /// The same style with another background.
-    public func bg(_ c: Color) -> Style { var s = self; s.bg = c; return s }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// torch.optim.Adam and AdamW (single-tensor path). With t the step:
@@ -57,5 +58,4 @@ public final class Adam: Optimizer {
     }
 }
 
-import Foundation
 @inline(__always) func _pow(_ a: Double, _ b: Double) -> Double { Foundation.pow(a, b) }

@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 
 /// The learning-rate range test (Smith 2017; pytorch-lr-finder, fastai's lr_find): the lr grows each step from
 /// `start` to `end`, the loss is smoothed, and the test stops once it diverges.
@@ -118,7 +119,6 @@ public struct LRRangeTest: Sendable, Equatable {
     }
 }
 
-import Runs
 
 extension LRRangeTest.Result {
     /// The run-file record of this curve.

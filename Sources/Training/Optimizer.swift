@@ -30,7 +30,7 @@ public enum OptimizerFactory {
     /// A new optimizer for `count` parameters.
     public static func make(_ c: OptimizerConfig, count: Int) -> any Optimizer {
         switch c.kind {
-        case .sgd: return SGD(count: count, momentum: c.momentum, dampening: c.dampening, nesterov: c.nesterov)
+        case .sgd: return SGD(count: count, dampening: c.dampening, nesterov: c.nesterov)
         case .adam: return Adam(count: count, amsgrad: c.amsgrad, decoupled: false)
         case .adamw: return Adam(count: count, amsgrad: c.amsgrad, decoupled: true)
         case .radam: return RAdam(count: count, decoupled: c.decoupledWeightDecay)

@@ -13,7 +13,8 @@ public final class SGD: Optimizer {
     /// Whether the buffer has been initialised (PyTorch creates it on the first step with momentum).
     public var hasBuffer = false
 
-    public init(count: Int, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) {
+    /// The momentum μ arrives with every step (`StepHyperparameters.beta1`), so it can be cycled and changed live.
+    public init(count: Int, dampening: Double = 0, nesterov: Bool = false) {
         self.dampening = dampening; self.nesterov = nesterov
         buffer = Buffer(count: count)
     }

@@ -169,8 +169,6 @@ public final class Trainer {
         flush()
     }
 
-    /// True when every planned epoch is done.
-    public var isFinished: Bool { epoch > config.epochs || (epoch == config.epochs && position >= train.count) }
 
     // MARK: - Event output
 

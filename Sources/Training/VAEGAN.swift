@@ -14,7 +14,7 @@ public final class VAEGAN<T: Real>: @unchecked Sendable {
     public let wsPrior: Workspace<T>
     let real: Discriminator<T>.Activations, fake: Discriminator<T>.Activations, prior: Discriminator<T>.Activations
     let xTilde: Buffer<T>, xPrior: Buffer<T>, dImage: Buffer<T>, dLogit: Buffer<T>, dFeat: Buffer<T>
-    let scratchVAE: Buffer<T>, scratchDisc: Buffer<T>, discSum: Buffer<T>
+    let scratchVAE: Buffer<T>, scratchDisc: Buffer<T>
     /// Index where the decoder's parameters start in the VAE's flat buffer (encoder before, decoder after).
     public let decoderStart: Int
 
@@ -36,7 +36,7 @@ public final class VAEGAN<T: Real>: @unchecked Sendable {
         real = disc.activations(capacity: capacity); fake = disc.activations(capacity: capacity); prior = disc.activations(capacity: capacity)
         xTilde = Buffer(count: capacity * a.input); xPrior = Buffer(count: capacity * a.input)
         dImage = Buffer(count: capacity * a.input); dLogit = Buffer(count: capacity); dFeat = Buffer(count: capacity * disc.hidden)
-        scratchVAE = Buffer(count: vae.params.count); scratchDisc = Buffer(count: disc.params.count); discSum = Buffer(count: disc.params.count)
+        scratchVAE = Buffer(count: vae.params.count); scratchDisc = Buffer(count: disc.params.count)
         let firstDecoder = vae.architecture.decoder.isEmpty ? "out.weight" : "dec1.weight"
         decoderStart = vae.params.tensor(firstDecoder)!.offset
     }

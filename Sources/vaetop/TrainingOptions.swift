@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Runs
 
 extension OptimizerConfig.Kind: ExpressibleByArgument {}
@@ -24,7 +25,7 @@ struct TrainingOptions: ParsableArguments {
     var baseBatchSize: Int = 128
     @Flag(name: .customLong("scale-lr"), help: "Scale the lr by batch-size / base-batch-size.") var scaleLR = false
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "OpenBLAS threads of the trainer (1…64).") var threads: Int = 1
+    @Option(parsing: .unconditional, help: "Trainer threads (1…64): each batch is split over this many workers, each calling single-threaded OpenBLAS.") var threads: Int = 1
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = 0
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps (0: only at the end).")
     var checkpointEvery: Int = 0
@@ -67,7 +68,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("total-steps"), parsing: .unconditional, help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = 0
     @Option(name: .customLong("warmup-steps"), parsing: .unconditional, help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = 0
     @Option(name: .customLong("warmup-start-factor"), parsing: .unconditional, help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
-    var warmupStartFactor: Double = 1.0 / 3.0
+    var warmupStartFactor: Double = LRScheduleConfig().warmupStartFactor
 
     @Option(name: .customLong("beta-schedule"), parsing: .unconditional, help: "KL weight schedule: constant, linear, cyclical, capacity.")
     var betaSchedule: BetaScheduleConfig.Kind = .constant
@@ -197,5 +198,3 @@ struct TrainingOptions: ParsableArguments {
         return out
     }
 }
-
-import Foundation

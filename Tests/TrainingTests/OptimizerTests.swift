@@ -59,12 +59,12 @@ import Testing
     @Test func sgdPlain() { expectClose(trajectory(SGD(count: 3), StepHyperparameters(lr: 0.1, beta1: 0)), TorchOptimizerValues.sgd) }
 
     @Test func sgdMomentumDampeningWeightDecay() {
-        expectClose(trajectory(SGD(count: 3, momentum: 0.9, dampening: 0.1), StepHyperparameters(lr: 0.1, beta1: 0.9, weightDecay: 0.01)),
+        expectClose(trajectory(SGD(count: 3, dampening: 0.1), StepHyperparameters(lr: 0.1, beta1: 0.9, weightDecay: 0.01)),
                     TorchOptimizerValues.sgdMomentum)
     }
 
     @Test func sgdNesterov() {
-        expectClose(trajectory(SGD(count: 3, momentum: 0.9, nesterov: true), StepHyperparameters(lr: 0.1, beta1: 0.9)),
+        expectClose(trajectory(SGD(count: 3, nesterov: true), StepHyperparameters(lr: 0.1, beta1: 0.9)),
                     TorchOptimizerValues.sgdNesterov)
     }
 
