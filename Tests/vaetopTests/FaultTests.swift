@@ -13,6 +13,16 @@ import Testing
         return path
     }
 
+    /// A 200-epoch headless run of a small model in the background, to interrupt or to compete with.
+    static func longRun(_ out: String) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.vaetop)
+        p.arguments = ["train", "--headless", "--epochs", "200", "--encoder", "32", "--latent", "4", "--out", out]
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// Waits for a process to end, killing it after `seconds` (false then): a test never hangs.
     static func waitExit(_ p: Process, _ seconds: Double) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -89,11 +99,7 @@ import Testing
     /// Two writers of one run directory: the second is refused, naming the first one's pid.
     @Test func aSecondWriterIsRefused() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        let first = Process()
-        first.executableURL = URL(fileURLWithPath: Binary.vaetop)
-        first.arguments = ["train", "--headless", "--epochs", "200", "--encoder", "32", "--latent", "4", "--out", dir.file("r")]
-        first.standardOutput = FileHandle.nullDevice; first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try Self.longRun(dir.file("r"))
         defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: dir.file("r/run.jsonl")) && Date() < deadline { usleep(50_000) }
@@ -113,11 +119,8 @@ import Testing
     /// Ctrl-C exits 130 after writing the end record and a checkpoint.
     @Test func interruptExits130() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.vaetop)
-        p.arguments = ["train", "--headless", "--epochs", "200", "--encoder", "32", "--latent", "4", "--out", dir.file("r")]
-        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.longRun(dir.file("r"))
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(30)
         while ((try? RunFileReader.read(dir.file("r")).events.count) ?? 0) < 5 && Date() < deadline { usleep(50_000) }
         p.interrupt()
