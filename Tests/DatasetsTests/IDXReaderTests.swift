@@ -12,8 +12,8 @@ import Testing
         let dir = TempDirectory(); defer { dir.remove() }
         let img = header(2051, [2, 2, 3]) + [0, 255, 51, 0, 0, 0, 1, 2, 3, 4, 5, 6]
         let lab = header(2049, [2]) + [7, 3]
-        FileManager.default.createFile(atPath: dir.file("i"), contents: Data(img))
-        FileManager.default.createFile(atPath: dir.file("l"), contents: Data(lab))
+        _ = FileManager.default.createFile(atPath: dir.file("i"), contents: Data(img))
+        _ = FileManager.default.createFile(atPath: dir.file("l"), contents: Data(lab))
         let ds = try IDXReader.load(images: dir.file("i"), labels: dir.file("l"))
         #expect(ds.count == 2 && ds.rows == 2 && ds.cols == 3)
         #expect(ds.labels == [7, 3])
@@ -40,8 +40,8 @@ import Testing
     @Test func missingFileAndCountMismatch() throws {
         #expect(throws: IDXError.missing(path: "/nonexistent/a")) { try IDXReader.readBytes("/nonexistent/a") }
         let dir = TempDirectory(); defer { dir.remove() }
-        FileManager.default.createFile(atPath: dir.file("i"), contents: Data(header(2051, [1, 1, 1]) + [9]))
-        FileManager.default.createFile(atPath: dir.file("l"), contents: Data(header(2049, [2]) + [1, 2]))
+        _ = FileManager.default.createFile(atPath: dir.file("i"), contents: Data(header(2051, [1, 1, 1]) + [9]))
+        _ = FileManager.default.createFile(atPath: dir.file("l"), contents: Data(header(2049, [2]) + [1, 2]))
         #expect(throws: IDXError.countMismatch(images: dir.file("i"), imageCount: 1, labels: dir.file("l"), labelCount: 2)) {
             try IDXReader.load(images: dir.file("i"), labels: dir.file("l"))
         }
@@ -50,7 +50,7 @@ import Testing
     @Test func corruptGzipIsReported() {
         let dir = TempDirectory(); defer { dir.remove() }
         // A gzip header followed by garbage.
-        FileManager.default.createFile(atPath: dir.file("g.gz"), contents: Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]))
+        _ = FileManager.default.createFile(atPath: dir.file("g.gz"), contents: Data([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5]))
         #expect(throws: IDXError.self) {
             try IDXReader.parseImages(try IDXReader.readBytes(dir.file("g.gz")), path: dir.file("g.gz"))
         }
@@ -79,8 +79,8 @@ import Testing
         let src = DataSource.embeddedDirectory
         for stem in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte"] {
             let bytes = try IDXReader.readBytes(src + "/\(stem).gz")
-            FileManager.default.createFile(atPath: dir.file(stem), contents: Data(bytes))
-            FileManager.default.createFile(atPath: dir.file(stem.replacingOccurrences(of: "train", with: "t10k")), contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: dir.file(stem), contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: dir.file(stem.replacingOccurrences(of: "train", with: "t10k")), contents: Data(bytes))
         }
         let (train, test) = try DataSource.directory(dir.path).load()
         #expect(train.count == 5000 && test.count == 5000)

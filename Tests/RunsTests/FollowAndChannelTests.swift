@@ -14,7 +14,7 @@ import Testing
         let path = dir.file("run.jsonl")
         let f = RunFileFollower(path: dir.path)
         guard case .none = f.poll() else { Issue.record("a missing file should give nothing"); return }
-        FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n" + RunFileCodec.encode(sampleStep(1)) + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n" + RunFileCodec.encode(sampleStep(1)) + "\n").utf8))
         guard case .appended(let first) = f.poll() else { Issue.record("nothing read"); return }
         #expect(first.count == 2)
         guard case .none = f.poll() else { Issue.record("no change should give nothing"); return }
@@ -26,7 +26,7 @@ import Testing
         #expect(second == [sampleStep(2)])
         // Replaced by a shorter file (a new run in the same place): everything again.
         try FileManager.default.removeItem(atPath: path)
-        FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data((RunFileCodec.encode(.header(sampleHeader())) + "\n").utf8))
         guard case .reset(let c) = f.poll() else { Issue.record("replacement not noticed"); return }
         #expect(c.events.isEmpty)
     }
@@ -90,7 +90,7 @@ import Testing
 @Suite struct CommandChannelSafetyTests {
     @Test func symlinkedCommandFileIsRefused() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        FileManager.default.createFile(atPath: dir.file("victim"), contents: Data("keep\n".utf8))
+        _ = FileManager.default.createFile(atPath: dir.file("victim"), contents: Data("keep\n".utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.file(CommandChannel.fileName), withDestinationPath: dir.file("victim"))
         let channel = CommandChannel(directory: dir.path)
         #expect { try channel.send(.pause) } throws: { "\($0)".contains("symlink") }

@@ -48,7 +48,7 @@ func sampleStep(_ n: Int) -> RunEvent {
 
     func write(_ lines: [String], to path: String, trailingNewline: Bool = true) {
         let text = lines.joined(separator: "\n") + (trailingNewline ? "\n" : "")
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
     }
 
     @Test func tornLastLineIsIgnored() throws {

@@ -27,8 +27,8 @@ public enum Binary {
         if let environment { p.environment = environment }
         // Output goes to temporary files: no pipe can fill up and block the child.
         let tmp = NSTemporaryDirectory() + "/vaetop-bin-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
-        FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
         defer { try? FileManager.default.removeItem(atPath: tmp + ".out"); try? FileManager.default.removeItem(atPath: tmp + ".err") }
         let out = FileHandle(forWritingAtPath: tmp + ".out")!, err = FileHandle(forWritingAtPath: tmp + ".err")!
         p.standardOutput = out; p.standardError = err

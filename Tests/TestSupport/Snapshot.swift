@@ -10,7 +10,7 @@ public enum Snapshot {
         let text = lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }.joined(separator: "\n") + "\n"
         if ProcessInfo.processInfo.environment["VAETOP_RECORD_SNAPSHOTS"] == "1" {
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
             return nil
         }
         guard let stored = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) else {

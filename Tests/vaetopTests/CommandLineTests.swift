@@ -32,7 +32,7 @@ import Testing
 
     @Test func existingRunDirectoryIsRefused() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        FileManager.default.createFile(atPath: dir.file("x"), contents: Data("keep".utf8))
+        _ = FileManager.default.createFile(atPath: dir.file("x"), contents: Data("keep".utf8))
         let r = try Binary.run(["train", "--headless", "--out", dir.path])
         #expect(r.status == 64 && r.stderr.contains("already holds files"))
         #expect(String(decoding: FileManager.default.contents(atPath: dir.file("x"))!, as: UTF8.self) == "keep")

@@ -61,7 +61,7 @@ import Testing
         #expect(devnull.status == 0 && devnull.stdout.contains("streamed"), "\(devnull.stdout)\(devnull.stderr)")
         #expect(lstat("/dev/null", &st) == 0 && st.st_mode & S_IFMT == S_IFCHR, "/dev/null is still a device")
         // Through a symlink: the target is written, the link stays a link.
-        FileManager.default.createFile(atPath: dir.file("target.csv"), contents: Data("old".utf8))
+        _ = FileManager.default.createFile(atPath: dir.file("target.csv"), contents: Data("old".utf8))
         try FileManager.default.createSymbolicLink(atPath: dir.file("link.csv"), withDestinationPath: dir.file("target.csv"))
         let link = try Binary.run(["export", run, "--csv", dir.file("link.csv")])
         #expect(link.status == 0 && link.stdout.contains("symlink"), "\(link.stdout)")
