@@ -9,6 +9,7 @@ import json
 import math
 import os
 import sys
+import shutil
 import tempfile
 import threading
 import time
@@ -119,6 +120,7 @@ def has_control_characters(text):
 class ClientTests(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vaetop-client-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
 
     def test_writes_a_complete_run(self):
         fake_loop(self.dir)
@@ -190,6 +192,7 @@ class ClientTests(unittest.TestCase):
         for line, reason in HOSTILE_LINES:
             with self.subTest(line=line[:60]):
                 d = tempfile.mkdtemp(prefix="vaetop-client-")
+                self.addCleanup(shutil.rmtree, d, True)
 
                 def before(step, d=d, line=line):
                     if step == 3:
