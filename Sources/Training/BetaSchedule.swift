@@ -27,12 +27,27 @@ public struct BetaSchedule: Sendable, Equatable {
             // The KL term's weight is γ; the schedule moves the capacity C instead (see `capacity(at:)`).
             return c.capacityGamma
         case .cyclical:
-            // Fu et al. 2019: period P = T/M; within a cycle u = (t − ⌊cP⌋)/(P·R); ramp while u < 1, then hold.
-            let period = Double(totalSteps) / Double(max(1, c.cycles))
-            let cycle = floor(Double(t) / period)
-            let u = (Double(t) - floor(cycle * period)) / (period * c.ratio)
-            if u >= 1 { return c.target }
-            return c.start + (c.target - c.start) * Self.ramp(c.ramp, u)
+            // Fu et al. 2019's frange_cycle_linear/cosine/sigmoid: period P = T/M; cycle c writes step ⌊i + cP⌋ for
+            // i = 0, 1, … while v_i = start + i·(target − start)/(P·R) ≤ target (a later cycle's write wins);
+            // every other step holds the target. So with a non-integer P a cycle starts at ⌊cP⌋ exactly as theirs.
+            let cycles = Double(max(1, c.cycles))
+            let period = Double(totalSteps) / cycles
+            let tt = Double(max(0, t))
+            var cycle = min(cycles - 1, max(0, ceil((tt + 1) / period) - 1))   // the last c with cP < t + 1
+            while cycle > 0 && cycle * period >= tt + 1 { cycle -= 1 }
+            while cycle + 1 < cycles && (cycle + 1) * period < tt + 1 { cycle += 1 }
+            let i = max(0, ceil(tt - cycle * period))
+            let span = period * c.ratio
+            guard i <= span * (1 + 1e-12) else { return c.target }
+            if i > 0 && i >= span.rounded(.down) {
+                // The last step of a ramp: theirs accumulates v += step, whose rounding decides whether it is
+                // written (v ≤ target) or left at the target. Once per cycle, so the loop costs nothing.
+                let step = (c.target - c.start) / span
+                var v = c.start
+                for _ in 0..<Int(i) { v += step }
+                if v > c.target { return c.target }
+            }
+            return Self.shaped(c, min(1, i / span))
         }
     }
 
@@ -41,6 +56,15 @@ public struct BetaSchedule: Sendable, Equatable {
         guard config.kind == .capacity else { return nil }
         let steps = config.capacitySteps > 0 ? config.capacitySteps : totalSteps
         return config.capacityMax * min(1, Double(t) / Double(steps))
+    }
+
+    /// β at ramp position u ∈ [0, 1] of a cycle: Fu et al.'s v = start + (target − start)·u, shaped. Their cosine
+    /// and sigmoid ramps shape v itself (0.5 − 0.5·cos πv, σ(12v − 6) with the target 1); for other targets the shape
+    /// is scaled, target·shape(v/target), so a start above 0 ramps exactly as theirs does.
+    static func shaped(_ c: BetaScheduleConfig, _ u: Double) -> Double {
+        let v = c.start + (c.target - c.start) * u
+        guard c.ramp != .linear, c.target > 0 else { return v }
+        return c.target * ramp(c.ramp, v / c.target)
     }
 
     /// Ramp shapes on u ∈ [0, 1): linear u; cosine (1 − cos πu)/2; sigmoid 1/(1 + e^{−(12u − 6)}) as in Fu et al.'s code.

@@ -141,3 +141,47 @@ import Testing
         #expect(abs(g.beta(at: 0) - 2 / (1 + exp(6.0))) < 1e-12)           // u = 0 → σ(−6)
     }
 }
+
+/// Cyclical β against a literal port of Fu et al.'s published `frange_cycle_linear/cosine/sigmoid`
+/// (github.com/haofuml/cyclical_annealing, plot/plot_schedules.py).
+@Suite struct CyclicalAnnealingFidelityTests {
+    static func reference(_ n: Int, start: Double, stop: Double, cycles: Int, ratio: Double, ramp: BetaScheduleConfig.Ramp) -> [Double] {
+        var L = [Double](repeating: ramp == .linear ? stop : 1, count: n)
+        let period = Double(n) / Double(cycles)
+        let step = (stop - start) / (period * ratio)
+        for c in 0..<cycles {
+            var v = start, i = 0.0
+            while v <= stop && Int(i + Double(c) * period) < n {
+                let k = Int(i + Double(c) * period)
+                switch ramp {
+                case .linear: L[k] = v
+                case .cosine: L[k] = 0.5 - 0.5 * cos(v * Double.pi)
+                case .sigmoid: L[k] = 1 / (1 + exp(-(v * 12 - 6)))
+                }
+                v += step; i += 1
+            }
+        }
+        return L
+    }
+
+    @Test(arguments: [(1000, 3, 0.5), (1000, 4, 0.5), (999, 7, 0.3), (100, 3, 1.0), (37, 5, 0.8), (12, 3, 0.5)])
+    func matchesFuEtAlIncludingNonIntegerPeriods(n: Int, cycles: Int, ratio: Double) {
+        for ramp in BetaScheduleConfig.Ramp.allCases {
+            for start in [0.0, 0.2] {
+                var c = BetaScheduleConfig()
+                c.kind = .cyclical; c.cycles = cycles; c.ratio = ratio; c.ramp = ramp; c.start = start; c.target = 1
+                let s = BetaSchedule(c, totalSteps: n)
+                let want = Self.reference(n, start: start, stop: 1, cycles: cycles, ratio: ratio, ramp: ramp)
+                let worst = (0..<n).map { abs(s.beta(at: $0) - want[$0]) }.max() ?? 0
+                #expect(worst < 1e-9, "n \(n) cycles \(cycles) ratio \(ratio) \(ramp) start \(start): max difference \(worst)")
+            }
+        }
+    }
+
+    @Test func cyclesStartWhereTheirsDo() {
+        var c = BetaScheduleConfig()
+        c.kind = .cyclical; c.cycles = 3; c.ratio = 0.5
+        let s = BetaSchedule(c, totalSteps: 1000)
+        #expect(s.beta(at: 333) == 0 && s.beta(at: 666) == 0 && s.beta(at: 332) == 1)
+    }
+}
