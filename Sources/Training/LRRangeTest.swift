@@ -42,9 +42,10 @@ public struct LRRangeTest: Sendable, Equatable {
     public struct Suggestions: Sendable, Equatable {
         /// Steepest descent of the smoothed loss (skipping the first 10 and last 5 points), pytorch-lr-finder.
         public var steepest: Double?
-        /// fastai's "valley": inside the longest decreasing run of the loss, 1/3 + 1/6 of the way along.
+        /// fastai's "valley", computed as `Learner.lr_find` does: on fastai's own recorded loss (`fastaiCurve`),
+        /// inside the longest decreasing subsequence, 1/3 + 1/6 of the way along.
         public var valley: Double?
-        /// fastai's "minimum": the lr of the lowest smoothed loss, divided by 10.
+        /// fastai's "minimum", on the same curve: the lr of the lowest recorded loss, divided by 10.
         public var minimumOverTen: Double?
         /// Cyclical-LR bounds (Smith): base where the loss starts to fall, max where it stops falling. Read from a
         /// centred moving average of the raw losses (window max(3, n/20)), which does not lag like the EMA.
@@ -61,8 +62,48 @@ public struct LRRangeTest: Sendable, Equatable {
         return r.lrs.count < steps
     }
 
+    /// The curve fastai's suggestion functions see: its Recorder's loss (AvgSmoothLoss: debiased EMA, β = 0.98,
+    /// `val = loss + β·(val − loss)`, shown as `val / (1 − β^n)`), trimmed as `Learner.lr_find` does to
+    /// `[num_it // 10 : −5]`, and cut at the first NaN.
+    static func fastaiCurve(lrs: [Double], losses: [Double], numIt: Int) -> (lrs: [Double], losses: [Double]) {
+        // Written as fastai computes it (torch.lerp(loss, val, β) = loss + β·(val − loss); β**count), so plateaus
+        // of equal losses compare the same way.
+        let beta = 0.98
+        var val = 0.0
+        var smooth: [Double] = []
+        smooth.reserveCapacity(losses.count)
+        for (k, l) in losses.enumerated() {
+            val = l + beta * (val - l)
+            smooth.append(val / (1 - pow(beta, Double(k + 1))))
+        }
+        let lo = max(0, numIt / 10), hi = smooth.count - 5
+        guard hi > lo else { return ([], []) }
+        var l = Array(lrs[lo..<hi]), y = Array(smooth[lo..<hi])
+        if let nan = y.firstIndex(where: { $0.isNaN }) { l = Array(l[..<nan]); y = Array(y[..<nan]) }
+        return (l, y)
+    }
+
+    /// fastai's `valley` (ESRI's rule), with its loop exactly as written: the longest-valley bounds are updated
+    /// inside the inner loop, so `max_start` uses the length reached at that moment.
+    static func valley(lrs: [Double], losses: [Double]) -> Double? {
+        let n = losses.count
+        guard n >= 1 else { return nil }
+        var lds = [Int](repeating: 1, count: n)
+        var maxStart = 0, maxEnd = 0
+        for i in 1..<max(1, n) {
+            for j in 0..<i {
+                if losses[i] < losses[j] && lds[i] < lds[j] + 1 { lds[i] = lds[j] + 1 }
+                if lds[maxEnd] < lds[i] { maxEnd = i; maxStart = maxEnd - lds[maxEnd] }
+            }
+        }
+        let sections = Double(maxEnd - maxStart) / 3
+        let idx = min(n - 1, max(0, maxStart + Int(sections) + Int(sections / 2)))
+        return lrs[idx]
+    }
+
     /// Computes every suggestion from a recorded curve.
-    public static func suggest(lrs: [Double], losses: [Double], smoothed: [Double]) -> Suggestions {
+    /// `planned` is the test's planned number of points (fastai's `num_it`, which sets how much of the start it trims).
+    public static func suggest(lrs: [Double], losses: [Double], smoothed: [Double], planned: Int? = nil) -> Suggestions {
         var s = Suggestions()
         let n = smoothed.count
         // Steepest: argmin of np.gradient over the window [10, n − 5).
@@ -71,20 +112,10 @@ public struct LRRangeTest: Sendable, Equatable {
             let g = gradient(window)
             if let i = g.indices.min(by: { g[$0] < g[$1] }) { s.steepest = lrs[10 + i] }
         }
-        if n >= 3 {
-            // fastai valley: longest decreasing subsequence by dynamic programming.
-            var lds = [Int](repeating: 1, count: n)
-            var maxStart = 0, maxEnd = 0
-            for i in 1..<n {
-                for j in 0..<i where smoothed[i] < smoothed[j] && lds[i] < lds[j] + 1 { lds[i] = lds[j] + 1 }
-                if lds[maxEnd] < lds[i] { maxEnd = i; maxStart = maxEnd - lds[maxEnd] }
-            }
-            let sections = Double(maxEnd - maxStart) / 3
-            let idx = min(n - 1, max(0, maxStart + Int(sections) + Int(sections / 2)))
-            s.valley = lrs[idx]
-        }
-        if let iMin = smoothed.indices.min(by: { smoothed[$0] < smoothed[$1] }), n > 0 {
-            s.minimumOverTen = lrs[iMin] / 10
+        let fastai = fastaiCurve(lrs: lrs, losses: losses, numIt: planned ?? losses.count)
+        s.valley = valley(lrs: fastai.lrs, losses: fastai.losses)
+        if let iMin = fastai.losses.indices.min(by: { fastai.losses[$0] < fastai.losses[$1] }) {
+            s.minimumOverTen = fastai.lrs[iMin] / 10
         }
         let centred = movingAverage(losses.map { $0.isFinite ? $0 : .greatestFiniteMagnitude }, window: max(3, losses.count / 20))
         if let iMin = centred.indices.min(by: { centred[$0] < centred[$1] }), let initial = centred.first, initial > centred[iMin] {
