@@ -53,7 +53,7 @@ public struct RunView: Sendable {
     /// The value in force of each live-changeable hyperparameter (absent: off).
     public var current: [Hyperparameter: Double] = [:]
     /// Steps the schedules plan for (epochs × steps per epoch).
-    public var plannedSteps: Int { (header?.stepsPerEpoch ?? 0) * (header?.config.epochs ?? 0) }
+    public var plannedSteps: Int { header?.plannedSteps ?? 0 }
 
     /// One line of the event log.
     public struct LogLine: Sendable, Equatable {

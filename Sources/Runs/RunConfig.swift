@@ -47,6 +47,12 @@ public struct RunConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// Steps in one epoch of `trainImages` images at the configured batch size (the last batch may be smaller).
+    public func stepsPerEpoch(trainImages: Int) -> Int { (trainImages + batchSize - 1) / batchSize }
+
+    /// The steps the schedules plan for: epochs × steps per epoch. Every planned-step count derives from this.
+    public func plannedSteps(stepsPerEpoch: Int) -> Int { stepsPerEpoch * epochs }
+
     /// Model families.
     public enum Model: String, Codable, Sendable, CaseIterable {
         case vae

@@ -71,6 +71,9 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// Steps per epoch at the configured batch size.
     public var stepsPerEpoch: Int
 
+    /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
+    public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
+
     public static let formatName = "vaetop-run"
     public static let currentVersion = 1
 

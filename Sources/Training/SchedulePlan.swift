@@ -18,8 +18,7 @@ public struct SchedulePlan: Sendable {
 
     public init(config: RunConfig, trainImages: Int) {
         self.config = config
-        let perEpoch = (trainImages + config.batchSize - 1) / config.batchSize
-        plannedSteps = perEpoch * config.epochs
+        plannedSteps = config.plannedSteps(stepsPerEpoch: config.stepsPerEpoch(trainImages: trainImages))
         let momentum = config.optimizer.kind == .sgd ? config.optimizer.momentum : config.optimizer.beta1
         lr = LRSchedule(config.lrSchedule, baseLR: config.optimizer.lr, totalSteps: plannedSteps, momentum: momentum)
         beta = BetaSchedule(config.betaSchedule, totalSteps: plannedSteps)

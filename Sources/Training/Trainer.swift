@@ -106,11 +106,12 @@ public final class Trainer {
         } else {
             gan = nil; encoderOptimizer = nil; decoderOptimizer = nil; discriminatorOptimizer = nil
         }
-        let perEpoch = (data.train.count + config.batchSize - 1) / config.batchSize
-        plannedSteps = perEpoch * config.epochs
-        let momentum = config.optimizer.kind == .sgd ? config.optimizer.momentum : config.optimizer.beta1
-        lrSchedule = LRSchedule(config.lrSchedule, baseLR: config.optimizer.lr, totalSteps: plannedSteps, momentum: momentum)
-        betaSchedule = BetaSchedule(config.betaSchedule, totalSteps: plannedSteps)
+        // The schedules are the plan's: `vaetop schedule` and the screen's dimmed future use the very same values.
+        let plan = SchedulePlan(config: config, trainImages: data.train.count)
+        let perEpoch = config.stepsPerEpoch(trainImages: data.train.count)
+        plannedSteps = plan.plannedSteps
+        lrSchedule = plan.lr
+        betaSchedule = plan.beta
         knobs = Knobs(config: config)
         permutation = Array(0..<data.train.count)
         showcase = Self.pickShowcase(test: data.test)
