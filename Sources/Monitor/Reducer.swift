@@ -58,37 +58,45 @@ public enum Reducer {
             if k == .char("?") || k == .escape || k == .char("q") { s.showHelp = false }
             return []
         }
-        switch k {
-        case .char("q"), .ctrl("c"):
+        // Every key goes through the keymap: one table says what it does where.
+        guard let binding = Keymap.binding(for: k, in: s.mode) else {
+            if s.mode == .replay && Keymap.bindings.contains(where: { $0.scope == .training && $0.keys.contains(k) }) {
+                s.flash = ("replay: the run is read-only", "inactive_fg")
+            }
+            return []
+        }
+        switch binding.action {
+        case .quit:
             if s.trainingActive { s.confirmQuit = true; return [] }
             s.quitting = true
             return [.quit]
-        case .char("?"): s.showHelp = true
-        case .tab: s.focus = Panel(rawValue: (s.focus.rawValue + 1) % Panel.allCases.count)!
-        case .backTab: s.focus = Panel(rawValue: (s.focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-        case .char(let c) where c.isNumber:
-            if let n = c.wholeNumberValue, n >= 1, n <= Panel.allCases.count { s.focus = Panel(rawValue: n - 1)! }
-        case .char("z"): s.zoomed.toggle()
-        case .escape: s.zoomed = false
-        case .char("l"):
+        case .help: s.showHelp = true
+        case .focusNext: s.focus = Panel(rawValue: (s.focus.rawValue + 1) % Panel.allCases.count)!
+        case .focusPrevious: s.focus = Panel(rawValue: (s.focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .focusPanel:
+            if case .char(let c) = k, let n = c.wholeNumberValue, n >= 1, n <= Panel.allCases.count { s.focus = Panel(rawValue: n - 1)! }
+        case .zoom: s.zoomed.toggle()
+        case .unzoom: s.zoomed = false
+        case .logScale:
             if s.focus.hasLogScale { if s.logScale.contains(s.focus) { s.logScale.remove(s.focus) } else { s.logScale.insert(s.focus) } }
-        case .char("m"): s.smoothing.toggle()
-        case .char("t"):
+        case .smoothing: s.smoothing.toggle()
+        case .theme:
             let i = s.themeNames.firstIndex(of: s.theme.name) ?? -1
             return [.loadTheme(s.themeNames[(i + 1) % max(1, s.themeNames.count)])]
-        default:
-            switch s.mode {
-            case .replay: return replayKey(&s, k)
-            case .rangeTest: return rangeTestKey(&s, k)
-            default: return liveKey(&s, k)
-            }
+        case .replayPlay: return [.replay(.togglePlay)]
+        case .replayFaster: return [.replay(.faster)]
+        case .replaySlower: return [.replay(.slower)]
+        case .replayStep: return [.replay(k == .right ? .forward : .back)]
+        case .replayJump: return [.replay(k == .home ? .start : .end)]
+        case .trainOneCycle, .trainCyclic: return rangeTestKey(&s, binding.action)
+        case .pauseResume, .selectKnob, .adjustKnob, .typeValue, .clearOverride, .checkpoint, .evaluate:
+            return liveKey(&s, binding.action, k)
         }
         return []
     }
 
     /// The range-test screen: once the curve is done, o trains with one-cycle and y with a cyclic schedule.
-    private static func rangeTestKey(_ s: inout AppState, _ k: Key) -> [Effect] {
-        guard k == .char("o") || k == .char("y") else { return [] }
+    private static func rangeTestKey(_ s: inout AppState, _ action: KeyBinding.Action) -> [Effect] {
         guard let r = s.run.rangeTest, r.finished else {
             s.flash = ("the range test is still running", "inactive_fg")
             return []
@@ -97,44 +105,29 @@ public enum Reducer {
             s.flash = ("the curve gives no bounds (the loss never fell); nothing to apply", "alert")
             return []
         }
-        return [.choose(k == .char("o") ? "onecycle" : "cyclic")]
+        return [.choose(action == .trainOneCycle ? "onecycle" : "cyclic")]
     }
 
-    private static func replayKey(_ s: inout AppState, _ k: Key) -> [Effect] {
-        switch k {
-        case .char(" "): return [.replay(.togglePlay)]
-        case .char(">"), .char("."): return [.replay(.faster)]
-        case .char("<"), .char(","): return [.replay(.slower)]
-        case .right: return [.replay(.forward)]
-        case .left: return [.replay(.back)]
-        case .home: return [.replay(.start)]
-        case .end: return [.replay(.end)]
-        case .up, .down, .enter, .char("c"), .char("e"):
-            s.flash = ("replay: the run is read-only", "inactive_fg")
-        default: break
-        }
-        return []
-    }
-
-    private static func liveKey(_ s: inout AppState, _ k: Key) -> [Effect] {
+    /// Steering keys: the trainer's (live) or the other process's (watch) hyperparameters.
+    private static func liveKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
         guard s.run.end == nil else {
-            if k == .char(" ") || k == .enter { s.flash = ("the run has ended; q quits", "inactive_fg") }
+            if action == .pauseResume || action == .typeValue { s.flash = ("the run has ended; q quits", "inactive_fg") }
             return []
         }
-        switch k {
-        case .char(" "): return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
-        case .char("c"): return [.command(.checkpoint)]
-        case .char("e"): return [.command(.evaluate)]
-        case .up, .down:
+        switch action {
+        case .pauseResume: return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
+        case .checkpoint: return [.command(.checkpoint)]
+        case .evaluate: return [.command(.evaluate)]
+        case .selectKnob:
             let knobs = Knob.available(gan: s.run.isGAN)
             let i = knobs.firstIndex(of: s.selectedKnob) ?? 0
             s.selectedKnob = knobs[(i + (k == .down ? 1 : knobs.count - 1)) % knobs.count]
-        case .left, .right:
+        case .adjustKnob:
             let p = s.selectedKnob.parameter
             let v = s.selectedKnob.stepped(s.run.current[p] ?? 0, up: k == .right)
             return send(&s, p, v)
-        case .enter: s.input = ""
-        case .char("x"):
+        case .typeValue: s.input = ""
+        case .clearOverride:
             // Clear an override: lr back to the schedule, β back to its schedule.
             let p = s.selectedKnob.parameter
             if p == .lr || p == .beta { return [.command(.clear(p))] }

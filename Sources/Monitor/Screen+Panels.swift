@@ -106,18 +106,7 @@ extension Screen {
             g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
             return
         }
-        let hints: [(String, String)]
-        switch s.mode {
-        case .rangeTest:
-            hints = [("o", "train with one-cycle"), ("y", "train cyclic"), ("l", "log loss"), ("t", "theme"), ("?", "help"), ("q", "quit")]
-        case .replay:
-            hints = [("space", "play/pause"), ("<>", "speed"), (s.ascii ? "left/right" : "←→", "step"), ("home/end", "jump"), ("tab", "focus"), ("z", "zoom"),
-                     ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
-        default:
-            hints = [("space", "pause"), (s.ascii ? "up/down" : "↑↓", "select"), (s.ascii ? "left/right" : "←→", "adjust"),
-                     (s.ascii ? "enter" : "⏎", "type"), ("c", "ckpt"), ("e", "eval"),
-                     ("tab", "focus"), ("z", "zoom"), ("l", "log"), ("m", "smooth"), ("t", "theme"), ("?", "help"), ("q", "quit")]
-        }
+        let hints = Keymap.hints(for: s.mode, ascii: s.ascii)
         for (k, what) in hints where x < s.width {
             x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
             x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))
@@ -125,20 +114,7 @@ extension Screen {
     }
 
     static func help(_ g: inout Grid, _ s: AppState) {
-        let lines = [
-            "space        pause / resume training (replay: play / pause)",
-            "↑ ↓          select a hyperparameter (lr, β, β target, λ, clip, wd, batch)",
-            "← →          change it by a step (×1.25 rates, ±0.05 λ, ×2 batch)",
-            "⏎            type an exact value (validated; esc cancels)",
-            "x            clear the lr or β override (back to the schedule)",
-            "c / e        checkpoint now / evaluate now",
-            "tab, 1–8     focus a panel;  z zoom it;  esc unzoom",
-            "l            log scale of the focused chart",
-            "m            smoothing (TensorBoard EMA, weight 0.6)",
-            "t            next theme",
-            "replay       < > speed 1x 10x 100x max; ← → step; home / end",
-            "q            quit (asks while training runs); ? closes this",
-        ]
+        let lines = Keymap.helpLines.map { $0.keys.rightPadded(13) + $0.text }
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
         let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
         g.fill(r, Cell(" ", s.theme.style("main_fg")))

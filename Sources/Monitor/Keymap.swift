@@ -1,0 +1,118 @@
+import TerminalUI
+
+/// Every key binding of the screen in one table (bubbletea's `key.Binding` is the model): the keys, what they do,
+/// where they apply, the hint-bar word and the help line. The reducer, the hint bar, the `?` overlay and the README's
+/// key table are all derived from it (`KeymapTests` keeps the README in sync).
+public struct KeyBinding: Sendable {
+    /// What a binding does; the reducer switches on this, never on raw keys.
+    public enum Action: Sendable, Equatable {
+        case quit, help, focusNext, focusPrevious, focusPanel, zoom, unzoom, logScale, smoothing, theme
+        case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
+        case replayPlay, replayFaster, replaySlower, replayStep, replayJump
+        case trainOneCycle, trainCyclic
+    }
+
+    /// Where a binding applies.
+    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest }
+
+    /// The keys that trigger it.
+    public let keys: [Key]
+    public let action: Action
+    public let scope: Scope
+    /// Key names in the hint bar (Unicode, ASCII); nil keeps the binding out of the hint bar.
+    public let hintKeys: (unicode: String, ascii: String)?
+    /// The hint bar's word for it.
+    public let hint: String
+    /// The key column of the help overlay and the README table.
+    public let helpKeys: String
+    /// The help overlay's and README's explanation.
+    public let help: String
+
+    init(_ keys: [Key], _ action: Action, _ scope: Scope, hint: (String, String)? = nil, _ hintWord: String = "",
+         help helpKeys: String, _ help: String) {
+        self.keys = keys; self.action = action; self.scope = scope
+        self.hintKeys = hint; self.hint = hintWord; self.helpKeys = helpKeys; self.help = help
+    }
+}
+
+/// The table, in hint-bar order within each scope.
+public enum Keymap {
+    public static let bindings: [KeyBinding] = [
+        // Training.
+        KeyBinding([.char(" ")], .pauseResume, .training, hint: ("space", "space"), "pause",
+                   help: "space", "pause / resume training (replay: play / pause)"),
+        KeyBinding([.up, .down], .selectKnob, .training, hint: ("↑↓", "up/down"), "select",
+                   help: "↑ ↓", "select a hyperparameter (lr, β, β target, λ, clip, wd, batch)"),
+        KeyBinding([.left, .right], .adjustKnob, .training, hint: ("←→", "left/right"), "adjust",
+                   help: "← →", "change it by a step (×1.25 rates, ±0.05 λ, ×2 batch)"),
+        KeyBinding([.enter], .typeValue, .training, hint: ("⏎", "enter"), "type",
+                   help: "⏎", "type an exact value (validated; esc cancels)"),
+        KeyBinding([.char("x")], .clearOverride, .training,
+                   help: "x", "clear the lr or β override (back to the schedule)"),
+        KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c", "checkpoint now"),
+        KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "e", "evaluate now"),
+        // Replay.
+        KeyBinding([.char(" ")], .replayPlay, .replay, hint: ("space", "space"), "play/pause", help: "space", "replay: play / pause"),
+        KeyBinding([.char(">"), .char(".")], .replayFaster, .replay, hint: ("<>", "<>"), "speed",
+                   help: "< >", "replay: speed 1x 10x 100x max"),
+        KeyBinding([.char("<"), .char(",")], .replaySlower, .replay, help: "< >", "replay: speed 1x 10x 100x max"),
+        KeyBinding([.left, .right], .replayStep, .replay, hint: ("←→", "left/right"), "step", help: "← →", "replay: step 1% of the run"),
+        KeyBinding([.home, .end], .replayJump, .replay, hint: ("home/end", "home/end"), "jump", help: "home / end", "replay: jump to the start / end"),
+        // LR range test.
+        KeyBinding([.char("o")], .trainOneCycle, .rangeTest, hint: ("o", "o"), "train with one-cycle",
+                   help: "o", "lr-find: train with one-cycle between the bounds"),
+        KeyBinding([.char("y")], .trainCyclic, .rangeTest, hint: ("y", "y"), "train cyclic",
+                   help: "y", "lr-find: train with a cyclic schedule between the bounds"),
+        // Everywhere.
+        KeyBinding([.tab], .focusNext, .everywhere, hint: ("tab", "tab"), "focus", help: "tab, 1–8", "focus a panel"),
+        KeyBinding([.backTab], .focusPrevious, .everywhere, help: "shift-tab", "focus the previous panel"),
+        KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel"),
+        KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z", "zoom the focused panel to the full screen"),
+        KeyBinding([.escape], .unzoom, .everywhere, help: "esc", "leave the zoom"),
+        KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l", "log scale of the focused chart"),
+        KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "m", "smoothing (TensorBoard EMA, weight 0.6)"),
+        KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
+        KeyBinding([.char("?")], .help, .everywhere, hint: ("?", "?"), "help", help: "?", "this help (? or esc closes it)"),
+        KeyBinding([.char("q"), .ctrl("c")], .quit, .everywhere, hint: ("q", "q"), "quit",
+                   help: "q", "quit (asks while training runs)"),
+    ]
+
+    /// Whether a binding applies in a mode (live training and following another process both steer a trainer).
+    static func applies(_ b: KeyBinding, in mode: AppState.Mode) -> Bool {
+        switch b.scope {
+        case .everywhere: return true
+        case .training: return mode == .live || mode == .follow
+        case .replay: return mode == .replay
+        case .rangeTest: return mode == .rangeTest
+        }
+    }
+
+    /// The binding a key triggers in a mode, if any.
+    public static func binding(for key: Key, in mode: AppState.Mode) -> KeyBinding? {
+        bindings.first { applies($0, in: mode) && $0.keys.contains(key) }
+    }
+
+    /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
+    public static func hints(for mode: AppState.Mode, ascii: Bool) -> [(key: String, word: String)] {
+        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode) }
+        var shared = bindings.filter { $0.scope == .everywhere }
+        if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
+        return (own + shared).compactMap { b in
+            guard let k = b.hintKeys else { return nil }
+            let word = mode == .rangeTest && b.action == .logScale ? "log loss" : b.hint
+            return (ascii ? k.ascii : k.unicode, word)
+        }
+    }
+
+    /// Help lines: one per distinct key column and text, in table order.
+    public static var helpLines: [(keys: String, text: String)] {
+        var seen = Set<String>(), out: [(String, String)] = []
+        for b in bindings where seen.insert(b.helpKeys + b.help).inserted { out.append((b.helpKeys, b.help)) }
+        return out
+    }
+
+    /// The README's key table (Markdown), generated from the bindings.
+    public static var markdownTable: String {
+        (["| key | does |", "| --- | --- |"] + helpLines.map { "| \($0.keys) | \($0.text) |" }).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import TerminalUI
+import Testing
+@testable import Monitor
+
+/// One keymap drives the reducer, the hint bar, the help overlay and the README's key table.
+@Suite struct KeymapTests {
+    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.md").path
+
+    @Test func readmeKeyTableIsTheKeymap() throws {
+        let text = try String(contentsOfFile: Self.readme, encoding: .utf8)
+        let start = try #require(text.range(of: "<!-- keys: generated from Sources/Monitor/Keymap.swift; KeymapTests keeps it in sync -->\n"))
+        let end = try #require(text.range(of: "\n<!-- /keys -->"))
+        let table = String(text[start.upperBound..<end.lowerBound])
+        #expect(table == Keymap.markdownTable, "README key table is out of date; it should read:\n\(Keymap.markdownTable)")
+    }
+
+    @Test func noKeyIsBoundTwiceInAMode() {
+        for mode in [AppState.Mode.live, .replay, .follow, .rangeTest] {
+            var seen: [Key: KeyBinding.Action] = [:]
+            for b in Keymap.bindings where Keymap.applies(b, in: mode) {
+                for k in b.keys {
+                    #expect(seen[k] == nil, "\(k) is bound to \(seen[k].map { "\($0)" } ?? "") and \(b.action) in \(mode)")
+                    seen[k] = b.action
+                }
+            }
+        }
+    }
+
+    @Test func everyHintAndHelpLineComesFromTheTable() {
+        var s = AppState(mode: .live, width: 200, height: 60)
+        s.showHelp = true
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        for line in Keymap.helpLines { #expect(screen.contains(line.text), "help lacks '\(line.text)'") }
+        let hints = Keymap.hints(for: .live, ascii: false).map(\.word)
+        #expect(hints == ["pause", "select", "adjust", "type", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
+    }
+}
