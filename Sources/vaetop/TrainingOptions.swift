@@ -11,83 +11,86 @@ extension BetaScheduleConfig.Ramp: ExpressibleByArgument {}
 extension RunConfig.Likelihood: ExpressibleByArgument {}
 extension RunConfig.Model: ExpressibleByArgument {}
 
+/// Every flag's default is the configuration's own default (one declaration per value).
+private let defaults = RunConfig()
+
 /// The flags that define a training run (shared by train, schedule and the screen).
 struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).")
     var data: String?
-    @Option(parsing: .unconditional, help: "Encoder hidden widths, comma separated.") var encoder: String = "400"
-    @Option(parsing: .unconditional, help: "Latent dimensions (1…4096).") var latent: Int = 20
+    @Option(parsing: .unconditional, help: "Encoder hidden widths, comma separated.") var encoder: String = defaults.encoder.map(String.init).joined(separator: ",")
+    @Option(parsing: .unconditional, help: "Latent dimensions (\(RunConfig.latentRange.lowerBound)…\(RunConfig.latentRange.upperBound)).") var latent: Int = defaults.latent
     @Option(parsing: .unconditional, help: "Decoder hidden widths, comma separated (default: the encoder's, reversed).") var decoder: String?
-    @Option(parsing: .unconditional, help: "Decoder likelihood: bernoulli or gaussian.") var likelihood: RunConfig.Likelihood = .bernoulli
-    @Option(parsing: .unconditional, help: "Epochs (1…100000).") var epochs: Int = 10
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size (1…4096).") var batchSize: Int = 128
+    @Option(parsing: .unconditional, help: "Decoder likelihood: bernoulli or gaussian.") var likelihood: RunConfig.Likelihood = defaults.likelihood
+    @Option(parsing: .unconditional, help: "Epochs (\(RunConfig.epochRange.lowerBound)…\(RunConfig.epochRange.upperBound)).") var epochs: Int = defaults.epochs
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Mini-batch size (\(RunConfig.batchSizeRange.lowerBound)…\(RunConfig.batchSizeRange.upperBound)).") var batchSize: Int = defaults.batchSize
     @Option(name: .customLong("base-batch-size"), parsing: .unconditional, help: "Batch size the lr was tuned for (linear scaling rule).")
-    var baseBatchSize: Int = 128
+    var baseBatchSize: Int = defaults.baseBatchSize
     @Flag(name: .customLong("scale-lr"), help: "Scale the lr by batch-size / base-batch-size.") var scaleLR = false
-    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: "Trainer threads (1…64): each batch is split over this many workers, each calling single-threaded OpenBLAS.") var threads: Int = 1
-    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = 0
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = defaults.seed
+    @Option(parsing: .unconditional, help: "Trainer threads (\(RunConfig.threadRange.lowerBound)…\(RunConfig.threadRange.upperBound)): each batch is split over this many workers, each calling single-threaded OpenBLAS.") var threads: Int = defaults.threads
+    @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = defaults.evalEvery
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps (0: only at the end).")
-    var checkpointEvery: Int = 0
-    @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = 10
+    var checkpointEvery: Int = defaults.checkpointEvery
+    @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = defaults.nanPatience
 
-    @Option(parsing: .unconditional, help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = .adam
-    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Double = 1e-3
-    @Option(parsing: .unconditional, help: "Adam β1.") var beta1: Double = 0.9
-    @Option(parsing: .unconditional, help: "Adam β2.") var beta2: Double = 0.999
-    @Option(parsing: .unconditional, help: "Adam ε.") var eps: Double = 1e-8
+    @Option(parsing: .unconditional, help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = defaults.optimizer.kind
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Double = defaults.optimizer.lr
+    @Option(parsing: .unconditional, help: "Adam β1.") var beta1: Double = defaults.optimizer.beta1
+    @Option(parsing: .unconditional, help: "Adam β2.") var beta2: Double = defaults.optimizer.beta2
+    @Option(parsing: .unconditional, help: "Adam ε.") var eps: Double = defaults.optimizer.eps
     @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay (default 0; AdamW 1e-2).") var weightDecay: Double?
-    @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Double = 0
-    @Option(parsing: .unconditional, help: "SGD dampening.") var dampening: Double = 0
+    @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Double = defaults.optimizer.momentum
+    @Option(parsing: .unconditional, help: "SGD dampening.") var dampening: Double = defaults.optimizer.dampening
     @Flag(help: "SGD Nesterov momentum.") var nesterov = false
     @Flag(help: "AMSGrad (Adam, AdamW).") var amsgrad = false
     @Flag(name: .customLong("decoupled-wd"), help: "RAdam with decoupled weight decay.") var decoupledWD = false
 
     @Option(name: .customLong("lr-schedule"), parsing: .unconditional, help: "constant, step, multistep, exponential, cosine, cosine-restarts, cyclic, onecycle.")
-    var lrSchedule: LRScheduleConfig.Kind = .constant
-    @Option(name: .customLong("step-size"), parsing: .unconditional, help: "StepLR step size (steps).") var stepSize: Int = 1000
-    @Option(parsing: .unconditional, help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = 0.1
+    var lrSchedule: LRScheduleConfig.Kind = defaults.lrSchedule.kind
+    @Option(name: .customLong("step-size"), parsing: .unconditional, help: "StepLR step size (steps).") var stepSize: Int = defaults.lrSchedule.stepSize
+    @Option(parsing: .unconditional, help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = defaults.lrSchedule.gamma
     @Option(parsing: .unconditional, help: "MultiStepLR milestones, comma separated steps.") var milestones: String = ""
-    @Option(name: .customLong("t-max"), parsing: .unconditional, help: "Cosine T_max in steps (0: the whole run).") var tMax: Int = 0
-    @Option(name: .customLong("eta-min"), parsing: .unconditional, help: "Cosine minimum lr.") var etaMin: Double = 0
-    @Option(name: .customLong("t0"), parsing: .unconditional, help: "Warm restarts T_0 (steps).") var t0: Int = 1000
-    @Option(name: .customLong("t-mult"), parsing: .unconditional, help: "Warm restarts T_mult.") var tMult: Int = 1
+    @Option(name: .customLong("t-max"), parsing: .unconditional, help: "Cosine T_max in steps (0: the whole run).") var tMax: Int = defaults.lrSchedule.tMax
+    @Option(name: .customLong("eta-min"), parsing: .unconditional, help: "Cosine minimum lr.") var etaMin: Double = defaults.lrSchedule.etaMin
+    @Option(name: .customLong("t0"), parsing: .unconditional, help: "Warm restarts T_0 (steps).") var t0: Int = defaults.lrSchedule.t0
+    @Option(name: .customLong("t-mult"), parsing: .unconditional, help: "Warm restarts T_mult.") var tMult: Int = defaults.lrSchedule.tMult
     @Option(name: .customLong("base-lr"), parsing: .unconditional, help: "Cyclic base_lr (default: --lr).") var baseLR: Double?
     @Option(name: .customLong("max-lr"), parsing: .unconditional, help: "Cyclic / one-cycle max_lr (default: 10 × --lr).") var maxLR: Double?
-    @Option(name: .customLong("step-size-up"), parsing: .unconditional, help: "Cyclic step_size_up.") var stepSizeUp: Int = 2000
+    @Option(name: .customLong("step-size-up"), parsing: .unconditional, help: "Cyclic step_size_up.") var stepSizeUp: Int = defaults.lrSchedule.stepSizeUp
     @Option(name: .customLong("step-size-down"), parsing: .unconditional, help: "Cyclic step_size_down (default: step_size_up).") var stepSizeDown: Int?
-    @Option(name: .customLong("cyclic-mode"), parsing: .unconditional, help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = .triangular
+    @Option(name: .customLong("cyclic-mode"), parsing: .unconditional, help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = defaults.lrSchedule.mode
     @Flag(name: .customLong("no-cycle-momentum"), help: "Do not cycle β1/momentum with cyclic or one-cycle.") var noCycleMomentum = false
     @Option(name: .customLong("base-momentum"), parsing: .unconditional, help: "Lower β1/momentum when cycling.") var baseMomentum: Double?
     @Option(name: .customLong("max-momentum"), parsing: .unconditional, help: "Upper β1/momentum when cycling.") var maxMomentum: Double?
-    @Option(name: .customLong("pct-start"), parsing: .unconditional, help: "One-cycle pct_start.") var pctStart: Double = 0.3
-    @Option(name: .customLong("div-factor"), parsing: .unconditional, help: "One-cycle div_factor.") var divFactor: Double = 25
-    @Option(name: .customLong("final-div-factor"), parsing: .unconditional, help: "One-cycle final_div_factor.") var finalDivFactor: Double = 1e4
-    @Option(parsing: .unconditional, help: "One-cycle anneal strategy: cos or linear.") var anneal: LRScheduleConfig.Anneal = .cos
+    @Option(name: .customLong("pct-start"), parsing: .unconditional, help: "One-cycle pct_start.") var pctStart: Double = defaults.lrSchedule.pctStart
+    @Option(name: .customLong("div-factor"), parsing: .unconditional, help: "One-cycle div_factor.") var divFactor: Double = defaults.lrSchedule.divFactor
+    @Option(name: .customLong("final-div-factor"), parsing: .unconditional, help: "One-cycle final_div_factor.") var finalDivFactor: Double = defaults.lrSchedule.finalDivFactor
+    @Option(parsing: .unconditional, help: "One-cycle anneal strategy: cos or linear.") var anneal: LRScheduleConfig.Anneal = defaults.lrSchedule.anneal
     @Flag(name: .customLong("three-phase"), help: "One-cycle three_phase.") var threePhase = false
-    @Option(name: .customLong("total-steps"), parsing: .unconditional, help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = 0
-    @Option(name: .customLong("warmup-steps"), parsing: .unconditional, help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = 0
+    @Option(name: .customLong("total-steps"), parsing: .unconditional, help: "One-cycle total_steps (0: the whole run).") var totalSteps: Int = defaults.lrSchedule.totalSteps
+    @Option(name: .customLong("warmup-steps"), parsing: .unconditional, help: "Linear lr warmup steps in front of the schedule.") var warmupSteps: Int = defaults.lrSchedule.warmupSteps
     @Option(name: .customLong("warmup-start-factor"), parsing: .unconditional, help: "Warmup start factor (PyTorch LinearLR, 0 < f ≤ 1).")
-    var warmupStartFactor: Double = LRScheduleConfig().warmupStartFactor
+    var warmupStartFactor: Double = defaults.lrSchedule.warmupStartFactor
 
     @Option(name: .customLong("beta-schedule"), parsing: .unconditional, help: "KL weight schedule: constant, linear, cyclical, capacity.")
-    var betaSchedule: BetaScheduleConfig.Kind = .constant
-    @Option(parsing: .unconditional, help: "Target β (KL weight).") var beta: Double = 1
-    @Option(name: .customLong("beta-start"), parsing: .unconditional, help: "β at the start of a ramp.") var betaStart: Double = 0
-    @Option(name: .customLong("beta-warmup"), parsing: .unconditional, help: "Linear β warmup steps (0: a quarter of the run).") var betaWarmup: Int = 0
-    @Option(name: .customLong("beta-cycles"), parsing: .unconditional, help: "Cyclical annealing: number of cycles.") var betaCycles: Int = 4
-    @Option(name: .customLong("beta-ratio"), parsing: .unconditional, help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = 0.5
-    @Option(name: .customLong("beta-ramp"), parsing: .unconditional, help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = .linear
-    @Option(name: .customLong("capacity-max"), parsing: .unconditional, help: "Capacity annealing: final capacity C_max (nats).") var capacityMax: Double = 25
-    @Option(name: .customLong("capacity-steps"), parsing: .unconditional, help: "Capacity annealing: steps for C to reach C_max (0: the run).") var capacitySteps: Int = 0
-    @Option(name: .customLong("capacity-gamma"), parsing: .unconditional, help: "Capacity annealing: weight γ of |KL − C|.") var capacityGamma: Double = 100
-    @Option(parsing: .unconditional, help: "Model: vae or vae-gan (Larsen et al. 2016).") var model: RunConfig.Model = .vae
-    @Option(name: .customLong("gan-hidden"), parsing: .unconditional, help: "VAE-GAN: discriminator hidden width.") var ganHidden: Int = 256
-    @Option(name: .customLong("gan-gamma"), parsing: .unconditional, help: "VAE-GAN: weight γ of the feature-wise reconstruction.") var ganGamma: Double = 1
-    @Option(name: .customLong("disc-lr"), parsing: .unconditional, help: "VAE-GAN: discriminator learning rate.") var discLR: Double = 1e-4
+    var betaSchedule: BetaScheduleConfig.Kind = defaults.betaSchedule.kind
+    @Option(parsing: .unconditional, help: "Target β (KL weight).") var beta: Double = defaults.betaSchedule.target
+    @Option(name: .customLong("beta-start"), parsing: .unconditional, help: "β at the start of a ramp.") var betaStart: Double = defaults.betaSchedule.start
+    @Option(name: .customLong("beta-warmup"), parsing: .unconditional, help: "Linear β warmup steps (0: a quarter of the run).") var betaWarmup: Int = defaults.betaSchedule.warmupSteps
+    @Option(name: .customLong("beta-cycles"), parsing: .unconditional, help: "Cyclical annealing: number of cycles.") var betaCycles: Int = defaults.betaSchedule.cycles
+    @Option(name: .customLong("beta-ratio"), parsing: .unconditional, help: "Cyclical annealing: fraction of a cycle spent ramping.") var betaRatio: Double = defaults.betaSchedule.ratio
+    @Option(name: .customLong("beta-ramp"), parsing: .unconditional, help: "Cyclical ramp: linear, cosine, sigmoid.") var betaRamp: BetaScheduleConfig.Ramp = defaults.betaSchedule.ramp
+    @Option(name: .customLong("capacity-max"), parsing: .unconditional, help: "Capacity annealing: final capacity C_max (nats).") var capacityMax: Double = defaults.betaSchedule.capacityMax
+    @Option(name: .customLong("capacity-steps"), parsing: .unconditional, help: "Capacity annealing: steps for C to reach C_max (0: the run).") var capacitySteps: Int = defaults.betaSchedule.capacitySteps
+    @Option(name: .customLong("capacity-gamma"), parsing: .unconditional, help: "Capacity annealing: weight γ of |KL − C|.") var capacityGamma: Double = defaults.betaSchedule.capacityGamma
+    @Option(parsing: .unconditional, help: "Model: vae or vae-gan (Larsen et al. 2016).") var model: RunConfig.Model = defaults.model
+    @Option(name: .customLong("gan-hidden"), parsing: .unconditional, help: "VAE-GAN: discriminator hidden width.") var ganHidden: Int = defaults.gan.hidden
+    @Option(name: .customLong("gan-gamma"), parsing: .unconditional, help: "VAE-GAN: weight γ of the feature-wise reconstruction.") var ganGamma: Double = defaults.gan.gamma
+    @Option(name: .customLong("disc-lr"), parsing: .unconditional, help: "VAE-GAN: discriminator learning rate.") var discLR: Double = defaults.gan.discriminatorLR
     @Flag(help: "VAE-GAN: equilibrium rule around ln 2.") var equilibrium = false
-    @Option(parsing: .unconditional, help: "VAE-GAN: equilibrium margin.") var margin: Double = 0.35
-    @Option(name: .customLong("free-bits"), parsing: .unconditional, help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = 0
+    @Option(parsing: .unconditional, help: "VAE-GAN: equilibrium margin.") var margin: Double = defaults.gan.margin
+    @Option(name: .customLong("free-bits"), parsing: .unconditional, help: "Free-bits λ, nats per latent dimension (0: off).") var freeBits: Double = defaults.freeBits
     @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm (0: off).") var clipNorm: Double = 0
     @Option(name: .customLong("clip-value"), parsing: .unconditional, help: "Clip gradient elements to ±value (0: off).") var clipValue: Double = 0
 
