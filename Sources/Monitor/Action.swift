@@ -23,7 +23,7 @@ public enum Effect: Equatable, Sendable {
     case replay(ReplayControl)
     case loadTheme(String)
     /// Leave the screen with a choice (the range test's "train with these bounds").
-    case choose(String)
+    case choose(LRScheduleConfig.Kind)
     case quit
 }
 

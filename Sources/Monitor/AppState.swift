@@ -31,8 +31,8 @@ public struct AppState: Sendable {
     public var quitting = false
     /// A stop was sent; quit as soon as the run's end record arrives.
     public var stopping = false
-    /// What the user chose on the range-test screen ("onecycle", "cyclic"), read by the caller after the loop.
-    public var choice: String?
+    /// The schedule the user chose on the range-test screen (`.onecycle`, `.cyclic`), read by the caller after the loop.
+    public var choice: LRScheduleConfig.Kind?
     /// Planned schedules, when known.
     public var plan: SchedulePreview?
     /// Replay position and speed, shown in the status line.

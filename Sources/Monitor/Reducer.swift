@@ -105,7 +105,7 @@ public enum Reducer {
             s.flash = ("the curve gives no bounds (the loss never fell); nothing to apply", "alert")
             return []
         }
-        return [.choose(action == .trainOneCycle ? "onecycle" : "cyclic")]
+        return [.choose(action == .trainOneCycle ? .onecycle : .cyclic)]
     }
 
     /// Steering keys: the trainer's (live) or the other process's (watch) hyperparameters.

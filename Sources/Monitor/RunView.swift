@@ -125,7 +125,7 @@ public struct RunView: Sendable {
         case .rangeTest(let r):
             rangeTest = r
             if r.finished {
-                let text = "lr range test: steepest \(r.steepest.map(fmt) ?? "n/a"), valley \(r.valley.map(fmt) ?? "n/a"), bounds \(r.cyclicBase.map(fmt) ?? "n/a") … \(r.cyclicMax.map(fmt) ?? "n/a")" + (r.applied.map { "; applied \($0)" } ?? "")
+                let text = "lr range test: steepest \(r.steepest.map(fmt) ?? "n/a"), valley \(r.valley.map(fmt) ?? "n/a"), bounds \(r.cyclicBase.map(fmt) ?? "n/a") … \(r.cyclicMax.map(fmt) ?? "n/a")" + (r.applied.map { "; applied \($0.rawValue)" } ?? "")
                 log(r.step, text, "main_fg")
             }
         case .images(let i):

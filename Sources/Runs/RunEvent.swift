@@ -238,12 +238,12 @@ public struct RangeTestRecord: Codable, Sendable, Equatable {
     public var minimumOverTen: Double?
     public var cyclicBase: Double?
     public var cyclicMax: Double?
-    /// The schedule training then used ("onecycle", "cyclic"), if any.
-    public var applied: String?
+    /// The schedule training then used between the bounds (`.onecycle` or `.cyclic`), if any.
+    public var applied: LRScheduleConfig.Kind?
 
     public init(step: Int, mode: String, start: Double, end: Double, steps: Int, lrs: [Double], losses: [Double], smoothed: [Double],
                 finished: Bool, diverged: Bool, steepest: Double? = nil, valley: Double? = nil, minimumOverTen: Double? = nil,
-                cyclicBase: Double? = nil, cyclicMax: Double? = nil, applied: String? = nil) {
+                cyclicBase: Double? = nil, cyclicMax: Double? = nil, applied: LRScheduleConfig.Kind? = nil) {
         self.step = step; self.mode = mode; self.start = start; self.end = end; self.steps = steps; self.lrs = lrs
         self.losses = losses; self.smoothed = smoothed; self.finished = finished; self.diverged = diverged
         self.steepest = steepest; self.valley = valley; self.minimumOverTen = minimumOverTen

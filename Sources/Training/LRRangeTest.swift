@@ -153,7 +153,7 @@ public struct LRRangeTest: Sendable, Equatable {
 
 extension LRRangeTest.Result {
     /// The run-file record of this curve.
-    public func record(_ test: LRRangeTest, step: Int, finished: Bool, applied: String? = nil) -> RangeTestRecord {
+    public func record(_ test: LRRangeTest, step: Int, finished: Bool, applied: LRScheduleConfig.Kind? = nil) -> RangeTestRecord {
         let s = finished ? suggestions : LRRangeTest.Suggestions()
         return RangeTestRecord(step: step, mode: test.mode.rawValue, start: test.start, end: test.end, steps: test.steps,
                                lrs: lrs, losses: losses, smoothed: smoothed, finished: finished, diverged: diverged,

@@ -20,7 +20,7 @@ struct LRFind: ParsableCommand {
     @Option(name: .customLong("lr-steps"), parsing: .unconditional, help: "Steps of the ramp.") var lrSteps: Int = 100
     @Option(help: "exponential or linear.") var ramp: LRRangeTest.Mode = .exponential
     @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this × the best.") var diverge: Double = 5
-    @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: String?
+    @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: LRScheduleConfig.Kind?
     @Option(help: "Run directory for --apply (default: runs/<timestamp>).") var out: String?
     @Flag(help: "No screen: print the curve and the suggestions.") var headless = false
     @OptionGroup var screen: ScreenOptions
@@ -31,7 +31,7 @@ struct LRFind: ParsableCommand {
         guard startLR > 0, endLR > startLR, endLR <= 100 else { throw fail("--start-lr/--end-lr: need 0 < start < end ≤ 100, got \(startLR) … \(endLR)") }
         guard (5...100_000).contains(lrSteps) else { throw fail("--lr-steps: must be in 5…100000, got \(lrSteps)") }
         guard diverge > 1, diverge.isFinite else { throw fail("--diverge: must be > 1, got \(diverge)") }
-        if let apply, apply != "onecycle" && apply != "cyclic" { throw fail("--apply: onecycle or cyclic, got '\(apply)'") }
+        if let apply, apply != .onecycle && apply != .cyclic { throw fail("--apply: onecycle or cyclic, got '\(apply.rawValue)'") }
         let source: DataSource = config.data.map { .directory($0) } ?? .embedded
         let data: (train: ImageDataset, test: ImageDataset)
         do { data = try source.load() } catch { throw fail("--data: \(error)", code: 65) }
@@ -64,7 +64,7 @@ struct LRFind: ParsableCommand {
         do { trainer = try Trainer(config: config, data: data, directory: dir) } catch { throw fail("\(error)", code: 74) }
         trainer.begin()
         trainer.record(.rangeTest(result.record(test, step: 0, finished: true, applied: apply)))
-        trainer.note("lr range test (\(result.lrs.count) steps): \(summary); training with \(apply) between \(f(lo)) and \(f(hi))")
+        trainer.note("lr range test (\(result.lrs.count) steps): \(summary); training with \(apply.rawValue) between \(f(lo)) and \(f(hi))")
         let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: config.epochs)
         trainer.sink = printer.handle
         installStopSignalHandlers()
@@ -73,8 +73,8 @@ struct LRFind: ParsableCommand {
     }
 
     /// One-cycle peaking at max_lr and starting at base_lr (div_factor = max/base), or cyclic between them.
-    static func applySchedule(_ kind: String, lo: Double, hi: Double, to config: inout RunConfig) {
-        if kind == "onecycle" {
+    static func applySchedule(_ kind: LRScheduleConfig.Kind, lo: Double, hi: Double, to config: inout RunConfig) {
+        if kind == .onecycle {
             config.lrSchedule.kind = .onecycle
             config.lrSchedule.maxLR = hi
             config.lrSchedule.divFactor = max(1, hi / lo)

@@ -197,8 +197,8 @@ import Testing
         _ = Reducer.reduce(&s, .events([record(finished: true, bounds: false)]))
         #expect(Reducer.reduce(&s, .key(.char("y"))).isEmpty && s.flash!.text.contains("no bounds"))
         _ = Reducer.reduce(&s, .events([record(finished: true)]))
-        #expect(Reducer.reduce(&s, .key(.char("o"))) == [.choose("onecycle")])
-        #expect(Reducer.reduce(&s, .key(.char("y"))) == [.choose("cyclic")])
+        #expect(Reducer.reduce(&s, .key(.char("o"))) == [.choose(.onecycle)])
+        #expect(Reducer.reduce(&s, .key(.char("y"))) == [.choose(.cyclic)])
         #expect(s.run.log.contains { $0.text.hasPrefix("lr range test: steepest") })
     }
 
