@@ -42,7 +42,7 @@ public enum Keymap {
         KeyBinding([.char(" ")], .pauseResume, .training, hint: ("space", "space"), "pause",
                    help: "space", "pause / resume training (replay: play / pause)"),
         KeyBinding([.up, .down], .selectKnob, .training, hint: ("↑↓", "up/down"), "select",
-                   help: "↑ ↓", "select a hyperparameter (lr, β, β target, λ, clip, wd, batch)"),
+                   help: "↑ ↓", "select a knob: lr, β, β target, λ, clip, weight decay, batch"),
         KeyBinding([.left, .right], .adjustKnob, .training, hint: ("←→", "left/right"), "adjust",
                    help: "← →", "change it by a step (×1.25 rates, ±0.05 λ, ×2 batch)"),
         KeyBinding([.enter], .typeValue, .training, hint: ("⏎", "enter"), "type",
@@ -104,10 +104,17 @@ public enum Keymap {
         }
     }
 
-    /// Help lines: one per distinct key column and text, in table order.
-    public static var helpLines: [(keys: String, text: String)] {
+    /// Help lines: one per distinct key column and text, in table order (all modes: the README's table).
+    public static var helpLines: [(keys: String, text: String)] { lines(bindings) }
+
+    /// The help overlay of a mode: only the keys that work there, so it fits an 80×24 terminal.
+    public static func helpLines(for mode: AppState.Mode) -> [(keys: String, text: String)] {
+        lines(bindings.filter { applies($0, in: mode) })
+    }
+
+    static func lines(_ bs: [KeyBinding]) -> [(keys: String, text: String)] {
         var seen = Set<String>(), out: [(String, String)] = []
-        for b in bindings where seen.insert(b.helpKeys + b.help).inserted { out.append((b.helpKeys, b.help)) }
+        for b in bs where seen.insert(b.helpKeys + b.help).inserted { out.append((b.helpKeys, b.help)) }
         return out
     }
 

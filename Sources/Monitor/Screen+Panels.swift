@@ -114,7 +114,7 @@ extension Screen {
     }
 
     static func help(_ g: inout Grid, _ s: AppState) {
-        let lines = Keymap.helpLines.map { $0.keys.rightPadded(13) + $0.text }
+        let lines = Keymap.helpLines(for: s.mode).map { $0.keys.rightPadded(13) + $0.text }
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
         let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
         g.fill(r, Cell(" ", s.theme.style("main_fg")))

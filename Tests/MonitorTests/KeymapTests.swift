@@ -29,10 +29,13 @@ import Testing
     }
 
     @Test func everyHintAndHelpLineComesFromTheTable() {
-        var s = AppState(mode: .live, width: 200, height: 60)
-        s.showHelp = true
-        let screen = Screen.render(s).lines.joined(separator: "\n")
-        for line in Keymap.helpLines { #expect(screen.contains(line.text), "help lacks '\(line.text)'") }
+        for mode in [AppState.Mode.live, .replay, .follow, .rangeTest] {
+            // The overlay lists the mode's keys and fits 80×24 whole (the last line, q, included).
+            var s = AppState(mode: mode, width: 80, height: 24)
+            s.showHelp = true
+            let screen = Screen.render(s).lines.joined(separator: "\n")
+            for line in Keymap.helpLines(for: mode) { #expect(screen.contains(line.text), "\(mode) help lacks '\(line.text)'") }
+        }
         let hints = Keymap.hints(for: .live, ascii: false).map(\.word)
         #expect(hints == ["pause", "select", "adjust", "type", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
     }
