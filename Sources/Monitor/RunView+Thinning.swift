@@ -18,9 +18,7 @@ extension RunView {
         steps = Self.thinPositions(steps, region)
         for k in Self.scalarSeries { self[keyPath: k] = Self.thinValues(self[keyPath: k], region) }
         for l in layerNorms.indices { layerNorms[l] = Self.thinValues(layerNorms[l], region) }
-        smoothed.loss = Self.thinValues(smoothed.loss, region); smoothed.recon = Self.thinValues(smoothed.recon, region)
-        smoothed.kl = Self.thinValues(smoothed.kl, region); smoothed.grad = Self.thinValues(smoothed.grad, region)
-        smoothed.clipped = Self.thinValues(smoothed.clipped, region)
+        for k in Smoothed.series { smoothed[keyPath: k] = Self.thinValues(smoothed[keyPath: k], region) }
         klDims = Self.thinVectors(klDims, region)
         thinned += 1
     }
@@ -33,7 +31,8 @@ extension RunView {
         evalLoss = Self.thinValues(evalLoss, region)
     }
 
-    /// Every per-step scalar series besides `steps`, the layer norms and the smoothed copies.
+    /// Every per-step scalar series besides `steps`, the layer norms and the smoothed copies (thinned and
+    /// truncated together).
     static var scalarSeries: [WritableKeyPath<RunView, [Double]>] { [
         \.loss, \.recon, \.kl, \.beta, \.lr, \.momentum, \.capacity, \.gradNorm, \.gradClipped,
         \.ganEncoder, \.ganDecoder, \.ganDiscriminator, \.dReal, \.dFake, \.dPrior,

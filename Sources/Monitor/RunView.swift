@@ -119,7 +119,7 @@ public struct RunView: Sendable {
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", "inactive_fg")
         case .state(let s):
-            if s.reason == "resumed" { truncate(after: s.step); end = nil }
+            if s.isResume { truncate(after: s.step); end = nil }
             state = s.state
             log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
         case .rangeTest(let r):
@@ -144,14 +144,9 @@ public struct RunView: Sendable {
     mutating func truncate(after step: Int) {
         let keep = SeriesIndex.count(steps, atMost: Double(step))
         guard keep < steps.count else { return }
-        steps.removeLast(steps.count - keep); loss.removeLast(loss.count - keep); recon.removeLast(recon.count - keep)
-        kl.removeLast(kl.count - keep); beta.removeLast(beta.count - keep); lr.removeLast(lr.count - keep)
-        momentum.removeLast(momentum.count - keep); gradNorm.removeLast(gradNorm.count - keep)
-        capacity.removeLast(capacity.count - keep)
-        for k in [\RunView.ganEncoder, \.ganDecoder, \.ganDiscriminator, \.dReal, \.dFake, \.dPrior] where self[keyPath: k].count > keep {
-            self[keyPath: k].removeLast(self[keyPath: k].count - keep)
-        }
-        gradClipped.removeLast(gradClipped.count - keep); klDims.removeLast(klDims.count - keep)
+        steps.removeLast(steps.count - keep)
+        for k in Self.scalarSeries where self[keyPath: k].count > keep { self[keyPath: k].removeLast(self[keyPath: k].count - keep) }
+        klDims.removeLast(klDims.count - keep)
         for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
@@ -172,6 +167,8 @@ public struct Smoothed: Sendable {
     public static let weight = 0.6
     public var loss: [Double] = [], recon: [Double] = [], kl: [Double] = [], grad: [Double] = [], clipped: [Double] = []
     var states = Array(repeating: SeriesMath.EMAState(weight: Smoothed.weight), count: 5)
+    /// The five smoothed series.
+    static var series: [WritableKeyPath<Smoothed, [Double]>] { [\.loss, \.recon, \.kl, \.grad, \.clipped] }
 
     mutating func append(loss l: Double, recon r: Double, kl k: Double, grad g: Double, clipped c: Double) {
         loss.append(states[0].next(l)); recon.append(states[1].next(r)); kl.append(states[2].next(k))

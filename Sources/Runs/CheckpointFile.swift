@@ -55,7 +55,7 @@ public enum CheckpointFile {
                 if let e = failed { throw .failed(path: path, reason: "write failed: \(FileOutput.describe(e))") }
             }
         } catch {
-            throw Problem(path: path, reason: error.description.hasPrefix(path) ? String(error.description.dropFirst(path.count + 2)) : error.description)
+            throw Problem(path: error.path, reason: error.reason)
         }
     }
 
@@ -73,14 +73,16 @@ public enum CheckpointFile {
         func fail(_ reason: String) -> Problem { Problem(path: path, reason: reason) }
         guard bytes.count >= 24 else { throw fail("truncated: \(bytes.count) bytes, shorter than the header") }
         guard Array(bytes[0..<8]) == magic else { throw fail("not a vaetop checkpoint (bad magic)") }
-        let version = UInt32(bytes[8]) | UInt32(bytes[9]) << 8 | UInt32(bytes[10]) << 16 | UInt32(bytes[11]) << 24
+        /// The little-endian UInt32 at byte `o` (the caller has checked that 4 bytes are there).
+        func u32(at o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) } }
+        let version = u32(at: 8)
         guard version == 1 || version == 2 else {
             throw fail(version > Self.version ? "checkpoint version \(version) is newer than \(Self.version)" : "unknown checkpoint version \(version)")
         }
         var end = bytes.count
         if version >= 2 {
             end -= 4
-            let stored = UInt32(bytes[end]) | UInt32(bytes[end + 1]) << 8 | UInt32(bytes[end + 2]) << 16 | UInt32(bytes[end + 3]) << 24
+            let stored = u32(at: end)
             let actual = bytes.withUnsafeBytes { CRC32C.update(0, UnsafeRawBufferPointer(rebasing: $0[0..<end])) }
             guard stored == actual else { throw fail("checksum mismatch: the file is damaged or truncated") }
         }

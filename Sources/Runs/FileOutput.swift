@@ -8,12 +8,7 @@ public enum FileOutput {
         case refused(path: String, reason: String)
         case failed(path: String, reason: String)
 
-        public var description: String {
-            switch self {
-            case .refused(let p, let r): return "\(p): \(r)"
-            case .failed(let p, let r): return "\(p): \(r)"
-            }
-        }
+        public var description: String { "\(path): \(reason)" }
     }
 
     /// Where the bytes went.
@@ -153,4 +148,8 @@ public enum FileOutput {
 extension FileOutput.Failure {
     /// True when the path was refused (a folder, a loop) rather than failing to write.
     public var isRefusal: Bool { if case .refused = self { return true }; return false }
+    /// The path the failure is about.
+    public var path: String { switch self { case .refused(let p, _), .failed(let p, _): return p } }
+    /// Why, without the path.
+    public var reason: String { switch self { case .refused(_, let r), .failed(_, let r): return r } }
 }

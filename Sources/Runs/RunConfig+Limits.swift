@@ -6,6 +6,8 @@ extension RunConfig {
         public var flag: String
         public var message: String
         public var description: String { "\(flag): \(message)" }
+        /// The problem as a file states it ("config: lr must be in …"), for headers and checkpoints.
+        public var inFile: String { "config: \(flag.dropFirst(2)) \(message)" }
     }
 
     /// Hidden widths of the encoder, decoder and discriminator.

@@ -21,7 +21,7 @@ extension RunEvent {
         }
         switch self {
         case .header(let h):
-            if let p = h.config.problem() { return "header config: \(p.flag.dropFirst(2)) \(p.message)" }
+            if let p = h.config.problem() { return "header \(p.inFile)" }
             if let p = list(h.layers.count, "header layers") { return p }
             if !(0...(1 << 40)).contains(h.parameters) { return "header parameters \(h.parameters) is out of range" }
             if !(0...1_000_000_000).contains(h.trainImages) { return "header trainImages \(h.trainImages) is out of range" }

@@ -179,6 +179,10 @@ public struct StateChange: Codable, Sendable, Equatable {
     /// Why, in a few words.
     public var reason: String
     public init(step: Int, state: State, reason: String) { self.step = step; self.state = state; self.reason = reason }
+    /// The reason that marks a resume from a checkpoint (`docs/run-format.md`: readers drop what came after it).
+    public static let resumed = "resumed"
+    /// Whether this record marks a resume.
+    public var isResume: Bool { reason == Self.resumed }
 }
 
 /// Fixed test images, their reconstructions and samples from the prior, as 8-bit grey levels.

@@ -48,7 +48,7 @@ extension RunFileContents {
     }
 
     static func isResume(_ e: RunEvent) -> Bool {
-        if case .state(let s) = e, s.reason == "resumed" { return true }
+        if case .state(let s) = e { return s.isResume }
         return false
     }
 }

@@ -103,9 +103,7 @@ public enum RunFileReader {
                 let number = lineNumber + first + k
                 switch r {
                 case .success(let e): events.append(e)
-                case .failure(.unknownKind(let kind)): skipped.append(.init(line: number, reason: "unknown record kind '\(kind)'"))
-                case .failure(.invalidRecord(let why)): skipped.append(.init(line: number, reason: why))
-                case .failure: skipped.append(.init(line: number, reason: "not a valid record"))
+                case .failure(let why): skipped.append(.init(line: number, reason: why.description))
                 }
             }
             lineNumber += lines.count

@@ -26,14 +26,15 @@ public final class RunLock {
 
     deinit { close(fd) }
 
-    /// The pid of the process holding the lock of `directory`, or nil when nobody does.
-    public static func holder(of directory: String) -> Int32? {
+    /// Throws `.locked` (with the holder's pid when its lock file says) when another process writes `directory`,
+    /// without taking the lock: the check a command makes before it starts.
+    public static func check(_ directory: String) throws(RunFileError) {
         let path = (directory as NSString).appendingPathComponent(fileName)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return }
         defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 { flock(fd, LOCK_UN); return nil }
-        return pid(fd: fd) ?? 0
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 { flock(fd, LOCK_UN); return }
+        throw .locked(path: directory, pid: pid(fd: fd))
     }
 
     private static func pid(fd: Int32) -> Int32? {

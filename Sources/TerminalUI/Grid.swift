@@ -26,8 +26,8 @@ public struct Grid: Equatable, Sendable {
         for scalar in s.unicodeScalars {
             if cx - x >= maxWidth || cx >= width { break }
             if scalar.properties.generalCategory == .nonspacingMark { continue }
-            // A control character from a file (ESC, BEL, CR, …) must never reach the terminal.
-            self[cx, y] = Cell(scalar.properties.generalCategory == .control ? "?" : scalar, style)
+            // A control character from a file (ESC, BEL, CR, a bidi override, …) must never reach the terminal.
+            self[cx, y] = Cell(String.isUnsafe(scalar) ? "?" : scalar, style)
             cx += 1
         }
         return cx - x

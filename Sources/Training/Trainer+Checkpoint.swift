@@ -35,25 +35,22 @@ extension Trainer {
         checkpointPending = false
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
-        if let bad = checkpointBuffers.first(where: { !$0.1.allFinite }) {
-            let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
-            let why = "checkpoint not written at step \(stepsDone): \(bad.0) holds non-finite values; \(kept)"
-            checkpointError = why
-            emit(.alert(Alert(step: stepsDone, level: .error, message: why)))
-            flush()
-            return
+        let buffers = checkpointBuffers
+        let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
+        if let bad = buffers.first(where: { !$0.1.allFinite }) {
+            checkpointError = "checkpoint not written at step \(stepsDone): \(bad.0) holds non-finite values; \(kept)"
+        } else {
+            do {
+                try Checkpoint.write(snapshot, buffers: buffers.map { $0.1 }, to: path)
+                checkpointStep = stepsDone
+                checkpointError = nil
+                emit(.checkpoint(CheckpointRecord(step: stepsDone, path: Checkpoint.fileName)))
+            } catch {
+                checkpointError = "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)"
+            }
+            checkpointWall = Date().timeIntervalSince1970
         }
-        do {
-            try Checkpoint.write(snapshot, buffers: checkpointBuffers.map { $0.1 }, to: path)
-            checkpointStep = stepsDone
-            checkpointError = nil
-            emit(.checkpoint(CheckpointRecord(step: stepsDone, path: Checkpoint.fileName)))
-        } catch {
-            let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
-            checkpointError = "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)"
-            emit(.alert(Alert(step: stepsDone, level: .error, message: checkpointError!)))
-        }
-        checkpointWall = Date().timeIntervalSince1970
+        if let why = checkpointError { emit(.alert(Alert(step: stepsDone, level: .error, message: why))) }
         flush()
     }
 
@@ -83,7 +80,7 @@ extension Trainer {
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let (snap, buffers) = try Checkpoint.read(path)
         // The configuration decides the model's size and the data: check it before building anything from it.
-        if let p = snap.config.problem() { throw .checkpoint(path: path, reason: "config: \(p.flag.dropFirst(2)) \(p.message)") }
+        if let p = snap.config.problem() { throw .checkpoint(path: path, reason: p.inFile) }
         let data: (train: ImageDataset, test: ImageDataset)
         if let given {
             data = given
@@ -131,7 +128,7 @@ extension Trainer {
 
     /// Marks the resume point in the run file: readers drop records after `step` that precede this one.
     public func beginResumed() {
-        emit(.state(StateChange(step: stepsDone, state: .running, reason: "resumed")))
+        emit(.state(StateChange(step: stepsDone, state: .running, reason: StateChange.resumed)))
         flush()
     }
 }

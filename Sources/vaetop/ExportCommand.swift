@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Runs
 import TensorBoard
+import TerminalUI
 
 /// `vaetop export RUN --tensorboard DIR | --csv FILE`.
 struct Export: ParsableCommand {

@@ -15,23 +15,22 @@ final class RunFollowSource: EventSource {
     private var failures: [RunEvent] = []
     private var lastStep = 0
     func poll(now: Double) -> SourceUpdate {
-        let update: SourceUpdate
+        var update: SourceUpdate
         switch follower.poll() {
-        case .none: update = failures.isEmpty ? .none : .events([])
+        case .none: update = .none
         case .appended(let e): update = .events(e)
         case .reset(let c): update = .reset(ArraySlice(Replay.events(c)))
         }
-        guard !failures.isEmpty else { return remember(update) }
-        defer { failures = [] }
-        switch update {
-        case .events(let e): return remember(.events(e + failures))
-        case .reset(let e): return remember(.reset(e + failures))
-        case .none: return .events(failures)
+        if !failures.isEmpty {
+            switch update {
+            case .none: update = .events(failures)
+            case .events(let e): update = .events(e + failures)
+            case .reset(let e): update = .reset(e + failures)
+            }
+            failures = []
         }
-    }
-    private func remember(_ u: SourceUpdate) -> SourceUpdate {
-        if case .events(let e) = u, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
-        return u
+        if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
+        return update
     }
     /// Writes the command for the other process; a failure is shown in the event log, never swallowed.
     func send(_ command: RunCommand) {

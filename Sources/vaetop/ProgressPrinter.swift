@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import TerminalUI
 
 /// Headless output: a progress bar on a terminal, plain lines otherwise, and the final summary.
 final class ProgressPrinter {

@@ -23,9 +23,7 @@ enum RunDirectory {
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw ConfigError(flag: "--out", message: "'\(path)' exists and is not a directory") }
-            if let pid = RunLock.holder(of: path) {
-                throw ConfigError(flag: "--out", message: "'\(path)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")", exitCode: 75)
-            }
+            do { try RunLock.check(path) } catch { throw ConfigError(flag: "--out", message: error.description, exitCode: 75) }
             let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? []
             guard contents.isEmpty else {
                 throw ConfigError(flag: "--out", message: "'\(path)' already holds files; pick a new directory or use --resume")

@@ -50,9 +50,7 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
     } else {
         print("run saved in \(dir)")
     }
-    if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
-    if let e = trainer.checkpointError { throw fail(e, code: 74) }
-    if let code = signalExitCode() { throw ExitCode(code) }
+    try exitStatus(of: trainer, summary: final.run.end)
 }
 
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.

@@ -18,9 +18,7 @@ struct Train: ParsableCommand {
     func run() throws {
         let trainer: Trainer
         if let resume {
-            if let pid = RunLock.holder(of: resume) {
-                throw fail("--resume: '\(resume)' is being written by another vaetop process\(pid > 0 ? " (pid \(pid))" : "")", code: 75)
-            }
+            do { try RunLock.check(resume) } catch { throw fail("--resume: \(error)", code: 75) }
             do { trainer = try Trainer(resume: resume) } catch { throw fail("--resume: \(error)", code: 65) }
         } else {
             let config: RunConfig
@@ -60,14 +58,14 @@ struct Train: ParsableCommand {
     }
 }
 
-/// The exit status after training: 74 when the run file or a checkpoint could not be written (saying what was
-/// not saved), 3 when the run diverged, 128 + the signal when interrupted, else 0.
-func exitStatus(of trainer: Trainer, summary: RunSummary) throws {
+/// The exit status after training, headless or on the screen: 74 when the run file or a checkpoint could not be
+/// written (saying what was not saved), 3 when the run diverged, 128 + the signal when one stopped it, else 0.
+func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
-    if summary.reason == "diverged" {
+    if let summary, summary.reason == "diverged" {
         let kept = trainer.checkpointStep.map { "checkpoint.bin holds step \($0), the last finite state" } ?? "no checkpoint was written"
         throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient); \(kept)", code: 3)
     }
     if let e = trainer.checkpointError { throw fail(e, code: 74) }
-    if summary.reason == "interrupted", let code = signalExitCode() { throw ExitCode(code) }
+    if let code = signalExitCode() { throw ExitCode(code) }
 }
