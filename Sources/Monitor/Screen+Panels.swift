@@ -69,26 +69,35 @@ extension Screen {
         let stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
         x += 1
         x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
-        var parts: [String] = []
+        // (text, importance): when the line is too narrow, whole parts go, least important first, so no number is
+        // ever cut and lr, β and λ stay in view.
+        var parts: [(text: String, rank: Int)] = []
+        if let r = s.replay {
+            parts.append(("\(r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")) replay \(r.speed) \(r.position)/\(r.total)", 0))
+        } else if s.mode == .follow {
+            parts.append(("following", 0))
+        }
         if let m = run.lastStep {
             let planned = run.plannedSteps > 0 ? max(run.plannedSteps, m.step) : 0
-            parts.append("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""))
-            parts.append("epoch \(m.epoch)/\(run.header?.config.epochs ?? 0)")
-            parts.append(String(format: "%.0f img/s", m.samplesPerSecond))
+            parts.append(("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), 4))
+            parts.append(("epoch \(m.epoch)/\(run.header?.config.epochs ?? 0)", 5))
+            parts.append((String(format: "%.0f img/s", m.samplesPerSecond), 7))
             let remainingSteps = max(0, planned - m.step)
             let batch = Double(run.header?.config.batchSize ?? m.batchSize)
             let eta = m.samplesPerSecond > 0 ? Double(remainingSteps) * batch / Double(m.samplesPerSecond) : .nan
-            parts.append("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""))
+            parts.append(("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""), 6))
         }
-        parts.append("lr \(run.current[.lr].map(fmt) ?? "–")")
-        parts.append("β \(run.current[.beta].map(fmt) ?? "–")")
-        parts.append("λ \(fmt(run.freeBits))")
-        if let r = s.replay {
-            parts.insert("\(r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")) replay \(r.speed) \(r.position)/\(r.total)", at: 0)
-        } else if s.mode == .follow {
-            parts.insert("following", at: 0)
+        parts.append(("lr \(run.current[.lr].map(fmt) ?? "–")", 1))
+        parts.append(("β \(run.current[.beta].map(fmt) ?? "–")", 2))
+        parts.append(("λ \(fmt(run.freeBits))", 3))
+        let separator = s.ascii ? " | " : " │ "
+        func width(_ p: [(text: String, rank: Int)]) -> Int {
+            p.reduce(0) { $0 + $1.text.unicodeScalars.count } + max(0, p.count - 1) * separator.unicodeScalars.count
         }
-        g.text(parts.joined(separator: s.ascii ? " | " : " │ "), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+        while parts.count > 1 && width(parts) > s.width - x - 1, let least = parts.indices.max(by: { parts[$0].rank < parts[$1].rank }) {
+            parts.remove(at: least)
+        }
+        g.text(parts.map(\.text).joined(separator: separator), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
     }
 
     static func hintLine(_ g: inout Grid, _ s: AppState) {
@@ -106,7 +115,10 @@ extension Screen {
             g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
             return
         }
-        let hints = Keymap.hints(for: s.mode, ascii: s.ascii)
+        // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
+        var hints = Keymap.hints(for: s.mode, ascii: s.ascii)
+        func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.count + $1.word.count + 3 } }
+        while hints.count > 2 && x + width(hints) - 2 > s.width { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
         for (k, what) in hints where x < s.width {
             x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
             x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))

@@ -40,3 +40,23 @@ import Testing
         #expect(hints == ["pause", "select", "adjust", "type", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
     }
 }
+
+/// Narrow terminals keep what matters: lr, β and λ in the status line (whole parts only), help and quit hints.
+@Suite struct NarrowScreenTests {
+    @Test(arguments: [(80, 24), (100, 30), (60, 18)])
+    func statusKeepsTheKnobsAndHintsKeepHelpAndQuit(width: Int, height: Int) {
+        // At the 60-column minimum the replay position or "following" takes λ's room; from 80 columns every mode
+        // shows all three.
+        for mode in width >= 80 ? [AppState.Mode.live, .replay, .follow] : [.live] {
+            var s = RenderEverySizeTests.state(mode: mode, latent: 8, steps: 50)
+            s.width = width; s.height = height
+            if mode == .replay { s.replay = ReplayStatus(position: 50, total: 100, speed: "10x", playing: true) }
+            let lines = Screen.render(s).lines
+            let status = lines[0], hints = lines[height - 1]
+            #expect(status.contains("lr ") && status.contains("β ") && status.contains("λ "), "\(mode) \(width): \(status)")
+            #expect(hints.contains("? help") && hints.contains("q quit"), "\(mode) \(width): \(hints)")
+            // Whole parts only: the line ends with λ's value, not a cut number.
+            #expect(status.trimmingCharacters(in: .whitespaces).hasSuffix("λ 0"), "\(mode) \(width): \(status)")
+        }
+    }
+}
