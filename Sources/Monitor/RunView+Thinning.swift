@@ -16,7 +16,7 @@ extension RunView {
         guard steps.count >= Self.historyCapacity else { return }
         let region = Self.historyCapacity / 2
         steps = Self.thinPositions(steps, region)
-        for k in Self.scalarSeries { self[keyPath: k] = Self.thinValues(self[keyPath: k], region) }
+        for i in series.indices { series[i] = Self.thinValues(series[i], region) }
         for l in layerNorms.indices { layerNorms[l] = Self.thinValues(layerNorms[l], region) }
         for k in Smoothed.series { smoothed[keyPath: k] = Self.thinValues(smoothed[keyPath: k], region) }
         klDims = Self.thinVectors(klDims, region)
@@ -30,13 +30,6 @@ extension RunView {
         evalSteps = Self.thinPositions(evalSteps, region)
         evalLoss = Self.thinValues(evalLoss, region)
     }
-
-    /// Every per-step scalar series besides `steps`, the layer norms and the smoothed copies (thinned and
-    /// truncated together).
-    static var scalarSeries: [WritableKeyPath<RunView, [Double]>] { [
-        \.loss, \.recon, \.kl, \.beta, \.lr, \.momentum, \.capacity, \.gradNorm, \.gradClipped,
-        \.ganEncoder, \.ganDecoder, \.ganDiscriminator, \.dReal, \.dFake, \.dPrior,
-    ] }
 
     /// Steps of `xs[..<region]` thinned to the first and third of each group of four; the rest unchanged.
     static func thinPositions(_ xs: [Double], _ region: Int) -> [Double] {

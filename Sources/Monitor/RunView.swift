@@ -7,22 +7,30 @@ public struct RunView: Sendable {
     public var header: RunHeader?
     /// Step numbers of the step records, ascending.
     public var steps: [Double] = []
-    public var loss: [Double] = []
-    public var recon: [Double] = []
-    public var kl: [Double] = []
-    public var beta: [Double] = []
-    public var lr: [Double] = []
+    /// One history per `StepSeries`, fed by the record field the field tables name for it (nan where a step did
+    /// not report it; the VAE-GAN series grow only with VAE-GAN steps).
+    public var series: [[Double]] = Array(repeating: [], count: StepSeries.allCases.count)
+    public subscript(_ s: StepSeries) -> [Double] { series[s.rawValue] }
+    public var loss: [Double] { series[StepSeries.loss.rawValue] }
+    public var recon: [Double] { series[StepSeries.recon.rawValue] }
+    public var kl: [Double] { series[StepSeries.kl.rawValue] }
+    public var beta: [Double] { series[StepSeries.beta.rawValue] }
+    public var lr: [Double] { series[StepSeries.lr.rawValue] }
     /// β1/momentum per step (nan where not reported).
-    public var momentum: [Double] = []
+    public var momentum: [Double] { series[StepSeries.momentum.rawValue] }
     /// Capacity C per step (nan outside capacity annealing).
-    public var capacity: [Double] = []
+    public var capacity: [Double] { series[StepSeries.capacity.rawValue] }
     /// VAE-GAN per step: encoder, decoder, discriminator losses and D's mean outputs (empty for a plain VAE).
-    public var ganEncoder: [Double] = [], ganDecoder: [Double] = [], ganDiscriminator: [Double] = []
-    public var dReal: [Double] = [], dFake: [Double] = [], dPrior: [Double] = []
+    public var ganEncoder: [Double] { series[StepSeries.ganEncoder.rawValue] }
+    public var ganDecoder: [Double] { series[StepSeries.ganDecoder.rawValue] }
+    public var ganDiscriminator: [Double] { series[StepSeries.ganDiscriminator.rawValue] }
+    public var dReal: [Double] { series[StepSeries.dReal.rawValue] }
+    public var dFake: [Double] { series[StepSeries.dFake.rawValue] }
+    public var dPrior: [Double] { series[StepSeries.dPrior.rawValue] }
     /// Whether this run is a VAE-GAN.
     public var isGAN: Bool { header?.config.model == .vaeGAN }
-    public var gradNorm: [Double] = []
-    public var gradClipped: [Double] = []
+    public var gradNorm: [Double] { series[StepSeries.gradNorm.rawValue] }
+    public var gradClipped: [Double] { series[StepSeries.gradClipped.rawValue] }
     /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
     /// kept up to date as steps arrive so a frame never re-smooths the whole history.
     public var smoothed = Smoothed()
@@ -65,6 +73,11 @@ public struct RunView: Sendable {
 
     public init() {}
 
+    /// The step record's fields that feed a series, from `StepMetrics.fields`.
+    static let stepSeries = StepMetrics.fields.compactMap { f in f.series.map { ($0, f) } }
+    /// The VAE-GAN record's fields that feed a series, from `GANStepMetrics.fields`.
+    static let ganSeries = GANStepMetrics.fields.compactMap { f in f.series.map { ($0, f) } }
+
     /// Folds one event in.
     public mutating func apply(_ e: RunEvent) {
         switch e {
@@ -82,9 +95,8 @@ public struct RunView: Sendable {
                 current[.freezeDiscriminator] = c.gan.freezeDiscriminator ? 1 : 0
             }
         case .step(let m):
-            steps.append(Double(m.step)); loss.append(Double(m.loss)); recon.append(Double(m.recon)); kl.append(Double(m.kl))
-            beta.append(m.beta); lr.append(m.lr); momentum.append(m.momentum ?? .nan); capacity.append(m.capacity ?? .nan)
-            gradNorm.append(Double(m.gradNorm)); gradClipped.append(Double(m.gradNormClipped))
+            steps.append(Double(m.step))
+            for (s, f) in Self.stepSeries { series[s.rawValue].append(f.number(m) ?? .nan) }
             smoothed.append(loss: loss.last!, recon: recon.last!, kl: kl.last!, grad: gradNorm.last!, clipped: gradClipped.last!)
             if layerNorms.count < m.layerGradNorms.count {
                 layerNorms += Array(repeating: [Double](repeating: .nan, count: steps.count - 1), count: m.layerGradNorms.count - layerNorms.count)
@@ -92,8 +104,7 @@ public struct RunView: Sendable {
             for l in layerNorms.indices { layerNorms[l].append(l < m.layerGradNorms.count ? Double(m.layerGradNorms[l]) : .nan) }
             klDims.append(m.klDims)
             if let gm = m.gan {
-                ganEncoder.append(Double(gm.encoderLoss)); ganDecoder.append(Double(gm.decoderLoss)); ganDiscriminator.append(Double(gm.discriminatorLoss))
-                dReal.append(Double(gm.dReal)); dFake.append(Double(gm.dFake)); dPrior.append(Double(gm.dPrior))
+                for (s, f) in Self.ganSeries { series[s.rawValue].append(f.number(gm) ?? .nan) }
                 current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
             }
             // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
@@ -135,7 +146,7 @@ public struct RunView: Sendable {
             images = record
         case .end(let e):
             end = e
-            if e.reason == "finished" { state = .finished } else if state == .running || state == .paused { state = .stopped }
+            if e.reason == .finished { state = .finished } else if state == .running || state == .paused { state = .stopped }
             log(e.step, "end: \(e.reason)", "main_fg")
         }
     }
@@ -145,7 +156,7 @@ public struct RunView: Sendable {
         let keep = SeriesIndex.count(steps, atMost: Double(step))
         guard keep < steps.count else { return }
         steps.removeLast(steps.count - keep)
-        for k in Self.scalarSeries where self[keyPath: k].count > keep { self[keyPath: k].removeLast(self[keyPath: k].count - keep) }
+        for i in series.indices where series[i].count > keep { series[i].removeLast(series[i].count - keep) }
         klDims.removeLast(klDims.count - keep)
         for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))

@@ -8,37 +8,19 @@ import Foundation
 /// `RunFileCodec`'s decoder. It can never change what a file means, only how fast it loads; `RunFileFuzzTests`
 /// checks that both paths agree on every line they see.
 enum FastStepParser {
-    /// Bits of the required fields, in the order of `StepMetrics`.
-    private enum Field: Int, CaseIterable {
-        case step, epoch, loss, recon, kl, klDims, beta, lr, freeBits, gradNorm, gradNormClipped, clipCoef,
-             layerGradNorms, batchSize, samplesPerSecond, time
-        case klObjective, klObjectiveDims, capacity, momentum
-        static let required: UInt32 = (0..<16).reduce(0) { $0 | (1 << $1) }
-        init?(_ key: String) {
-            switch key {
-            case "step": self = .step
-            case "epoch": self = .epoch
-            case "loss": self = .loss
-            case "recon": self = .recon
-            case "kl": self = .kl
-            case "klDims": self = .klDims
-            case "beta": self = .beta
-            case "lr": self = .lr
-            case "freeBits": self = .freeBits
-            case "gradNorm": self = .gradNorm
-            case "gradNormClipped": self = .gradNormClipped
-            case "clipCoef": self = .clipCoef
-            case "layerGradNorms": self = .layerGradNorms
-            case "batchSize": self = .batchSize
-            case "samplesPerSecond": self = .samplesPerSecond
-            case "time": self = .time
-            case "klObjective": self = .klObjective
-            case "klObjectiveDims": self = .klObjectiveDims
-            case "capacity": self = .capacity
-            case "momentum": self = .momentum
-            default: return nil
-            }
+    /// The step record's fields this path reads (all but the nested VAE-GAN record), from `StepMetrics.fields`.
+    private static let fields = StepMetrics.fields.filter { if case .gan = $0.value { false } else { true } }
+    /// Their JSON keys as bytes, in the same order.
+    private static let keys: [[UInt8]] = fields.map { Array($0.key.utf8) }
+    /// Bits of the fields a record must hold.
+    private static let required: UInt64 = fields.indices.reduce(0) { fields[$1].isOptional ? $0 : $0 | (1 << UInt64($1)) }
+
+    /// The field whose key is `bytes`, or nil (another key: the decoder reads the line).
+    private static func field(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        for (i, k) in keys.enumerated() where k.count == bytes.count {
+            if k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, k.count) == 0 }) { return i }
         }
+        return nil
     }
 
     /// A number token: its bytes, and whether it was one of the "nan"/"inf"/"-inf" strings.
@@ -123,52 +105,35 @@ enum FastStepParser {
             }
         }
         guard expect(0x7B) else { return nil }
-        var isStep = false
-        var seen: UInt32 = 0
-        var step = 0, epoch = 0, batch = 0
-        var loss: Float = 0, recon: Float = 0, kl: Float = 0, gradNorm: Float = 0, clipped: Float = 0, coef: Float = 0, sps: Float = 0
-        var beta = 0.0, lr = 0.0, freeBits = 0.0, time = 0.0
-        var momentum: Double?, capacity: Double?, klObjective: Float?
-        var klDims: [Float] = [], layers: [Float] = [], klObjectiveDims: [Float]?
+        var m = StepMetrics.blank
+        var seen: UInt64 = 0
         var sawKind = false
         while true {
             skipSpace()
             if p < end && p.pointee == 0x7D && seen == 0 && !sawKind { break }
             guard let keyBytes = string(), expect(0x3A) else { return nil }
-            let key = String(decoding: keyBytes, as: UTF8.self)
             skipSpace()
             guard p < end else { return nil }
-            if key == "kind" {
-                guard !sawKind, let k = string(), String(decoding: k, as: UTF8.self) == "step" else { return nil }
-                sawKind = true; isStep = true
-            } else if let f = Field(key) {
-                guard seen & (1 << f.rawValue) == 0 else { return nil }   // a duplicate key: the decoder decides
-                seen |= 1 << f.rawValue
+            if keyBytes.count == 4 && keyBytes.elementsEqual("kind".utf8) {
+                guard !sawKind, let k = string(), k.elementsEqual("step".utf8) else { return nil }
+                sawKind = true
+            } else if let i = field(keyBytes) {
+                guard seen & (1 << UInt64(i)) == 0 else { return nil }   // a duplicate key: the decoder decides
+                seen |= 1 << UInt64(i)
+                let f = fields[i]
                 if p.pointee == 0x6E {   // null: only optional fields may be null (then absent)
-                    guard f.rawValue >= 16, end - p >= 4, p[1] == 0x75, p[2] == 0x6C, p[3] == 0x6C else { return nil }
+                    guard f.isOptional, end - p >= 4, p[1] == 0x75, p[2] == 0x6C, p[3] == 0x6C else { return nil }
                     p += 4
                 } else {
-                    switch f {
-                    case .step: guard let v = int() else { return nil }; step = v
-                    case .epoch: guard let v = int() else { return nil }; epoch = v
-                    case .batchSize: guard let v = int() else { return nil }; batch = v
-                    case .loss: guard let v = float() else { return nil }; loss = v
-                    case .recon: guard let v = float() else { return nil }; recon = v
-                    case .kl: guard let v = float() else { return nil }; kl = v
-                    case .gradNorm: guard let v = float() else { return nil }; gradNorm = v
-                    case .gradNormClipped: guard let v = float() else { return nil }; clipped = v
-                    case .clipCoef: guard let v = float() else { return nil }; coef = v
-                    case .samplesPerSecond: guard let v = float() else { return nil }; sps = v
-                    case .klObjective: guard let v = float() else { return nil }; klObjective = v
-                    case .beta: guard let v = double() else { return nil }; beta = v
-                    case .lr: guard let v = double() else { return nil }; lr = v
-                    case .freeBits: guard let v = double() else { return nil }; freeBits = v
-                    case .time: guard let v = double() else { return nil }; time = v
-                    case .momentum: guard let v = double() else { return nil }; momentum = v
-                    case .capacity: guard let v = double() else { return nil }; capacity = v
-                    case .klDims: guard let a = floats() else { return nil }; klDims = a
-                    case .layerGradNorms: guard let a = floats() else { return nil }; layers = a
-                    case .klObjectiveDims: guard let a = floats() else { return nil }; klObjectiveDims = a
+                    switch f.value {
+                    case .int(let k): guard let v = int() else { return nil }; m[keyPath: k] = v
+                    case .float(let k): guard let v = float() else { return nil }; m[keyPath: k] = v
+                    case .optionalFloat(let k): guard let v = float() else { return nil }; m[keyPath: k] = v
+                    case .double(let k): guard let v = double() else { return nil }; m[keyPath: k] = v
+                    case .optionalDouble(let k): guard let v = double() else { return nil }; m[keyPath: k] = v
+                    case .floats(let k): guard let a = floats() else { return nil }; m[keyPath: k] = a
+                    case .optionalFloats(let k): guard let a = floats() else { return nil }; m[keyPath: k] = a
+                    case .bool, .ints, .gan: return nil   // not in a step record's flat part: the decoder decides
                     }
                 }
             } else {
@@ -181,12 +146,7 @@ enum FastStepParser {
             return nil
         }
         skipSpace()
-        guard p == end, isStep, seen & Field.required == Field.required else { return nil }
-        var m = StepMetrics(step: step, epoch: epoch, loss: loss, recon: recon, kl: kl, klDims: klDims, klObjective: klObjective,
-                            beta: beta, lr: lr, momentum: momentum, freeBits: freeBits, gradNorm: gradNorm, gradNormClipped: clipped,
-                            clipCoef: coef, layerGradNorms: layers, batchSize: batch, samplesPerSecond: sps, time: time)
-        m.klObjectiveDims = klObjectiveDims
-        m.capacity = capacity
+        guard p == end, sawKind, seen & required == required else { return nil }
         return m
     }
 

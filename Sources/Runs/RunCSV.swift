@@ -1,39 +1,99 @@
 import Foundation
 
-/// One CSV row per step record, one column per series (for pandas and spreadsheets).
+/// One CSV row per step record, one column per series (for pandas and spreadsheets), RFC 4180 quoted (lines end in LF, as pandas and Unix tools expect).
+///
+/// The columns come from the field tables (`StepMetrics.fields`, then `EvalMetrics.fields` in the row of their
+/// step): a list field gives one column per latent dimension or layer, an optional field a column only when some
+/// record holds it, VAE-GAN's fields `gan_…` columns in VAE-GAN runs. Non-finite values are written `nan`, `inf`,
+/// `-inf` (pandas reads them back as floats); an empty cell means "not logged". Changes and alerts of a step are
+/// joined with "; " in the `change` and `alert` columns.
 public enum RunCSV {
-    /// The whole table, header row first. Evaluations and changes go in the row of their step.
+    /// The whole table, header row first.
     public static func table(_ c: RunFileContents) -> String {
         let events = c.timeline
-        let latent = events.lazy.compactMap { if case .step(let m) = $0 { m.klDims.count } else { nil } }.first ?? c.header.config.latent
-        let layers = c.header.layers
-        var columns = ["step", "epoch", "loss", "recon", "kl", "beta", "lr", "momentum", "free_bits", "grad_norm",
-                       "grad_norm_clipped", "clip_coef", "batch_size", "samples_per_s", "time"]
-        columns += (0..<latent).map { String(format: "kl_dim_%02d", $0) }
-        columns += layers.map { "grad_norm_\($0)" }
-        columns += ["test_loss", "test_active_units", "change"]
-        var evals: [Int: EvalMetrics] = [:], changes: [Int: [String]] = [:]
+        let steps = events.compactMap { if case .step(let m) = $0 { m } else { nil } }
+        var evals: [Int: EvalMetrics] = [:], changes: [Int: [String]] = [:], alerts: [Int: [String]] = [:]
         for e in events {
-            if case .eval(let m) = e { evals[m.step] = m }
-            if case .change(let ch) = e {
+            switch e {
+            case .eval(let m): evals[m.step] = m
+            case .change(let ch):
                 changes[ch.step, default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")")
+            case .alert(let a): alerts[a.step, default: []].append("[\(a.level.rawValue)] \(a.message)")
+            default: break
             }
         }
-        var out = columns.joined(separator: ",") + "\n"
-        func num(_ v: Double?) -> String { v.map { $0.isFinite ? "\($0)" : "" } ?? "" }
-        func num(_ v: Float) -> String { v.isFinite ? "\(v)" : "" }
-        for e in events {
-            guard case .step(let m) = e else { continue }
-            var row: [String] = ["\(m.step)", "\(m.epoch)", num(m.loss), num(m.recon), num(m.kl), num(m.beta),
-                                 num(m.lr), num(m.momentum), num(m.freeBits), num(m.gradNorm), num(m.gradNormClipped),
-                                 num(m.clipCoef), "\(m.batchSize)", num(m.samplesPerSecond), num(m.time)]
-            row += (0..<latent).map { $0 < m.klDims.count ? num(m.klDims[$0]) : "" }
-            row += layers.indices.map { $0 < m.layerGradNorms.count ? num(m.layerGradNorms[$0]) : "" }
-            let ev = evals[m.step]
-            row += [ev.map { num($0.loss) } ?? "", ev.map { "\($0.activeUnits)" } ?? "",
-                    changes[m.step].map { "\"" + $0.joined(separator: "; ") + "\"" } ?? ""]
-            out += row.joined(separator: ",") + "\n"
+        let latent = steps.first?.klDims.count ?? c.header.config.latent
+        let stepColumns = Columns(StepMetrics.fields, records: steps, latent: latent, layers: c.header.layers)
+        let gan = steps.compactMap(\.gan)
+        let ganColumns = gan.isEmpty ? nil : Columns(GANStepMetrics.fields, records: gan, latent: latent, layers: [], prefix: "gan_")
+        let evalColumns = Columns(EvalMetrics.fields, records: Array(evals.values), latent: latent, layers: [], always: true)
+        var out = row(stepColumns.names + (ganColumns?.names ?? []) + evalColumns.names + ["change", "alert"])
+        for m in steps {
+            var cells = stepColumns.cells(m)
+            if let ganColumns { cells += m.gan.map(ganColumns.cells) ?? Array(repeating: "", count: ganColumns.names.count) }
+            cells += evals[m.step].map(evalColumns.cells) ?? Array(repeating: "", count: evalColumns.names.count)
+            cells.append(changes[m.step]?.joined(separator: "; ") ?? "")
+            cells.append(alerts[m.step]?.joined(separator: "; ") ?? "")
+            out += row(cells)
         }
         return out
+    }
+
+    /// One CSV line: fields holding a comma, a quote or a line break are quoted, quotes doubled (RFC 4180).
+    static func row(_ cells: [String]) -> String {
+        cells.map { cell in
+            guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+            return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",") + "\n"
+    }
+
+    /// The columns one field table gives for a set of records.
+    struct Columns<Record: TabledRecord> {
+        let fields: [(field: RecordField<Record>, width: Int)]
+        let names: [String]
+
+        /// `always`: optional fields get columns even when no record holds them.
+        init(_ table: [RecordField<Record>], records: [Record], latent: Int, layers: [String], prefix: String = "", always: Bool = false) {
+            var fields: [(RecordField<Record>, Int)] = [], names: [String] = []
+            for f in table {
+                guard let csv = f.csv else { continue }
+                if case .gan = f.value { continue }   // its own table's columns
+                if f.isOptional && !always && !records.contains(where: { f.number($0) != nil || f.elements($0) != nil }) { continue }
+                if let list = f.list {
+                    let width = list == .layer ? layers.count : latent
+                    fields.append((f, width))
+                    names += (0..<width).map { prefix + f.elementName(csv, $0, layers: layers) }
+                } else {
+                    fields.append((f, 1))
+                    names.append(prefix + csv)
+                }
+            }
+            self.fields = fields
+            self.names = names
+        }
+
+        /// The cells of one record.
+        func cells(_ r: Record) -> [String] {
+            var out: [String] = []
+            for (f, width) in fields {
+                if f.list != nil {
+                    let xs = f.elements(r) ?? []
+                    out += (0..<width).map { $0 < xs.count ? text(xs[$0], f) : "" }
+                } else {
+                    out.append(f.number(r).map { text($0, f) } ?? "")
+                }
+            }
+            return out
+        }
+
+        /// A value as pandas reads it back exactly: integers plain, floats at their own precision.
+        func text(_ v: Double, _ f: RecordField<Record>) -> String {
+            guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
+            switch f.value {
+            case .int, .bool, .ints: return "\(Int(v))"
+            case .float, .optionalFloat, .floats, .optionalFloats: return "\(Float(v))"
+            default: return "\(v)"
+            }
+        }
     }
 }

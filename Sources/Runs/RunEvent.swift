@@ -206,8 +206,7 @@ public struct ImageRecord: Codable, Sendable, Equatable {
 public struct RunSummary: Codable, Sendable, Equatable {
     public var step: Int
     public var epoch: Int
-    /// "finished", "stopped", "interrupted", "diverged", "error".
-    public var reason: String
+    public var reason: Reason
     /// Final test negative ELBO per image.
     public var testLoss: Float?
     public var activeUnits: Int?
@@ -215,7 +214,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     public var samplesPerSecond: Double
     /// Training seconds (pauses excluded).
     public var seconds: Double
-    public init(step: Int, epoch: Int, reason: String, testLoss: Float?, activeUnits: Int?, samplesPerSecond: Double, seconds: Double) {
+    public init(step: Int, epoch: Int, reason: Reason, testLoss: Float?, activeUnits: Int?, samplesPerSecond: Double, seconds: Double) {
         self.step = step; self.epoch = epoch; self.reason = reason; self.testLoss = testLoss
         self.activeUnits = activeUnits; self.samplesPerSecond = samplesPerSecond; self.seconds = seconds
     }

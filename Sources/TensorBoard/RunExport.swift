@@ -2,41 +2,68 @@ import Foundation
 import Runs
 
 /// Turns a vaetop run into TensorBoard events, with the tag names `TagMapping.convention` reads back.
+///
+/// The scalar tags come from the field tables (`StepMetrics.fields`, `GANStepMetrics.fields` under `gan/`,
+/// `EvalMetrics.fields`); a list field gives one tag per latent dimension or layer.
 public enum RunExport {
-    /// One event per step record (all its scalars), per evaluation, and a text event per change or alert.
+    /// One event per step record (all its scalars), per evaluation, and one text event per step for its changes
+    /// and one for its alerts (TensorBoard's loader keeps one text value per tag and step, so they are joined by
+    /// line breaks).
     public static func events(_ c: RunFileContents) -> [TensorBoardEvent] {
         let start = ISO8601DateFormatter().date(from: c.header.created)?.timeIntervalSince1970 ?? 0
         let layers = c.header.layers
         var lastTime = 0.0
         var out: [TensorBoardEvent] = []
+        var pendingTexts: (step: Int, changes: [String], alerts: [String])?
+        func flushTexts() {
+            guard let p = pendingTexts else { return }
+            var texts: [(tag: String, text: String)] = []
+            if !p.changes.isEmpty { texts.append(("changes", p.changes.joined(separator: "\n"))) }
+            if !p.alerts.isEmpty { texts.append(("alerts", p.alerts.joined(separator: "\n"))) }
+            out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(p.step), texts: texts))
+            pendingTexts = nil
+        }
+        func text(_ step: Int, change: String? = nil, alert: String? = nil) {
+            if let p = pendingTexts, p.step != step { flushTexts() }
+            var p = pendingTexts ?? (step, [], [])
+            if let change { p.changes.append(change) }
+            if let alert { p.alerts.append(alert) }
+            pendingTexts = p
+        }
         for e in c.timeline {
             switch e {
             case .step(let m):
+                flushTexts()
                 lastTime = m.time
-                var s: [(tag: String, value: Double)] = [
-                    ("loss/total", Double(m.loss)), ("loss/recon", Double(m.recon)), ("loss/kl", Double(m.kl)),
-                    ("beta", m.beta), ("lr", m.lr), ("free_bits", m.freeBits),
-                    ("grad_norm", Double(m.gradNorm)), ("grad_norm_clipped", Double(m.gradNormClipped)),
-                    ("grad_norm/clip_coef", Double(m.clipCoef)), ("samples_per_s", Double(m.samplesPerSecond)),
-                ]
-                if let mo = m.momentum { s.append(("momentum", mo)) }
-                for (j, v) in m.klDims.enumerated() { s.append((String(format: "kl/dim_%02d", j), Double(v))) }
-                for (l, v) in m.layerGradNorms.enumerated() { s.append(("grad_norm/\(l < layers.count ? layers[l] : "layer\(l)")", Double(v))) }
+                var s = scalars(StepMetrics.fields, m, layers: layers)
+                if let g = m.gan { s += scalars(GANStepMetrics.fields, g, layers: [], prefix: "gan/") }
                 out.append(TensorBoardEvent(wallTime: start + m.time, step: Int64(m.step), scalars: s))
             case .eval(let m):
-                var s: [(tag: String, value: Double)] = [("eval/loss", Double(m.loss)), ("eval/recon", Double(m.recon)),
-                                                        ("eval/kl", Double(m.kl)), ("eval/active_units", Double(m.activeUnits))]
-                for (j, v) in m.klDims.enumerated() { s.append((String(format: "eval/kl_dim_%02d", j), Double(v))) }
-                out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(m.step), scalars: s))
+                flushTexts()
+                out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(m.step), scalars: scalars(EvalMetrics.fields, m, layers: layers)))
             case .change(let ch):
-                let text = "\(ch.parameter.rawValue): \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))"
-                out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(ch.step), texts: [("changes", text)]))
+                text(ch.step, change: "\(ch.parameter.rawValue): \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a):
-                out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(a.step), texts: [("alerts", "[\(a.level.rawValue)] \(a.message)")]))
+                text(a.step, alert: "[\(a.level.rawValue)] \(a.message)")
             default:
                 break
             }
         }
+        flushTexts()
         return out
+    }
+
+    /// A record's tagged fields as (tag, value) pairs; absent optional fields give none.
+    static func scalars<R: TabledRecord>(_ table: [RecordField<R>], _ r: R, layers: [String], prefix: String = "") -> [(tag: String, value: Double)] {
+        var s: [(tag: String, value: Double)] = []
+        for f in table {
+            guard let tag = f.tag else { continue }
+            if f.list != nil {
+                for (i, v) in (f.elements(r) ?? []).enumerated() { s.append((prefix + f.elementName(tag, i, layers: layers), v)) }
+            } else if let v = f.number(r) {
+                s.append((prefix + tag, v))
+            }
+        }
+        return s
     }
 }

@@ -30,6 +30,41 @@ public enum RunImport {
     /// Wall-clock seconds since the first event, as a duration the screen can show (clock skew gives 0).
     static func seconds(_ t: Double) -> Double { t.isFinite ? min(max(0, t), 1e12) : 0 }
 
+    /// A step record from one step's logged fields, or nil when the step logged none of the main series.
+    static func stepRecord(_ r: Row, step: Int, latent: Int, layers: Int, klDims: Int, firstWall: Double) -> StepMetrics? {
+        let main = ["loss", "recon", "kl", "lr", "beta", "gradNorm"]
+        let fields = StepMetrics.fields
+        guard fields.indices.contains(where: { main.contains(fields[$0].key) && (r.step[$0]?.isFinite ?? false) }) || r.stepLists[klDims] != nil else { return nil }
+        var m = StepMetrics.blank
+        for (i, f) in fields.enumerated() {
+            if let v = r.step[i] { f.set(v, in: &m); continue }
+            switch f.value {   // not logged: nan for measurements, the neutral value for settings and counts
+            case .float, .double: f.set(["freeBits", "time", "samplesPerSecond"].contains(f.key) ? 0 : .nan, in: &m)
+            case .floats(let k):
+                let xs = r.stepLists[i] ?? []
+                let width = f.list == .layer ? layers : latent
+                m[keyPath: k] = (0..<width).map { $0 < xs.count ? Float(xs[$0]) : .nan }
+            case .optionalFloats(let k): if let xs = r.stepLists[i] { m[keyPath: k] = xs.map { Float($0) } }
+            default: break
+            }
+        }
+        if !r.gan.isEmpty {
+            var g = GANStepMetrics.blank
+            for (i, f) in GANStepMetrics.fields.enumerated() { f.set(r.gan[i] ?? .nan, in: &g) }
+            m.gan = g
+        }
+        m.step = step
+        m.epoch = max(m.epoch, 1)
+        if r.step[fields.firstIndex { $0.key == "time" }!] == nil { m.time = Self.seconds(r.wall - firstWall) }
+        if r.step[fields.firstIndex { $0.key == "gradNormClipped" }!] == nil { m.gradNormClipped = m.gradNorm }
+        if r.step[fields.firstIndex { $0.key == "clipCoef" }!] == nil { m.clipCoef = 1 }
+        if !m.kl.isFinite, r.step[fields.firstIndex { $0.key == "kl" }!] == nil, !m.klDims.isEmpty { m.kl = m.klDims.reduce(0, +) }
+        if r.step[fields.firstIndex { $0.key == "loss" }!] == nil, m.recon.isFinite, m.kl.isFinite {
+            m.loss = m.recon + (m.beta.isFinite ? Float(m.beta) : 1) * m.kl
+        }
+        return m
+    }
+
     /// Reads back the text `RunExport` writes for a change: "lr: 0.001 → 0.002 (keyboard)".
     static func parseChange(_ text: String, step: Int) -> ParameterChange? {
         guard let colon = text.firstIndex(of: ":"), let p = Hyperparameter(rawValue: String(text[..<colon])) else { return nil }
@@ -41,51 +76,124 @@ public enum RunImport {
         return ParameterChange(step: step, parameter: p, old: Double(parts[0]), new: Double(newText), source: source)
     }
 
-    /// Groups scalars by step into step records; test-loss tags become evaluations, `changes` texts markers.
+    /// Reads back the text `RunExport` writes for an alert: "[warning] latent dimension 3 collapsed"; other text is
+    /// an informational note.
+    static func parseAlert(_ text: String, step: Int) -> Alert {
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]"),
+           let level = Alert.Level(rawValue: String(text[text.index(after: text.startIndex)..<close])) {
+            return Alert(step: step, level: level, message: text[text.index(after: close)...].trimmingCharacters(in: .whitespaces))
+        }
+        return Alert(step: step, level: .info, message: text)
+    }
+
+    /// Where one scalar goes: a field of the step record (an element of a list field: a latent dimension or a
+    /// layer), of its VAE-GAN part, or of an evaluation.
+    enum Target: Hashable {
+        case step(Int), stepElement(Int, Int), stepLayer(Int, String), gan(Int), eval(Int), evalElement(Int, Int)
+    }
+
+    /// The fields of one step, as logged.
+    struct Row {
+        var step: [Int: Double] = [:], stepLists: [Int: [Double]] = [:], gan: [Int: Double] = [:]
+        var eval: [Int: Double] = [:], evalLists: [Int: [Double]] = [:]
+        var wall = 0.0
+        static func put(_ v: Double, at i: Int, in list: inout [Double]) {
+            if list.count <= i { list += Array(repeating: .nan, count: i + 1 - list.count) }
+            list[i] = v
+        }
+    }
+
+    /// The target of a tag: the tags `RunExport` writes (from the field tables) first, then `mapping`.
+    static func target(_ tag: String, mapping: TagMapping) -> Target? {
+        if mapping.explicit[tag] == nil, let t = exported(tag.lowercased()) { return t }
+        guard let f = mapping.field(for: tag) else { return nil }
+        func step(_ key: String) -> Int { StepMetrics.fields.firstIndex { $0.key == key }! }
+        switch f {
+        case .loss: return .step(step("loss"))
+        case .recon: return .step(step("recon"))
+        case .kl: return .step(step("kl"))
+        case .klDim(let j): return .stepElement(step("klDims"), j)
+        case .lr: return .step(step("lr"))
+        case .beta: return .step(step("beta"))
+        case .momentum: return .step(step("momentum"))
+        case .freeBits: return .step(step("freeBits"))
+        case .gradNorm: return .step(step("gradNorm"))
+        case .gradNormClipped: return .step(step("gradNormClipped"))
+        case .gradNormLayer(let n): return .stepLayer(step("layerGradNorms"), n)
+        case .testLoss: return .eval(EvalMetrics.fields.firstIndex { $0.key == "loss" }!)
+        }
+    }
+
+    /// The target of a tag as `RunExport` writes it (lower-cased), from the field tables.
+    static func exported(_ t: String) -> Target? {
+        func element(_ prefix: String, _ list: RecordField<StepMetrics>.ListAxis?) -> Int? {
+            guard list == .latent, t.hasPrefix(prefix) else { return nil }
+            let rest = t.dropFirst(prefix.count)
+            guard rest.count >= 2, rest.allSatisfy(\.isASCII), let j = Int(rest), j >= 0 else { return nil }
+            return j
+        }
+        for (i, f) in StepMetrics.fields.enumerated() {
+            guard let tag = f.tag?.lowercased() else { continue }
+            if case .gan = f.value {
+                guard t.hasPrefix(tag) else { continue }
+                let rest = t.dropFirst(tag.count)
+                if let g = GANStepMetrics.fields.firstIndex(where: { $0.tag?.lowercased() == String(rest) }) { return .gan(g) }
+            } else if f.list == nil {
+                if t == tag { return .step(i) }
+            } else if let j = element(tag, f.list) {
+                return .stepElement(i, j)
+            }
+        }
+        for (i, f) in EvalMetrics.fields.enumerated() {
+            guard let tag = f.tag?.lowercased() else { continue }
+            if f.list == nil { if t == tag { return .eval(i) } }
+            else if t.hasPrefix(tag), let j = Int(t.dropFirst(tag.count)), j >= 0, t.count - tag.count >= 2 { return .evalElement(i, j) }
+        }
+        return nil   // layer norms (`grad_norm/NAME`) are the convention's
+    }
+
+    /// Groups scalars by step into step records (the step fields in the field tables; what was not logged is nan,
+    /// or 0 for counts); evaluation tags become evaluations, `changes` and `alerts` texts markers and alerts.
     public static func convert(_ events: [TensorBoardEvent], name: String, mapping: TagMapping) -> Result {
-        struct Row { var loss = Double.nan, recon = Double.nan, kl = Double.nan, lr = Double.nan, beta = Double.nan
-            var momentum: Double?, freeBits = 0.0, grad = Double.nan, clipped = Double.nan
-            var dims: [Double] = [], layers: [Double] = [], test: Double?, wall = 0.0 }
-        var fieldCache: [String: TagMapping.Field?] = [:]
+        var targets: [String: Target?] = [:]
         var layerIndex: [String: Int] = [:]
         var rows: [Int64: Row] = [:]
         var texts: [(Int64, String)] = []
         var ignored = Set<String>()
         var layerNames: [String] = []
         var maxDim = -1
+        let klDims = StepMetrics.fields.firstIndex { $0.key == "klDims" }!
         let firstWall = events.map(\.wallTime).filter { $0 > 0 }.min() ?? 0
         for e in events {
             var r = rows[e.step] ?? Row()
             r.wall = max(r.wall, e.wallTime)
             for (tag, v) in e.scalars {
-                let cached: TagMapping.Field?
-                if let c = fieldCache[tag] { cached = c } else { cached = mapping.field(for: tag); fieldCache[tag] = cached }
-                guard let f = cached else { ignored.insert(tag); continue }
-                switch f {
-                case .loss: r.loss = v
-                case .recon: r.recon = v
-                case .kl: r.kl = v
-                case .klDim(let j):
-                    guard j >= 0, j < RunEvent.maxListed else { ignored.insert(tag); continue }
-                    if r.dims.count <= j { r.dims += Array(repeating: .nan, count: j + 1 - r.dims.count) }
-                    r.dims[j] = v; maxDim = max(maxDim, j)
-                case .lr: r.lr = v
-                case .beta: r.beta = v
-                case .momentum: r.momentum = v
-                case .freeBits: r.freeBits = v
-                case .gradNorm: r.grad = v
-                case .gradNormClipped: r.clipped = v
-                case .gradNormLayer(let n):
+                let cached: Target?
+                if let c = targets[tag] { cached = c } else { cached = target(tag, mapping: mapping); targets[tag] = cached }
+                guard let t = cached else { ignored.insert(tag); continue }
+                switch t {
+                case .step(let i): r.step[i] = v
+                case .gan(let i): r.gan[i] = v
+                case .eval(let i): r.eval[i] = v
+                case .stepElement(let i, let j), .evalElement(let i, let j):
+                    guard j < RunEvent.maxListed else { ignored.insert(tag); continue }
+                    if case .stepElement = t {
+                        Row.put(v, at: j, in: &r.stepLists[i, default: []])
+                        if i == klDims { maxDim = max(maxDim, j) }
+                    } else {
+                        Row.put(v, at: j, in: &r.evalLists[i, default: []])
+                    }
+                case .stepLayer(let i, let n):
                     if layerIndex[n] == nil && layerNames.count >= RunEvent.maxListed { ignored.insert(tag); continue }
                     let l: Int
                     if let known = layerIndex[n] { l = known } else { l = layerNames.count; layerIndex[n] = l; layerNames.append(n) }
-                    if r.layers.count <= l { r.layers += Array(repeating: .nan, count: l + 1 - r.layers.count) }
-                    r.layers[l] = v
-                case .testLoss: r.test = v
+                    Row.put(v, at: l, in: &r.stepLists[i, default: []])
                 }
             }
-            // PyTorch's add_text appends "/text_summary" to the tag.
-            for (tag, text) in e.texts where tag == "changes" || tag.hasPrefix("changes/") { texts.append((e.step, text)) }
+            // One text value per tag and step; `RunExport` joins several changes or alerts with line breaks.
+            for (tag, text) in e.texts where tag == "changes" || tag.hasPrefix("changes/") || tag == "alerts" || tag.hasPrefix("alerts/") {
+                for line in text.split(separator: "\n") { texts.append((e.step, String(line))) }
+            }
             rows[e.step] = r
         }
         let steps = rows.keys.sorted()
@@ -100,25 +208,24 @@ public enum RunImport {
         let sortedTexts = texts.sorted { $0.0 < $1.0 }
         for s in steps {
             let r = rows[s]!
-            let hasStep = [r.loss, r.recon, r.kl, r.lr, r.beta, r.grad].contains { $0.isFinite } || !r.dims.isEmpty
-            if hasStep {
-                let dims = (0..<(maxDim + 1)).map { $0 < r.dims.count ? Float(r.dims[$0]) : .nan }
-                let loss = r.loss.isFinite ? r.loss : (r.recon.isFinite && r.kl.isFinite ? r.recon + (r.beta.isFinite ? r.beta : 1) * r.kl : .nan)
-                out.append(.step(StepMetrics(step: Int(s), epoch: 1, loss: Float(loss), recon: Float(r.recon),
-                                             kl: Float(r.kl.isFinite ? r.kl : (dims.isEmpty ? .nan : Double(dims.reduce(0, +)))), klDims: dims,
-                                             beta: r.beta, lr: r.lr, momentum: r.momentum, freeBits: r.freeBits,
-                                             gradNorm: Float(r.grad), gradNormClipped: Float(r.clipped.isFinite ? r.clipped : r.grad),
-                                             layerGradNorms: layerNames.indices.map { $0 < r.layers.count ? Float(r.layers[$0]) : .nan }, batchSize: 0,
-                                             samplesPerSecond: 0, time: Self.seconds(r.wall - firstWall))))
+            if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, klDims: klDims, firstWall: firstWall) {
+                out.append(.step(m))
             }
-            if let t = r.test {
-                out.append(.eval(EvalMetrics(step: Int(s), epoch: 1, loss: Float(t), recon: .nan, kl: .nan, klDims: [], meanVariance: [],
-                                             activeUnits: 0, collapsed: [], images: 0)))
+            if !r.eval.isEmpty || !r.evalLists.isEmpty {
+                var m = EvalMetrics.blank
+                for (i, f) in EvalMetrics.fields.enumerated() {
+                    if let v = r.eval[i] { f.set(v, in: &m) } else if f.list == nil && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
+                    if let xs = r.evalLists[i], case .floats(let k) = f.value { m[keyPath: k] = xs.map { Float($0) } }
+                }
+                m.step = Int(s)
+                m.epoch = max(m.epoch, 1)
+                m.activeUnits = max(0, min(m.activeUnits, RunEvent.maxListed))
+                out.append(.eval(m))
             }
             while textIndex < sortedTexts.count && sortedTexts[textIndex].0 <= s {
                 let (step, text) = sortedTexts[textIndex]
                 if let change = parseChange(text, step: Int(step)) { out.append(.change(change)) }
-                else { out.append(.alert(Alert(step: Int(step), level: .info, message: text))) }
+                else { out.append(.alert(parseAlert(text, step: Int(step)))) }
                 textIndex += 1
             }
         }

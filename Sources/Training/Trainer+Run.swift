@@ -6,14 +6,14 @@ extension Trainer {
     public struct Control {
         /// Commands that arrived since the last call.
         public var drain: () -> [RunCommand]
-        /// Why the process was asked to stop ("interrupted" for a signal, "crashed" when the screen died); nil: go on.
-        public var interruption: () -> String?
+        /// Why the process was asked to stop (`.interrupted` for a signal, `.crashed` when the screen died); nil: go on.
+        public var interruption: () -> RunSummary.Reason?
         /// Called while paused, between polls of `drain` (sleep or wait here).
         public var idle: () -> Void
-        /// End the run as "diverged" when a non-finite streak pauses it (headless: nobody can press resume).
+        /// End the run as `.diverged` when a non-finite streak pauses it (headless: nobody can press resume).
         public var endWhenDiverged: Bool
 
-        public init(drain: @escaping () -> [RunCommand] = { [] }, interruption: @escaping () -> String? = { nil },
+        public init(drain: @escaping () -> [RunCommand] = { [] }, interruption: @escaping () -> RunSummary.Reason? = { nil },
                     idle: @escaping () -> Void = { usleep(20_000) }, endWhenDiverged: Bool = false) {
             self.drain = drain; self.interruption = interruption; self.idle = idle; self.endWhenDiverged = endWhenDiverged
         }
@@ -22,22 +22,22 @@ extension Trainer {
     /// Trains until finished, stopped or interrupted; then evaluates, checkpoints and writes the end record.
     @discardableResult
     public func run(_ control: Control = Control()) -> RunSummary {
-        var reason = "finished"
+        var reason = RunSummary.Reason.finished
         loop: while true {
             // A signal outranks the screen's own stop command (sent on the same signal): the end record says why.
             if let why = control.interruption() { reason = why; break }
             for c in control.drain() {
-                if c == .stop { reason = control.interruption() ?? "stopped"; break loop }
+                if c == .stop { reason = control.interruption() ?? .stopped; break loop }
                 apply(c)
             }
             if let e = writeError {
-                reason = "error"
+                reason = .error
                 sink(.alert(Alert(step: stepsDone, level: .error, message: "run file: \(e); training stopped")))
                 break
             }
             checkpointIfDue()
             if paused {
-                if diverged && control.endWhenDiverged { reason = "diverged"; break }
+                if diverged && control.endWhenDiverged { reason = .diverged; break }
                 control.idle()
                 continue
             }
@@ -48,11 +48,10 @@ extension Trainer {
 
     /// Final evaluation (if the last step was not evaluated), checkpoint and end record.
     @discardableResult
-    public func finish(reason: String) -> RunSummary {
+    public func finish(reason: RunSummary.Reason) -> RunSummary {
         if lastEval?.step != stepsDone { evaluateAndShow() }
         checkpoint()
-        let state: StateChange.State = reason == "finished" ? .finished : (reason == "diverged" ? .diverged : .stopped)
-        emit(.state(StateChange(step: stepsDone, state: state, reason: reason)))
+        emit(.state(StateChange(step: stepsDone, state: reason.state, reason: reason.rawValue)))
         let summary = RunSummary(step: stepsDone, epoch: epoch, reason: reason, testLoss: lastEval?.loss,
                                  activeUnits: lastEval?.activeUnits,
                                  samplesPerSecond: trainSeconds > 0 ? Double(samplesSeen) / trainSeconds : 0,

@@ -33,7 +33,7 @@ public final class TrainerLink: Sendable {
 /// Runs a trainer on its own thread, wired to a link.
 public enum TrainerWorker {
     /// Moves the trainer to a new thread; it stops when finished, on `.stop`, or when `interruption()` gives a reason.
-    public static func start(_ trainer: Trainer, resumed: Bool, interruption: @escaping @Sendable () -> String?) -> TrainerLink {
+    public static func start(_ trainer: Trainer, resumed: Bool, interruption: @escaping @Sendable () -> RunSummary.Reason?) -> TrainerLink {
         let link = TrainerLink()
         let box = Handoff(trainer: trainer)
         let thread = Thread {

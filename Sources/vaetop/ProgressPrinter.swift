@@ -43,7 +43,7 @@ final class ProgressPrinter {
         case .end(let s):
             clearBar()
             emitLine(String(format: "%@ after %d steps (%d epochs): test loss %.2f nats/image, active units %@, %.0f samples/s, %.1f s training",
-                         s.reason, s.step, s.epoch, s.testLoss ?? .nan, s.activeUnits.map(String.init) ?? "?",
+                         s.reason.rawValue, s.step, s.epoch, s.testLoss ?? .nan, s.activeUnits.map(String.init) ?? "?",
                          s.samplesPerSecond, s.seconds))
         default:
             break

@@ -46,7 +46,7 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
     let dir = trainer.directory ?? "-"
     if let e = final.run.end {
         print(String(format: "%@ after %d steps: test loss %.2f nats/image, active units %@, %.0f samples/s; run saved in %@",
-                     e.reason, e.step, e.testLoss ?? .nan, e.activeUnits.map(String.init) ?? "?", e.samplesPerSecond, dir))
+                     e.reason.rawValue, e.step, e.testLoss ?? .nan, e.activeUnits.map(String.init) ?? "?", e.samplesPerSecond, dir))
     } else {
         print("run saved in \(dir)")
     }

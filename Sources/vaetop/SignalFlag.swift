@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 import Synchronization
 
 /// Set by SIGINT/SIGTERM/SIGHUP; the loops poll it and shut down cleanly.
@@ -17,13 +18,13 @@ func installStopSignalHandlers() {
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
-/// Why the loops should stop: nil while no signal arrived, "interrupted" for SIGINT/SIGTERM/SIGHUP, "crashed" when
-/// the screen died of a crash signal (`CrashGuard` stores it so the trainer can still save).
-@Sendable func stopReason() -> String? {
+/// Why the loops should stop: nil while no signal arrived, `.interrupted` for SIGINT/SIGTERM/SIGHUP, `.crashed`
+/// when the screen died of a crash signal (`CrashGuard` stores it so the trainer can still save).
+@Sendable func stopReason() -> RunSummary.Reason? {
     switch stopSignal.load(ordering: .relaxed) {
     case 0: return nil
-    case SIGINT, SIGTERM, SIGHUP: return "interrupted"
-    default: return "crashed"
+    case SIGINT, SIGTERM, SIGHUP: return .interrupted
+    default: return .crashed
     }
 }
 

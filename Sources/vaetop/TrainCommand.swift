@@ -62,7 +62,7 @@ struct Train: ParsableCommand {
 /// written (saying what was not saved), 3 when the run diverged, 128 + the signal when one stopped it, else 0.
 func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
-    if let summary, summary.reason == "diverged" {
+    if let summary, summary.reason == .diverged {
         let kept = trainer.checkpointStep.map { "checkpoint.bin holds step \($0), the last finite state" } ?? "no checkpoint was written"
         throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient); \(kept)", code: 3)
     }

@@ -65,7 +65,7 @@ import Testing
         _ = Reducer.reduce(&s, .key(.char("q")))
         #expect(Reducer.reduce(&s, .key(.char("y"))) == [.command(.stop)])
         #expect(!s.quitting)
-        let end = RunSummary(step: 50, epoch: 2, reason: "stopped", testLoss: 100, activeUnits: 20, samplesPerSecond: 1, seconds: 1)
+        let end = RunSummary(step: 50, epoch: 2, reason: .stopped, testLoss: 100, activeUnits: 20, samplesPerSecond: 1, seconds: 1)
         #expect(Reducer.reduce(&s, .events([.end(end)])) == [.quit])
         #expect(s.quitting)
     }
@@ -75,7 +75,7 @@ import Testing
         #expect(Reducer.reduce(&s, .interrupt) == [.command(.stop)])
         #expect(Reducer.reduce(&s, .interrupt).isEmpty)
         var done = live()
-        _ = Reducer.reduce(&done, .events([.end(RunSummary(step: 50, epoch: 2, reason: "finished", testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1))]))
+        _ = Reducer.reduce(&done, .events([.end(RunSummary(step: 50, epoch: 2, reason: .finished, testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1))]))
         #expect(Reducer.reduce(&done, .key(.char("q"))) == [.quit])
     }
 
@@ -129,7 +129,7 @@ import Testing
     @Test func resumeDropsTheAbandonedContinuation() {
         var v = RunView()
         for e in SyntheticRun.events(steps: 120) { v.apply(e) }
-        v.apply(.end(RunSummary(step: 120, epoch: 3, reason: "interrupted", testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1)))
+        v.apply(.end(RunSummary(step: 120, epoch: 3, reason: .interrupted, testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1)))
         v.apply(.state(StateChange(step: 90, state: .running, reason: "resumed")))
         #expect(v.steps.last == 90 && v.evalSteps == [40, 80] && v.changes.isEmpty)
         #expect(v.end == nil && v.state == .running)

@@ -167,7 +167,7 @@ struct SplitMix {
         }
         #expect(view.steps.count < RunView.historyCapacity)
         #expect(view.thinned > 0)
-        for k in RunView.scalarSeries where !view[keyPath: k].isEmpty { #expect(view[keyPath: k].count == view.steps.count) }
+        for s in view.series where !s.isEmpty { #expect(s.count == view.steps.count) }
         #expect(view.klDims.count == view.steps.count && view.smoothed.loss.count == view.steps.count)
         #expect(zip(view.steps, view.steps.dropFirst()).allSatisfy { $0 < $1 }, "steps stay ascending")
         // Each spike is still there, within a few steps of where it was.

@@ -100,7 +100,7 @@ import Testing
     @Test func exportsApplyTheResumeRule() throws {
         // Steps 1–5, a resume from the checkpoint at 3, then steps 4–6 again: readers keep 1–3 and the new 4–6.
         var events: [RunEvent] = (1...5).map { sampleStep($0) }
-        events.append(.end(RunSummary(step: 5, epoch: 1, reason: "interrupted", testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1)))
+        events.append(.end(RunSummary(step: 5, epoch: 1, reason: .interrupted, testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1)))
         events.append(.state(StateChange(step: 3, state: .running, reason: "resumed")))
         events += (4...6).map { sampleStep($0) }
         let c = RunFileContents(header: sampleHeader(), events: events, skipped: [], tornTail: false)

@@ -53,7 +53,7 @@ import Testing
                        RunFileCodec.encode(.change(ParameterChange(step: 2, parameter: .batchSize, old: 64, new: 128, source: "k"))),
                        RunFileCodec.encode(.rangeTest(RangeTestRecord(step: 0, mode: "linear", start: 1, end: 2, steps: 2, lrs: [1, 2], losses: [3, 4],
                                                                      smoothed: [3, 4], finished: true, diverged: false))),
-                       RunFileCodec.encode(.end(RunSummary(step: 2, epoch: 1, reason: "finished", testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1))),
+                       RunFileCodec.encode(.end(RunSummary(step: 2, epoch: 1, reason: .finished, testLoss: 1, activeUnits: 1, samplesPerSecond: 1, seconds: 1))),
                        RunFileCodec.encode(.state(StateChange(step: 2, state: .paused, reason: "k")))]
         let number = try NSRegularExpression(pattern: "(?<=:)-?[0-9][0-9.e+-]*")
         var cases = 0
@@ -145,7 +145,7 @@ struct SeededRandom {
         var fast = 0
         for run in runs {
             let text = try String(contentsOfFile: "\(folder)/\(run)/run.jsonl", encoding: .utf8)
-            for line in text.split(separator: "\n").prefix(1500) {   // header, steps, evals, images, changes
+            for line in text.split(separator: "\n") {   // every line: header, steps, evals, images, changes, the end
                 let bytes = Array(line.utf8)
                 let viaJSON = try RunFileCodec.slowDecode(Data(bytes))
                 let viaReader = try bytes.withUnsafeBufferPointer { try RunFileCodec.decode(bytes: $0) }

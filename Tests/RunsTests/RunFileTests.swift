@@ -29,7 +29,7 @@ func sampleStep(_ n: Int) -> RunEvent {
             .rangeTest(RangeTestRecord(step: 0, mode: "exponential", start: 1e-7, end: 10, steps: 3, lrs: [1e-7, 1e-3, 10],
                                        losses: [5, 3, .infinity], smoothed: [5, 4.9, .infinity], finished: true, diverged: true,
                                        steepest: 1e-3, valley: nil, minimumOverTen: 1e-4, cyclicBase: 1e-7, cyclicMax: 1e-3, applied: .onecycle)),
-            .end(RunSummary(step: 2, epoch: 1, reason: "finished", testLoss: 110, activeUnits: 1, samplesPerSecond: 1, seconds: 2)),
+            .end(RunSummary(step: 2, epoch: 1, reason: .finished, testLoss: 110, activeUnits: 1, samplesPerSecond: 1, seconds: 2)),
         ]
         for e in events {
             let line = RunFileCodec.encode(e)

@@ -34,7 +34,7 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         let t = try Trainer(config: tinyConfig { $0.evalEvery = 5 }, data: tinyData, directory: dir.file("run"), sink: { events.append($0) })
         t.begin()
         let summary = t.run()
-        #expect(summary.reason == "finished")
+        #expect(summary.reason == .finished)
         #expect(summary.step == 12)                      // 64 images / 16 × 3 epochs
         let contents = try RunFileReader.read(dir.file("run"))
         #expect(contents.skipped.isEmpty && !contents.tornTail)

@@ -54,7 +54,7 @@ import Testing
         #expect(steps.count == 36)
         let evals = c.events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
         #expect(evals.map(\.step) == [10, 20, 30, 36])
-        if case .end(let e)? = c.events.last { #expect(e.reason == "finished" && e.testLoss! < 300) } else { Issue.record("no end") }
+        if case .end(let e)? = c.events.last { #expect(e.reason == .finished && e.testLoss! < 300) } else { Issue.record("no end") }
     }
 
     @Test func schedulePreviewCSV() throws {
@@ -89,7 +89,7 @@ import Testing
         let c = try RunFileReader.read(dir.file("run"))
         #expect(c.header.config.lrSchedule.kind == .onecycle && c.header.config.lrSchedule.maxLR != nil)
         #expect(c.events.contains { if case .alert(let a) = $0 { a.message.hasPrefix("lr range test") } else { false } })
-        if case .end(let e)? = c.events.last { #expect(e.reason == "finished") } else { Issue.record("no end") }
+        if case .end(let e)? = c.events.last { #expect(e.reason == .finished) } else { Issue.record("no end") }
     }
 
     @Test func badRangeIsRefused() throws {

@@ -90,7 +90,7 @@ import Testing
         #expect(r.stderr.contains("diverged at step") && r.stderr.contains("last finite state"))
         let c = try RunFileReader.read(dir.file("d"))
         guard case .end(let e)? = c.events.last else { Issue.record("no end record"); return }
-        #expect(e.reason == "diverged")
+        #expect(e.reason == .diverged)
         // The checkpoint holds finite weights: resuming it is accepted (and diverges again, honestly).
         let resumed = try Binary.run(["train", "--headless", "--resume", dir.file("d")], timeout: 60)
         #expect(resumed.status == 3 && !resumed.stderr.contains("non-finite values"), "\(resumed.stderr)")
@@ -113,7 +113,7 @@ import Testing
         #expect(first.terminationStatus == 143, "SIGTERM exits 128 + 15")
         let c = try RunFileReader.read(dir.file("r"))
         #expect(c.events.filter { if case .end = $0 { true } else { false } }.count == 1)
-        if case .end(let e)? = c.events.last { #expect(e.reason == "interrupted") } else { Issue.record("no end record") }
+        if case .end(let e)? = c.events.last { #expect(e.reason == .interrupted) } else { Issue.record("no end record") }
     }
 
     /// Ctrl-C exits 130 after writing the end record and a checkpoint.

@@ -76,7 +76,7 @@ import Testing
         // The run is complete: end record, final checkpoint.
         let c = try RunFileReader.read(run)
         #expect(c.skipped.isEmpty && !c.tornTail)
-        if case .end(let e)? = c.events.last { #expect(e.reason == "stopped") } else { Issue.record("no end record") }
+        if case .end(let e)? = c.events.last { #expect(e.reason == .stopped) } else { Issue.record("no end record") }
         #expect(c.events.contains { if case .checkpoint = $0 { true } else { false } })
         #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"))
     }
@@ -138,7 +138,7 @@ import Testing
             #expect(wait(30) { screen().contains("VAETOP_EXIT=\(code)") }, "\(signal): wrong exit:\n\(screen())")
             #expect(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
             let c = try RunFileReader.read(run)
-            if case .end(let e)? = c.events.last { #expect(e.reason == reason) } else { Issue.record("\(signal): no end record") }
+            if case .end(let e)? = c.events.last { #expect(e.reason.rawValue == reason) } else { Issue.record("\(signal): no end record") }
             #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"), "\(signal): no checkpoint")
             tmux(["kill-session", "-t", "e2e"])
         }
