@@ -12,6 +12,34 @@ enum FastStepParser {
     private static let fields = StepMetrics.fields.filter { if case .gan = $0.value { false } else { true } }
     /// Their JSON keys as bytes, in the same order.
     private static let keys: [[UInt8]] = fields.map { Array($0.key.utf8) }
+    /// How a field's value is read and stored; with `offsets`, the hot loop needs no key path or generic code.
+    private enum Slot: UInt8 { case int, float, optionalFloat, double, optionalDouble, floats, optionalFloats }
+    private static let slots: [Slot] = fields.map { f in
+        switch f.value {
+        case .int: return .int
+        case .float: return .float
+        case .optionalFloat: return .optionalFloat
+        case .double: return .double
+        case .optionalDouble: return .optionalDouble
+        case .floats: return .floats
+        case .optionalFloats: return .optionalFloats
+        case .bool, .ints, .gan: preconditionFailure("\(f.key): a step record's flat fields are numbers and lists of numbers")
+        }
+    }
+    /// Byte offset of each field in `StepMetrics` (every field is a stored property, so each has one).
+    private static let offsets: [Int] = fields.map { f in
+        switch f.value {
+        case .int(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .float(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .double(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .optionalFloat(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .optionalDouble(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .floats(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        case .optionalFloats(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
+        default: return 0
+        }
+    }
+    private static let optionalBits: UInt64 = fields.indices.reduce(0) { fields[$1].isOptional ? $0 | (1 << UInt64($1)) : $0 }
     /// Bits of the fields a record must hold.
     private static let required: UInt64 = fields.indices.reduce(0) { fields[$1].isOptional ? $0 : $0 | (1 << UInt64($1)) }
 
@@ -120,20 +148,22 @@ enum FastStepParser {
             } else if let i = field(keyBytes) {
                 guard seen & (1 << UInt64(i)) == 0 else { return nil }   // a duplicate key: the decoder decides
                 seen |= 1 << UInt64(i)
-                let f = fields[i]
                 if p.pointee == 0x6E {   // null: only optional fields may be null (then absent)
-                    guard f.isOptional, end - p >= 4, p[1] == 0x75, p[2] == 0x6C, p[3] == 0x6C else { return nil }
+                    guard optionalBits & (1 << UInt64(i)) != 0, end - p >= 4, p[1] == 0x75, p[2] == 0x6C, p[3] == 0x6C else { return nil }
                     p += 4
                 } else {
-                    switch f.value {
-                    case .int(let k): guard let v = int() else { return nil }; m[keyPath: k] = v
-                    case .float(let k): guard let v = float() else { return nil }; m[keyPath: k] = v
-                    case .optionalFloat(let k): guard let v = float() else { return nil }; m[keyPath: k] = v
-                    case .double(let k): guard let v = double() else { return nil }; m[keyPath: k] = v
-                    case .optionalDouble(let k): guard let v = double() else { return nil }; m[keyPath: k] = v
-                    case .floats(let k): guard let a = floats() else { return nil }; m[keyPath: k] = a
-                    case .optionalFloats(let k): guard let a = floats() else { return nil }; m[keyPath: k] = a
-                    case .bool, .ints, .gan: return nil   // not in a step record's flat part: the decoder decides
+                    // Stored at the field's offset: a typed assignment (releases and retains as `m.field = v` does).
+                    @inline(__always) func store<T>(_ v: T) {
+                        withUnsafeMutablePointer(to: &m) { (UnsafeMutableRawPointer($0) + offsets[i]).assumingMemoryBound(to: T.self).pointee = v }
+                    }
+                    switch slots[i] {
+                    case .int: guard let v = int() else { return nil }; store(v)
+                    case .float: guard let v = float() else { return nil }; store(v)
+                    case .optionalFloat: guard let v = float() else { return nil }; store(Optional(v))
+                    case .double: guard let v = double() else { return nil }; store(v)
+                    case .optionalDouble: guard let v = double() else { return nil }; store(Optional(v))
+                    case .floats: guard let a = floats() else { return nil }; store(a)
+                    case .optionalFloats: guard let a = floats() else { return nil }; store(Optional(a))
                     }
                 }
             } else {

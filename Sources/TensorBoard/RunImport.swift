@@ -31,37 +31,35 @@ public enum RunImport {
     static func seconds(_ t: Double) -> Double { t.isFinite ? min(max(0, t), 1e12) : 0 }
 
     /// A step record from one step's logged fields, or nil when the step logged none of the main series.
-    static func stepRecord(_ r: Row, step: Int, latent: Int, layers: Int, klDims: Int, firstWall: Double) -> StepMetrics? {
-        let main = ["loss", "recon", "kl", "lr", "beta", "gradNorm"]
+    static func stepRecord(_ r: Row, step: Int, latent: Int, layers: Int, firstWall: Double) -> StepMetrics? {
         let fields = StepMetrics.fields
-        guard fields.indices.contains(where: { main.contains(fields[$0].key) && (r.step[$0]?.isFinite ?? false) }) || r.stepLists[klDims] != nil else { return nil }
+        func list(_ i: Int) -> [Double]? { i < r.stepLists.count && !r.stepLists[i].isEmpty ? r.stepLists[i] : nil }
+        guard Index.main.contains(where: { r.has(step: $0) && r.step[$0].isFinite }) || list(Index.klDims) != nil else { return nil }
         var m = StepMetrics.blank
         for (i, f) in fields.enumerated() {
-            if let v = r.step[i] { f.set(v, in: &m); continue }
+            if r.has(step: i) { f.set(r.step[i], in: &m); continue }
             switch f.value {   // not logged: nan for measurements, the neutral value for settings and counts
-            case .float, .double: f.set(["freeBits", "time", "samplesPerSecond"].contains(f.key) ? 0 : .nan, in: &m)
+            case .float, .double: f.set(Index.zeroWhenAbsent.contains(i) ? 0 : .nan, in: &m)
             case .floats(let k):
-                let xs = r.stepLists[i] ?? []
+                let xs = list(i) ?? []
                 let width = f.list == .layer ? layers : latent
                 m[keyPath: k] = (0..<width).map { $0 < xs.count ? Float(xs[$0]) : .nan }
-            case .optionalFloats(let k): if let xs = r.stepLists[i] { m[keyPath: k] = xs.map { Float($0) } }
+            case .optionalFloats(let k): if let xs = list(i) { m[keyPath: k] = xs.map { Float($0) } }
             default: break
             }
         }
-        if !r.gan.isEmpty {
+        if r.ganSet != 0 {
             var g = GANStepMetrics.blank
-            for (i, f) in GANStepMetrics.fields.enumerated() { f.set(r.gan[i] ?? .nan, in: &g) }
+            for (i, f) in GANStepMetrics.fields.enumerated() { f.set(r.ganSet & (1 << UInt64(i)) != 0 ? r.gan[i] : .nan, in: &g) }
             m.gan = g
         }
         m.step = step
         m.epoch = max(m.epoch, 1)
-        if r.step[fields.firstIndex { $0.key == "time" }!] == nil { m.time = Self.seconds(r.wall - firstWall) }
-        if r.step[fields.firstIndex { $0.key == "gradNormClipped" }!] == nil { m.gradNormClipped = m.gradNorm }
-        if r.step[fields.firstIndex { $0.key == "clipCoef" }!] == nil { m.clipCoef = 1 }
-        if !m.kl.isFinite, r.step[fields.firstIndex { $0.key == "kl" }!] == nil, !m.klDims.isEmpty { m.kl = m.klDims.reduce(0, +) }
-        if r.step[fields.firstIndex { $0.key == "loss" }!] == nil, m.recon.isFinite, m.kl.isFinite {
-            m.loss = m.recon + (m.beta.isFinite ? Float(m.beta) : 1) * m.kl
-        }
+        if !r.has(step: Index.time) { m.time = Self.seconds(r.wall - firstWall) }
+        if !r.has(step: Index.gradNormClipped) { m.gradNormClipped = m.gradNorm }
+        if !r.has(step: Index.clipCoef) { m.clipCoef = 1 }
+        if !r.has(step: Index.kl), !m.klDims.isEmpty { m.kl = m.klDims.reduce(0, +) }
+        if !r.has(step: Index.loss), m.recon.isFinite, m.kl.isFinite { m.loss = m.recon + (m.beta.isFinite ? Float(m.beta) : 1) * m.kl }
         return m
     }
 
@@ -94,13 +92,50 @@ public enum RunImport {
 
     /// The fields of one step, as logged.
     struct Row {
-        var step: [Int: Double] = [:], stepLists: [Int: [Double]] = [:], gan: [Int: Double] = [:]
-        var eval: [Int: Double] = [:], evalLists: [Int: [Double]] = [:]
+        /// Scalars by field index (nan where absent) and which were logged, per table.
+        var step: [Double] = [], stepSet: UInt64 = 0, gan: [Double] = [], ganSet: UInt64 = 0, eval: [Double] = [], evalSet: UInt64 = 0
+        /// List fields by field index (empty where absent).
+        var stepLists: [[Double]] = [], evalLists: [[Double]] = []
         var wall = 0.0
-        static func put(_ v: Double, at i: Int, in list: inout [Double]) {
-            if list.count <= i { list += Array(repeating: .nan, count: i + 1 - list.count) }
+
+        func has(step i: Int) -> Bool { stepSet & (1 << UInt64(i)) != 0 }
+        static func put(_ v: Double, at i: Int, in list: inout [Double], fill: Double = .nan) {
+            if list.count <= i { list += Array(repeating: fill, count: i + 1 - list.count) }
             list[i] = v
         }
+        static func put(_ v: Double, at j: Int, of i: Int, in lists: inout [[Double]]) {
+            if lists.count <= i { lists += Array(repeating: [], count: i + 1 - lists.count) }
+            put(v, at: j, in: &lists[i])
+        }
+
+        /// Adds one event's resolved scalars (layer names already turned into indices).
+        mutating func add(_ values: [(Target, Double)], wall w: Double) {
+            wall = max(wall, w)
+            for (t, v) in values {
+                switch t {
+                case .step(let i): Self.put(v, at: i, in: &step); stepSet |= 1 << UInt64(i)
+                case .gan(let i): Self.put(v, at: i, in: &gan); ganSet |= 1 << UInt64(i)
+                case .eval(let i): Self.put(v, at: i, in: &eval); evalSet |= 1 << UInt64(i)
+                case .stepElement(let i, let j): Self.put(v, at: j, of: i, in: &stepLists)
+                case .evalElement(let i, let j): Self.put(v, at: j, of: i, in: &evalLists)
+                case .stepLayer: break
+                }
+            }
+        }
+    }
+
+    /// Field indices `convert` needs, found once.
+    enum Index {
+        static let klDims = StepMetrics.fields.firstIndex { $0.key == "klDims" }!
+        static let time = StepMetrics.fields.firstIndex { $0.key == "time" }!
+        static let gradNormClipped = StepMetrics.fields.firstIndex { $0.key == "gradNormClipped" }!
+        static let clipCoef = StepMetrics.fields.firstIndex { $0.key == "clipCoef" }!
+        static let kl = StepMetrics.fields.firstIndex { $0.key == "kl" }!
+        static let loss = StepMetrics.fields.firstIndex { $0.key == "loss" }!
+        /// Settings and counters that read 0 when not logged (the rest of the measurements read nan).
+        static let zeroWhenAbsent = Set(StepMetrics.fields.indices.filter { ["freeBits", "time", "samplesPerSecond"].contains(StepMetrics.fields[$0].key) })
+        /// A step record is made only for a step that logged one of these (or the KL per dimension).
+        static let main = StepMetrics.fields.indices.filter { ["loss", "recon", "kl", "lr", "beta", "gradNorm"].contains(StepMetrics.fields[$0].key) }
     }
 
     /// The target of a tag: the tags `RunExport` writes (from the field tables) first, then `mapping`.
@@ -162,39 +197,32 @@ public enum RunImport {
         var ignored = Set<String>()
         var layerNames: [String] = []
         var maxDim = -1
-        let klDims = StepMetrics.fields.firstIndex { $0.key == "klDims" }!
         let firstWall = events.map(\.wallTime).filter { $0 > 0 }.min() ?? 0
+        var values: [(Target, Double)] = []
         for e in events {
-            var r = rows[e.step] ?? Row()
-            r.wall = max(r.wall, e.wallTime)
+            values.removeAll(keepingCapacity: true)
             for (tag, v) in e.scalars {
                 let cached: Target?
                 if let c = targets[tag] { cached = c } else { cached = target(tag, mapping: mapping); targets[tag] = cached }
-                guard let t = cached else { ignored.insert(tag); continue }
+                guard var t = cached else { ignored.insert(tag); continue }
                 switch t {
-                case .step(let i): r.step[i] = v
-                case .gan(let i): r.gan[i] = v
-                case .eval(let i): r.eval[i] = v
                 case .stepElement(let i, let j), .evalElement(let i, let j):
                     guard j < RunEvent.maxListed else { ignored.insert(tag); continue }
-                    if case .stepElement = t {
-                        Row.put(v, at: j, in: &r.stepLists[i, default: []])
-                        if i == klDims { maxDim = max(maxDim, j) }
-                    } else {
-                        Row.put(v, at: j, in: &r.evalLists[i, default: []])
-                    }
+                    if case .stepElement = t, i == Index.klDims { maxDim = max(maxDim, j) }
                 case .stepLayer(let i, let n):
                     if layerIndex[n] == nil && layerNames.count >= RunEvent.maxListed { ignored.insert(tag); continue }
                     let l: Int
                     if let known = layerIndex[n] { l = known } else { l = layerNames.count; layerIndex[n] = l; layerNames.append(n) }
-                    Row.put(v, at: l, in: &r.stepLists[i, default: []])
+                    t = .stepElement(i, l)
+                default: break
                 }
+                values.append((t, v))
             }
+            rows[e.step, default: Row()].add(values, wall: e.wallTime)   // in place: no copy of the row's arrays
             // One text value per tag and step; `RunExport` joins several changes or alerts with line breaks.
             for (tag, text) in e.texts where tag == "changes" || tag.hasPrefix("changes/") || tag == "alerts" || tag.hasPrefix("alerts/") {
                 for line in text.split(separator: "\n") { texts.append((e.step, String(line))) }
             }
-            rows[e.step] = r
         }
         let steps = rows.keys.sorted()
         var config = RunConfig()
@@ -208,14 +236,15 @@ public enum RunImport {
         let sortedTexts = texts.sorted { $0.0 < $1.0 }
         for s in steps {
             let r = rows[s]!
-            if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, klDims: klDims, firstWall: firstWall) {
+            if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, firstWall: firstWall) {
                 out.append(.step(m))
             }
-            if !r.eval.isEmpty || !r.evalLists.isEmpty {
+            if r.evalSet != 0 || !r.evalLists.isEmpty {
                 var m = EvalMetrics.blank
                 for (i, f) in EvalMetrics.fields.enumerated() {
-                    if let v = r.eval[i] { f.set(v, in: &m) } else if f.list == nil && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
-                    if let xs = r.evalLists[i], case .floats(let k) = f.value { m[keyPath: k] = xs.map { Float($0) } }
+                    if r.evalSet & (1 << UInt64(i)) != 0 { f.set(r.eval[i], in: &m) }
+                    else if f.list == nil && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
+                    if i < r.evalLists.count, !r.evalLists[i].isEmpty, case .floats(let k) = f.value { m[keyPath: k] = r.evalLists[i].map { Float($0) } }
                 }
                 m.step = Int(s)
                 m.epoch = max(m.epoch, 1)
