@@ -4,26 +4,16 @@ import Runs
 import TensorCore
 
 extension Trainer {
-    /// The buffers a checkpoint stores: weights, then the optimizer's state.
-    var checkpointBuffers: [(String, Buffer<Float>)] {
-        var out = [("params", model.params.values)] + optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) }
-        if let gan, let e = encoderOptimizer, let d = decoderOptimizer, let dis = discriminatorOptimizer {
-            out.append(("disc", gan.disc.params.values))
-            for (name, opt) in [("enc", e), ("dec", d), ("dis", dis)] {
-                out += opt.stateBuffers.enumerated().map { ("\(name)opt\($0.offset)", $0.element) }
-            }
-        }
-        return out
-    }
+    /// The buffers a checkpoint stores: weights, then the model family's (optimizer state; VAE-GAN's discriminator).
+    var checkpointBuffers: [(String, Buffer<Float>)] { [("params", model.params.values)] + family.checkpointBuffers }
 
     /// The resumable state besides the buffers.
     var snapshot: TrainerSnapshot {
-        TrainerSnapshot(config: config, stepsDone: stepsDone, epoch: epoch, position: position, permutation: permutation,
-                        noiseRNG: noiseRNG, dataRNG: dataRNG, optimizerSteps: optimizer.stepCount,
-                        sgdHasBuffer: (optimizer as? SGD)?.hasBuffer ?? false, knobs: knobs,
-                        trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
-                        buffers: checkpointBuffers.map { $0.0 },
-                        ganOptimizerSteps: gan == nil ? nil : [encoderOptimizer, decoderOptimizer, discriminatorOptimizer].map { $0?.stepCount ?? 0 })
+        let o = family.optimizerState
+        return TrainerSnapshot(config: config, stepsDone: stepsDone, epoch: loader.epoch, position: loader.position, permutation: loader.order,
+                               noiseRNG: noiseRNG, dataRNG: loader.rng, optimizerSteps: o.steps, sgdHasBuffer: o.sgdHasBuffer, knobs: knobs,
+                               trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
+                               buffers: checkpointBuffers.map { $0.0 }, ganOptimizerSteps: o.ganSteps)
     }
 
     /// Checkpoints asked for from the keyboard or a client are at most one per this many seconds (the rest coalesce).
@@ -114,15 +104,12 @@ extension Trainer {
         for ((_, dst), src) in zip(targets, buffers) {
             src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
         }
-        stepsDone = snap.stepsDone; epoch = snap.epoch; position = snap.position; permutation = snap.permutation
-        noiseRNG = snap.noiseRNG; dataRNG = snap.dataRNG; optimizer.stepCount = snap.optimizerSteps
-        if let counts = snap.ganOptimizerSteps, counts.count == 3 {
-            for (o, c) in zip([encoderOptimizer, decoderOptimizer, discriminatorOptimizer], counts) { o?.stepCount = c }
-        }
-        (optimizer as? SGD)?.hasBuffer = snap.sgdHasBuffer
+        stepsDone = snap.stepsDone; loader.epoch = snap.epoch; loader.position = snap.position; loader.order = snap.permutation
+        noiseRNG = snap.noiseRNG; loader.rng = snap.dataRNG
+        family.optimizerState = OptimizerState(steps: snap.optimizerSteps, sgdHasBuffer: snap.sgdHasBuffer, ganSteps: snap.ganOptimizerSteps)
         knobs = snap.knobs
         betaSchedule.config.target = snap.knobs.betaTarget
-        ensureCapacity(knobs.batchSize)
+        family.ensureCapacity(knobs.batchSize)
         trainSeconds = snap.trainSeconds; samplesSeen = snap.samplesSeen; nanStreak = snap.nanStreak
     }
 

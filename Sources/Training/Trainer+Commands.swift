@@ -94,7 +94,7 @@ extension Trainer {
         case .weightDecay: knobs.weightDecay = v
         case .batchSize:
             knobs.batchSize = Int(v)
-            ensureCapacity(knobs.batchSize)
+            family.ensureCapacity(knobs.batchSize)
         case .momentum: knobs.momentumOverride = v
         case .gamma, .discriminatorLR, .freezeDiscriminator:
             guard gan != nil else { throw .invalidCommand("\(p.label) applies to VAE-GAN runs only (--model vae-gan)") }

@@ -7,16 +7,15 @@ extension Trainer {
     public func findLR(_ test: LRRangeTest, point: (LRRangeTest.Result) -> Void = { _ in }) -> LRRangeTest.Result {
         let saved = snapshot
         let buffers = checkpointBuffers.map { $0.1.array }
-        let savedSink = sink
         let savedEval = lastEval
-        sink = { _ in }
-        muted = true
+        let savedImages = evaluator.originalsSent
+        recorder.muted = true   // the range test's steps are not the run's: no records, evaluations or checkpoints
         defer {
-            muted = false
+            recorder.muted = false
             for ((_, dst), src) in zip(checkpointBuffers, buffers) { src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) } }
             try? restore(saved, buffers: buffers, path: "lr-find")
-            sink = savedSink
             lastEval = savedEval
+            evaluator.originalsSent = savedImages
         }
         var result = LRRangeTest.Result()
         var i = 0
@@ -24,11 +23,9 @@ extension Trainer {
         while i < test.steps {
             let lr = test.lr(at: i)
             knobs.lrMultiplier = base > 0 ? lr / base : 1
-            var loss = Double.nan
-            sink = { e in if case .step(let m) = e { loss = Double(m.loss) } }
-            let outcome = step()
+            let (outcome, record) = trainStep()
             if outcome == .finished { break }
-            if outcome == .skipped { loss = .infinity }
+            let loss = outcome == .skipped ? Double.infinity : Double(record?.loss ?? .nan)
             let more = test.record(loss, lr: lr, into: &result)
             point(result)
             if !more { break }

@@ -115,7 +115,7 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         guard case .alert(let a)? = events.last else { Issue.record("no alert"); return }
         #expect(a.message.contains("free bits") && a.message.contains("-1"))
         t.apply(.set(.batchSize, 40))
-        #expect(t.knobs.batchSize == 40 && t.workspace.capacity >= 40)
+        #expect(t.knobs.batchSize == 40 && (t.workspace?.capacity ?? 0) >= 40)
         t.step()        // the last 16 images of epoch 1
         t.step()        // epoch 2 starts with a batch of 40
         guard case .step(let m)? = events.last(where: { if case .step = $0 { true } else { false } }) else { return }

@@ -1,0 +1,49 @@
+import Runs
+import TensorCore
+
+/// One optimizer step of a model family (forward, backward, clipping, its optimizers' updates), as llm.c's
+/// `gpt2_forward/backward/update` or a PyTorch loop's body. It owns its workspaces and optimizers; the trainer owns
+/// the schedules and the records.
+protocol ModelStep: AnyObject {
+    /// The batch it trains when `requested` images are available (VAE-GAN: at most its workspace's capacity).
+    func batch(for requested: Int) -> Int
+    /// Whether its records carry the β1/momentum in force (VAE-GAN's records never did).
+    var recordsMomentum: Bool { get }
+    /// Trains on the loader's next `batch` images with noise from `noise`; the loader is not advanced.
+    func train(batch: Int, loader: DataLoader, noise: inout RandomSource, objective: Objective, hyper: StepHyperparameters,
+               knobs: Knobs) -> StepResult
+    /// Grows the workspaces so a batch of `batch` images fits.
+    func ensureCapacity(_ batch: Int)
+    /// The buffers a checkpoint stores besides the VAE's weights, named, in a fixed order.
+    var checkpointBuffers: [(String, Buffer<Float>)] { get }
+    /// The optimizers' step counts and SGD's buffer flag, as a checkpoint records them.
+    var optimizerState: OptimizerState { get set }
+}
+
+/// What a step measured (per image), or why it could not train.
+enum StepResult {
+    case trained(StepMeasurement)
+    /// The loss or a gradient was not finite: no weight changed.
+    case nonFinite(String)
+}
+
+/// The numbers of one trained step, before they become a record.
+struct StepMeasurement {
+    var loss: Double, recon: Double, kl: Double
+    /// The KL term the objective used (free bits); nil when free bits are off.
+    var klObjective: Double?
+    var klDims: [Float]
+    var gradNorm: Double, gradNormClipped: Double, clipCoef: Double
+    var layerGradNorms: [Float]
+    /// The objective the step applied (VAE-GAN: β only).
+    var applied: Objective
+    var gan: GANStepMetrics?
+}
+
+/// The optimizers' counters a checkpoint stores (format 2's fields).
+struct OptimizerState: Equatable {
+    var steps: Int
+    var sgdHasBuffer: Bool
+    /// VAE-GAN: the encoder's, decoder's and discriminator's step counts.
+    var ganSteps: [Int]?
+}
