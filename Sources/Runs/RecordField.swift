@@ -45,9 +45,12 @@ public struct RecordField<Record>: @unchecked Sendable {
     public let list: ListAxis?
     /// The per-step history the screen keeps of it (nil: only the latest record is shown).
     public let series: StepSeries?
+    /// What it means, for `docs/run-format.md`'s generated tables.
+    public let about: String
 
-    public init(_ key: String, _ value: Value, csv: String? = nil, tag: String? = nil, list: ListAxis? = nil, series: StepSeries? = nil) {
-        self.key = key; self.value = value; self.csv = csv; self.tag = tag; self.list = list; self.series = series
+    public init(_ key: String, _ value: Value, csv: String? = nil, tag: String? = nil, list: ListAxis? = nil, series: StepSeries? = nil,
+                _ about: String) {
+        self.key = key; self.value = value; self.csv = csv; self.tag = tag; self.list = list; self.series = series; self.about = about
     }
 
     /// The field's value as a number (scalars; nil when absent or a list).
@@ -105,4 +108,39 @@ public protocol TabledRecord: Sendable {
     static var fields: [RecordField<Self>] { get }
     /// A record with every field zero, empty or absent, for readers to fill in.
     static var blank: Self { get }
+}
+
+extension TabledRecord {
+    /// The table as markdown: field, JSON type, whether it may be absent, CSV column, TensorBoard tag, screen series,
+    /// meaning. `docs/run-format.md` holds it between markers and `RecordFieldTests` keeps it in sync.
+    public static var markdownTable: String {
+        var out = "| field | type | | CSV column | TensorBoard tag | screen | meaning |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+        for f in fields {
+            let type: String
+            switch f.value {
+            case .int: type = "int"
+            case .float, .optionalFloat: type = "float"
+            case .double, .optionalDouble: type = "double"
+            case .bool: type = "bool"
+            case .floats, .optionalFloats: type = "[float]"
+            case .ints: type = "[int]"
+            case .gan: type = "object"
+            }
+            func name(_ s: String?) -> String {
+                guard let s else { return "" }
+                switch f.list {
+                case .latent?: return "`\(s)00` …"
+                case .layer?: return "`\(s)NAME`"
+                case nil: return "`\(s)`" + (f.value.isNested ? " + below" : "")
+                }
+            }
+            out += "| `\(f.key)` | \(type) | \(f.isOptional ? "optional" : "") | \(name(f.csv)) | \(name(f.tag)) | \(f.series.map { "\($0)" } ?? "") | \(f.about) |\n"
+        }
+        return out
+    }
+}
+
+extension RecordField.Value {
+    /// Whether the field is a nested record with its own table.
+    var isNested: Bool { if case .gan = self { true } else { false } }
 }

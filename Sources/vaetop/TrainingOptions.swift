@@ -46,7 +46,7 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "AMSGrad (Adam, AdamW).") var amsgrad = false
     @Flag(name: .customLong("decoupled-wd"), help: "RAdam with decoupled weight decay.") var decoupledWD = false
 
-    @Option(name: .customLong("lr-schedule"), parsing: .unconditional, help: "constant, step, multistep, exponential, cosine, cosine-restarts, cyclic, onecycle.")
+    @Option(name: .customLong("lr-schedule"), parsing: .unconditional, help: "The lr schedule (PyTorch's lr_scheduler names).")
     var lrSchedule: LRScheduleConfig.Kind = defaults.lrSchedule.kind
     @Option(name: .customLong("step-size"), parsing: .unconditional, help: "StepLR step size (steps).") var stepSize: Int = defaults.lrSchedule.stepSize
     @Option(parsing: .unconditional, help: "Decay factor (step, multistep, exponential, exp_range).") var gamma: Double = defaults.lrSchedule.gamma
@@ -59,7 +59,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("max-lr"), parsing: .unconditional, help: "Cyclic / one-cycle max_lr (default: 10 × --lr).") var maxLR: Double?
     @Option(name: .customLong("step-size-up"), parsing: .unconditional, help: "Cyclic step_size_up.") var stepSizeUp: Int = defaults.lrSchedule.stepSizeUp
     @Option(name: .customLong("step-size-down"), parsing: .unconditional, help: "Cyclic step_size_down (default: step_size_up).") var stepSizeDown: Int?
-    @Option(name: .customLong("cyclic-mode"), parsing: .unconditional, help: "triangular, triangular2, exp_range.") var cyclicMode: LRScheduleConfig.CyclicMode = defaults.lrSchedule.mode
+    @Option(name: .customLong("cyclic-mode"), parsing: .unconditional, help: "CyclicLR's mode.") var cyclicMode: LRScheduleConfig.CyclicMode = defaults.lrSchedule.mode
     @Flag(name: .customLong("no-cycle-momentum"), help: "Do not cycle β1/momentum with cyclic or one-cycle.") var noCycleMomentum = false
     @Option(name: .customLong("base-momentum"), parsing: .unconditional, help: "Lower β1/momentum when cycling.") var baseMomentum: Double?
     @Option(name: .customLong("max-momentum"), parsing: .unconditional, help: "Upper β1/momentum when cycling.") var maxMomentum: Double?

@@ -1,0 +1,21 @@
+/// The evaluation record's fields.
+extension EvalMetrics: TabledRecord {
+    public static let fields: [RecordField<EvalMetrics>] = [
+        .init("step", .int(\.step), "steps completed when it ran"),
+        .init("epoch", .int(\.epoch), "epoch in which it ran"),
+        .init("loss", .float(\.loss), csv: "test_loss", tag: "eval/loss", "negative ELBO per image (β = 1, no free bits), nats"),
+        .init("recon", .float(\.recon), csv: "test_recon", tag: "eval/recon", "reconstruction NLL per image"),
+        .init("kl", .float(\.kl), csv: "test_kl", tag: "eval/kl", "KL per image"),
+        .init("klDims", .floats(\.klDims), csv: "test_kl_dim_", tag: "eval/kl_dim_", list: .latent, "KL per latent dimension, mean over the test images"),
+        .init("meanVariance", .floats(\.meanVariance), csv: "test_mean_variance_", tag: "eval/mean_variance_", list: .latent, "variance over the test images of each dimension's posterior mean"),
+        .init("activeUnits", .int(\.activeUnits), csv: "test_active_units", tag: "eval/active_units", "dimensions with `meanVariance` > 0.01 (Burda et al. 2016)"),
+        .init("collapsed", .ints(\.collapsed), "dimensions whose test KL is below `config.collapseThreshold` (default 0.01 nats)"),
+        .init("images", .int(\.images), csv: "test_images", tag: "eval/images", "test images scored"),
+    ]
+
+    public static let blank = EvalMetrics(step: 0, epoch: 0, loss: 0, recon: 0, kl: 0, klDims: [], meanVariance: [], activeUnits: 0,
+                                          collapsed: [], images: 0)
+
+    public init(from decoder: Decoder) throws { self = try Self.decodeFields(from: decoder) }
+    public func encode(to encoder: Encoder) throws { try encodeFields(to: encoder) }
+}
