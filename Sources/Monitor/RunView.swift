@@ -10,7 +10,6 @@ public struct RunView: Sendable {
     /// One history per `StepSeries`, fed by the record field the field tables name for it (nan where a step did
     /// not report it; the VAE-GAN series grow only with VAE-GAN steps).
     public var series: [[Double]] = Array(repeating: [], count: StepSeries.allCases.count)
-    public subscript(_ s: StepSeries) -> [Double] { series[s.rawValue] }
     public var loss: [Double] { series[StepSeries.loss.rawValue] }
     public var recon: [Double] { series[StepSeries.recon.rawValue] }
     public var kl: [Double] { series[StepSeries.kl.rawValue] }

@@ -12,36 +12,26 @@ enum FastStepParser {
     private static let fields = StepMetrics.fields.filter { if case .gan = $0.value { false } else { true } }
     /// Their JSON keys as bytes, in the same order.
     private static let keys: [[UInt8]] = fields.map { Array($0.key.utf8) }
-    /// How a field's value is read and stored; with `offsets`, the hot loop needs no key path or generic code.
+    /// How a field's value is read and stored; with its byte offset in `StepMetrics`, the hot loop needs no key
+    /// path or generic code.
     private enum Slot: UInt8 { case int, float, optionalFloat, double, optionalDouble, floats, optionalFloats }
-    private static let slots: [Slot] = fields.map { f in
+    /// Each field's slot and byte offset (every field is a stored property, so each has one).
+    private static let layout: [(slot: Slot, offset: Int)] = fields.map { f in
+        func at<V>(_ k: WritableKeyPath<StepMetrics, V>) -> Int { MemoryLayout<StepMetrics>.offset(of: k)! }
         switch f.value {
-        case .int: return .int
-        case .float: return .float
-        case .optionalFloat: return .optionalFloat
-        case .double: return .double
-        case .optionalDouble: return .optionalDouble
-        case .floats: return .floats
-        case .optionalFloats: return .optionalFloats
+        case .int(let k): return (.int, at(k))
+        case .float(let k): return (.float, at(k))
+        case .optionalFloat(let k): return (.optionalFloat, at(k))
+        case .double(let k): return (.double, at(k))
+        case .optionalDouble(let k): return (.optionalDouble, at(k))
+        case .floats(let k): return (.floats, at(k))
+        case .optionalFloats(let k): return (.optionalFloats, at(k))
         case .bool, .ints, .gan: preconditionFailure("\(f.key): a step record's flat fields are numbers and lists of numbers")
         }
     }
-    /// Byte offset of each field in `StepMetrics` (every field is a stored property, so each has one).
-    private static let offsets: [Int] = fields.map { f in
-        switch f.value {
-        case .int(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .float(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .double(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .optionalFloat(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .optionalDouble(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .floats(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        case .optionalFloats(let k): return MemoryLayout<StepMetrics>.offset(of: k)!
-        default: return 0
-        }
-    }
+    /// Bits of the fields a record may leave out (or give as null), and of those it must hold.
     private static let optionalBits: UInt64 = fields.indices.reduce(0) { fields[$1].isOptional ? $0 | (1 << UInt64($1)) : $0 }
-    /// Bits of the fields a record must hold.
-    private static let required: UInt64 = fields.indices.reduce(0) { fields[$1].isOptional ? $0 : $0 | (1 << UInt64($1)) }
+    private static let required: UInt64 = ((1 << UInt64(fields.count)) - 1) & ~optionalBits
 
     /// The field whose key is `bytes`, or nil (another key: the decoder reads the line).
     private static func field(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
@@ -154,9 +144,9 @@ enum FastStepParser {
                 } else {
                     // Stored at the field's offset: a typed assignment (releases and retains as `m.field = v` does).
                     @inline(__always) func store<T>(_ v: T) {
-                        withUnsafeMutablePointer(to: &m) { (UnsafeMutableRawPointer($0) + offsets[i]).assumingMemoryBound(to: T.self).pointee = v }
+                        withUnsafeMutablePointer(to: &m) { (UnsafeMutableRawPointer($0) + layout[i].offset).assumingMemoryBound(to: T.self).pointee = v }
                     }
-                    switch slots[i] {
+                    switch layout[i].slot {
                     case .int: guard let v = int() else { return nil }; store(v)
                     case .float: guard let v = float() else { return nil }; store(v)
                     case .optionalFloat: guard let v = float() else { return nil }; store(Optional(v))

@@ -111,6 +111,9 @@ public protocol TabledRecord: Sendable {
 }
 
 extension TabledRecord {
+    /// The position of the field with JSON key `key` in `fields`.
+    public static func index(of key: String) -> Int? { fields.firstIndex { $0.key == key } }
+
     /// The table as markdown: field, JSON type, whether it may be absent, CSV column, TensorBoard tag, screen series,
     /// meaning. `docs/run-format.md` holds it between markers and `RecordFieldTests` keeps it in sync.
     public static var markdownTable: String {

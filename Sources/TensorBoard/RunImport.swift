@@ -99,8 +99,8 @@ public enum RunImport {
         var wall = 0.0
 
         func has(step i: Int) -> Bool { stepSet & (1 << UInt64(i)) != 0 }
-        static func put(_ v: Double, at i: Int, in list: inout [Double], fill: Double = .nan) {
-            if list.count <= i { list += Array(repeating: fill, count: i + 1 - list.count) }
+        static func put(_ v: Double, at i: Int, in list: inout [Double]) {
+            if list.count <= i { list += Array(repeating: .nan, count: i + 1 - list.count) }
             list[i] = v
         }
         static func put(_ v: Double, at j: Int, of i: Int, in lists: inout [[Double]]) {
@@ -126,12 +126,12 @@ public enum RunImport {
 
     /// Field indices `convert` needs, found once.
     enum Index {
-        static let klDims = StepMetrics.fields.firstIndex { $0.key == "klDims" }!
-        static let time = StepMetrics.fields.firstIndex { $0.key == "time" }!
-        static let gradNormClipped = StepMetrics.fields.firstIndex { $0.key == "gradNormClipped" }!
-        static let clipCoef = StepMetrics.fields.firstIndex { $0.key == "clipCoef" }!
-        static let kl = StepMetrics.fields.firstIndex { $0.key == "kl" }!
-        static let loss = StepMetrics.fields.firstIndex { $0.key == "loss" }!
+        static let klDims = StepMetrics.index(of: "klDims")!
+        static let time = StepMetrics.index(of: "time")!
+        static let gradNormClipped = StepMetrics.index(of: "gradNormClipped")!
+        static let clipCoef = StepMetrics.index(of: "clipCoef")!
+        static let kl = StepMetrics.index(of: "kl")!
+        static let loss = StepMetrics.index(of: "loss")!
         /// Settings and counters that read 0 when not logged (the rest of the measurements read nan).
         static let zeroWhenAbsent = Set(StepMetrics.fields.indices.filter { ["freeBits", "time", "samplesPerSecond"].contains(StepMetrics.fields[$0].key) })
         /// A step record is made only for a step that logged one of these (or the KL per dimension).
@@ -142,7 +142,7 @@ public enum RunImport {
     static func target(_ tag: String, mapping: TagMapping) -> Target? {
         if mapping.explicit[tag] == nil, let t = exported(tag.lowercased()) { return t }
         guard let f = mapping.field(for: tag) else { return nil }
-        func step(_ key: String) -> Int { StepMetrics.fields.firstIndex { $0.key == key }! }
+        func step(_ key: String) -> Int { StepMetrics.index(of: key)! }
         switch f {
         case .loss: return .step(step("loss"))
         case .recon: return .step(step("recon"))
@@ -155,16 +155,17 @@ public enum RunImport {
         case .gradNorm: return .step(step("gradNorm"))
         case .gradNormClipped: return .step(step("gradNormClipped"))
         case .gradNormLayer(let n): return .stepLayer(step("layerGradNorms"), n)
-        case .testLoss: return .eval(EvalMetrics.fields.firstIndex { $0.key == "loss" }!)
+        case .testLoss: return .eval(EvalMetrics.index(of: "loss")!)
         }
     }
 
     /// The target of a tag as `RunExport` writes it (lower-cased), from the field tables.
     static func exported(_ t: String) -> Target? {
-        func element(_ prefix: String, _ list: RecordField<StepMetrics>.ListAxis?) -> Int? {
-            guard list == .latent, t.hasPrefix(prefix) else { return nil }
+        /// The dimension a per-dimension tag names after `prefix` (at least two characters, a whole number ≥ 0).
+        func element(_ prefix: String) -> Int? {
+            guard t.hasPrefix(prefix) else { return nil }
             let rest = t.dropFirst(prefix.count)
-            guard rest.count >= 2, rest.allSatisfy(\.isASCII), let j = Int(rest), j >= 0 else { return nil }
+            guard rest.count >= 2, let j = Int(rest), j >= 0 else { return nil }
             return j
         }
         for (i, f) in StepMetrics.fields.enumerated() {
@@ -175,14 +176,14 @@ public enum RunImport {
                 if let g = GANStepMetrics.fields.firstIndex(where: { $0.tag?.lowercased() == String(rest) }) { return .gan(g) }
             } else if f.list == nil {
                 if t == tag { return .step(i) }
-            } else if let j = element(tag, f.list) {
+            } else if f.list == .latent, let j = element(tag) {
                 return .stepElement(i, j)
             }
         }
         for (i, f) in EvalMetrics.fields.enumerated() {
             guard let tag = f.tag?.lowercased() else { continue }
             if f.list == nil { if t == tag { return .eval(i) } }
-            else if t.hasPrefix(tag), let j = Int(t.dropFirst(tag.count)), j >= 0, t.count - tag.count >= 2 { return .evalElement(i, j) }
+            else if f.list == .latent, let j = element(tag) { return .evalElement(i, j) }
         }
         return nil   // layer norms (`grad_norm/NAME`) are the convention's
     }
@@ -207,7 +208,7 @@ public enum RunImport {
                 guard var t = cached else { ignored.insert(tag); continue }
                 switch t {
                 case .stepElement(let i, let j), .evalElement(let i, let j):
-                    guard j < RunEvent.maxListed else { ignored.insert(tag); continue }
+                    guard j >= 0, j < RunEvent.maxListed else { ignored.insert(tag); continue }
                     if case .stepElement = t, i == Index.klDims { maxDim = max(maxDim, j) }
                 case .stepLayer(let i, let n):
                     if layerIndex[n] == nil && layerNames.count >= RunEvent.maxListed { ignored.insert(tag); continue }

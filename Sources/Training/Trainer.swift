@@ -104,9 +104,6 @@ public final class Trainer {
     /// Set when the run file can no longer be written; the loop stops with the error.
     public var writeError: RunFileError? { recorder.writeError }
 
-    /// Images in the showcase (reconstructions and samples).
-    public static let showcaseCount = Evaluator.showcaseCount
-
     /// The header record of this run.
     public var runHeader: RunHeader { header }
 
