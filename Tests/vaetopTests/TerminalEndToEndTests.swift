@@ -18,7 +18,7 @@ import Testing
         return String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
     }
 
-    func screen() -> String { tmux(["capture-pane", "-t", "e2e", "-p"]) }
+    func screen(_ session: String = "e2e") -> String { tmux(["capture-pane", "-t", session, "-p"]) }
 
     /// Polls until `condition` holds (true) or `seconds` pass (false).
     func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
@@ -118,29 +118,31 @@ import Testing
         try #require(hasTmux, "tmux is not installed (make deps installs it)")
         let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
         for (signal, code, reason) in [("TERM", 143, "interrupted"), ("ILL", 132, "crashed")] {
+            // One session per signal, all on one server until the end: killing the last session makes the
+            // server exit, and a new-session racing that exit finds no server (an empty pane, seen in CI).
+            let session = "e2e-\(signal)"
             let run = dir.file("run-\(signal)")
             // The shell writes its pid and becomes vaetop (exec), so the signal goes to vaetop on the terminal.
             let command = "env LANG=C.UTF-8 TERM=tmux-256color sh -c 'echo $$ > \(run).pid; exec \(Binary.vaetop) --epochs 300 --encoder 64 --latent 8 --out \(run)'; echo VAETOP_EXIT=$?; sleep 60"
-            tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "50", command])
-            #expect(wait(30) { screen().contains("reconstructions") && screen().contains("step ") }, "no first frame with images:\n\(screen())")
+            tmux(["-u", "new-session", "-d", "-s", session, "-x", "120", "-y", "50", command])
+            #expect(wait(30) { screen(session).contains("reconstructions") && screen(session).contains("step ") }, "no first frame with images:\n\(screen(session))")
             // Resize storm across the sizes that used to crash.
             for (w, h) in [(121, 51), (125, 53), (130, 50), (119, 49), (120, 50)] {
-                tmux(["resize-window", "-t", "e2e", "-x", "\(w)", "-y", "\(h)"]); usleep(60_000)
+                tmux(["resize-window", "-t", session, "-x", "\(w)", "-y", "\(h)"]); usleep(60_000)
             }
-            #expect(wait(10) { screen().contains("1 loss") }, "screen gone after the resizes:\n\(screen())")
+            #expect(wait(10) { screen(session).contains("1 loss") }, "screen gone after the resizes:\n\(screen(session))")
             let pid = (try? String(contentsOfFile: run + ".pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             _ = system("kill -\(signal) \(pid)")
             if signal == "ILL" {
                 // Swift's crash reporter then waits up to 30 s for a key on a terminal; any key lets it finish.
-                _ = wait(20) { screen().contains("Press space") }
-                tmux(["send-keys", "-t", "e2e", "q"])
+                _ = wait(20) { screen(session).contains("Press space") }
+                tmux(["send-keys", "-t", session, "q"])
             }
-            #expect(wait(30) { screen().contains("VAETOP_EXIT=\(code)") }, "\(signal): wrong exit:\n\(screen())")
-            #expect(tmux(["display", "-p", "-t", "e2e", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+            #expect(wait(30) { screen(session).contains("VAETOP_EXIT=\(code)") }, "\(signal): wrong exit:\n\(screen(session))")
+            #expect(tmux(["display", "-p", "-t", session, "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
             let c = try RunFileReader.read(run)
             if case .end(let e)? = c.events.last { #expect(e.reason.rawValue == reason) } else { Issue.record("\(signal): no end record") }
             #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"), "\(signal): no checkpoint")
-            tmux(["kill-session", "-t", "e2e"])
         }
     }
 
