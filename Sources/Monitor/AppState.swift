@@ -24,6 +24,12 @@ public struct AppState: Sendable {
     /// Text being typed for the selected knob (nil: not typing).
     public var input: String?
     public var confirmQuit = false
+    /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).
+    public var rewindStep: Int?
+    /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.
+    public var klBranch: Int?
+    /// An undo or rewind was sent: the trainer's answer (its rewind record or its refusal) is flashed.
+    public var awaitingRewind = false
     /// A message shown in the status area until the next key.
     public var flash: (text: String, color: String)?
     public var ascii: Bool

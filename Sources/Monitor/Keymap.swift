@@ -10,10 +10,11 @@ public struct KeyBinding: Sendable {
         case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
+        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch
     }
 
-    /// Where a binding applies.
-    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest }
+    /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts).
+    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding }
 
     /// The keys that trigger it.
     public let keys: [Key]
@@ -49,8 +50,19 @@ public enum Keymap {
                    help: "⏎", "type an exact value (validated; esc cancels)"),
         KeyBinding([.char("x")], .clearOverride, .training,
                    help: "x", "clear the lr or β override (back to the schedule)"),
+        KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo",
+                   help: "u", "undo the last change: back to the snapshot taken just before it, go on with the earlier value"),
+        KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
+                   help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back there (paused, knobs editable)"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c", "checkpoint now"),
         KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "e", "evaluate now"),
+        // Rewind cursor.
+        KeyBinding([.left, .right], .rewindMove, .rewinding, hint: ("←→", "left/right"), "snapshot",
+                   help: Keymap.rewindKeys, Keymap.rewindHelp),
+        KeyBinding([.home, .end], .rewindJump, .rewinding, hint: ("home/end", "home/end"), "first/last",
+                   help: Keymap.rewindKeys, Keymap.rewindHelp),
+        KeyBinding([.enter], .rewindHere, .rewinding, hint: ("⏎", "enter"), "rewind here", help: Keymap.rewindKeys, Keymap.rewindHelp),
+        KeyBinding([.escape, .char("r")], .rewindCancel, .rewinding, hint: ("esc", "esc"), "cancel", help: Keymap.rewindKeys, Keymap.rewindHelp),
         // Replay.
         KeyBinding([.char(" ")], .replayPlay, .replay, hint: ("space", "space"), "play/pause", help: "space", "replay: play / pause"),
         KeyBinding([.char(">"), .char(".")], .replayFaster, .replay, hint: ("<>", "<>"), "speed",
@@ -70,6 +82,8 @@ public enum Keymap {
         KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z", "zoom the focused panel to the full screen"),
         KeyBinding([.escape], .unzoom, .everywhere, help: "esc", "leave the zoom"),
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l", "log scale of the focused chart"),
+        KeyBinding([.char("b")], .branch, .everywhere,
+                   help: "b", "KL panel: show the live branch or an earlier one (after rewinds)"),
         KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "m", "smoothing (TensorBoard EMA, weight 0.6)"),
         KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
         KeyBinding([.char("?")], .help, .everywhere, hint: ("?", "?"), "help", help: "?", "this help (? or esc closes it)"),
@@ -77,26 +91,33 @@ public enum Keymap {
                    help: "q", "quit (asks while training runs)"),
     ]
 
-    /// Whether a binding applies in a mode (live training and following another process both steer a trainer).
-    static func applies(_ b: KeyBinding, in mode: AppState.Mode) -> Bool {
+    /// The rewind cursor's keys share one help line.
+    static let rewindKeys = "in rewind"
+    static let rewindHelp = "← → home end: pick a snapshot, ⏎ go back there, esc leave"
+
+    /// Whether a binding applies in a mode (live training and following another process both steer a trainer);
+    /// while the rewind cursor is up, its keys and the shared ones apply.
+    static func applies(_ b: KeyBinding, in mode: AppState.Mode, rewinding: Bool = false) -> Bool {
+        if rewinding { return b.scope == .rewinding || b.scope == .everywhere }
         switch b.scope {
         case .everywhere: return true
         case .training: return mode == .live || mode == .follow
         case .replay: return mode == .replay
         case .rangeTest: return mode == .rangeTest
+        case .rewinding: return false
         }
     }
 
     /// The binding a key triggers in a mode, if any.
-    public static func binding(for key: Key, in mode: AppState.Mode) -> KeyBinding? {
-        bindings.first { applies($0, in: mode) && $0.keys.contains(key) }
+    public static func binding(for key: Key, in mode: AppState.Mode, rewinding: Bool = false) -> KeyBinding? {
+        bindings.first { applies($0, in: mode, rewinding: rewinding) && $0.keys.contains(key) }
     }
 
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
-    public static func hints(for mode: AppState.Mode, ascii: Bool) -> [(key: String, word: String)] {
-        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode) }
+    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false) -> [(key: String, word: String)] {
+        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) }
         var shared = bindings.filter { $0.scope == .everywhere }
-        if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
+        if mode == .rangeTest || rewinding { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
         return (own + shared).compactMap { b in
             guard let k = b.hintKeys else { return nil }
             let word = mode == .rangeTest && b.action == .logScale ? "log loss" : b.hint
@@ -109,7 +130,7 @@ public enum Keymap {
 
     /// The help overlay of a mode: only the keys that work there, so it fits an 80×24 terminal.
     public static func helpLines(for mode: AppState.Mode) -> [(keys: String, text: String)] {
-        lines(bindings.filter { applies($0, in: mode) })
+        lines(bindings.filter { applies($0, in: mode) || ($0.scope == .rewinding && (mode == .live || mode == .follow)) })
     }
 
     static func lines(_ bs: [KeyBinding]) -> [(keys: String, text: String)] {

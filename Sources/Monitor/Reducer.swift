@@ -7,11 +7,16 @@ public enum Reducer {
     public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .events(let events):
-            for e in events { s.run.apply(e) }
+            for e in events {
+                s.run.apply(e)
+                if s.awaitingRewind { answer(&s, e) }
+            }
+            if let k = s.klBranch, k >= s.run.ghosts.count { s.klBranch = nil }
             if s.stopping && !s.quitting && s.run.end != nil { s.quitting = true; return [.quit] }
             return []
         case .reset(let events):
             s.run = RunView()
+            s.klBranch = nil
             for e in events { s.run.apply(e) }
             return []
         case .resize(let w, let h):
@@ -59,7 +64,7 @@ public enum Reducer {
             return []
         }
         // Every key goes through the keymap: one table says what it does where.
-        guard let binding = Keymap.binding(for: k, in: s.mode) else {
+        guard let binding = Keymap.binding(for: k, in: s.mode, rewinding: s.rewindStep != nil) else {
             if s.mode == .replay && Keymap.bindings.contains(where: { $0.scope == .training && $0.keys.contains(k) }) {
                 s.flash = ("replay: the run is read-only", "inactive_fg")
             }
@@ -89,10 +94,56 @@ public enum Reducer {
         case .replayStep: return [.replay(k == .right ? .forward : .back)]
         case .replayJump: return [.replay(k == .home ? .start : .end)]
         case .trainOneCycle, .trainCyclic: return rangeTestKey(&s, binding.action)
-        case .pauseResume, .selectKnob, .adjustKnob, .typeValue, .clearOverride, .checkpoint, .evaluate:
+        case .pauseResume, .selectKnob, .adjustKnob, .typeValue, .clearOverride, .checkpoint, .evaluate, .undo, .rewindMode:
             return liveKey(&s, binding.action, k)
+        case .rewindMove, .rewindJump, .rewindHere, .rewindCancel:
+            return rewindKey(&s, binding.action, k)
+        case .branch:
+            guard !s.run.ghosts.isEmpty else {
+                s.flash = ("no earlier branch yet: u or r makes one", "inactive_fg")
+                return []
+            }
+            // live → newest ghost → … → oldest → live
+            if let b = s.klBranch { s.klBranch = b > 0 ? b - 1 : nil } else { s.klBranch = s.run.ghosts.count - 1 }
         }
         return []
+    }
+
+    /// The rewind cursor: moves over the snapshot points; Enter sends the rewind.
+    private static func rewindKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
+        let points = s.run.snapshotPoints
+        guard let at = s.rewindStep, !points.isEmpty, s.run.end == nil else { s.rewindStep = nil; return [] }
+        switch action {
+        case .rewindMove:
+            if k == .left { s.rewindStep = points.last { $0 < at } ?? points[0] } else { s.rewindStep = points.first { $0 > at } ?? points[points.count - 1] }
+        case .rewindJump: s.rewindStep = k == .home ? points[0] : points[points.count - 1]
+        case .rewindHere:
+            s.rewindStep = nil
+            s.awaitingRewind = true
+            s.flash = ("rewinding to step \(at)…", "hi_fg")
+            return [.command(.rewind(toStep: at))]
+        default: s.rewindStep = nil
+        }
+        return []
+    }
+
+    /// Where the rewind cursor starts: the last healthy point after a divergence, else the latest point.
+    static func initialRewindStep(_ run: RunView) -> Int? {
+        if let d = run.divergedAt, let healthy = run.snapshotPoints.last(where: { $0 < d }) { return healthy }
+        return run.snapshotPoints.last
+    }
+
+    /// The trainer's answer to an undo or rewind, flashed until the next key.
+    private static func answer(_ s: inout AppState, _ e: RunEvent) {
+        switch e {
+        case .rewind(let r):
+            s.awaitingRewind = false
+            s.flash = (r.reason == .undo ? "\(r.detail): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", "ok")
+        case .alert(let a) where a.level != .info || a.message.hasPrefix("nothing to undo"):
+            s.awaitingRewind = false
+            s.flash = (a.message, a.level == .info ? "inactive_fg" : "alert")
+        default: break
+        }
     }
 
     /// The range-test screen: once the curve is done, o trains with one-cycle and y with a cyclic schedule.
@@ -116,6 +167,15 @@ public enum Reducer {
         }
         switch action {
         case .pauseResume: return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
+        case .undo, .rewindMode:
+            guard !s.run.snapshotPoints.isEmpty else {
+                s.flash = ("no snapshots to go back to (--snapshot-memory 0, or the trainer keeps none)", "inactive_fg")
+                return []
+            }
+            if action == .rewindMode { s.rewindStep = initialRewindStep(s.run); return [] }
+            s.awaitingRewind = true
+            s.flash = ("undoing the last change…", "hi_fg")
+            return [.command(.undo)]
         case .checkpoint: return [.command(.checkpoint)]
         case .evaluate: return [.command(.evaluate)]
         case .selectKnob:

@@ -51,6 +51,13 @@ public struct RunView: Sendable {
     public var state: StateChange.State = .running
     public var end: RunSummary?
     public var skipped = 0
+    /// Branches the run left at rewinds, oldest first (drawn dimmed), and how many older ones were dropped.
+    public var ghosts: [Ghost] = []
+    public var droppedGhosts = 0
+    /// The branch the run is on now (0 until its first rewind).
+    public var branch = 0
+    /// Steps the writer can rewind to now (from its latest `snapshots` record; empty: it keeps none).
+    public var snapshotPoints: [Int] = []
     /// Thinning rounds so far (`RunView+Thinning`): 0 while every step is held at full resolution.
     public var thinned = 0
     /// Clip threshold in force (nil: off), from the config and changes.
@@ -143,6 +150,10 @@ public struct RunView: Sendable {
             var record = i
             if record.originals.isEmpty, let previous = images { record.originals = previous.originals }
             images = record
+        case .rewind(let r):
+            rewind(r)
+        case .snapshots(let s):
+            snapshotPoints = s.points
         case .end(let e):
             end = e
             if e.reason == .finished { state = .finished } else if state == .running || state == .paused { state = .stopped }
@@ -165,7 +176,7 @@ public struct RunView: Sendable {
         for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
     }
 
-    private mutating func log(_ step: Int, _ text: String, _ color: String) {
+    mutating func log(_ step: Int, _ text: String, _ color: String) {
         log.append(LogLine(step: step, text: text, color: color))
         if log.count > 2000 { log.removeFirst(log.count - 1000) }
     }
@@ -187,12 +198,7 @@ public struct Smoothed: Sendable {
 }
 
 /// Formats a value compactly for logs and panels.
-func fmt(_ v: Double) -> String {
-    guard v.isFinite else { return "\(v)" }
-    let a = abs(v)
-    if a != 0 && (a < 1e-3 || a >= 1e5) { return String(format: "%.2e", v) }
-    return String(format: "%.4g", v)
-}
+func fmt(_ v: Double) -> String { v.compact }
 func fmt(_ v: Float) -> String { fmt(Double(v)) }
 
 /// Binary searches on ascending step arrays.

@@ -15,10 +15,11 @@ extension Screen {
                 x += g.text(s.ascii ? "- " : "━ ", x: x, y: r.y, style: t.style(key), maxWidth: max(0, r.maxX - x))
                 x += g.text(name + "  ", x: x, y: r.y, style: t.style("graph_text"), maxWidth: max(0, r.maxX - x))
             }
-            LineChart(series: [ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t["loss"]),
+            decorated(LineChart(series: ghostLines(s, color: t["loss"]) { $0[.ganEncoder] } + [
+                               ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t["loss"]),
                                ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t["recon"]),
                                ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t["kl"])],
-                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii)
+                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
@@ -35,12 +36,14 @@ extension Screen {
                 if r.maxX - x >= label.count { g.text(label, x: r.maxX - label.count, y: r.y, style: t.style("test")) }
             }
         }
-        let chart = LineChart(series: [
+        let ghosts = ghostLines(s, color: t["loss"]) { s.smoothing ? $0.smoothed.loss : $0[.loss] }
+            + ghostLines(s, color: t["kl"]) { s.smoothing ? $0.smoothed.kl : $0[.kl] }
+        let chart = decorated(LineChart(series: ghosts + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t["loss"]),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t["recon"]),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"]),
             ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t["test"], kind: .points),
-        ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii)
+        ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
         chart.render(into: &g, Rect(x: r.x, y: r.y + legend, width: r.width, height: r.height - legend), theme: t)
     }
 
@@ -66,10 +69,10 @@ extension Screen {
             // VAE-GAN: what the discriminator says about real, reconstructed and prior-sampled images.
             g.text("D(x) \(run.dReal.last.map(fmt) ?? "–")  D(G(z)) \(run.dFake.last.map(fmt) ?? "–")  D(prior) \(run.dPrior.last.map(fmt) ?? "–")",
                    x: r.x, y: r.y, style: t.style("beta"), maxWidth: r.width)
-            LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t["ok"]),
+            decorated(LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t["ok"]),
                                ChartSeries(xs: run.steps, ys: run.dFake, color: t["alert"]),
                                ChartSeries(xs: run.steps, ys: run.dPrior, color: t["beta"])],
-                      xRange: xRange(s), markers: markers(s), ascii: s.ascii)
+                      xRange: xRange(s), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
@@ -78,13 +81,14 @@ extension Screen {
             let c = run.capacity.last(where: { $0.isFinite }) ?? .nan
             g.text("C \(fmt(c)) nats  KL \(run.kl.last.map(fmt) ?? "–")  γ \(run.current[.beta].map(fmt) ?? "–")", x: r.x, y: r.y,
                    style: t.style("beta"), maxWidth: r.width)
-            LineChart(series: [ChartSeries(xs: run.steps, ys: run.capacity, color: t["beta"]),
+            decorated(LineChart(series: ghostLines(s, color: t["beta"]) { $0[.capacity] } + [
+                               ChartSeries(xs: run.steps, ys: run.capacity, color: t["beta"]),
                                ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"])],
-                      xRange: xRange(s), markers: markers(s), ascii: s.ascii)
+                      xRange: xRange(s), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
-        var series = [ChartSeries(xs: run.steps, ys: run.beta, color: t["beta"])]
+        var series = ghostLines(s, color: t["beta"]) { $0[.beta] } + [ChartSeries(xs: run.steps, ys: run.beta, color: t["beta"])]
         let step = run.lastStep?.step ?? 0
         let overridden = run.changes.last(where: { $0.parameter == .beta }).map { $0.new != nil } ?? false
         if run.end == nil {
@@ -108,19 +112,19 @@ extension Screen {
         var legend = "β \(run.current[.beta].map(fmt) ?? "–")"
         if cycled, let m = run.lastStep?.momentum { legend += "  β1/momentum \(fmt(m))" }
         g.text(legend, x: r.x, y: r.y, style: t.style("beta"), maxWidth: r.width)
-        LineChart(series: series, xRange: xRange(s), logY: s.logScale.contains(.beta), markers: markers(s), ascii: s.ascii)
+        decorated(LineChart(series: series, xRange: xRange(s), logY: s.logScale.contains(.beta), markers: markers(s), ascii: s.ascii), s)
             .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
     }
 
     static func lrChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
-        var series = [ChartSeries(xs: run.steps, ys: run.lr, color: t["lr"])]
+        var series = ghostLines(s, color: t["lr"]) { $0[.lr] } + [ChartSeries(xs: run.steps, ys: run.lr, color: t["lr"])]
         let step = run.lastStep?.step ?? 0
         if run.end == nil, var f = future(s.plan?.lr, from: step, now: run.current[.lr], planned: run.plannedSteps) {
             f.color = t["lr"]; series.append(f)
         }
         g.text("lr \(run.current[.lr].map(fmt) ?? "–")", x: r.x, y: r.y, style: t.style("lr"), maxWidth: r.width)
-        LineChart(series: series, xRange: xRange(s), logY: s.logScale.contains(.lr), markers: markers(s), ascii: s.ascii)
+        decorated(LineChart(series: series, xRange: xRange(s), logY: s.logScale.contains(.lr), markers: markers(s), ascii: s.ascii), s)
             .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
     }
 
@@ -134,10 +138,10 @@ extension Screen {
             x += g.text(name + "  ", x: x, y: chartArea.y, style: t.style("graph_text"))
         }
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t["clip"])] } ?? []
-        LineChart(series: [
+        decorated(LineChart(series: ghostLines(s, color: t["grad"]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] } + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t["grad"]),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t["grad_clipped"]),
-        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii)
+        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
         if parts.count > 1, let m = run.lastStep {
             let names = run.header?.layers ?? m.layerGradNorms.indices.map { "l\($0)" }
@@ -150,10 +154,16 @@ extension Screen {
     static func klPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
         let threshold = run.header?.config.collapseThreshold ?? 0.01
-        let current = run.lastStep?.klDims ?? []
+        let shown = klSource(s)
+        var area = r
+        if let title = shown.title, r.height > 3 {
+            g.text("\(title) (b: next branch)", x: r.x, y: r.y, style: t.style("inactive_fg"), maxWidth: r.width)
+            area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        }
+        let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
         let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
-        let parts = r.columns([0.6, 0.4])
-        Heatmap(columns: run.klDims, steps: run.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
+        let parts = area.columns([0.6, 0.4])
+        Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
             .render(into: &g, parts[0], theme: t)
         let items = current.enumerated().map { Bars.Item(label: "z\($0.offset < 10 ? "0" : "")\($0.offset)", value: Double($0.element), flagged: collapsed.contains($0.offset)) }
         Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y, width: parts[1].width - 1, height: parts[1].height), theme: t)

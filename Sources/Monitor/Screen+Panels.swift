@@ -87,6 +87,7 @@ extension Screen {
             let eta = m.samplesPerSecond > 0 ? Double(remainingSteps) * batch / Double(m.samplesPerSecond) : .nan
             parts.append(("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""), 6))
         }
+        if run.branch > 0 { parts.append(("branch \(run.branch)", 8)) }
         parts.append(("lr \(run.current[.lr].map(fmt) ?? "–")", 1))
         parts.append(("β \(run.current[.beta].map(fmt) ?? "–")", 2))
         parts.append(("λ \(fmt(run.freeBits))", 3))
@@ -115,8 +116,15 @@ extension Screen {
             g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
             return
         }
+        if let at = s.rewindStep {
+            x += g.text(rewindHint(s, at: at), x: x, y: y, style: t.style("hi_fg", [.bold]), maxWidth: max(0, s.width - x))
+        } else if s.flash == nil, let way = divergenceHint(s) {
+            // Diverged: the way back is the whole line (help stays one key away).
+            g.text(" \(way) ", x: 0, y: y, style: t.style("alert", [.bold]), maxWidth: s.width)
+            return
+        }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
-        var hints = Keymap.hints(for: s.mode, ascii: s.ascii)
+        var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil)
         func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.count + $1.word.count + 3 } }
         while hints.count > 2 && x + width(hints) - 2 > s.width { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
         for (k, what) in hints where x < s.width {

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Lines: `{"id":1,"command":"pause"}`, `{"id":2,"command":"resume"}`,
 /// `{"id":3,"command":"set","parameter":"lr","value":0.002}`, `{"id":4,"command":"clear","parameter":"beta"}`,
-/// `{"id":5,"command":"checkpoint"}`, `{"id":6,"command":"evaluate"}`, `{"id":7,"command":"stop"}`.
+/// `{"id":5,"command":"checkpoint"}`, `{"id":6,"command":"evaluate"}`, `{"id":7,"command":"stop"}`,
+/// `{"id":8,"command":"undo"}`, `{"id":9,"command":"rewind","step":1800}` (acknowledged with a `rewind` record).
 public final class CommandChannel {
     public static let fileName = "commands.jsonl"
     public let path: String
@@ -30,6 +31,8 @@ public final class CommandChannel {
         case .checkpoint: return obj([("id", "\(id)"), ("command", "\"checkpoint\"")])
         case .evaluate: return obj([("id", "\(id)"), ("command", "\"evaluate\"")])
         case .stop: return obj([("id", "\(id)"), ("command", "\"stop\"")])
+        case .undo: return obj([("id", "\(id)"), ("command", "\"undo\"")])
+        case .rewind(let step): return obj([("id", "\(id)"), ("command", "\"rewind\""), ("step", "\(step)")])
         case .set(let p, let v): return obj([("id", "\(id)"), ("command", "\"set\""), ("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")])
         case .clear(let p): return obj([("id", "\(id)"), ("command", "\"clear\""), ("parameter", "\"\(p.rawValue)\"")])
         }

@@ -8,6 +8,10 @@ public enum RunCommand: Sendable, Equatable {
     case clear(Hyperparameter)
     case checkpoint
     case evaluate
+    /// Undo the last change: go back to the snapshot taken just before it and continue with the earlier value.
+    case undo
+    /// Go back to the latest snapshot at or before this step, and stay paused there.
+    case rewind(toStep: Int)
     /// Finish the run cleanly: final evaluation, checkpoint, end record.
     case stop
 }

@@ -20,6 +20,8 @@ extension RunConfig {
     public static let batchSizeRange = 1...4096
     /// Trainer threads.
     public static let threadRange = 1...64
+    /// Megabytes of in-memory snapshots.
+    public static let snapshotMemoryRange = 0...1_048_576
     /// Step counts of schedules and intervals.
     public static let stepCountRange = 0...Int(Int32.max)
 
@@ -53,6 +55,8 @@ extension RunConfig {
         int("--threads", threads, Self.threadRange)
         int("--eval-every", evalEvery, Self.stepCountRange)
         int("--checkpoint-every", checkpointEvery, Self.stepCountRange)
+        int("--snapshot-every", snapshotEvery, Self.stepCountRange)
+        int("--snapshot-memory", snapshotMemory, Self.snapshotMemoryRange)
         int("--nan-patience", nanPatience, 1...1_000_000)
         closed("--collapse-threshold", collapseThreshold, 0, 1000)
 

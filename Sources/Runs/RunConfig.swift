@@ -26,6 +26,11 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var evalEvery: Int = 0
     /// Write a checkpoint every this many steps; 0 means only at the end.
     public var checkpointEvery: Int = 0
+    /// Take an in-memory snapshot of the training state every this many steps (0: only before changes, at
+    /// evaluations and at the start); `u` and `r` go back to them.
+    public var snapshotEvery: Int = 50
+    /// Megabytes the in-memory snapshots may hold; older ones are thinned out to stay within it (0: no snapshots).
+    public var snapshotMemory: Int = 256
     /// Pause with an alert after this many consecutive non-finite steps.
     public var nanPatience: Int = 10
     /// A dimension whose batch KL stays below this many nats counts as collapsed.
@@ -243,6 +248,8 @@ extension RunConfig {
         if let v = try c.decodeIfPresent(Int.self, forKey: .threads) { threads = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .evalEvery) { evalEvery = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) { checkpointEvery = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .snapshotEvery) { snapshotEvery = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .snapshotMemory) { snapshotMemory = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .nanPatience) { nanPatience = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .collapseThreshold) { collapseThreshold = v }
         if let v = try c.decodeIfPresent(OptimizerConfig.self, forKey: .optimizer) { optimizer = v }

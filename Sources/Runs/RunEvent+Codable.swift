@@ -18,6 +18,8 @@ extension RunEvent: Codable {
         case "images": self = .images(try ImageRecord(from: decoder))
         case "range_test": self = .rangeTest(try RangeTestRecord(from: decoder))
         case "end": self = .end(try RunSummary(from: decoder))
+        case "rewind": self = .rewind(try RewindRecord(from: decoder))
+        case "snapshots": self = .snapshots(try SnapshotsRecord(from: decoder))
         default: throw RunFileError.unknownKind(kind)
         }
     }
@@ -37,6 +39,8 @@ extension RunEvent: Codable {
         case .images(let v): try v.encode(to: encoder)
         case .rangeTest(let v): try v.encode(to: encoder)
         case .end(let v): try v.encode(to: encoder)
+        case .rewind(let v): try v.encode(to: encoder)
+        case .snapshots(let v): try v.encode(to: encoder)
         }
     }
 }

@@ -73,6 +73,16 @@ extension RunEvent {
             }
             return nil
         case .end(let e): return step(e.step) ?? step(e.epoch, "epoch")
+        case .rewind(let r):
+            if let p = step(r.step) ?? step(r.to, "to") { return p }
+            if !(1...Self.maxStep).contains(r.branch) { return "branch \(r.branch) is outside 1…\(Self.maxStep)" }
+            return nil
+        case .snapshots(let s):
+            if let p = step(s.step) ?? list(s.points.count, "points") { return p }
+            if let bad = s.points.first(where: { !steps.contains($0) }) { return "snapshot point \(bad) is outside 0…\(Self.maxStep)" }
+            if s.points != s.points.sorted() { return "snapshot points must be ascending" }
+            if s.bytes < 0 || s.budget < 0 { return "snapshot bytes and budget must be ≥ 0" }
+            return nil
         }
     }
 }

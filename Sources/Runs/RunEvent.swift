@@ -12,6 +12,8 @@ public enum RunEvent: Sendable, Equatable {
     indirect case images(ImageRecord)
     indirect case rangeTest(RangeTestRecord)
     indirect case end(RunSummary)
+    indirect case rewind(RewindRecord)
+    indirect case snapshots(SnapshotsRecord)
 
     /// The record's `kind` field in the run file.
     public var kind: String {
@@ -27,6 +29,8 @@ public enum RunEvent: Sendable, Equatable {
         case .images: return "images"
         case .rangeTest: return "range_test"
         case .end: return "end"
+        case .rewind: return "rewind"
+        case .snapshots: return "snapshots"
         }
     }
 
@@ -44,6 +48,8 @@ public enum RunEvent: Sendable, Equatable {
         case .images(let i): return i.step
         case .rangeTest(let r): return r.step
         case .end(let e): return e.step
+        case .rewind(let r): return r.step
+        case .snapshots(let s): return s.step
         }
     }
 }

@@ -27,6 +27,10 @@ public struct LineChart {
     /// Horizontal reference lines (e.g. the clip threshold).
     public var references: [(y: Double, color: Color)]
     public var ascii: Bool
+    /// The x position of a cursor (the rewind point being chosen), drawn as a highlighted column.
+    public var cursor: Double?
+    /// x positions where a branch left the run (drawn like markers, in the inactive colour).
+    public var forks: [Double] = []
     /// Formats x tick labels (default: the value itself).
     public var xLabel: (Double) -> String = { SeriesMath.label($0) }
 
@@ -113,13 +117,28 @@ public struct LineChart {
                 grid[plot.x + c, plot.y + row] = Cell(ascii ? "-" : "╌", Style(fg: ref.color, bg: theme["main_bg"]))
             }
         }
-        for m in markers where m >= xlo && m <= xhi {
-            let c = (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
-            for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) {
-                grid[plot.x + c, plot.y + row] = Cell(ascii ? ":" : "┊", theme.style("marker"))
+        func column(_ m: Double) -> Int {
+            (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
+        }
+        let lines: [([Double], Unicode.Scalar, String)] = [(markers, ascii ? ":" : "┊", "marker"), (forks, ascii ? "!" : "╎", "inactive_fg")]
+        for (list, glyph, key) in lines {
+            for m in list where m >= xlo && m <= xhi {
+                let c = column(m)
+                for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) {
+                    grid[plot.x + c, plot.y + row] = Cell(glyph, theme.style(key))
+                }
             }
         }
         canvas.draw(into: &grid, x: plot.x, y: plot.y, background: theme["main_bg"])
+        if let m = cursor, m >= xlo, m <= xhi {
+            let c = column(m)
+            for row in 0..<plot.height {
+                var cell = grid[plot.x + c, plot.y + row]
+                if canvas.isEmpty(col: c, row: row) { cell = Cell(ascii ? "|" : "│", theme.style("hi_fg", [.bold])) }
+                cell.style.bg = theme["selected_bg"]
+                grid[plot.x + c, plot.y + row] = cell
+            }
+        }
         // Axes.
         for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = Cell(ascii ? "|" : "┤", theme.style("div_line")) }
         let ticks = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]

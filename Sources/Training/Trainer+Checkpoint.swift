@@ -20,21 +20,27 @@ extension Trainer {
     static let checkpointInterval = 2.0
 
     /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts and `checkpointError`.
-    /// Weights or optimizer state that are not finite are never written over the checkpoint on disk.
-    public func checkpoint() {
+    /// Weights or optimizer state that are not finite are never written over the checkpoint on disk. `state`
+    /// writes a snapshot instead of the live state (a diverged run's last healthy one).
+    public func checkpoint() { checkpoint(state: nil) }
+
+    func checkpoint(state: TrainingSnapshot?) {
         checkpointPending = false
         guard let directory else { return }
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
-        let buffers = checkpointBuffers
+        let names = checkpointBuffers.map(\.0)
+        let buffers = state.map { Self.buffers($0.buffers) } ?? checkpointBuffers.map(\.1)
+        let step = state?.step ?? stepsDone
         let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
-        if let bad = buffers.first(where: { !$0.1.allFinite }) {
-            checkpointError = "checkpoint not written at step \(stepsDone): \(bad.0) holds non-finite values; \(kept)"
+        if let bad = zip(names, buffers).first(where: { !$0.1.allFinite }) {
+            checkpointError = "checkpoint not written at step \(step): \(bad.0) holds non-finite values; \(kept)"
         } else {
             do {
-                try Checkpoint.write(snapshot, buffers: buffers.map { $0.1 }, to: path)
-                checkpointStep = stepsDone
+                try Checkpoint.write(state?.meta ?? snapshot, buffers: buffers, to: path)
+                checkpointStep = step
                 checkpointError = nil
-                emit(.checkpoint(CheckpointRecord(step: stepsDone, path: Checkpoint.fileName)))
+                history.checkpointVersion = state?.version ?? history.version
+                emit(.checkpoint(CheckpointRecord(step: step, path: Checkpoint.fileName)))
             } catch {
                 checkpointError = "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)"
             }
@@ -44,10 +50,19 @@ extension Trainer {
         flush()
     }
 
+    /// A snapshot's arrays as buffers (copies; for the one-off final checkpoint of a diverged run).
+    static func buffers(_ arrays: [[Float]]) -> [Buffer<Float>] {
+        arrays.map { a in
+            let b = Buffer<Float>(count: a.count)
+            a.withUnsafeBufferPointer { if let p = $0.baseAddress { b.base.update(from: p, count: a.count) } }
+            return b
+        }
+    }
+
     /// A checkpoint asked for by a person or a client: none when the one on disk is of this step, and at most one
     /// per `checkpointInterval` (a burst of requests becomes one write when the interval is over).
     func requestCheckpoint() {
-        if checkpointStep == stepsDone && checkpointError == nil {
+        if checkpointStep == stepsDone && history.checkpointVersion == history.version && checkpointError == nil {
             if checkpointNoted != stepsDone {   // said once per step, however often asked
                 checkpointNoted = stepsDone
                 emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk")))

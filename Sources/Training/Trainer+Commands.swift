@@ -21,14 +21,22 @@ extension Trainer {
             evaluateAndShow()
         case .stop:
             break   // the run loop handles it
+        case .undo:
+            undoLastChange(source: source)
+        case .rewind(let step):
+            rewind(toStep: step, source: source)
         case .set(let p, let v):
+            // The snapshot is taken before the change and kept once it applied: `u` goes back to it.
+            let before = snapshotsEnabled ? captureSnapshot(.change) : nil
             do {
                 let (old, new) = try set(p, v)
                 emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
+                if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → \(new.map(\.compact) ?? "off")") }
             } catch {
                 emit(.alert(Alert(step: stepsDone, level: .warning, message: "\(error)")))
             }
         case .clear(let p):
+            let before = snapshotsEnabled ? captureSnapshot(.change) : nil
             let old: Double?
             switch p {
             case .lr: old = currentLR; knobs.lrMultiplier = 1
@@ -40,8 +48,17 @@ extension Trainer {
             }
             let new: Double = p == .lr ? currentLR : (p == .beta ? currentBeta : currentMomentum)
             emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
+            if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → schedule") }
         }
         flush()
+    }
+
+    /// Keeps the snapshot taken just before an applied change and makes the change undoable.
+    private func remember(_ before: TrainingSnapshot, detail: String) {
+        keep(before)
+        if history.ring.snapshot(id: before.id) != nil {
+            history.undo.append(RunHistory.UndoEntry(snapshotID: before.id, step: stepsDone, detail: detail))
+        }
     }
 
     /// Records an event produced outside the training loop (e.g. the range test that chose this run's schedule).

@@ -9,6 +9,7 @@ extension Trainer {
         let buffers = checkpointBuffers.map { $0.1.array }
         let savedEval = lastEval
         let savedImages = evaluator.originalsSent
+        let savedVersion = history.version
         recorder.muted = true   // the range test's steps are not the run's: no records, evaluations or checkpoints
         defer {
             recorder.muted = false
@@ -16,6 +17,7 @@ extension Trainer {
             try? restore(saved, buffers: buffers, path: "lr-find")
             lastEval = savedEval
             evaluator.originalsSent = savedImages
+            history.weightsRestored(to: savedVersion)
         }
         var result = LRRangeTest.Result()
         var i = 0

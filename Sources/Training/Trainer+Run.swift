@@ -23,6 +23,7 @@ extension Trainer {
     @discardableResult
     public func run(_ control: Control = Control()) -> RunSummary {
         var reason = RunSummary.Reason.finished
+        if history.ring.items.isEmpty { takeSnapshot(.start) }
         loop: while true {
             // A signal outranks the screen's own stop command (sent on the same signal): the end record says why.
             if let why = control.interruption() { reason = why; break }
@@ -46,11 +47,21 @@ extension Trainer {
         return finish(reason: reason)
     }
 
-    /// Final evaluation (if the last step was not evaluated), checkpoint and end record.
+    /// Final evaluation (if the last step was not evaluated), checkpoint and end record. A run that ends diverged
+    /// (or with non-finite weights) saves its last healthy snapshot instead, and says which step that is.
     @discardableResult
     public func finish(reason: RunSummary.Reason) -> RunSummary {
         if lastEval?.step != stepsDone { evaluateAndShow() }
-        checkpoint()
+        let broken = diverged || checkpointBuffers.contains { !$0.1.allFinite }
+        if broken, let healthy = lastHealthySnapshot {
+            checkpoint(state: healthy)
+            if checkpointError == nil {
+                emit(.alert(Alert(step: stepsDone, level: .warning,
+                                  message: "checkpoint.bin holds step \(healthy.step), the last healthy snapshot, not the diverged state of step \(stepsDone)")))
+            }
+        } else {
+            checkpoint()
+        }
         emit(.state(StateChange(step: stepsDone, state: reason.state, reason: reason.rawValue)))
         let summary = RunSummary(step: stepsDone, epoch: epoch, reason: reason, testLoss: lastEval?.loss,
                                  activeUnits: lastEval?.activeUnits,

@@ -26,6 +26,7 @@ extension Trainer {
         case .trained(let m):
             nanStreak = 0
             stepsDone += 1
+            history.weightsChanged()
             loader.advance(by: b)
             samplesSeen += b
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -47,18 +48,30 @@ extension Trainer {
         if nanStreak >= config.nanPatience && !paused {
             paused = true
             diverged = true
-            emit(.alert(Alert(step: stepsDone, level: .error,
-                              message: "\(nanStreak) non-finite steps in a row: paused (lower the lr or clip the gradient)")))
+            emit(.alert(Alert(step: stepsDone, level: .error, message: divergenceMessage)))
             emit(.state(StateChange(step: stepsDone, state: .diverged, reason: "non-finite streak; paused")))
             flush()
         }
         return .skipped
     }
 
+    /// What the non-finite streak pause tells the user: how to get back.
+    var divergenceMessage: String {
+        var ways: [String] = []
+        if let last = history.undo.last { ways.append("u undoes the last change (\(last.detail))") }
+        if let healthy = lastHealthySnapshot { ways.append("r rewinds to the last healthy snapshot (step \(healthy.step))") }
+        if ways.isEmpty { ways.append("lower the lr or clip the gradient, then resume") }
+        return "diverged at step \(stepsDone) (\(nanStreak) non-finite steps in a row): paused; " + ways.joined(separator: ", ")
+    }
+
     /// After a trained step: evaluation and checkpoint when due (never during a range test), periodic flush.
     func afterStep() -> StepOutcome {
         let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
-        if !recorder.muted && stepsDone % evalEvery == 0 { evaluateAndShow() }
+        let evaluating = !recorder.muted && stepsDone % evalEvery == 0
+        if evaluating { evaluateAndShow() }
+        if evaluating || (config.snapshotEvery > 0 && stepsDone % config.snapshotEvery == 0) {
+            takeSnapshot(evaluating ? .evaluation : .periodic)
+        }
         if !recorder.muted && config.checkpointEvery > 0 && stepsDone % config.checkpointEvery == 0 { checkpoint() }
         if stepsDone % 16 == 0 { flush() }
         return .trained

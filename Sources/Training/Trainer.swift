@@ -40,6 +40,8 @@ public final class Trainer {
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?
+    /// In-memory snapshots, the undoable changes and the branch (`u`, `r`).
+    var history: RunHistory
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).
     public let plannedSteps: Int
     let header: RunHeader
@@ -77,6 +79,7 @@ public final class Trainer {
         lrSchedule = plan.lr
         betaSchedule = plan.beta
         knobs = Knobs(config: config)
+        history = RunHistory(budgetBytes: config.snapshotMemory * 1_048_576)
         header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,

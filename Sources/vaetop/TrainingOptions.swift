@@ -32,6 +32,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("eval-every"), parsing: .unconditional, help: "Evaluate every N steps (0: once per epoch).") var evalEvery: Int = defaults.evalEvery
     @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Checkpoint every N steps (0: only at the end).")
     var checkpointEvery: Int = defaults.checkpointEvery
+    @Option(name: .customLong("snapshot-every"), parsing: .unconditional, help: "Keep an in-memory snapshot every N steps for u / r (0: only before changes and at evaluations).")
+    var snapshotEvery: Int = defaults.snapshotEvery
+    @Option(name: .customLong("snapshot-memory"), parsing: .unconditional, help: "Megabytes of in-memory snapshots (\(RunConfig.snapshotMemoryRange.lowerBound)…\(RunConfig.snapshotMemoryRange.upperBound); 0: no undo or rewind).")
+    var snapshotMemory: Int = defaults.snapshotMemory
     @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = defaults.nanPatience
 
     @Option(parsing: .unconditional, help: "Optimizer: sgd, adam, adamw, radam.") var optimizer: OptimizerConfig.Kind = defaults.optimizer.kind
@@ -110,6 +114,8 @@ struct TrainingOptions: ParsableArguments {
         c.threads = threads
         c.evalEvery = evalEvery
         c.checkpointEvery = checkpointEvery
+        c.snapshotEvery = snapshotEvery
+        c.snapshotMemory = snapshotMemory
         c.nanPatience = nanPatience
 
         c.optimizer.kind = optimizer

@@ -1,0 +1,61 @@
+import Runs
+import TerminalUI
+
+/// Branches on the charts: dimmed ghosts of what the run left at rewinds, fork marks, and the rewind cursor.
+extension Screen {
+    /// Ghosts drawn on the charts (the latest ones; the loss panel's badge counts the rest).
+    static let ghostsShown = 3
+
+    /// The ghosts the charts draw.
+    static func shownGhosts(_ s: AppState) -> ArraySlice<Ghost> { s.run.ghosts.suffix(ghostsShown) }
+
+    /// One dimmed series per shown ghost.
+    static func ghostLines(_ s: AppState, color: Color, _ values: (Ghost) -> [Double]) -> [ChartSeries] {
+        shownGhosts(s).map { ChartSeries(xs: $0.steps, ys: values($0), color: color, dimmed: true) }
+    }
+
+    /// A chart with the fork marks of the shown ghosts and the rewind cursor.
+    static func decorated(_ chart: LineChart, _ s: AppState) -> LineChart {
+        var c = chart
+        c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
+        c.cursor = s.rewindStep.map(Double.init)
+        return c
+    }
+
+    /// The loss panel's badge: the branch and how many ghosts are drawn or hidden.
+    static func branchBadge(_ run: RunView) -> String? {
+        guard run.ghostCount > 0 else { return nil }
+        let hidden = run.ghostCount - min(run.ghosts.count, ghostsShown)
+        return "branch \(run.branch) · \(run.ghostCount) ghost\(run.ghostCount == 1 ? "" : "s")" + (hidden > 0 ? " (\(hidden) hidden)" : "")
+    }
+
+    /// What the KL panel shows: the live branch, or (after `b`) a ghost joined to the shared history before its fork.
+    static func klSource(_ s: AppState) -> (steps: [Double], dims: [[Float]], title: String?) {
+        let run = s.run
+        guard let k = s.klBranch, k < run.ghosts.count else { return (run.steps, run.klDims, nil) }
+        let g = run.ghosts[k]
+        let shared = min(SeriesIndex.count(run.steps, atMost: Double(g.fork)), run.klDims.count)
+        return (Array(run.steps[..<shared]) + g.steps, Array(run.klDims[..<shared]) + g.klDims,
+                "branch \(g.branch), left at step \(g.left)")
+    }
+
+    /// The hint line while the rewind cursor is up: where it is and what Enter will do.
+    static func rewindHint(_ s: AppState, at step: Int) -> String {
+        let points = s.run.snapshotPoints
+        let i = (points.firstIndex(of: step) ?? points.count - 1) + 1
+        let at = SeriesIndex.count(s.run.steps, atMost: Double(step)) - 1
+        let loss = at >= 0 && at < s.run.loss.count ? " · loss \(fmt(s.run.loss[at]))" : ""
+        return "rewind to step \(step)\(loss) · snapshot \(i)/\(points.count) "
+    }
+
+    /// The way back after a divergence, as the hint line offers it.
+    static func divergenceHint(_ s: AppState) -> String? {
+        guard let n = s.run.divergedAt, s.mode == .live || s.mode == .follow, !s.run.snapshotPoints.isEmpty else { return nil }
+        var ways = ["diverged at step \(n):"]
+        if let c = s.run.changes.last(where: { $0.source != "undo" && $0.source != "rewind" && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
+            ways.append("u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") → \(c.new.map(fmt) ?? "schedule")")
+        }
+        if let m = Reducer.initialRewindStep(s.run) { ways.append("r rewind to the last healthy snapshot (step \(m))") }
+        return ways.joined(separator: " ")
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Runs
+import TensorCore
+
+extension Trainer {
+    /// Copies the whole training state (sharing the buffers of a held snapshot of the same weights).
+    func captureSnapshot(_ reason: TrainingSnapshot.Reason) -> TrainingSnapshot {
+        let shared = history.ring.items.last { $0.version == history.version }
+        let buffers = shared?.buffers ?? checkpointBuffers.map { $0.1.array }
+        let finite = shared?.finite ?? checkpointBuffers.allSatisfy { $0.1.allFinite }
+        return TrainingSnapshot(id: history.nextID(), reason: reason, meta: snapshot, buffers: buffers,
+                                version: history.version, lastEval: lastEval, finite: finite)
+    }
+
+    /// Whether snapshots are kept (`--snapshot-memory` above 0; never during a range test).
+    var snapshotsEnabled: Bool { history.ring.budget > 0 && !recorder.muted }
+
+    /// Takes and keeps a snapshot, and tells the screen which points it can go back to.
+    func takeSnapshot(_ reason: TrainingSnapshot.Reason) {
+        guard snapshotsEnabled else { return }
+        keep(captureSnapshot(reason))
+    }
+
+    /// Keeps a snapshot taken earlier (e.g. just before a change that has now been applied).
+    func keep(_ s: TrainingSnapshot) {
+        let before = history.ring.points
+        if !history.ring.insert(s) {
+            if !history.tooLargeNoted {
+                history.tooLargeNoted = true
+                emit(.alert(Alert(step: stepsDone, level: .warning,
+                                  message: "one snapshot takes \(Self.megabytes(s.bytes)) MB, more than --snapshot-memory \(config.snapshotMemory) MB: undo and rewind are off")))
+            }
+            return
+        }
+        if history.ring.points != before { announceSnapshots() }
+    }
+
+    /// Records the points one can rewind to (the screen's rewind cursor moves over them).
+    func announceSnapshots() {
+        emit(.snapshots(SnapshotsRecord(step: stepsDone, points: history.ring.points, bytes: history.ring.bytes, budget: history.ring.budget)))
+    }
+
+    static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_048_576) }
+
+    /// The last state known to be healthy: the latest finite snapshot before the non-finite streak began (a
+    /// snapshot taken before a change counts even at that step: the change came after it).
+    var lastHealthySnapshot: TrainingSnapshot? {
+        let items = history.ring.items.filter(\.finite)
+        guard diverged else { return items.last }
+        return items.last { $0.step < stepsDone || $0.reason == .change || $0.reason == .start }
+    }
+
+    /// `u`: goes back to the snapshot taken just before the last change, and continues from there.
+    func undoLastChange(source: String) {
+        guard let entry = history.undo.last else {
+            emit(.alert(Alert(step: stepsDone, level: .info, message: "nothing to undo: no change since the run started" + (history.branch > 0 ? " or since the last rewind" : ""))))
+            return
+        }
+        // The snapshot itself, or (thinned out) the latest one before it: its knobs predate the change too.
+        guard let target = history.ring.snapshot(id: entry.snapshotID) ?? history.ring.items.last(where: { $0.id < entry.snapshotID && $0.finite }) else {
+            history.undo.removeLast()
+            emit(.alert(Alert(step: stepsDone, level: .warning, message: "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")))
+            return
+        }
+        rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
+    }
+
+    /// `r`: goes back to the latest finite snapshot at or before `step` and stays paused there.
+    func rewind(toStep step: Int, source: String) {
+        guard let target = history.ring.latest(atOrBefore: step) else {
+            let points = history.ring.points
+            emit(.alert(Alert(step: stepsDone, level: .warning,
+                              message: "no snapshot at or before step \(step)" + (points.isEmpty ? " (snapshots are off or none taken yet)" : "; snapshots: \(points.map(String.init).joined(separator: ", "))"))))
+            return
+        }
+        rewind(to: target, reason: .rewind, detail: "rewind to step \(target.step)", source: source, resume: false)
+    }
+
+    /// Restores a snapshot, starts a new branch and records it: the rewind, every value that changed with it, and
+    /// the state (running after an undo, paused after a rewind so the knobs can be set first).
+    func rewind(to target: TrainingSnapshot, reason: RewindRecord.Reason, detail: String, source: String, resume: Bool) {
+        let from = stepsDone
+        let before = Hyperparameter.allCases.map { value(of: $0) }
+        do { try restore(target.meta, buffers: target.buffers, path: "snapshot of step \(target.step)") } catch {
+            emit(.alert(Alert(step: stepsDone, level: .error, message: "rewind failed: \(error)")))
+            return
+        }
+        history.weightsRestored(to: target.version)
+        history.ring.dropAfter(id: target.id)
+        history.undo.removeAll { $0.snapshotID >= target.id }
+        history.branch += 1
+        lastEval = target.lastEval
+        diverged = false
+        emit(.rewind(RewindRecord(step: from, to: target.step, branch: history.branch, reason: reason, detail: detail)))
+        for (p, old) in zip(Hyperparameter.allCases, before) {
+            let new = value(of: p)
+            if old != new, gan != nil || ![.gamma, .discriminatorLR, .freezeDiscriminator].contains(p) {
+                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: reason.rawValue)))
+            }
+        }
+        paused = !resume
+        emit(.state(StateChange(step: stepsDone, state: paused ? .paused : .running, reason: "\(reason.rawValue) (\(source))")))
+        announceSnapshots()
+        emitImages()
+        flush()
+    }
+}
