@@ -50,7 +50,9 @@ public struct RunView: Sendable {
     public var log: [LogLine] = []
     public var state: StateChange.State = .running
     public var end: RunSummary?
-    public var skipped = 0
+    /// Steps skipped as non-finite on the current branch (their step numbers).
+    public var skippedSteps: [Int] = []
+    public var skipped: Int { skippedSteps.count }
     /// Branches the run left at rewinds, oldest first (drawn dimmed), and how many older ones were dropped.
     public var ghosts: [Ghost] = []
     public var droppedGhosts = 0
@@ -129,7 +131,7 @@ public struct RunView: Sendable {
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
             log(c.step, "\(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
         case .skipped(let s):
-            skipped += 1
+            skippedSteps.append(s.step)
             log(s.step, "skipped: \(s.reason)", "warn")
         case .alert(let a):
             log(a.step, a.message, a.level == .error ? "alert" : (a.level == .warning ? "warn" : "main_fg"))
@@ -172,6 +174,16 @@ public struct RunView: Sendable {
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
         changes.removeAll { $0.step > step }
+        skippedSteps.removeAll { $0 > step }
+        // The latest step shown is the one gone back to (its speed and time come with the next record).
+        if let i = steps.indices.last, var m = lastStep {
+            m.step = Int(steps[i]); m.loss = Float(loss[i]); m.recon = Float(recon[i]); m.kl = Float(kl[i])
+            m.beta = beta[i]; m.lr = lr[i]; m.gradNorm = Float(gradNorm[i]); m.gradNormClipped = Float(gradClipped[i])
+            m.klDims = klDims[i]; m.layerGradNorms = layerNorms.map { Float($0[i]) }
+            lastStep = m
+        } else if steps.isEmpty {
+            lastStep = nil
+        }
         smoothed = Smoothed()
         for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
     }

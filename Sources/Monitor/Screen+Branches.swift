@@ -18,7 +18,7 @@ extension Screen {
     static func decorated(_ chart: LineChart, _ s: AppState) -> LineChart {
         var c = chart
         c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
-        c.cursor = s.rewindStep.map(Double.init)
+        c.cursor = s.rewindStep.map { Double(max($0, 1)) }
         return c
     }
 
@@ -51,11 +51,11 @@ extension Screen {
     /// The way back after a divergence, as the hint line offers it.
     static func divergenceHint(_ s: AppState) -> String? {
         guard let n = s.run.divergedAt, s.mode == .live || s.mode == .follow, !s.run.snapshotPoints.isEmpty else { return nil }
-        var ways = ["diverged at step \(n):"]
+        var ways: [String] = []
         if let c = s.run.changes.last(where: { $0.source != "undo" && $0.source != "rewind" && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
             ways.append("u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") → \(c.new.map(fmt) ?? "schedule")")
         }
         if let m = Reducer.initialRewindStep(s.run) { ways.append("r rewind to the last healthy snapshot (step \(m))") }
-        return ways.joined(separator: " ")
+        return "diverged at step \(n): " + ways.joined(separator: " · ")
     }
 }

@@ -7,18 +7,30 @@ import Foundation
 /// record holds it, VAE-GAN's fields `gan_…` columns in VAE-GAN runs. Non-finite values are written `nan`, `inf`,
 /// `-inf` (pandas reads them back as floats); an empty cell means "not logged". Changes and alerts of a step are
 /// joined with "; " in the `change` and `alert` columns.
+///
+/// A run with rewinds gets a first column `branch`: the branch a row was written on (0 until the first rewind).
+/// Branch k continues from its fork step, sharing the rows of earlier branches up to it; its rewind appears in
+/// the `change` column of its fork step ("rewind to 1800 (branch 2: …)").
 public enum RunCSV {
+    /// A (branch, step) pair: rows, evaluations, changes and alerts of different branches never mix.
+    struct Key: Hashable { let branch: Int, step: Int }
+
     /// The whole table, header row first.
     public static func table(_ c: RunFileContents) -> String {
         let events = c.timeline
-        let steps = events.compactMap { if case .step(let m) = $0 { m } else { nil } }
-        var evals: [Int: EvalMetrics] = [:], changes: [Int: [String]] = [:], alerts: [Int: [String]] = [:]
-        for e in events {
+        let branchOf = RunFileContents.branches(events)
+        let branched = c.hasBranches
+        var steps: [StepMetrics] = [], stepBranch: [Int] = []
+        var evals: [Key: EvalMetrics] = [:], changes: [Key: [String]] = [:], alerts: [Key: [String]] = [:]
+        for (e, b) in zip(events, branchOf) {
             switch e {
-            case .eval(let m): evals[m.step] = m
+            case .step(let m): steps.append(m); stepBranch.append(b)
+            case .eval(let m): evals[Key(branch: b, step: m.step)] = m
             case .change(let ch):
-                changes[ch.step, default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")")
-            case .alert(let a): alerts[a.step, default: []].append("[\(a.level.rawValue)] \(a.message)")
+                changes[Key(branch: b, step: ch.step), default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")")
+            case .alert(let a): alerts[Key(branch: b, step: a.step), default: []].append("[\(a.level.rawValue)] \(a.message)")
+            case .rewind(let r):
+                changes[Key(branch: r.branch, step: r.to), default: []].append("\(r.reason.rawValue) to \(r.to) (branch \(r.branch): \(r.detail))")
             default: break
             }
         }
@@ -27,13 +39,28 @@ public enum RunCSV {
         let gan = steps.compactMap(\.gan)
         let ganColumns = gan.isEmpty ? nil : Columns(GANStepMetrics.fields, records: gan, latent: latent, layers: [], prefix: "gan_")
         let evalColumns = Columns(EvalMetrics.fields, records: Array(evals.values), latent: latent, layers: [], always: true)
-        var out = row(stepColumns.names + (ganColumns?.names ?? []) + evalColumns.names + ["change", "alert"])
-        for m in steps {
-            var cells = stepColumns.cells(m)
+        if branched {
+            // A branch's notes at its fork step (the rewind, the values it restated) have no row of that branch
+            // there: they go to the branch's first row.
+            let rows = Set(zip(steps, stepBranch).map { Key(branch: $1, step: $0.step) })
+            func move(_ notes: inout [Key: [String]]) {
+                for (k, v) in notes where !rows.contains(k) {
+                    guard let i = steps.indices.first(where: { stepBranch[$0] == k.branch && steps[$0].step > k.step }) else { continue }
+                    let target = Key(branch: k.branch, step: steps[i].step)
+                    notes[target] = v + (notes[target] ?? [])
+                    notes[k] = nil
+                }
+            }
+            move(&changes); move(&alerts)
+        }
+        var out = row((branched ? ["branch"] : []) + stepColumns.names + (ganColumns?.names ?? []) + evalColumns.names + ["change", "alert"])
+        for (m, b) in zip(steps, stepBranch) {
+            let key = Key(branch: b, step: m.step)
+            var cells = (branched ? ["\(b)"] : []) + stepColumns.cells(m)
             if let ganColumns { cells += m.gan.map(ganColumns.cells) ?? Array(repeating: "", count: ganColumns.names.count) }
-            cells += evals[m.step].map(evalColumns.cells) ?? Array(repeating: "", count: evalColumns.names.count)
-            cells.append(changes[m.step]?.joined(separator: "; ") ?? "")
-            cells.append(alerts[m.step]?.joined(separator: "; ") ?? "")
+            cells += evals[key].map(evalColumns.cells) ?? Array(repeating: "", count: evalColumns.names.count)
+            cells.append(changes[key]?.joined(separator: "; ") ?? "")
+            cells.append(alerts[key]?.joined(separator: "; ") ?? "")
             out += row(cells)
         }
         return out

@@ -47,6 +47,19 @@ extension RunFileContents {
         return out
     }
 
+    /// The branch each record of `events` was written on: 0 until the first `rewind` record, then the branch
+    /// that record starts. A branch shares every earlier record up to its fork step (the rewind's `to`).
+    public static func branches(_ events: [RunEvent]) -> [Int] {
+        var b = 0
+        return events.map { e in
+            if case .rewind(let r) = e { b = r.branch }
+            return b
+        }
+    }
+
+    /// Whether the run went back to a snapshot at least once.
+    public var hasBranches: Bool { events.contains { if case .rewind = $0 { true } else { false } } }
+
     static func isResume(_ e: RunEvent) -> Bool {
         if case .state(let s) = e { return s.isResume }
         return false

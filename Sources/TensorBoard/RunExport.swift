@@ -9,7 +9,19 @@ public enum RunExport {
     /// One event per step record (all its scalars), per evaluation, and one text event per step for its changes
     /// and one for its alerts (TensorBoard's loader keeps one text value per tag and step, so they are joined by
     /// line breaks).
-    public static func events(_ c: RunFileContents) -> [TensorBoardEvent] {
+    public static func events(_ c: RunFileContents) -> [TensorBoardEvent] { events(c, branch: nil) }
+
+    /// A run with rewinds as one TensorBoard run per branch: branch 0 (the run as it started) into the folder
+    /// itself, branch k into `branch-k/` (TensorBoard shows each sub-folder as a run of its own colour). Each holds
+    /// the records written on that branch: branch k starts after its fork step, where a text says where it came from.
+    public static func branchRuns(_ c: RunFileContents) -> [(folder: String, branch: Int, events: [TensorBoardEvent])] {
+        guard c.hasBranches else { return [("", 0, events(c))] }
+        let numbers = Set(RunFileContents.branches(c.timeline)).sorted()
+        return numbers.map { b in (b == 0 ? "" : "branch-\(b)", b, events(c, branch: b)) }
+    }
+
+    /// The records of one branch (nil: all of them, as written).
+    static func events(_ c: RunFileContents, branch only: Int?) -> [TensorBoardEvent] {
         let start = ISO8601DateFormatter().date(from: c.header.created)?.timeIntervalSince1970 ?? 0
         let layers = c.header.layers
         var lastTime = 0.0
@@ -30,7 +42,10 @@ public enum RunExport {
             if let alert { p.alerts.append(alert) }
             pendingTexts = p
         }
-        for e in c.timeline {
+        let timeline = c.timeline
+        let branchOf = only == nil ? [] : RunFileContents.branches(timeline)
+        for (i, e) in timeline.enumerated() {
+            if let only, branchOf[i] != only { continue }
             switch e {
             case .step(let m):
                 flushTexts()
@@ -45,6 +60,8 @@ public enum RunExport {
                 text(ch.step, change: "\(ch.parameter.rawValue): \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a):
                 text(a.step, alert: "[\(a.level.rawValue)] \(a.message)")
+            case .rewind(let r):
+                text(r.to, change: "\(r.reason.rawValue): branch \(r.branch) continues from step \(r.to) (left at step \(r.step); \(r.detail))")
             default:
                 break
             }

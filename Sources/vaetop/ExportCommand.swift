@@ -18,12 +18,15 @@ struct Export: ParsableCommand {
         do { contents = try RunFileReader.read(SampleRuns.resolve(path)) } catch { throw fail("\(error)", code: 65) }
         for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {
-            let events = RunExport.events(contents)
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
-            do {
-                let file = try EventFile.write(events, to: dir, wallTime: start)
-                print("wrote \(events.count) events to \(file)")
-            } catch { throw fail("--tensorboard: cannot write into '\(dir)': \(error.localizedDescription)", code: 74) }
+            // One TensorBoard run per branch: branch 0 in the folder, branch k in branch-k/.
+            for run in RunExport.branchRuns(contents) {
+                let target = run.folder.isEmpty ? dir : (dir as NSString).appendingPathComponent(run.folder)
+                do {
+                    let file = try EventFile.write(run.events, to: target, wallTime: start)
+                    print("wrote \(run.events.count) events to \(file)" + (contents.hasBranches ? " (branch \(run.branch))" : ""))
+                } catch { throw fail("--tensorboard: cannot write into '\(target)': \(error.localizedDescription)", code: 74) }
+            }
         }
         if let csv {
             let table = RunCSV.table(contents)
@@ -31,6 +34,9 @@ struct Export: ParsableCommand {
             let destination: FileOutput.Destination
             do { destination = try FileOutput.write(Data(table.utf8), to: csv) }
             catch { throw fail("--csv: \(error)", code: error.isRefusal ? 64 : 74) }
+            if contents.hasBranches {
+                FileHandle.standardError.write(Data("vaetop: the run has rewinds: the first column, branch, is the branch each row was written on\n".utf8))
+            }
             switch destination {
             case .standardOutput: break
             case .file(let p): print("wrote \(rows) rows to \(p)")
