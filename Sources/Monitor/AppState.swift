@@ -45,6 +45,8 @@ public struct AppState: Sendable {
     public var replay: ReplayStatus?
     /// Name shown in the status line.
     public var runName: String
+    /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
+    public var compared: [ComparedRun] = []
 
     public init(mode: Mode, width: Int, height: Int, theme: Theme = .builtin, themeNames: [String] = ["default"],
                 ascii: Bool = false, runName: String = "") {

@@ -24,7 +24,9 @@ extension Screen {
             return
         }
         let legend = r.height > 4 ? 1 : 0
-        if legend == 1 {
+        if legend == 1 && !s.compared.isEmpty {
+            comparisonLegend(&g, r, s, focusedColor: t["loss"])
+        } else if legend == 1 {
             var x = r.x
             let dash = s.ascii ? "- " : "━ "
             for (name, key) in [("total", "loss"), ("recon", "recon"), ("KL", "kl"), ("test ELBO", "test")] {
@@ -38,6 +40,7 @@ extension Screen {
         }
         let ghosts = ghostLines(s, color: t["loss"]) { s.smoothing ? $0.smoothed.loss : $0[.loss] }
             + ghostLines(s, color: t["kl"]) { s.smoothing ? $0.smoothed.kl : $0[.kl] }
+            + comparedLines(s) { s.smoothing ? $0.smoothed.loss : $0.loss }
         let chart = decorated(LineChart(series: ghosts + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t["loss"]),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t["recon"]),
@@ -88,7 +91,8 @@ extension Screen {
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
-        var series = ghostLines(s, color: t["beta"]) { $0[.beta] } + [ChartSeries(xs: run.steps, ys: run.beta, color: t["beta"])]
+        var series = ghostLines(s, color: t["beta"]) { $0[.beta] } + comparedLines(s) { $0.beta }
+            + [ChartSeries(xs: run.steps, ys: run.beta, color: t["beta"])]
         let step = run.lastStep?.step ?? 0
         let overridden = run.changes.last(where: { $0.parameter == .beta }).map { $0.new != nil } ?? false
         if run.end == nil {
@@ -118,7 +122,8 @@ extension Screen {
 
     static func lrChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
-        var series = ghostLines(s, color: t["lr"]) { $0[.lr] } + [ChartSeries(xs: run.steps, ys: run.lr, color: t["lr"])]
+        var series = ghostLines(s, color: t["lr"]) { $0[.lr] } + comparedLines(s) { $0.lr }
+            + [ChartSeries(xs: run.steps, ys: run.lr, color: t["lr"])]
         let step = run.lastStep?.step ?? 0
         if run.end == nil, var f = future(s.plan?.lr, from: step, now: run.current[.lr], planned: run.plannedSteps) {
             f.color = t["lr"]; series.append(f)
@@ -138,7 +143,8 @@ extension Screen {
             x += g.text(name + "  ", x: x, y: chartArea.y, style: t.style("graph_text"))
         }
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t["clip"])] } ?? []
-        decorated(LineChart(series: ghostLines(s, color: t["grad"]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] } + [
+        decorated(LineChart(series: ghostLines(s, color: t["grad"]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
+            + comparedLines(s) { s.smoothing ? $0.smoothed.grad : $0.gradNorm } + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t["grad"]),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t["grad_clipped"]),
         ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
@@ -163,8 +169,12 @@ extension Screen {
         let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
         let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
         let parts = area.columns([0.6, 0.4])
-        Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
-            .render(into: &g, parts[0], theme: t)
+        if !s.compared.isEmpty && shown.title == nil {
+            comparedHeatmaps(&g, parts[0], s)
+        } else {
+            Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
+                .render(into: &g, parts[0], theme: t)
+        }
         let items = current.enumerated().map { Bars.Item(label: "z\($0.offset < 10 ? "0" : "")\($0.offset)", value: Double($0.element), flagged: collapsed.contains($0.offset)) }
         Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y, width: parts[1].width - 1, height: parts[1].height), theme: t)
     }

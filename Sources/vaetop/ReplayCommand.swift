@@ -8,31 +8,45 @@ import TensorBoard
 
 /// `vaetop replay [RUN]`: play a saved run on the screen.
 struct Replay: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replay a saved run on the screen (no argument: list sample runs).")
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a saved run on the screen (no argument: list sample runs).",
+        discussion: "Several runs (or a folder holding several) are compared: the first plays, the others are drawn in colours of their own on the same charts, aligned by step.")
 
-    @Argument(help: "Run directory, run.jsonl file, or a folder of TensorBoard event files.") var path: String?
+    @Argument(help: "Run directories, run.jsonl files, folders of TensorBoard event files, or a folder holding several runs.") var paths: [String] = []
     @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field').") var mapping: String?
     @OptionGroup var screen: ScreenOptions
 
+    /// The most runs one screen compares.
+    static let maxCompared = 8
+
     func run() throws {
-        guard let path else {
+        guard !paths.isEmpty else {
             print(SampleRuns.listing())
             return
         }
-        let contents = try Self.load(SampleRuns.resolve(path), mapping: mapping)
-        let header = contents.header, skipped = contents.skipped.count
+        let resolved = paths.map(SampleRuns.resolve)
+        let runPaths = resolved.count == 1 ? (RunFolder.runs(in: resolved[0]) ?? resolved) : resolved
+        guard runPaths.count <= Self.maxCompared else {
+            throw fail("replay: \(runPaths.count) runs; one screen compares at most \(Self.maxCompared)")
+        }
+        var all = try runPaths.map { try Self.load($0, mapping: mapping) }
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
-            // No screen: say why on stderr (a pipe keeps stdout clean), and what the run holds instead.
-            FileHandle.standardError.write(Data("vaetop: \(error): no screen, describing the run instead\n".utf8))
-            print(RunDescription.text(contents).terminalSafe(keepNewlines: true))
+            // No screen: say why on stderr (a pipe keeps stdout clean), and what the runs hold instead.
+            FileHandle.standardError.write(Data("vaetop: \(error): no screen, describing the run\(all.count > 1 ? "s" : "") instead\n".utf8))
+            print((all.count > 1 ? RunComparison.text(all, names: runPaths) : RunDescription.text(all[0])).terminalSafe(keepNewlines: true))
             return
         }
         installStopSignalHandlers()
+        let compared = zip(all.dropFirst(), runPaths.dropFirst()).map { ComparedRun(name: RunComparison.name($1, $0.header), events: Self.events($0)) }
+        let contents = all.removeFirst()
+        all.removeAll()
+        let header = contents.header, skipped = contents.skipped.count
+        let name = compared.isEmpty ? header.name : RunComparison.name(runPaths[0], header)
         // The records move into the replay: a long run is held once, not twice.
         let source = ReplaySource(events: Self.events(consume contents), skippedLines: skipped)
-        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: header.name,
-                      plan: schedulePreview(header))
+        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: name,
+                      plan: schedulePreview(header), compared: compared)
         if let code = signalExitCode() { throw ExitCode(code) }
     }
 

@@ -55,12 +55,13 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
 
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.
 func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode, options: ScreenOptions,
-               runName: String, plan: SchedulePreview?, keepTerminal: Bool = false) -> AppState {
+               runName: String, plan: SchedulePreview?, compared: [ComparedRun] = [], keepTerminal: Bool = false) -> AppState {
     let library = ThemeLibrary.standard()
     let (theme, problem) = options.startingTheme(library)
     var state = AppState(mode: mode, width: 80, height: 24, theme: theme, themeNames: library.names,
                          ascii: options.ascii || !backend.unicode, runName: runName)
     state.plan = plan
+    state.compared = compared
     if let problem { state.flash = ("theme: \(problem); using the default theme", "alert") }
     let app = App(state: state, backend: backend, source: source,
                   loadTheme: { name in let (t, e) = library.load(name); return (t, e?.description) },

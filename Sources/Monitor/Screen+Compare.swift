@@ -1,0 +1,55 @@
+import Runs
+import TerminalUI
+
+/// Run comparison: every compared run in a colour of its own on the loss, β, lr and gradient charts, revealed up to
+/// the focused run's step, with a legend; one KL heatmap per run.
+extension Screen {
+    /// Theme colours of compared runs, in order (the focused run keeps each chart's own colours).
+    static let comparisonColors = ["lr", "beta", "momentum", "test", "grad_clipped", "clip", "recon", "kl"]
+
+    static func comparisonColor(_ s: AppState, _ i: Int) -> Color { s.theme[comparisonColors[i % comparisonColors.count]] }
+
+    /// How far the compared runs are drawn: up to the focused run's step while it plays, all of them once it ended.
+    static func comparedUpTo(_ s: AppState) -> Double {
+        s.run.end != nil ? .infinity : Double(s.run.lastStep?.step ?? 0)
+    }
+
+    /// One line per compared run.
+    static func comparedLines(_ s: AppState, _ values: (RunView) -> [Double]) -> [ChartSeries] {
+        let upTo = comparedUpTo(s)
+        return s.compared.enumerated().map { i, c in
+            let n = SeriesIndex.count(c.run.steps, atMost: upTo)
+            return ChartSeries(xs: Array(c.run.steps[..<n]), ys: Array(values(c.run).prefix(n)), color: comparisonColor(s, i))
+        }
+    }
+
+    /// The legend of a comparison: the focused run, then each compared run in its colour.
+    static func comparisonLegend(_ g: inout Grid, _ r: Rect, _ s: AppState, focusedColor: Color) {
+        var x = r.x
+        let dash = s.ascii ? "- " : "━ "
+        let names = [(s.runName, focusedColor)] + s.compared.enumerated().map { ($1.name, comparisonColor(s, $0)) }
+        for (name, color) in names where x < r.maxX {
+            x += g.text(dash, x: x, y: r.y, style: Style(fg: color, bg: s.theme["main_bg"]), maxWidth: r.maxX - x)
+            x += g.text(name + "  ", x: x, y: r.y, style: s.theme.style("graph_text"), maxWidth: max(0, r.maxX - x))
+        }
+    }
+
+    /// The KL panel of a comparison: one heatmap per run, stacked, each captioned with its run's name.
+    static func comparedHeatmaps(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let runs = [(s.runName, s.run.steps, s.run.klDims, s.theme["main_fg"])]
+            + s.compared.enumerated().map { i, c in
+                let n = SeriesIndex.count(c.run.steps, atMost: comparedUpTo(s))
+                return (c.name, Array(c.run.steps[..<n]), Array(c.run.klDims.prefix(n)), comparisonColor(s, i))
+            }
+        let each = max(2, r.height / runs.count)
+        for (i, run) in runs.enumerated() {
+            let y = r.y + i * each
+            guard y < r.maxY else { break }
+            g.text(run.0, x: r.x, y: y, style: Style(fg: run.3, bg: s.theme["main_bg"], attributes: [.bold]), maxWidth: r.width)
+            let h = min(each, r.maxY - y) - 1
+            guard h > 0 else { continue }
+            Heatmap(columns: run.2, steps: run.1, logScale: s.logScale.contains(.kl), flagged: [], ascii: s.ascii)
+                .render(into: &g, Rect(x: r.x, y: y + 1, width: r.width, height: h), theme: s.theme)
+        }
+    }
+}

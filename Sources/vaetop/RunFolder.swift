@@ -1,0 +1,58 @@
+import Foundation
+import Runs
+import TensorBoard
+import TerminalUI
+
+/// A folder holding several runs (a sweep): vaetop run directories or TensorBoard sub-folders.
+enum RunFolder {
+    /// The runs directly inside `path`, sorted by name; nil when `path` is itself a run (or holds fewer than two).
+    static func runs(in path: String) -> [String]? {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
+              !fm.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)),
+              EventFile.files(in: path).isEmpty || hasRunSubfolders(path) else { return nil }
+        let found = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted().map { (path as NSString).appendingPathComponent($0) }
+            .filter { isRun($0) }
+        return found.count >= 2 ? found : nil
+    }
+
+    /// Whether a folder is one run: a run file, or TensorBoard event files directly in it.
+    static func isRun(_ dir: String) -> Bool {
+        FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(RunFileReader.fileName))
+            || EventFile.files(in: dir).contains { ($0 as NSString).deletingLastPathComponent == dir }
+    }
+
+    static func hasRunSubfolders(_ path: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).contains { isRun((path as NSString).appendingPathComponent($0)) }
+    }
+}
+
+/// Several runs side by side, for scripts (`vaetop replay A B` without a terminal).
+enum RunComparison {
+    /// A run's short name: its folder's name (the header's name when the path says nothing).
+    static func name(_ path: String, _ header: RunHeader) -> String {
+        let last = ((path as NSString).standardizingPath as NSString).lastPathComponent
+        return last.isEmpty || last == RunFileReader.fileName ? header.name : last
+    }
+
+    /// One column per run: steps, final test loss, active units, collapsed dimensions, changes, rewinds, end.
+    static func text(_ runs: [RunFileContents], names: [String]) -> String {
+        var rows: [[String]] = [["run"] + zip(runs, names).map { name($1, $0.header) }]
+        func add(_ label: String, _ value: (RunFileContents) -> String) { rows.append([label] + runs.map(value)) }
+        func evals(_ c: RunFileContents) -> [EvalMetrics] { c.timeline.compactMap { if case .eval(let m) = $0 { m } else { nil } } }
+        add("steps") { c in "\(c.timeline.last { if case .step = $0 { true } else { false } }?.step ?? 0)" }
+        add("final test loss") { c in evals(c).last.map { String(format: "%.2f", $0.loss) } ?? "–" }
+        add("best test loss") { c in evals(c).map(\.loss).min().map { String(format: "%.2f", $0) } ?? "–" }
+        add("active units") { c in evals(c).last.map { "\($0.activeUnits)/\($0.klDims.count)" } ?? "–" }
+        add("collapsed dims") { c in evals(c).last.map { "\($0.collapsed.count)" } ?? "–" }
+        add("changes") { c in "\(c.timeline.filter { if case .change(let ch) = $0 { ch.source != "undo" && ch.source != "rewind" } else { false } }.count)" }
+        add("rewinds") { c in "\(c.events.filter { if case .rewind = $0 { true } else { false } }.count)" }
+        add("end") { c in c.timeline.last.flatMap { if case .end(let e) = $0 { e.reason.rawValue } else { nil } } ?? "–" }
+        let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
+        return rows.map { row in
+            zip(row, widths).enumerated().map { i, p in i == 0 ? p.0.padding(toLength: p.1, withPad: " ", startingAt: 0) : p.0.leftPadded(p.1) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
