@@ -24,6 +24,8 @@ public enum Effect: Equatable, Sendable {
     case loadTheme(String)
     /// Leave the screen with a choice (the range test's "train with these bounds").
     case choose(LRScheduleConfig.Kind)
+    /// Leave the replay and train a new run from the checkpoint at or before this step (`f`).
+    case fork(Int)
     case quit
 }
 

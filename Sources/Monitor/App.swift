@@ -35,6 +35,7 @@ public final class App {
                 dispatch(.themeLoaded(theme, problem: problem))
             case .quit: state.quitting = true
             case .choose(let c): state.choice = c; state.quitting = true
+            case .fork(let step): state.forkAt = step; state.quitting = true
             }
         }
     }

@@ -45,6 +45,10 @@ public struct AppState: Sendable {
     public var replay: ReplayStatus?
     /// Name shown in the status line.
     public var runName: String
+    /// Steps of the checkpoints on disk that a replay can fork from (nil: not known, e.g. TensorBoard logs).
+    public var checkpointSteps: [Int]?
+    /// The step a replay asked to fork at (`f`), read by the caller after the loop.
+    public var forkAt: Int?
     /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
     public var compared: [ComparedRun] = []
 

@@ -10,7 +10,7 @@ public struct KeyBinding: Sendable {
         case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
-        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch
+        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork
     }
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts).
@@ -70,6 +70,8 @@ public enum Keymap {
         KeyBinding([.char("<"), .char(",")], .replaySlower, .replay, help: "< >", "replay: speed 1x 10x 100x max"),
         KeyBinding([.left, .right], .replayStep, .replay, hint: ("←→", "left/right"), "step", help: "← →", "replay: step 1% of the run"),
         KeyBinding([.home, .end], .replayJump, .replay, hint: ("home/end", "home/end"), "jump", help: "home / end", "replay: jump to the start / end"),
+        KeyBinding([.char("f")], .fork, .replay, hint: ("f", "f"), "fork",
+                   help: "f", "replay: train a new run from the checkpoint at or before this step"),
         // LR range test.
         KeyBinding([.char("o")], .trainOneCycle, .rangeTest, hint: ("o", "o"), "train with one-cycle",
                    help: "o", "lr-find: train with one-cycle between the bounds"),

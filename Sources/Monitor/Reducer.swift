@@ -98,6 +98,21 @@ public enum Reducer {
             return liveKey(&s, binding.action, k)
         case .rewindMove, .rewindJump, .rewindHere, .rewindCancel:
             return rewindKey(&s, binding.action, k)
+        case .fork:
+            let at = s.replay?.position ?? s.run.lastStep?.step ?? 0
+            guard let steps = s.checkpointSteps, !steps.isEmpty else {
+                s.flash = ("no checkpoint.bin in this run's folder to fork from (sample runs ship none)", "inactive_fg")
+                return []
+            }
+            guard steps.contains(where: { $0 <= at }) else {
+                s.flash = ("no checkpoint at or before step \(at); on disk: step \(steps.map(String.init).joined(separator: ", "))", "alert")
+                return []
+            }
+            if let from = steps.filter({ $0 <= at }).max(), s.run.plannedSteps > 0, from >= s.run.plannedSteps {
+                s.flash = ("the checkpoint (step \(from)) is at the end of the run's plan: vaetop train --fork RUN --at \(from) --epochs MORE trains on", "inactive_fg")
+                return []
+            }
+            return [.fork(at)]
         case .branch:
             guard !s.run.ghosts.isEmpty else {
                 s.flash = ("no earlier branch yet: u or r makes one", "inactive_fg")

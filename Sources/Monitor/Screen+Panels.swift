@@ -88,6 +88,7 @@ extension Screen {
             parts.append(("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""), 6))
         }
         if run.branch > 0 { parts.append(("branch \(run.branch)", 8)) }
+        if let p = run.header?.parent { parts.append(("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", 10)) }
         if !s.compared.isEmpty { parts.append(("vs " + s.compared.map(\.name).joined(separator: ", "), 9)) }
         parts.append(("lr \(run.current[.lr].map(fmt) ?? "–")", 1))
         parts.append(("β \(run.current[.beta].map(fmt) ?? "–")", 2))

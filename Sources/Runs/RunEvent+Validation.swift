@@ -27,6 +27,7 @@ extension RunEvent {
             if !(0...1_000_000_000).contains(h.trainImages) { return "header trainImages \(h.trainImages) is out of range" }
             if !(0...1_000_000_000).contains(h.testImages) { return "header testImages \(h.testImages) is out of range" }
             if !(0...1_000_000_000).contains(h.stepsPerEpoch) { return "header stepsPerEpoch \(h.stepsPerEpoch) is out of range" }
+            if let p = h.parent, let problem = step(p.step, "parent step") { return "header \(problem)" }
             return nil
         case .step(let m):
             if let p = step(m.step) ?? step(m.epoch, "epoch") { return p }

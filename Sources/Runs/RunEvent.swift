@@ -76,6 +76,8 @@ public struct RunHeader: Codable, Sendable, Equatable {
     public var testImages: Int
     /// Steps per epoch at the configured batch size.
     public var stepsPerEpoch: Int
+    /// The run and step this run was forked from (`vaetop train --fork RUN --at STEP`), if any.
+    public var parent: RunParent?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -96,14 +98,22 @@ public struct RunHeader: Codable, Sendable, Equatable {
         trainImages = try c.decodeIfPresent(Int.self, forKey: .trainImages) ?? 0
         testImages = try c.decodeIfPresent(Int.self, forKey: .testImages) ?? 0
         stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch) ?? 0
+        parent = try c.decodeIfPresent(RunParent.self, forKey: .parent)
     }
 
     public init(name: String, created: String, config: RunConfig, layers: [String], parameters: Int,
-                trainImages: Int, testImages: Int, stepsPerEpoch: Int) {
+                trainImages: Int, testImages: Int, stepsPerEpoch: Int, parent: RunParent? = nil) {
         self.name = name; self.created = created; self.config = config; self.layers = layers
         self.parameters = parameters; self.trainImages = trainImages; self.testImages = testImages
-        self.stepsPerEpoch = stepsPerEpoch
+        self.stepsPerEpoch = stepsPerEpoch; self.parent = parent
     }
+}
+
+/// Where a forked run came from: the run directory and the step of the checkpoint it started from.
+public struct RunParent: Codable, Sendable, Equatable {
+    public var run: String
+    public var step: Int
+    public init(run: String, step: Int) { self.run = run; self.step = step }
 }
 
 /// A hyperparameter that can be changed while training.

@@ -98,6 +98,32 @@ extension Trainer {
         try restore(snap, buffers: buffers, path: path)
     }
 
+    /// Starts a new run in `directory` from the checkpoint of the run in `source`, whose step must be at or before
+    /// `step`: the training state is restored exactly; `edit` may change settings that do not alter the model or
+    /// its schedules (snapshots), the caller then applies changed knobs as recorded changes.
+    public convenience init(fork source: String, at step: Int, into directory: String, edit: (inout RunConfig) -> Void = { _ in },
+                            data given: (train: ImageDataset, test: ImageDataset)? = nil,
+                            sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
+        let path = (source as NSString).appendingPathComponent(Checkpoint.fileName)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw .checkpoint(path: path, reason: "no checkpoint: the run has none on disk to fork from (runs keep their latest in checkpoint.bin; --checkpoint-every writes it during training)")
+        }
+        var (snap, buffers) = try Checkpoint.read(path)
+        if let p = snap.config.problem() { throw .checkpoint(path: path, reason: p.inFile) }
+        guard snap.stepsDone <= step else {
+            throw .checkpoint(path: path, reason: "holds step \(snap.stepsDone), after step \(step); the only checkpoint on disk is of step \(snap.stepsDone): fork --at \(snap.stepsDone) or later")
+        }
+        let data: (train: ImageDataset, test: ImageDataset)
+        if let given { data = given } else {
+            let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
+            do { data = try source.load() } catch { throw .data(error) }
+        }
+        edit(&snap.config)
+        try self.init(config: snap.config, data: data, directory: directory,
+                      parent: RunParent(run: source, step: snap.stepsDone), sink: sink)
+        try restore(snap, buffers: buffers, path: path)
+    }
+
     /// Puts a snapshot and its buffers back.
     func restore(_ snap: TrainerSnapshot, buffers: [[Float]], path: String) throws(TrainerError) {
         if let why = snap.problem(trainImages: train.count) { throw .checkpoint(path: path, reason: why) }

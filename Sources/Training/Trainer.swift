@@ -48,7 +48,7 @@ public final class Trainer {
 
     /// Starts a new run. `directory` is created; nothing is written when it is nil.
     public init(config: RunConfig, data: (train: ImageDataset, test: ImageDataset), directory: String?,
-                name: String? = nil, sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
+                name: String? = nil, parent: RunParent? = nil, sink: @escaping (RunEvent) -> Void = { _ in }) throws(TrainerError) {
         self.config = config
         self.test = data.test
         self.directory = directory
@@ -85,7 +85,7 @@ public final class Trainer {
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,
                            parameters: model.params.count + discriminatorParameters,
                            trainImages: data.train.count, testImages: data.test.count,
-                           stepsPerEpoch: config.stepsPerEpoch(trainImages: data.train.count))
+                           stepsPerEpoch: config.stepsPerEpoch(trainImages: data.train.count), parent: parent)
         recorder = try Recorder(directory: directory, sink: sink)
     }
 
@@ -113,7 +113,7 @@ public final class Trainer {
     /// Writes the header and the initial state; call once before the first step of a new run.
     public func begin() {
         emit(.header(header))
-        emit(.state(StateChange(step: 0, state: .running, reason: "started")))
+        emit(.state(StateChange(step: stepsDone, state: .running, reason: header.parent == nil ? "started" : "forked")))
         emitImages()
         flush()
     }

@@ -33,13 +33,16 @@ public final class TrainerLink: Sendable {
 /// Runs a trainer on its own thread, wired to a link.
 public enum TrainerWorker {
     /// Moves the trainer to a new thread; it stops when finished, on `.stop`, or when `interruption()` gives a reason.
-    public static func start(_ trainer: Trainer, resumed: Bool, interruption: @escaping @Sendable () -> RunSummary.Reason?) -> TrainerLink {
+    /// `initial` commands are applied right after the first records (a fork's knob flags, recorded as "fork").
+    public static func start(_ trainer: Trainer, resumed: Bool, initial: [RunCommand] = [],
+                             interruption: @escaping @Sendable () -> RunSummary.Reason?) -> TrainerLink {
         let link = TrainerLink()
         let box = Handoff(trainer: trainer)
         let thread = Thread {
             let t = box.trainer
             t.sink = { link.post($0) }
             if resumed { t.beginResumed() } else { t.begin() }
+            for c in initial { t.apply(c, source: "fork") }
             t.run(Trainer.Control(drain: { link.takeCommands() }, interruption: interruption, idle: { link.idle() }))
             link.markFinished()
         }

@@ -5,6 +5,7 @@ import TerminalUI
 import Monitor
 import Runs
 import TensorBoard
+import Training
 
 /// `vaetop replay [RUN]`: play a saved run on the screen.
 struct Replay: ParsableCommand {
@@ -45,9 +46,32 @@ struct Replay: ParsableCommand {
         let name = compared.isEmpty ? header.name : RunComparison.name(runPaths[0], header)
         // The records move into the replay: a long run is held once, not twice.
         let source = ReplaySource(events: Self.events(consume contents), skippedLines: skipped)
-        _ = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: name,
-                      plan: schedulePreview(header), compared: compared)
+        let final = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: name,
+                              plan: schedulePreview(header), compared: compared, checkpointSteps: Self.checkpointSteps(runPaths[0]))
         if let code = signalExitCode() { throw ExitCode(code) }
+        if let step = final.forkAt { try forkOnScreen(runPaths[0], at: step) }
+    }
+
+    /// Steps of the checkpoints in a run's folder (its checkpoint.bin, when readable).
+    static func checkpointSteps(_ path: String) -> [Int] {
+        let dir = path.hasSuffix(".jsonl") ? (path as NSString).deletingLastPathComponent : path
+        guard let (snap, _) = try? Checkpoint.read((dir as NSString).appendingPathComponent(Checkpoint.fileName)) else { return [] }
+        return [snap.stepsDone]
+    }
+
+    /// `f` on the replay: trains a new run (in runs/<timestamp>) from the run's checkpoint, on the screen.
+    func forkOnScreen(_ path: String, at step: Int) throws {
+        let source = URL(fileURLWithPath: path.hasSuffix(".jsonl") ? (path as NSString).deletingLastPathComponent : path).standardizedFileURL.path
+        let dir = RunDirectory.defaultPath()
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description, code: error.exitCode) }
+        let trainer: Trainer
+        do { trainer = try Trainer(fork: source, at: step, into: dir) } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw fail("fork: \(error)", code: 65)
+        }
+        let backend: CursesTerminal
+        do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("fork: \(error)") }
+        try trainOnScreen(trainer, backend: backend, resumed: false, options: screen)
     }
 
     /// A vaetop run, or TensorBoard event files (a folder holding events.out.tfevents.*, or one such file).
@@ -90,12 +114,14 @@ enum RunDescription {
         var lines = ["run \(h.name) (\(h.created)): \(h.parameters) parameters, \(h.trainImages) training images, latent \(h.config.latent)"]
         let steps = c.events.filter { if case .step = $0 { true } else { false } }.count
         lines.append("\(steps) step records, \(c.events.count) records in all")
+        if let p = h.parent { lines.append("forked from \(p.run) at step \(p.step)") }
         for e in c.events {
             switch e {
             case .eval(let m): lines.append("step \(m.step): test loss \(String(format: "%.2f", m.loss)), active units \(m.activeUnits)/\(m.klDims.count)")
             case .change(let ch): lines.append("step \(ch.step): \(ch.parameter.label) \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a): lines.append("step \(a.step): [\(a.level.rawValue)] \(a.message)")
             case .end(let s): lines.append("end at step \(s.step): \(s.reason)")
+            case .rewind(let r): lines.append("step \(r.step): \(r.reason.rawValue) to step \(r.to), branch \(r.branch) (\(r.detail))")
             default: break
             }
         }

@@ -27,11 +27,11 @@ func schedulePreview(_ header: RunHeader) -> SchedulePreview {
 
 /// Trains on its own thread while the screen runs on this one; prints the summary after the terminal is restored.
 func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, options: ScreenOptions,
-                   before: [RunEvent] = []) throws {
+                   before: [RunEvent] = [], initial: [RunCommand] = []) throws {
     installStopSignalHandlers()
     let header = trainer.runHeader
     for e in before { trainer.record(e) }
-    let link = TrainerWorker.start(trainer, resumed: resumed, interruption: stopReason)
+    let link = TrainerWorker.start(trainer, resumed: resumed, initial: initial, interruption: stopReason)
     // If the screen crashes, the trainer still writes its final evaluation, checkpoint and end record (5 s at most).
     CrashGuard.afterRestore = { signal in
         stopSignal.store(signal, ordering: .relaxed)
@@ -55,13 +55,15 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
 
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.
 func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode, options: ScreenOptions,
-               runName: String, plan: SchedulePreview?, compared: [ComparedRun] = [], keepTerminal: Bool = false) -> AppState {
+               runName: String, plan: SchedulePreview?, compared: [ComparedRun] = [], checkpointSteps: [Int]? = nil,
+               keepTerminal: Bool = false) -> AppState {
     let library = ThemeLibrary.standard()
     let (theme, problem) = options.startingTheme(library)
     var state = AppState(mode: mode, width: 80, height: 24, theme: theme, themeNames: library.names,
                          ascii: options.ascii || !backend.unicode, runName: runName)
     state.plan = plan
     state.compared = compared
+    state.checkpointSteps = checkpointSteps
     if let problem { state.flash = ("theme: \(problem); using the default theme", "alert") }
     let app = App(state: state, backend: backend, source: source,
                   loadTheme: { name in let (t, e) = library.load(name); return (t, e?.description) },

@@ -13,11 +13,19 @@ struct Train: ParsableCommand {
     @Flag(help: "No screen: progress on stdout, records in the run file.") var headless = false
     @Option(help: "Run directory to create (default: runs/<timestamp>).") var out: String?
     @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.") var resume: String?
+    @Option(help: "Start a new run from the checkpoint of this run (with --at); knob flags (--lr, --beta, --free-bits, --clip-norm, --clip-value, --weight-decay, --batch-size, --gan-gamma, --disc-lr) then apply as changes, --epochs extends the plan.")
+    var fork: String?
+    @Option(help: "With --fork: the step to fork at (the run's checkpoint must be at or before it).") var at: Int?
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
         let trainer: Trainer
-        if let resume {
+        var initial: [RunCommand] = []
+        if let fork {
+            (trainer, initial) = try forkedTrainer(fork)
+        } else if at != nil {
+            throw fail("--at: only with --fork RUN")
+        } else if let resume {
             do { try RunLock.check(resume) } catch { throw fail("--resume: \(error)", code: 75) }
             do { trainer = try Trainer(resume: resume) } catch { throw fail("--resume: \(error)", code: 65) }
         } else {
@@ -34,24 +42,74 @@ struct Train: ParsableCommand {
             catch { if case .runFile(.locked) = error { throw fail("\(error)", code: 75) }; throw fail("\(error)", code: 74) }
         }
         if headless {
-            try runHeadless(trainer, resumed: resume != nil)
+            try runHeadless(trainer, resumed: resume != nil, initial: initial)
             return
         }
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
             FileHandle.standardError.write(Data("vaetop: \(error): no screen, training headless\n".utf8))
-            try runHeadless(trainer, resumed: resume != nil)
+            try runHeadless(trainer, resumed: resume != nil, initial: initial)
             return
         }
-        try trainOnScreen(trainer, backend: backend, resumed: resume != nil, options: screen)
+        try trainOnScreen(trainer, backend: backend, resumed: resume != nil, options: screen, initial: initial)
+    }
+
+    /// The knob flags a fork applies as changes, and the settings it may take from the flags without changing the
+    /// model, the data or the schedules.
+    static let forkKnobs: [(flag: String, parameter: Hyperparameter)] = [
+        ("--lr", .lr), ("--beta", .betaTarget), ("--free-bits", .freeBits), ("--clip-norm", .clipNorm), ("--clip-value", .clipValue),
+        ("--weight-decay", .weightDecay), ("--batch-size", .batchSize), ("--gan-gamma", .gamma), ("--disc-lr", .discriminatorLR),
+    ]
+    static let forkSettings = ["--snapshot-every", "--snapshot-memory", "--threads", "--epochs"]
+    static let forkOwnFlags = ["--fork", "--at", "--out", "--headless", "--theme", "--ascii"]
+
+    /// `--fork RUN --at STEP`: a new run from RUN's checkpoint, its knob flags applied as recorded changes.
+    func forkedTrainer(_ source: String) throws -> (Trainer, [RunCommand]) {
+        guard let at else { throw fail("--fork: give the step to fork at with --at STEP") }
+        guard resume == nil else { throw fail("--fork and --resume: give one of them") }
+        let given = Set(CommandLine.arguments.compactMap { a -> String? in
+            guard a.hasPrefix("--") else { return nil }
+            return String(a.split(separator: "=", maxSplits: 1)[0])
+        })
+        let allowed = Set(Self.forkKnobs.map(\.flag) + Self.forkSettings + Self.forkOwnFlags)
+        if let bad = given.subtracting(allowed).sorted().first {
+            throw fail("--fork keeps \(source)'s model, data and schedules: \(bad) cannot change at a fork (knobs: \(Self.forkKnobs.map(\.flag).joined(separator: " ")))")
+        }
+        let config: RunConfig
+        do { config = try options.makeConfig() } catch { throw fail(error.description) }
+        let sourceDir = URL(fileURLWithPath: SampleRuns.resolve(source)).standardizedFileURL.path
+        let dir = out ?? RunDirectory.defaultPath()
+        do { try RunDirectory.check(dir) } catch { throw fail(error.description, code: error.exitCode) }
+        do { try RunDirectory.create(dir) } catch { throw fail(error.description) }
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(fork: sourceDir, at: at, into: dir) { c in
+                if given.contains("--snapshot-every") { c.snapshotEvery = config.snapshotEvery }
+                if given.contains("--snapshot-memory") { c.snapshotMemory = config.snapshotMemory }
+                if given.contains("--threads") { c.threads = config.threads }
+                // More epochs extend the plan (schedules that span the run stretch to the new length).
+                if given.contains("--epochs") { c.epochs = config.epochs }
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: dir)
+            throw fail("--fork: \(error)", code: 65)
+        }
+        let values: [Hyperparameter: Double] = [
+            .lr: config.optimizer.lr, .betaTarget: config.betaSchedule.target, .freeBits: config.freeBits, .clipNorm: config.clip.maxNorm ?? 0,
+            .clipValue: config.clip.value ?? 0, .weightDecay: config.optimizer.effectiveWeightDecay, .batchSize: Double(config.batchSize),
+            .gamma: config.gan.gamma, .discriminatorLR: config.gan.discriminatorLR,
+        ]
+        let changes = Self.forkKnobs.filter { given.contains($0.flag) }.compactMap { k in values[k.parameter].map { RunCommand.set(k.parameter, $0) } }
+        return (trainer, changes)
     }
 
     /// Trains on this thread, printing progress.
-    func runHeadless(_ trainer: Trainer, resumed: Bool) throws {
+    func runHeadless(_ trainer: Trainer, resumed: Bool, initial: [RunCommand] = []) throws {
         let printer = ProgressPrinter(totalSteps: trainer.plannedSteps, epochs: trainer.config.epochs)
         trainer.sink = printer.handle
         installStopSignalHandlers()
         if resumed { trainer.beginResumed() } else { trainer.begin() }
+        for c in initial { trainer.apply(c, source: "fork") }
         FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
         let summary = trainer.run(Trainer.Control(interruption: stopReason, endWhenDiverged: true))
         try exitStatus(of: trainer, summary: summary)
