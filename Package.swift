@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
-        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "TestSupport"]),
+        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "TestSupport"]),
     ]
 )

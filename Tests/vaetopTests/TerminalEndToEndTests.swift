@@ -1,6 +1,7 @@
 import Foundation
 import Runs
 import TestSupport
+import Training
 import Testing
 
 /// The real binary on a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
@@ -144,6 +145,44 @@ import Testing
             if case .end(let e)? = c.events.last { #expect(e.reason.rawValue == reason) } else { Issue.record("\(signal): no end record") }
             #expect(FileManager.default.fileExists(atPath: run + "/checkpoint.bin"), "\(signal): no checkpoint")
         }
+    }
+
+    /// The escape hatch: type lr 10, watch the run diverge, press u; the run is healthy again, quits cleanly, and
+    /// its checkpoint is finite and resumes.
+    @Test func undoRecoversFromAnLrThatDiverged() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("run")
+        let command = "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) --epochs 300 --encoder 64 --latent 8 --nan-patience 5 --out \(run); echo VAETOP_EXIT=$?; sleep 60"
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command])
+        #expect(wait(30) { screen().contains("1 loss") && screen().contains("step ") }, "no first frame:\n\(screen())")
+
+        // lr is the selected knob: type 10.
+        tmux(["send-keys", "-t", "e2e", "Enter"]); tmux(["send-keys", "-t", "e2e", "-l", "10"]); tmux(["send-keys", "-t", "e2e", "Enter"])
+        #expect(wait(30) { screen().contains("diverged at step") && screen().contains("u undo lr") }, "no divergence offer:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "u"])
+        #expect(wait(20) { records(run).contains { if case .rewind(let r) = $0 { r.reason == .undo } else { false } } }, "no rewind record")
+        // Healthy again: running, lr back, finite steps after the rewind.
+        #expect(wait(20) {
+            let events = records(run)
+            guard let i = events.lastIndex(where: { if case .rewind = $0 { true } else { false } }) else { return false }
+            return events[i...].contains { if case .step(let m) = $0 { m.loss.isFinite && m.lr < 0.01 } else { false } }
+        }, "no healthy step after the undo")
+        #expect(wait(10) { screen().contains("● running") && screen().contains("│ lr 0.001 │") }, "not running again:\n\(screen())")
+        #expect(wait(5) { screen().contains("ghost") }, "the abandoned branch is not on the charts:\n\(screen())")
+
+        tmux(["send-keys", "-t", "e2e", "q"]); _ = wait(5) { screen().contains("quit? y / n") }
+        tmux(["send-keys", "-t", "e2e", "y"])
+        #expect(wait(60) { screen().contains("VAETOP_EXIT=0") }, "did not exit cleanly:\n\(screen())")
+        let (snap, buffers) = try Checkpoint.read(run + "/checkpoint.bin")
+        #expect(buffers.allSatisfy { $0.allSatisfy(\.isFinite) } && snap.knobs.lrMultiplier == 1)
+
+        // --resume trains on from it (stopped after a few seconds by SIGTERM: exit 143, steps recorded).
+        let resumed = try Binary.run(["--resume", run, "--headless"], timeout: 4)
+        #expect(resumed.status == 143 || resumed.status == 0, "resume: \(resumed.stderr)")
+        let after = records(run).compactMap { if case .step(let m) = $0, m.step > snap.stepsDone { m } else { nil } }
+        #expect(!after.isEmpty && after.allSatisfy { $0.loss.isFinite }, "resume did not train")
     }
 
     @Test func notATerminalFallsBackToHeadless() throws {
