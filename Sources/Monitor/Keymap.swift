@@ -51,9 +51,9 @@ public enum Keymap {
         KeyBinding([.char("x")], .clearOverride, .training,
                    help: "x", "clear the lr or β override (back to the schedule)"),
         KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo",
-                   help: "u", "undo the last change: back to the snapshot taken just before it, go on with the earlier value"),
+                   help: "u", "undo the last change (back to the snapshot before it)"),
         KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
-                   help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back there (paused, knobs editable)"),
+                   help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c", "checkpoint now"),
         KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "e", "evaluate now"),
         // Rewind cursor.
@@ -71,7 +71,7 @@ public enum Keymap {
         KeyBinding([.left, .right], .replayStep, .replay, hint: ("←→", "left/right"), "step", help: "← →", "replay: step 1% of the run"),
         KeyBinding([.home, .end], .replayJump, .replay, hint: ("home/end", "home/end"), "jump", help: "home / end", "replay: jump to the start / end"),
         KeyBinding([.char("f")], .fork, .replay, hint: ("f", "f"), "fork",
-                   help: "f", "replay: train a new run from the checkpoint at or before this step"),
+                   help: "f", "replay: new run from the checkpoint at or before here"),
         // LR range test.
         KeyBinding([.char("o")], .trainOneCycle, .rangeTest, hint: ("o", "o"), "train with one-cycle",
                    help: "o", "lr-find: train with one-cycle between the bounds"),
@@ -85,7 +85,7 @@ public enum Keymap {
         KeyBinding([.escape], .unzoom, .everywhere, help: "esc", "leave the zoom"),
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l", "log scale of the focused chart"),
         KeyBinding([.char("b")], .branch, .everywhere,
-                   help: "b", "KL panel: show the live branch or an earlier one (after rewinds)"),
+                   help: "b", "KL panel: the live branch or an earlier one"),
         KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "m", "smoothing (TensorBoard EMA, weight 0.6)"),
         KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
         KeyBinding([.char("?")], .help, .everywhere, hint: ("?", "?"), "help", help: "?", "this help (? or esc closes it)"),
@@ -97,10 +97,13 @@ public enum Keymap {
     static let rewindKeys = "in rewind"
     static let rewindHelp = "← → home end: pick a snapshot, ⏎ go back there, esc leave"
 
+    /// The shared keys that work while the rewind cursor is up (esc leaves the cursor, it does not unzoom).
+    static let sharedWhileRewinding: [KeyBinding.Action] = [.zoom, .logScale, .theme, .help, .quit]
+
     /// Whether a binding applies in a mode (live training and following another process both steer a trainer);
     /// while the rewind cursor is up, its keys and the shared ones apply.
     static func applies(_ b: KeyBinding, in mode: AppState.Mode, rewinding: Bool = false) -> Bool {
-        if rewinding { return b.scope == .rewinding || b.scope == .everywhere }
+        if rewinding { return b.scope == .rewinding || (b.scope == .everywhere && sharedWhileRewinding.contains(b.action)) }
         switch b.scope {
         case .everywhere: return true
         case .training: return mode == .live || mode == .follow
@@ -118,8 +121,8 @@ public enum Keymap {
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
     public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false) -> [(key: String, word: String)] {
         let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) }
-        var shared = bindings.filter { $0.scope == .everywhere }
-        if mode == .rangeTest || rewinding { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
+        var shared = bindings.filter { $0.scope == .everywhere && applies($0, in: mode, rewinding: rewinding) }
+        if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
         return (own + shared).compactMap { b in
             guard let k = b.hintKeys else { return nil }
             let word = mode == .rangeTest && b.action == .logScale ? "log loss" : b.hint

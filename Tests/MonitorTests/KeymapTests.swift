@@ -25,6 +25,14 @@ import Testing
                     seen[k] = b.action
                 }
             }
+            // The rewind cursor's keys and the shared ones never clash either.
+            var rewinding: [Key: KeyBinding.Action] = [:]
+            for b in Keymap.bindings where Keymap.applies(b, in: mode, rewinding: true) {
+                for k in b.keys {
+                    #expect(rewinding[k] == nil, "\(k) is bound twice while rewinding")
+                    rewinding[k] = b.action
+                }
+            }
         }
     }
 
@@ -37,7 +45,9 @@ import Testing
             for line in Keymap.helpLines(for: mode) { #expect(screen.contains(line.text), "\(mode) help lacks '\(line.text)'") }
         }
         let hints = Keymap.hints(for: .live, ascii: false).map(\.word)
-        #expect(hints == ["pause", "select", "adjust", "type", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
+        #expect(hints == ["pause", "select", "adjust", "type", "undo", "rewind", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
+        let rewinding = Keymap.hints(for: .live, ascii: false, rewinding: true).map(\.word)
+        #expect(rewinding == ["snapshot", "first/last", "rewind here", "cancel", "zoom", "log", "theme", "help", "quit"])
     }
 }
 
