@@ -30,8 +30,8 @@ extension Trainer {
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil
             do {
                 let (old, new) = try set(p, v)
-                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
                 if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → \(new.map(\.compact) ?? "off")") }
+                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
             } catch {
                 emit(.alert(Alert(step: stepsDone, level: .warning, message: "\(error)")))
             }
@@ -47,8 +47,8 @@ extension Trainer {
                 return
             }
             let new: Double = p == .lr ? currentLR : (p == .beta ? currentBeta : currentMomentum)
-            emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
             if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → schedule") }
+            emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
         }
         flush()
     }

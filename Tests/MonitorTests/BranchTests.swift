@@ -1,0 +1,130 @@
+import Foundation
+import Runs
+import TerminalUI
+import TestSupport
+import Testing
+@testable import Monitor
+
+/// Undo, the rewind cursor, ghosts of abandoned branches, forks from a replay, and run comparison.
+@Suite struct BranchTests {
+    /// A live run of 120 steps with snapshots at 0, 40, 80, 120 and an lr change at step 100.
+    func live() -> AppState {
+        var s = AppState(mode: .live, width: 120, height: 40)
+        var events = SyntheticRun.events(steps: 100)
+        events.append(.snapshots(SnapshotsRecord(step: 100, points: [0, 40, 80, 100], bytes: 1, budget: 2)))
+        events.append(.change(ParameterChange(step: 100, parameter: .lr, old: 0.001, new: 10, source: "keyboard")))
+        events += (101...120).map { .step(SyntheticRun.step($0)) }
+        _ = Reducer.reduce(&s, .events(events))
+        return s
+    }
+
+    /// The run after `rewind` records to `to` at step 120 (undo) and, on the new branch, at step 150 (rewind).
+    func twoRewinds() -> AppState {
+        var s = live()
+        var e: [RunEvent] = [.rewind(RewindRecord(step: 120, to: 100, branch: 1, reason: .undo, detail: "undo lr 0.001 → 10 (step 100)")),
+                             .change(ParameterChange(step: 100, parameter: .lr, old: 10, new: 0.001, source: "undo"))]
+        e += (101...150).map { .step(SyntheticRun.step($0)) }
+        e.append(.rewind(RewindRecord(step: 150, to: 80, branch: 2, reason: .rewind, detail: "rewind to step 80")))
+        e += (81...130).map { .step(SyntheticRun.step($0)) }
+        _ = Reducer.reduce(&s, .events(e))
+        return s
+    }
+
+    @Test func undoAsksTheTrainerAndFlashesItsAnswer() {
+        var s = live()
+        #expect(Reducer.reduce(&s, .key(.char("u"))) == [.command(.undo)])
+        _ = Reducer.reduce(&s, .events([.rewind(RewindRecord(step: 120, to: 100, branch: 1, reason: .undo, detail: "undo lr 0.001 → 10 (step 100)"))]))
+        #expect(s.flash?.text.contains("back at step 100, running") == true)
+        #expect(s.run.branch == 1 && s.run.ghosts.count == 1 && s.run.steps.last == 100 && s.run.lastStep?.step == 100)
+        #expect(s.run.ghosts[0].steps.first == 101 && s.run.ghosts[0].steps.last == 120 && s.run.ghosts[0].changes.isEmpty)
+        #expect(s.run.changes.contains { $0.step == 100 }, "the change at the fork step stays a marker")
+        // A refusal is flashed too.
+        #expect(Reducer.reduce(&s, .key(.char("u"))) == [.command(.undo)])
+        _ = Reducer.reduce(&s, .events([.alert(Alert(step: 100, level: .info, message: "nothing to undo: no change since the run started"))]))
+        #expect(s.flash?.text.hasPrefix("nothing to undo") == true)
+    }
+
+    @Test func undoAndRewindNeedSnapshots() {
+        var s = AppState(mode: .live, width: 120, height: 40)
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: 20)))
+        #expect(Reducer.reduce(&s, .key(.char("u"))).isEmpty && Reducer.reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(s.flash?.text.contains("no snapshots") == true && s.rewindStep == nil)
+    }
+
+    @Test func theRewindCursorMovesOverSnapshotsAndSendsTheStep() {
+        var s = live()
+        #expect(Reducer.reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(s.rewindStep == 100)
+        _ = Reducer.reduce(&s, .key(.left)); _ = Reducer.reduce(&s, .key(.left))
+        #expect(s.rewindStep == 40)
+        _ = Reducer.reduce(&s, .key(.home)); #expect(s.rewindStep == 0)
+        _ = Reducer.reduce(&s, .key(.right)); #expect(s.rewindStep == 40)
+        // While the cursor is up, ← → move it (they do not change the lr), and the hint line says where it is.
+        let hint = Screen.render(s).lines[39]
+        #expect(hint.contains("rewind to step 40 · loss") && hint.contains("snapshot 2/4") && hint.contains("rewind here"))
+        #expect(Reducer.reduce(&s, .key(.enter)) == [.command(.rewind(toStep: 40))])
+        #expect(s.rewindStep == nil && s.awaitingRewind)
+        // Esc leaves without rewinding.
+        _ = Reducer.reduce(&s, .key(.char("r")))
+        #expect(Reducer.reduce(&s, .key(.escape)).isEmpty && s.rewindStep == nil)
+    }
+
+    @Test func aDivergedRunOffersTheWayBack() {
+        var s = live()
+        _ = Reducer.reduce(&s, .events([.state(StateChange(step: 120, state: .diverged, reason: "non-finite streak; paused"))]))
+        let hint = Screen.render(s).lines[39]
+        #expect(hint.contains("diverged at step 120: u undo lr 0.001 → 10 · r rewind to the last healthy snapshot (step 100)"), "\(hint)")
+        _ = Reducer.reduce(&s, .key(.char("r")))
+        #expect(s.rewindStep == 100)
+    }
+
+    @Test func twoRewindsLeaveTwoGhostsOnEveryChart() {
+        let s = twoRewinds()
+        #expect(s.run.branch == 2 && s.run.ghosts.map(\.branch) == [0, 1] && s.run.ghosts.map(\.fork) == [100, 80])
+        #expect(s.run.steps.last == 130 && s.run.ghosts[1].steps.count == 70)   // branch 1's 81…150 left behind
+        let screen = Screen.render(s).lines.joined(separator: "\n")
+        #expect(screen.contains("branch 2 · 2 ghosts"))
+        var wide = s
+        wide.width = 200
+        #expect(Screen.render(wide).lines[0].contains("branch 2 │"), "the status line names the branch when there is room")
+        #expect(Snapshot.check(Screen.render(s).lines, named: "branches-120x40") == nil)
+        var a = s
+        a.ascii = true
+        #expect(Snapshot.check(Screen.render(a).lines, named: "branches-ascii-120x40") == nil)
+    }
+
+    @Test func bShowsAnEarlierBranchInTheKLPanel() {
+        var s = twoRewinds()
+        _ = Reducer.reduce(&s, .key(.char("b")))
+        #expect(s.klBranch == 1)
+        #expect(Screen.render(s).lines.joined().contains("branch 1, left at step 150"))
+        _ = Reducer.reduce(&s, .key(.char("b"))); _ = Reducer.reduce(&s, .key(.char("b")))
+        #expect(s.klBranch == nil)
+        var none = live()
+        _ = Reducer.reduce(&none, .key(.char("b")))
+        #expect(none.flash?.text.contains("no earlier branch") == true)
+    }
+
+    @Test func replayForksOnlyFromACheckpointAtOrBeforeThePosition() {
+        var s = AppState(mode: .replay, width: 120, height: 40)
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: 100)))
+        s.replay = ReplayStatus(position: 60, total: 100, speed: "10x", playing: false)
+        #expect(Reducer.reduce(&s, .key(.char("f"))).isEmpty && s.flash?.text.contains("no checkpoint.bin") == true)
+        s.checkpointSteps = [80]
+        #expect(Reducer.reduce(&s, .key(.char("f"))).isEmpty && s.flash?.text.contains("on disk: step 80") == true)
+        s.replay?.position = 90
+        #expect(Reducer.reduce(&s, .key(.char("f"))) == [.fork(90)])
+        // Undo is the trainer's: a replay says it is read-only.
+        #expect(Reducer.reduce(&s, .key(.char("u"))).isEmpty && s.flash?.text.contains("read-only") == true)
+    }
+
+    @Test func comparedRunsAreDrawnUpToTheFocusedStepWithALegend() {
+        var s = AppState(mode: .replay, width: 160, height: 48, runName: "A")
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: 100)))
+        s.compared = [ComparedRun(name: "B", events: SyntheticRun.events(steps: 300))]
+        let screen = Screen.render(s).lines
+        #expect(screen[2].contains("━ A") && screen[2].contains("━ B"))
+        #expect(Screen.comparedLines(s) { $0.loss }[0].xs.last == 100, "B is revealed up to A's step")
+        #expect(screen.joined().contains("vs B"))
+    }
+}
