@@ -31,7 +31,7 @@ import Testing
             }
             if !event.hasNaN { #expect(slow == event && viaReader == event) }
         }
-        #expect(kinds.count == 11, "every record kind: \(kinds.keys.sorted())")
+        #expect(kinds.count == 13, "every record kind: \(kinds.keys.sorted())")
         #expect(fastSteps > 300)
     }
 
@@ -140,7 +140,7 @@ struct RecordGenerator {
             c.latent = int(1...64); c.seed = UInt64(int(0...1_000_000)); c.batchSize = int(1...512)
             return .header(RunHeader(name: text(), created: "2026-11-28T04:00:00Z", config: c, layers: (0..<int(0...5)).map { "l\($0)" },
                                      parameters: int(0...1_000_000), trainImages: int(0...60_000), testImages: int(0...10_000),
-                                     stepsPerEpoch: int(0...1000)))
+                                     stepsPerEpoch: int(0...1000), parent: maybe { RunParent(run: $0.text(), step: $0.int(0...RunEvent.maxStep)) }))
         case 1, 2, 3: return .step(self.step())
         case 4:
             let n = int(0...40)
@@ -152,8 +152,15 @@ struct RecordGenerator {
             return .change(ParameterChange(step: step, parameter: p, old: maybe { $0.double() }, new: nil, source: text()))
         case 6: return .skipped(SkippedStep(step: step, epoch: int(0...1000), reason: text()))
         case 7: return .alert(Alert(step: step, level: [.info, .warning, .error][int(0...2)], message: text()))
-        case 8: return coin() ? .checkpoint(CheckpointRecord(step: step, path: text()))
-                              : .state(StateChange(step: step, state: [.running, .paused, .finished, .stopped, .diverged][int(0...4)], reason: text()))
+        case 8:
+            switch int(0...3) {
+            case 0: return .checkpoint(CheckpointRecord(step: step, path: text()))
+            case 1: return .state(StateChange(step: step, state: [.running, .paused, .finished, .stopped, .diverged][int(0...4)], reason: text()))
+            case 2: return .rewind(RewindRecord(step: step, to: int(0...step), branch: int(1...1000), reason: coin() ? .undo : .rewind, detail: text()))
+            default:
+                let points = (0..<int(0...40)).map { _ in int(0...RunEvent.maxStep) }.sorted()
+                return .snapshots(SnapshotsRecord(step: step, points: points, bytes: int(0...1 << 40), budget: int(0...1 << 40)))
+            }
         case 9:
             if coin() {
                 let rows = int(1...8), cols = int(1...8)
