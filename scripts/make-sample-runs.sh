@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates sample-runs/ with the release build: four headless runs and one interactive run driven
-# through tmux (keyboard changes of lr and β while training). Checkpoints are not kept.
+# Regenerates sample-runs/ with the release build: headless runs and two runs driven through tmux
+# (keyboard changes of lr and β; an lr that diverged, undone, and a rewind). Checkpoints are not kept.
+# With a name (e.g. undo-and-rewind), regenerates only that run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product vaetop >/dev/null
@@ -8,6 +9,37 @@ bin=$PWD/.build/release/vaetop
 out=$PWD/sample-runs
 common=(--latent 32 --epochs 60 --likelihood gaussian --eval-every 180 --seed 1)
 mkdir -p "$out"
+only=${1:-}
+
+# Undo and rewind: lr 10 typed at about step 300 diverges and is undone with u; later r goes back two snapshots
+# and β 0.5 is set there before resuming. Two rewinds: two ghosts on the charts.
+undo_and_rewind() {
+  local dir=$out/undo-and-rewind screen
+  rm -rf "$dir"
+  tmux kill-session -t vaetop-undo 2>/dev/null || true
+  tmux -u new-session -d -s vaetop-undo -x 120 -y 40 "env LANG=C.UTF-8 TERM=tmux-256color $bin ${common[*]} --nan-patience 5 --out $dir; sleep 1"
+  wait_for() { for _ in $(seq 1 600); do screen=$(tmux capture-pane -p -t vaetop-undo 2>/dev/null || true); grep -q "$1" <<<"$screen" && return 0; sleep 0.1; done; echo "timed out waiting for: $1" >&2; return 1; }
+  wait_for "step 3[0-9][0-9]/"
+  tmux send-keys -t vaetop-undo Enter; tmux send-keys -t vaetop-undo -l "10"; tmux send-keys -t vaetop-undo Enter
+  wait_for "diverged at step"
+  tmux send-keys -t vaetop-undo u
+  wait_for "step 9[0-9][0-9]/"
+  tmux send-keys -t vaetop-undo r; sleep 0.3
+  tmux send-keys -t vaetop-undo Left; sleep 0.2; tmux send-keys -t vaetop-undo Left; sleep 0.2
+  tmux send-keys -t vaetop-undo Enter
+  wait_for "● paused"
+  tmux send-keys -t vaetop-undo Down; sleep 0.2
+  tmux send-keys -t vaetop-undo Enter; tmux send-keys -t vaetop-undo -l "0.5"; tmux send-keys -t vaetop-undo Enter; sleep 0.3
+  tmux send-keys -t vaetop-undo Space
+  while tmux has-session -t vaetop-undo 2>/dev/null; do
+    if [ -n "$(tail -c 400 "$dir/run.jsonl" | grep '"kind":"end"' || true)" ]; then tmux send-keys -t vaetop-undo q; fi
+    sleep 0.5
+  done
+  rm -f "$dir/checkpoint.bin"
+}
+if [ "$only" = undo-and-rewind ]; then undo_and_rewind; du -sh "$out/undo-and-rewind"; exit 0; fi
+[ -z "$only" ] || { echo "unknown sample run: $only" >&2; exit 64; }
+
 for name in no-annealing linear-warmup cyclical-annealing free-bits capacity-annealing lr-find-onecycle vae-gan interactive; do rm -rf "${out:?}/$name"; done
 "$bin" train --headless "${common[@]}" --out "$out/no-annealing" >/dev/null
 "$bin" train --headless "${common[@]}" --beta-schedule linear --beta-start 0 --beta-warmup 1080 --out "$out/linear-warmup" >/dev/null
@@ -33,5 +65,6 @@ while tmux has-session -t vaetop-sample 2>/dev/null; do
   if [ -n "$(tail -c 400 "$out/interactive/run.jsonl" | grep '"kind":"end"' || true)" ]; then tmux send-keys -t vaetop-sample q; fi
   sleep 0.5
 done
+undo_and_rewind
 rm -f "$out"/*/checkpoint.bin
 du -sh "$out"/*
