@@ -11,11 +11,18 @@ struct SnapshotRing {
     private(set) var items: [TrainingSnapshot] = []
     /// Bytes held now (buffers shared by several snapshots counted once).
     private(set) var bytes = 0
+    /// The buffers of the last snapshot thinned out, kept to be written over by the next one (no allocation, no
+    /// page faults for a new snapshot once the ring is full).
+    private var spare: [[Float]]?
 
     init(budget: Int) { self.budget = budget }
 
-    /// The snapshot with this weight version, if one is held (its buffers can be shared).
-    func buffers(ofVersion v: Int) -> [[Float]]? { items.last { $0.version == v }?.buffers }
+    /// Takes the spare buffers, if their sizes are `counts`.
+    mutating func takeSpare(counts: [Int]) -> [[Float]]? {
+        guard let s = spare, s.map(\.count) == counts else { return nil }
+        spare = nil
+        return s
+    }
 
     /// Adds a snapshot, then thins until the budget holds. Returns false when even this one alone does not fit.
     @discardableResult
@@ -92,5 +99,9 @@ struct SnapshotRing {
         return best
     }
 
-    private mutating func removeGroup(at r: Range<Int>) { items.removeSubrange(r) }
+    private mutating func removeGroup(at r: Range<Int>) {
+        let gone = items[r.lowerBound]
+        items.removeSubrange(r)
+        if !items.contains(where: { $0.version == gone.version }) { spare = gone.buffers }
+    }
 }

@@ -6,7 +6,19 @@ extension Trainer {
     /// Copies the whole training state (sharing the buffers of a held snapshot of the same weights).
     func captureSnapshot(_ reason: TrainingSnapshot.Reason) -> TrainingSnapshot {
         let shared = history.ring.items.last { $0.version == history.version }
-        let buffers = shared?.buffers ?? checkpointBuffers.map { $0.1.array }
+        let sources = checkpointBuffers.map(\.1)
+        let buffers: [[Float]]
+        if let shared {
+            buffers = shared.buffers
+        } else if var reused = history.ring.takeSpare(counts: sources.map(\.count)) {
+            // Written over in place: the spare arrays are referenced by no snapshot any more.
+            for i in reused.indices {
+                reused[i].withUnsafeMutableBufferPointer { if let p = $0.baseAddress { p.update(from: sources[i].base, count: sources[i].count) } }
+            }
+            buffers = reused
+        } else {
+            buffers = sources.map(\.array)
+        }
         let finite = shared?.finite ?? checkpointBuffers.allSatisfy { $0.1.allFinite }
         return TrainingSnapshot(id: history.nextID(), reason: reason, meta: snapshot, buffers: buffers,
                                 version: history.version, lastEval: lastEval, finite: finite)

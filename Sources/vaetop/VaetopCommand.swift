@@ -7,7 +7,7 @@ struct Vaetop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vaetop",
         abstract: "Train a VAE and watch β, lr, per-dimension KL and gradient norms live in the terminal.",
-        subcommands: [Train.self, Replay.self, Watch.self, Export.self, LRFind.self, Schedule.self, Bench.self, BenchScreen.self, BenchLoad.self, BenchMemory.self],
+        subcommands: [Train.self, Replay.self, Watch.self, Export.self, LRFind.self, Schedule.self, Bench.self, BenchScreen.self, BenchLoad.self, BenchMemory.self, BenchSnapshots.self],
         defaultSubcommand: Train.self
     )
 
