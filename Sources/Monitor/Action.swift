@@ -5,6 +5,9 @@ import TerminalUI
 public enum Action: Sendable {
     /// Events from the trainer, replay or followed file.
     case events([RunEvent])
+    /// New events of a compared run (`vaetop watch A B`), or its rebuild from scratch.
+    case comparedEvents(Int, [RunEvent])
+    case comparedReset(Int, ArraySlice<RunEvent>)
     /// The replay source rewound: start from an empty run, then these events.
     case reset(ArraySlice<RunEvent>)
     case key(Key)

@@ -53,6 +53,13 @@ public final class App {
             case .events(let e): dispatch(.events(e)); dirty = true
             case .reset(let e): dispatch(.reset(e)); dirty = true
             }
+            for (i, u) in source.pollCompared(now: now) {
+                switch u {
+                case .none: break
+                case .events(let e): dispatch(.comparedEvents(i, e)); dirty = true
+                case .reset(let e): dispatch(.comparedReset(i, e)); dirty = true
+                }
+            }
             if let r = source.status, r != state.replay { dispatch(.replayStatus(r)); dirty = true }
             if state.quitting { break }
             let t = now

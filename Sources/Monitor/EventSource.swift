@@ -10,6 +10,12 @@ public protocol EventSource: AnyObject {
     func control(_ c: ReplayControl, now: Double)
     /// Replay status for the status line (nil for live sources).
     var status: ReplayStatus? { get }
+    /// New events of the compared runs (index into `AppState.compared`), for sources that follow several runs.
+    func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)]
+}
+
+extension EventSource {
+    public func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] { [] }
 }
 
 /// What a poll returned.

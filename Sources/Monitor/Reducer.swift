@@ -14,6 +14,12 @@ public enum Reducer {
             if let k = s.klBranch, k >= s.run.ghosts.count { s.klBranch = nil }
             if s.stopping && !s.quitting && s.run.end != nil { s.quitting = true; return [.quit] }
             return []
+        case .comparedEvents(let i, let events):
+            if s.compared.indices.contains(i) { for e in events { s.compared[i].run.apply(e) } }
+            return []
+        case .comparedReset(let i, let events):
+            if s.compared.indices.contains(i) { s.compared[i].run = RunView(); for e in events { s.compared[i].run.apply(e) } }
+            return []
         case .reset(let events):
             s.run = RunView()
             s.klBranch = nil

@@ -9,9 +9,10 @@ extension Screen {
 
     static func comparisonColor(_ s: AppState, _ i: Int) -> Color { s.theme[comparisonColors[i % comparisonColors.count]] }
 
-    /// How far the compared runs are drawn: up to the focused run's step while it plays, all of them once it ended.
+    /// How far the compared runs are drawn: in a replay up to the focused run's step while it plays; all of them
+    /// once it ended, and always when watching runs as they are written.
     static func comparedUpTo(_ s: AppState) -> Double {
-        s.run.end != nil ? .infinity : Double(s.run.lastStep?.step ?? 0)
+        s.mode != .replay || s.run.end != nil ? .infinity : Double(s.run.lastStep?.step ?? 0)
     }
 
     /// One line per compared run.

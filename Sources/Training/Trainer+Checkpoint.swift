@@ -93,9 +93,11 @@ extension Trainer {
             let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
             do { data = try source.load() } catch { throw .data(error) }
         }
-        let header = try? RunFileReader.read(directory).header
-        try self.init(config: snap.config, data: data, directory: directory, name: header?.name, sink: sink)
+        let written = try? RunFileReader.read(directory)
+        try self.init(config: snap.config, data: data, directory: directory, name: written?.header.name, sink: sink)
         try restore(snap, buffers: buffers, path: path)
+        // Branch numbers go on from the run file's (a rewind after the resume starts a new one).
+        history.branch = written?.events.compactMap { if case .rewind(let r) = $0 { r.branch } else { nil } }.max() ?? 0
     }
 
     /// Starts a new run in `directory` from the checkpoint of the run in `source`, whose step must be at or before

@@ -118,3 +118,17 @@ final class TensorBoardFollowSource: EventSource {
     func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }
+
+/// Several followed runs: the first is shown and steered, the others are compared on the same charts.
+final class ComparingSource: EventSource {
+    let main: EventSource
+    let others: [EventSource]
+    init(main: EventSource, others: [EventSource]) { self.main = main; self.others = others }
+    func poll(now: Double) -> SourceUpdate { main.poll(now: now) }
+    func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] {
+        others.enumerated().map { ($0.offset, $0.element.poll(now: now)) }
+    }
+    func send(_ command: RunCommand) { main.send(command) }
+    func control(_ c: ReplayControl, now: Double) { main.control(c, now: now) }
+    var status: ReplayStatus? { main.status }
+}

@@ -12,8 +12,9 @@ enum RunFolder {
         guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
               !fm.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)),
               EventFile.files(in: path).isEmpty || hasRunSubfolders(path) else { return nil }
-        let found = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted().map { (path as NSString).appendingPathComponent($0) }
-            .filter { isRun($0) }
+        // Event files beside run sub-folders (e.g. an export with branches): the folder itself is a run too.
+        let found = (isRun(path) ? [path] : []) + ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            .map { (path as NSString).appendingPathComponent($0) }.filter { isRun($0) }
         return found.count >= 2 ? found : nil
     }
 

@@ -9,32 +9,39 @@ import TensorBoard
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a run written by another process (a vaetop run directory or a folder of TensorBoard event files).",
-        discussion: "For vaetop runs (e.g. from clients/python/vaetop.py) the keyboard sends commands through RUN/commands.jsonl; the trainer acknowledges them in the run file.")
+        discussion: "For vaetop runs (e.g. from clients/python/vaetop.py) the keyboard sends commands through RUN/commands.jsonl; the trainer acknowledges them in the run file. Several runs are compared on the same charts as they grow; the keyboard steers the first.")
 
-    @Argument(help: "Run directory, or a folder with events.out.tfevents.* files.") var path: String
+    @Argument(help: "Run directories, or folders with events.out.tfevents.* files (the first is steered).") var paths: [String]
     @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field').") var mapping: String?
     @OptionGroup var screen: ScreenOptions
 
     func run() throws {
+        guard !paths.isEmpty else { throw fail("watch: give a run directory or a folder of TensorBoard event files") }
+        guard paths.count <= Replay.maxCompared else { throw fail("watch: \(paths.count) runs; one screen compares at most \(Replay.maxCompared)") }
+        let sources = try paths.map(followSource)
+        let backend: CursesTerminal
+        do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("watch needs a terminal (\(error))", code: 1) }
+        installStopSignalHandlers()
+        let names = paths.map { ($0 as NSString).lastPathComponent }
+        let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()))
+        _ = runScreen(backend: backend, source: source, mode: .follow, options: screen, runName: names[0], plan: nil,
+                      compared: names.dropFirst().map { ComparedRun(name: $0, events: []) })
+        if let code = signalExitCode() { throw ExitCode(code) }
+    }
+
+    /// The follower of one run: its run file, or its TensorBoard event files.
+    func followSource(_ path: String) throws -> EventSource {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw fail("\(path): no such run or folder", code: 65) }
         let isTensorBoard = !EventFile.files(in: path).isEmpty || EventFile.isEventFile(path)
-        let source: EventSource
         if isTensorBoard && !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)) {
             var tags = TagMapping()
             if let mapping {
                 do { tags = try TagMapping.parse(try String(contentsOfFile: mapping, encoding: .utf8)) }
                 catch { throw fail("--mapping: \(mapping): \(error)") }
             }
-            source = TensorBoardFollowSource(directory: path, mapping: tags)
-        } else {
-            source = RunFollowSource(directory: path)
+            return TensorBoardFollowSource(directory: path, mapping: tags)
         }
-        let backend: CursesTerminal
-        do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("watch needs a terminal (\(error))", code: 1) }
-        installStopSignalHandlers()
-        _ = runScreen(backend: backend, source: source, mode: .follow, options: screen,
-                      runName: (path as NSString).lastPathComponent, plan: nil)
-        if let code = signalExitCode() { throw ExitCode(code) }
+        return RunFollowSource(directory: path)
     }
 }

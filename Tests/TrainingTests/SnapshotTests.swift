@@ -89,6 +89,19 @@ import Testing
         #expect(shared.items.count == 5 && shared.bytes == one)
     }
 
+    @Test func branchNumbersGoOnAfterAResume() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let a = try Trainer(config: tinyConfig(), data: tinyData, directory: dir.file("r"))
+        a.begin(); a.takeSnapshot(.start)
+        a.step(); a.apply(.set(.beta, 0.5)); a.step(); a.apply(.undo)
+        a.step(); a.checkpoint(); a.close()
+        let b = try Trainer(resume: dir.file("r"), data: tinyData)
+        b.beginResumed(); b.takeSnapshot(.start)
+        b.apply(.set(.freeBits, 0.1)); b.step(); b.apply(.undo); b.close()
+        let branches = try RunFileReader.read(dir.file("r")).events.compactMap { if case .rewind(let r) = $0 { r.branch } else { nil } }
+        #expect(branches == [1, 2])
+    }
+
     @Test func aDivergedRunSavesItsLastHealthySnapshot() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let cfg = tinyConfig { $0.epochs = 20; $0.nanPatience = 3; $0.optimizer.kind = .sgd }
