@@ -56,13 +56,13 @@ public enum Keymap {
                    help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c", "checkpoint now"),
         KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "e", "evaluate now"),
-        // Rewind cursor.
+        // Rewind cursor (the hint bar keeps ⏎ and esc first on narrow terminals).
+        KeyBinding([.enter], .rewindHere, .rewinding, hint: ("⏎", "enter"), "rewind here", help: Keymap.rewindKeys, Keymap.rewindHelp),
+        KeyBinding([.escape, .char("r")], .rewindCancel, .rewinding, hint: ("esc", "esc"), "cancel", help: Keymap.rewindKeys, Keymap.rewindHelp),
         KeyBinding([.left, .right], .rewindMove, .rewinding, hint: ("←→", "left/right"), "snapshot",
                    help: Keymap.rewindKeys, Keymap.rewindHelp),
         KeyBinding([.home, .end], .rewindJump, .rewinding, hint: ("home/end", "home/end"), "first/last",
                    help: Keymap.rewindKeys, Keymap.rewindHelp),
-        KeyBinding([.enter], .rewindHere, .rewinding, hint: ("⏎", "enter"), "rewind here", help: Keymap.rewindKeys, Keymap.rewindHelp),
-        KeyBinding([.escape, .char("r")], .rewindCancel, .rewinding, hint: ("esc", "esc"), "cancel", help: Keymap.rewindKeys, Keymap.rewindHelp),
         // Replay.
         KeyBinding([.char(" ")], .replayPlay, .replay, hint: ("space", "space"), "play/pause", help: "space", "replay: play / pause"),
         KeyBinding([.char(">"), .char(".")], .replayFaster, .replay, hint: ("<>", "<>"), "speed",

@@ -48,14 +48,20 @@ extension Screen {
         return "rewind to step \(step)\(loss) · snapshot \(i)/\(points.count) "
     }
 
-    /// The way back after a divergence, as the hint line offers it.
+    /// The way back after a divergence, as the hint line offers it: in full when it fits, else in short.
     static func divergenceHint(_ s: AppState) -> String? {
+        guard let full = divergenceHint(s, short: false) else { return nil }
+        return full.count + 2 <= s.width ? full : divergenceHint(s, short: true)
+    }
+
+    static func divergenceHint(_ s: AppState, short: Bool) -> String? {
         guard let n = s.run.divergedAt, s.mode == .live || s.mode == .follow, !s.run.snapshotPoints.isEmpty else { return nil }
         var ways: [String] = []
         if let c = s.run.changes.last(where: { $0.source != "undo" && $0.source != "rewind" && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
-            ways.append("u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") → \(c.new.map(fmt) ?? "schedule")")
+            ways.append(short ? "u undo \(c.parameter.label) \(c.new.map(fmt) ?? "")" : "u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") → \(c.new.map(fmt) ?? "schedule")")
         }
-        if let m = Reducer.initialRewindStep(s.run) { ways.append("r rewind to the last healthy snapshot (step \(m))") }
+        if let m = Reducer.initialRewindStep(s.run) { ways.append(short ? "r rewind to step \(m)" : "r rewind to the last healthy snapshot (step \(m))") }
+        if short { ways.append("? help") }
         return "diverged at step \(n): " + ways.joined(separator: " · ")
     }
 }

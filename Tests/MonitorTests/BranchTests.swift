@@ -74,6 +74,10 @@ import Testing
         _ = Reducer.reduce(&s, .events([.state(StateChange(step: 120, state: .diverged, reason: "non-finite streak; paused"))]))
         let hint = Screen.render(s).lines[39]
         #expect(hint.contains("diverged at step 120: u undo lr 0.001 → 10 · r rewind to the last healthy snapshot (step 100)"), "\(hint)")
+        var narrow = s
+        narrow.width = 80; narrow.height = 24
+        let short = Screen.render(narrow).lines[23]
+        #expect(short.contains("diverged at step 120: u undo lr 10 · r rewind to step 100 · ? help"), "\(short)")
         _ = Reducer.reduce(&s, .key(.char("r")))
         #expect(s.rewindStep == 100)
     }

@@ -47,7 +47,7 @@ import Testing
         let hints = Keymap.hints(for: .live, ascii: false).map(\.word)
         #expect(hints == ["pause", "select", "adjust", "type", "undo", "rewind", "ckpt", "eval", "focus", "zoom", "log", "smooth", "theme", "help", "quit"])
         let rewinding = Keymap.hints(for: .live, ascii: false, rewinding: true).map(\.word)
-        #expect(rewinding == ["snapshot", "first/last", "rewind here", "cancel", "zoom", "log", "theme", "help", "quit"])
+        #expect(rewinding == ["rewind here", "cancel", "snapshot", "first/last", "zoom", "log", "theme", "help", "quit"])
     }
 }
 
