@@ -22,11 +22,15 @@ extension Screen {
         return c
     }
 
+    /// The separator and arrow of the branch texts (ASCII with `--ascii` or a non-UTF-8 locale).
+    static func dot(_ ascii: Bool) -> String { ascii ? " - " : " · " }
+    static func arrow(_ ascii: Bool) -> String { ascii ? "->" : "→" }
+
     /// The loss panel's badge: the branch and how many ghosts are drawn or hidden.
-    static func branchBadge(_ run: RunView) -> String? {
+    static func branchBadge(_ run: RunView, ascii: Bool = false) -> String? {
         guard run.ghostCount > 0 else { return nil }
         let hidden = run.ghostCount - min(run.ghosts.count, ghostsShown)
-        return "branch \(run.branch) · \(run.ghostCount) ghost\(run.ghostCount == 1 ? "" : "s")" + (hidden > 0 ? " (\(hidden) hidden)" : "")
+        return "branch \(run.branch)\(dot(ascii))\(run.ghostCount) ghost\(run.ghostCount == 1 ? "" : "s")" + (hidden > 0 ? " (\(hidden) hidden)" : "")
     }
 
     /// What the KL panel shows: the live branch, or (after `b`) a ghost joined to the shared history before its fork.
@@ -44,8 +48,8 @@ extension Screen {
         let points = s.run.snapshotPoints
         let i = (points.firstIndex(of: step) ?? points.count - 1) + 1
         let at = SeriesIndex.count(s.run.steps, atMost: Double(step)) - 1
-        let loss = at >= 0 && at < s.run.loss.count ? " · loss \(fmt(s.run.loss[at]))" : ""
-        return "rewind to step \(step)\(loss) · snapshot \(i)/\(points.count) "
+        let loss = at >= 0 && at < s.run.loss.count ? "\(dot(s.ascii))loss \(fmt(s.run.loss[at]))" : ""
+        return "rewind to step \(step)\(loss)\(dot(s.ascii))snapshot \(i)/\(points.count) "
     }
 
     /// The way back after a divergence, as the hint line offers it: in full when it fits, else in short.
@@ -58,10 +62,10 @@ extension Screen {
         guard let n = s.run.divergedAt, s.mode == .live || s.mode == .follow, !s.run.snapshotPoints.isEmpty else { return nil }
         var ways: [String] = []
         if let c = s.run.changes.last(where: { $0.source != "undo" && $0.source != "rewind" && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
-            ways.append(short ? "u undo \(c.parameter.label) \(c.new.map(fmt) ?? "")" : "u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") → \(c.new.map(fmt) ?? "schedule")")
+            ways.append(short ? "u undo \(c.parameter.label) \(c.new.map(fmt) ?? "")" : "u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") \(arrow(s.ascii)) \(c.new.map(fmt) ?? "schedule")")
         }
         if let m = Reducer.initialRewindStep(s.run) { ways.append(short ? "r rewind to step \(m)" : "r rewind to the last healthy snapshot (step \(m))") }
         if short { ways.append("? help") }
-        return "diverged at step \(n): " + ways.joined(separator: " · ")
+        return "diverged at step \(n): " + ways.joined(separator: dot(s.ascii))
     }
 }

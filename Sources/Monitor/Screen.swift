@@ -69,7 +69,7 @@ public enum Screen {
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
         if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count)" + (badge.isEmpty ? "" : " · \(badge)") }
-        if p == .loss, let b = branchBadge(s.run) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
+        if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
         let logged = hasData(p, s.run)
         if !logged && s.mode != .live { badge = "not logged" }
         var title = p.title
