@@ -51,6 +51,13 @@ public struct AppState: Sendable {
     public var forkAt: Int?
     /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
     public var compared: [ComparedRun] = []
+    /// The compared run `[` `]` select in the run list, and the ones hidden from the charts (`v`).
+    public var selectedRun = 0
+    public var hiddenRuns: Set<Int> = []
+    /// The compared runs drawn (index into `compared`, run).
+    public var visibleCompared: [(index: Int, run: ComparedRun)] {
+        compared.enumerated().filter { !hiddenRuns.contains($0.offset) }.map { ($0.offset, $0.element) }
+    }
 
     public init(mode: Mode, width: Int, height: Int, theme: Theme = .builtin, themeNames: [String] = ["default"],
                 ascii: Bool = false, runName: String = "") {

@@ -10,11 +10,11 @@ public struct KeyBinding: Sendable {
         case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
-        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork
+        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
     }
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts).
-    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding }
+    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding, comparing }
 
     /// The keys that trigger it.
     public let keys: [Key]
@@ -78,14 +78,16 @@ public enum Keymap {
         KeyBinding([.char("y")], .trainCyclic, .rangeTest, hint: ("y", "y"), "train cyclic",
                    help: "y", "lr-find: train with a cyclic schedule between the bounds"),
         // Everywhere.
-        KeyBinding([.tab], .focusNext, .everywhere, hint: ("tab", "tab"), "focus", help: "tab, 1–8", "focus a panel"),
-        KeyBinding([.backTab], .focusPrevious, .everywhere, help: "shift-tab", "focus the previous panel"),
-        KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel"),
-        KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z", "zoom the focused panel to the full screen"),
-        KeyBinding([.escape], .unzoom, .everywhere, help: "esc", "leave the zoom"),
+        KeyBinding([.tab], .focusNext, .everywhere, hint: ("tab", "tab"), "focus", help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding([.backTab], .focusPrevious, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
+        KeyBinding([.escape], .unzoom, .everywhere, help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l", "log scale of the focused chart"),
         KeyBinding([.char("b")], .branch, .everywhere,
                    help: "b", "KL panel: the live branch or an earlier one"),
+        KeyBinding([.char("["), .char("]")], .selectRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
+        KeyBinding([.char("v")], .toggleRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
         KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "m", "smoothing (TensorBoard EMA, weight 0.6)"),
         KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
         KeyBinding([.char("?")], .help, .everywhere, hint: ("?", "?"), "help", help: "?", "this help (? or esc closes it)"),
@@ -110,6 +112,7 @@ public enum Keymap {
         case .replay: return mode == .replay
         case .rangeTest: return mode == .rangeTest
         case .rewinding: return false
+        case .comparing: return mode == .replay || mode == .follow
         }
     }
 

@@ -104,6 +104,18 @@ public enum Reducer {
             return liveKey(&s, binding.action, k)
         case .rewindMove, .rewindJump, .rewindHere, .rewindCancel:
             return rewindKey(&s, binding.action, k)
+        case .selectRun, .toggleRun:
+            guard !s.compared.isEmpty else {
+                s.flash = ("one run: replay A B or watch A B compares several", "inactive_fg")
+                return []
+            }
+            if binding.action == .selectRun {
+                s.selectedRun = (s.selectedRun + (k == .char("]") ? 1 : s.compared.count - 1)) % s.compared.count
+            } else if s.hiddenRuns.contains(s.selectedRun) {
+                s.hiddenRuns.remove(s.selectedRun)
+            } else {
+                s.hiddenRuns.insert(s.selectedRun)
+            }
         case .fork:
             let at = s.replay?.position ?? s.run.lastStep?.step ?? 0
             guard let steps = s.checkpointSteps, !steps.isEmpty else {

@@ -18,7 +18,7 @@ extension Screen {
     /// One line per compared run.
     static func comparedLines(_ s: AppState, _ values: (RunView) -> [Double]) -> [ChartSeries] {
         let upTo = comparedUpTo(s)
-        return s.compared.enumerated().map { i, c in
+        return s.visibleCompared.map { i, c in
             let n = SeriesIndex.count(c.run.steps, atMost: upTo)
             return ChartSeries(xs: Array(c.run.steps[..<n]), ys: Array(values(c.run).prefix(n)), color: comparisonColor(s, i))
         }
@@ -28,17 +28,34 @@ extension Screen {
     static func comparisonLegend(_ g: inout Grid, _ r: Rect, _ s: AppState, focusedColor: Color) {
         var x = r.x
         let dash = s.ascii ? "- " : "━ "
-        let names = [(s.runName, focusedColor)] + s.compared.enumerated().map { ($1.name, comparisonColor(s, $0)) }
+        let names = [(s.runName, focusedColor)] + s.visibleCompared.map { ($1.name, comparisonColor(s, $0)) }
         for (name, color) in names where x < r.maxX {
             x += g.text(dash, x: x, y: r.y, style: Style(fg: color, bg: s.theme["main_bg"]), maxWidth: r.maxX - x)
             x += g.text(name + "  ", x: x, y: r.y, style: s.theme.style("graph_text"), maxWidth: max(0, r.maxX - x))
         }
     }
 
+    /// The run list of a comparison (in the hyperparameter panel's place): each run in its colour, shown or hidden,
+    /// the selected one marked; `[` `]` select, `v` shows or hides.
+    static func runList(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme
+        g.text("\(s.runName) (focused)", x: r.x, y: r.y, style: t.style("main_fg", [.bold]), maxWidth: r.width)
+        for (i, c) in s.compared.enumerated() where r.y + 1 + i < r.maxY {
+            let shown = !s.hiddenRuns.contains(i)
+            let mark = (i == s.selectedRun ? (s.ascii ? ">" : "▶") : " ") + (shown ? (s.ascii ? "[x] " : "☑ ") : (s.ascii ? "[ ] " : "☐ "))
+            let style = shown ? Style(fg: comparisonColor(s, i), bg: t["main_bg"], attributes: i == s.selectedRun ? [.bold] : [])
+                              : t.style("inactive_fg")
+            g.text(mark + c.name, x: r.x, y: r.y + 1 + i, style: style, maxWidth: r.width)
+        }
+        if r.y + 1 + s.compared.count < r.maxY {
+            g.text("[ ] select  v show/hide", x: r.x, y: r.maxY - 1, style: t.style("graph_text"), maxWidth: r.width)
+        }
+    }
+
     /// The KL panel of a comparison: one heatmap per run, stacked, each captioned with its run's name.
     static func comparedHeatmaps(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let runs = [(s.runName, s.run.steps, s.run.klDims, s.theme["main_fg"])]
-            + s.compared.enumerated().map { i, c in
+            + s.visibleCompared.map { i, c in
                 let n = SeriesIndex.count(c.run.steps, atMost: comparedUpTo(s))
                 return (c.name, Array(c.run.steps[..<n]), Array(c.run.klDims.prefix(n)), comparisonColor(s, i))
             }

@@ -73,6 +73,7 @@ public enum Screen {
         let logged = hasData(p, s.run)
         if !logged && s.mode != .live { badge = "not logged" }
         var title = p.title
+        if p == .knobs && !s.compared.isEmpty { title = "runs" }
         if p == .beta && s.run.isGAN { title = "discriminator outputs" }
         if p == .beta && s.run.capacity.contains(where: { $0.isFinite }) { title = "capacity C and KL" }
         if p == .loss && s.run.isGAN { title = "losses: encoder, decoder, discriminator" }
@@ -94,7 +95,7 @@ public enum Screen {
         case .kl: klPanel(&g, inner, s)
         case .grads: gradPanel(&g, inner, s)
         case .images: imagesPanel(&g, inner, s)
-        case .knobs: knobsPanel(&g, inner, s)
+        case .knobs: if s.compared.isEmpty { knobsPanel(&g, inner, s) } else { runList(&g, inner, s) }
         case .log: logPanel(&g, inner, s)
         }
     }

@@ -130,5 +130,16 @@ import Testing
         #expect(screen[2].contains("━ A") && screen[2].contains("━ B"))
         #expect(Screen.comparedLines(s) { $0.loss }[0].xs.last == 100, "B is revealed up to A's step")
         #expect(screen.joined().contains("vs B"))
+        // The run list replaces the hyperparameters; v hides the selected run from every chart and the legend.
+        #expect(screen.joined().contains("7 runs") && screen.joined().contains("☑ B"))
+        s.compared.append(ComparedRun(name: "C", events: SyntheticRun.events(steps: 50)))
+        _ = Reducer.reduce(&s, .key(.char("]")))
+        #expect(s.selectedRun == 1)
+        _ = Reducer.reduce(&s, .key(.char("v")))
+        #expect(s.hiddenRuns == [1] && Screen.comparedLines(s) { $0.loss }.count == 1)
+        let hidden = Screen.render(s).lines
+        #expect(hidden.joined().contains("☐ C") && !hidden[2].contains("━ C"))
+        _ = Reducer.reduce(&s, .key(.char("v")))
+        #expect(s.hiddenRuns.isEmpty)
     }
 }
