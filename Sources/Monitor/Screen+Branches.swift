@@ -49,7 +49,9 @@ extension Screen {
         let i = (points.firstIndex(of: step) ?? points.count - 1) + 1
         let at = SeriesIndex.count(s.run.steps, atMost: Double(step)) - 1
         let loss = at >= 0 && at < s.run.loss.count ? "\(dot(s.ascii))loss \(fmt(s.run.loss[at]))" : ""
-        return "rewind to step \(step)\(loss)\(dot(s.ascii))snapshot \(i)/\(points.count) "
+        // Narrow terminals: short words, so that ⏎ and esc keep their hints.
+        return s.width < 100 ? "step \(step)\(loss)\(dot(s.ascii))\(i)/\(points.count) "
+                             : "rewind to step \(step)\(loss)\(dot(s.ascii))snapshot \(i)/\(points.count) "
     }
 
     /// The way back after a divergence, as the hint line offers it: in full when it fits, else in short.

@@ -62,6 +62,10 @@ import Testing
         // While the cursor is up, ← → move it (they do not change the lr), and the hint line says where it is.
         let hint = Screen.render(s).lines[39]
         #expect(hint.contains("rewind to step 40 · loss") && hint.contains("snapshot 2/4") && hint.contains("rewind here"))
+        var narrow = s
+        narrow.width = 80; narrow.height = 24
+        let short = Screen.render(narrow).lines[23]
+        #expect(short.hasPrefix("step 40 · loss") && short.contains("rewind here") && short.contains("esc cancel") && short.contains("q quit"), "\(short)")
         #expect(Reducer.reduce(&s, .key(.enter)) == [.command(.rewind(toStep: 40))])
         #expect(s.rewindStep == nil && s.awaitingRewind)
         // Esc leaves without rewinding.
