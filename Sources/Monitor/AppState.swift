@@ -24,6 +24,16 @@ public struct AppState: Sendable {
     /// Text being typed for the selected knob (nil: not typing).
     public var input: String?
     public var confirmQuit = false
+    /// Event-log lines scrolled back from the newest (0: following the newest).
+    public var logScroll = 0
+    /// Only log lines containing this (case-insensitive) are shown; empty: all.
+    public var logFilter = ""
+    /// The filter being typed after `/` (nil: not typing).
+    public var filterInput: String?
+    /// The latent dimension selected in the KL panel (its traversal is drawn).
+    public var selectedDimension = 0
+    /// The KL panel lists dimensions by their current KL, largest first, instead of by index.
+    public var sortByKL = false
     /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).
     public var rewindStep: Int?
     /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.
@@ -33,6 +43,8 @@ public struct AppState: Sendable {
     /// A message shown in the status area until the next key.
     public var flash: (text: String, color: String)?
     public var ascii: Bool
+    /// The terminal shows no colour (NO_COLOR, or none available): shades become characters.
+    public var monochrome = false
     /// Set once the loop should end.
     public var quitting = false
     /// A stop was sent; quit as soon as the run's end record arrives.

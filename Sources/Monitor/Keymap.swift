@@ -11,10 +11,12 @@ public struct KeyBinding: Sendable {
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
         case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
+        case scrollLog, filterLog, selectDimension, sortDimensions
     }
 
-    /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts).
-    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding, comparing }
+    /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts; `logPanel`, `klPanel`: while
+    /// that panel has the focus, before the mode's own keys).
+    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding, comparing, logPanel, klPanel }
 
     /// The keys that trigger it.
     public let keys: [Key]
@@ -39,6 +41,9 @@ public struct KeyBinding: Sendable {
 /// The table, in hint-bar order within each scope.
 public enum Keymap {
     public static let bindings: [KeyBinding] = [
+        // The focused panel's keys come first: they take ↑ ↓ from the knobs while that panel has the focus.
+        KeyBinding([.up, .down, .pageUp, .pageDown], .scrollLog, .logPanel, help: Keymap.logKeys, Keymap.logHelp),
+        KeyBinding([.up, .down], .selectDimension, .klPanel, help: Keymap.klKeys, Keymap.klHelp),
         // Training.
         KeyBinding([.char(" ")], .pauseResume, .training, hint: ("space", "space"), "pause",
                    help: "space", "pause / resume training (replay: play / pause)"),
@@ -66,8 +71,8 @@ public enum Keymap {
         // Replay.
         KeyBinding([.char(" ")], .replayPlay, .replay, hint: ("space", "space"), "play/pause", help: "space", "replay: play / pause"),
         KeyBinding([.char(">"), .char(".")], .replayFaster, .replay, hint: ("<>", "<>"), "speed",
-                   help: "< >", "replay: speed 1x 10x 100x max"),
-        KeyBinding([.char("<"), .char(",")], .replaySlower, .replay, help: "< >", "replay: speed 1x 10x 100x max"),
+                   help: "< >", Keymap.speedHelp),
+        KeyBinding([.char("<"), .char(",")], .replaySlower, .replay, help: "< >", Keymap.speedHelp),
         KeyBinding([.left, .right], .replayStep, .replay, hint: ("←→", "left/right"), "step", help: "← →", "replay: step 1% of the run"),
         KeyBinding([.home, .end], .replayJump, .replay, hint: ("home/end", "home/end"), "jump", help: "home / end", "replay: jump to the start / end"),
         KeyBinding([.char("f")], .fork, .replay, hint: ("f", "f"), "fork",
@@ -83,17 +88,32 @@ public enum Keymap {
         KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
         KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
         KeyBinding([.escape], .unzoom, .everywhere, help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
-        KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l", "log scale of the focused chart"),
+        KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m", Keymap.chartHelp),
+        KeyBinding([.char("/")], .filterLog, .everywhere, help: Keymap.logKeys, Keymap.logHelp),
+        KeyBinding([.char("s")], .sortDimensions, .everywhere, help: Keymap.klKeys, Keymap.klHelp),
         KeyBinding([.char("b")], .branch, .everywhere,
                    help: "b", "KL panel: the live branch or an earlier one"),
         KeyBinding([.char("["), .char("]")], .selectRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
         KeyBinding([.char("v")], .toggleRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
-        KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "m", "smoothing (TensorBoard EMA, weight 0.6)"),
+        KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "l, m", Keymap.chartHelp),
         KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
-        KeyBinding([.char("?")], .help, .everywhere, hint: ("?", "?"), "help", help: "?", "this help (? or esc closes it)"),
-        KeyBinding([.char("q"), .ctrl("c")], .quit, .everywhere, hint: ("q", "q"), "quit",
-                   help: "q", "quit (asks while training runs)"),
+        KeyBinding([.char("?"), .function(1)], .help, .everywhere, hint: ("?", "?"), "help", help: "?, F1", "this help (? or esc closes it)"),
+        KeyBinding([.char("q"), .ctrl("c"), .function(10)], .quit, .everywhere, hint: ("q", "q"), "quit",
+                   help: "q, F10", "quit (asks while training runs)"),
     ]
+
+    /// The replay speeds, from `ReplaySource.speeds`.
+    static let speedHelp = "replay: slower / faster (\(ReplaySource.label(ReplaySource.speeds[0])) … "
+        + "\(ReplaySource.label(ReplaySource.speeds[ReplaySource.speeds.count - 2])), max)"
+
+    /// Log scale and smoothing share one help line.
+    static let chartHelp = "log scale of the focused chart; m smooths (TensorBoard EMA)"
+
+    /// The events panel's keys share one help line, and so do the KL panel's.
+    static let logKeys = "8: ↑↓ pgup /"
+    static let logHelp = "events focused: scroll; / filters them (esc clears)"
+    static let klKeys = "4: ↑↓, s"
+    static let klHelp = "KL focused: select a dimension (traversal); s sorts by KL"
 
     /// The rewind cursor's keys share one help line.
     static let rewindKeys = "in rewind"
@@ -104,7 +124,9 @@ public enum Keymap {
 
     /// Whether a binding applies in a mode (live training and following another process both steer a trainer);
     /// while the rewind cursor is up, its keys and the shared ones apply.
-    static func applies(_ b: KeyBinding, in mode: AppState.Mode, rewinding: Bool = false) -> Bool {
+    static func applies(_ b: KeyBinding, in mode: AppState.Mode, rewinding: Bool = false, focus: Panel? = nil) -> Bool {
+        if b.scope == .logPanel { return !rewinding && focus == .log }
+        if b.scope == .klPanel { return !rewinding && focus == .kl && mode != .rangeTest }
         if rewinding { return b.scope == .rewinding || (b.scope == .everywhere && sharedWhileRewinding.contains(b.action)) }
         switch b.scope {
         case .everywhere: return true
@@ -113,12 +135,13 @@ public enum Keymap {
         case .rangeTest: return mode == .rangeTest
         case .rewinding: return false
         case .comparing: return mode == .replay || mode == .follow
+        case .logPanel, .klPanel: return false
         }
     }
 
-    /// The binding a key triggers in a mode, if any.
-    public static func binding(for key: Key, in mode: AppState.Mode, rewinding: Bool = false) -> KeyBinding? {
-        bindings.first { applies($0, in: mode, rewinding: rewinding) && $0.keys.contains(key) }
+    /// The binding a key triggers in a mode with a panel focused, if any (the focused panel's keys first).
+    public static func binding(for key: Key, in mode: AppState.Mode, rewinding: Bool = false, focus: Panel? = nil) -> KeyBinding? {
+        bindings.first { applies($0, in: mode, rewinding: rewinding, focus: focus) && $0.keys.contains(key) }
     }
 
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
@@ -138,13 +161,18 @@ public enum Keymap {
 
     /// The help overlay of a mode: only the keys that work there, so it fits an 80×24 terminal.
     public static func helpLines(for mode: AppState.Mode) -> [(keys: String, text: String)] {
-        lines(bindings.filter { applies($0, in: mode) || ($0.scope == .rewinding && (mode == .live || mode == .follow)) })
+        lines(bindings.filter {
+            applies($0, in: mode) || ($0.scope == .rewinding && (mode == .live || mode == .follow))
+                || ($0.scope == .logPanel) || ($0.scope == .klPanel && mode != .rangeTest)
+        })
     }
 
     static func lines(_ bs: [KeyBinding]) -> [(keys: String, text: String)] {
         var seen = Set<String>(), out: [(String, String)] = []
         for b in bs where seen.insert(b.helpKeys + b.help).inserted { out.append((b.helpKeys, b.help)) }
-        return out
+        // The focused panels' lines go last, after the keys that work everywhere.
+        let focused = [logKeys, klKeys]
+        return out.filter { !focused.contains($0.0) } + out.filter { focused.contains($0.0) }
     }
 
     /// The README's key table (Markdown), generated from the bindings.

@@ -65,14 +65,19 @@ public enum Reducer {
             }
         }
         if s.input != nil { return typing(&s, k) }
+        if s.filterInput != nil { return typingFilter(&s, k) }
         if s.showHelp {
             if k == .char("?") || k == .escape || k == .char("q") { s.showHelp = false }
             return []
         }
         // Every key goes through the keymap: one table says what it does where.
-        guard let binding = Keymap.binding(for: k, in: s.mode, rewinding: s.rewindStep != nil) else {
+        guard let binding = Keymap.binding(for: k, in: s.mode, rewinding: s.rewindStep != nil, focus: s.focus) else {
             if s.mode == .replay && Keymap.bindings.contains(where: { $0.scope == .training && $0.keys.contains(k) }) {
                 s.flash = ("replay: the run is read-only", "inactive_fg")
+            } else if s.rewindStep != nil {
+                s.flash = ("\(k.name) does nothing while choosing a snapshot: ⏎ rewinds, esc leaves", "inactive_fg")
+            } else if s.deservesNoOpMessage(k) {
+                s.flash = ("\(k.name) does nothing here; ? lists the keys", "inactive_fg")
             }
             return []
         }
@@ -87,9 +92,36 @@ public enum Reducer {
         case .focusPanel:
             if case .char(let c) = k, let n = c.wholeNumberValue, n >= 1, n <= Panel.allCases.count { s.focus = Panel(rawValue: n - 1)! }
         case .zoom: s.zoomed.toggle()
-        case .unzoom: s.zoomed = false
+        case .unzoom:
+            if s.zoomed { s.zoomed = false } else if !s.logFilter.isEmpty { s.logFilter = ""; s.logScroll = 0 }
         case .logScale:
-            if s.focus.hasLogScale { if s.logScale.contains(s.focus) { s.logScale.remove(s.focus) } else { s.logScale.insert(s.focus) } }
+            guard s.focus.hasLogScale else {
+                s.flash = ("the \(s.focus.title) panel has no log scale; focus a chart (1–5) first", "inactive_fg")
+                return []
+            }
+            if s.logScale.contains(s.focus) { s.logScale.remove(s.focus) } else { s.logScale.insert(s.focus) }
+        case .scrollLog:
+            let page = max(1, s.logPageHeight - 1)
+            switch k {
+            case .up: s.logScroll += 1
+            case .down: s.logScroll -= 1
+            case .pageUp: s.logScroll += page
+            default: s.logScroll -= page
+            }
+            s.logScroll = max(0, min(s.logScroll, max(0, s.run.log.count - 1)))
+        case .filterLog:
+            s.focus = .log
+            s.filterInput = s.logFilter
+        case .selectDimension:
+            let n = s.run.lastStep?.klDims.count ?? s.run.lastEval?.klDims.count ?? 0
+            guard n > 0 else { s.flash = ("no latent dimensions logged yet", "inactive_fg"); return [] }
+            // ↑ ↓ move in the order the panel lists the dimensions (by index, or by KL when sorted).
+            let order = s.dimensionOrder
+            let i = order.firstIndex(of: s.selectedDimension) ?? 0
+            s.selectedDimension = order[max(0, min(order.count - 1, i + (k == .down ? 1 : -1)))]
+        case .sortDimensions:
+            s.sortByKL.toggle()
+            s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", "inactive_fg")
         case .smoothing: s.smoothing.toggle()
         case .theme:
             let i = s.themeNames.firstIndex(of: s.theme.name) ?? -1
@@ -226,6 +258,20 @@ public enum Reducer {
             if p == .lr || p == .beta { return [.command(.clear(p))] }
         default: break
         }
+        return []
+    }
+
+    /// Typing the event-log filter: every key edits it, ⏎ keeps it, esc clears it.
+    private static func typingFilter(_ s: inout AppState, _ k: Key) -> [Effect] {
+        guard var text = s.filterInput else { return [] }
+        switch k {
+        case .escape: s.filterInput = nil; s.logFilter = ""
+        case .enter: s.filterInput = nil
+        case .backspace: if !text.isEmpty { text.removeLast() }; s.filterInput = text; s.logFilter = text
+        case .char(let c): if text.count < 40 { text.append(c) }; s.filterInput = text; s.logFilter = text
+        default: break
+        }
+        s.logScroll = 0
         return []
     }
 

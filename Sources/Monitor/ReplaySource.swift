@@ -1,6 +1,9 @@
 import Runs
 
-/// Plays a saved run's events with a clock: 1×, 10×, 100× the training time, or as fast as possible.
+/// Plays a saved run's events at a number of step records per second (1 … 5000, or as fast as possible).
+///
+/// Steps per second, not multiples of the recorded wall time: a run trained at 2,000 steps/s would otherwise be
+/// over before a person can look at it, and the default (`defaultSpeed`) plays any run in about a minute.
 public final class ReplaySource: EventSource {
     /// All events, header first.
     public let events: [RunEvent]
@@ -9,28 +12,37 @@ public final class ReplaySource: EventSource {
     /// Index of the next event to deliver.
     public private(set) var cursor = 0
     public private(set) var playing = true
-    public private(set) var speedIndex = 1
-    public static let speeds: [(String, Double)] = [("1x", 1), ("10x", 10), ("100x", 100), ("max", .infinity)]
-    /// Replay time (training seconds) at wall time `anchorWall`.
-    private var anchorTime = 0.0
+    public private(set) var speedIndex: Int
+    /// The speeds `<` and `>` step through, in step records per second; the last is as fast as the screen draws.
+    public static let speeds: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, .infinity]
+    /// How long the default speed takes to play a run, at most (seconds).
+    static let defaultDuration = 60.0
+    /// Step records delivered before wall time `anchorWall`.
+    private var anchorSteps = 0
     private var anchorWall: Double?
+    /// Step records in events[..<cursor].
+    private var deliveredSteps = 0
     /// Events delivered per frame at "max".
     static let maxPerPoll = 4000
 
     public init(events: [RunEvent], skippedLines: Int = 0) {
         self.events = events
         self.skippedLines = skippedLines
+        var steps = 0
+        for e in events { if case .step = e { steps += 1 } }
+        speedIndex = Self.defaultSpeedIndex(steps: steps)
     }
 
-    /// Training time of event i: the `time` of the last step record at or before it.
-    private func time(at i: Int) -> Double {
-        var j = min(i, events.count - 1)
-        while j >= 0 { if case .step(let m) = events[j] { return m.time }; j -= 1 }
-        return 0
+    /// The slowest speed of at least 10 steps/s that plays `steps` step records within `defaultDuration`.
+    static func defaultSpeedIndex(steps: Int) -> Int {
+        speeds.firstIndex { $0 >= 10 && Double(steps) / $0 <= defaultDuration } ?? speeds.count - 1
     }
+
+    /// A speed as the status line shows it.
+    static func label(_ speed: Double) -> String { speed.isInfinite ? "max" : "\(Int(speed)) steps/s" }
 
     public var status: ReplayStatus? {
-        ReplayStatus(position: stepAt(cursor), total: stepAt(events.count), speed: Self.speeds[speedIndex].0,
+        ReplayStatus(position: stepAt(cursor), total: stepAt(events.count), speed: Self.label(Self.speeds[speedIndex]),
                      playing: playing && cursor < events.count, skippedLines: skippedLines)
     }
 
@@ -41,41 +53,53 @@ public final class ReplaySource: EventSource {
         return 0
     }
 
+    /// Moves the cursor to `i`, keeping the count of step records delivered.
+    private func advance(to i: Int) {
+        if i >= cursor {
+            for e in events[cursor..<i] { if case .step = e { deliveredSteps += 1 } }
+        } else {
+            for e in events[i..<cursor] { if case .step = e { deliveredSteps -= 1 } }
+        }
+        cursor = i
+    }
+
     public func poll(now: Double) -> SourceUpdate {
         if let t = resetTarget {
             // A backward jump rebuilds the run from its start.
-            resetTarget = nil; cursor = t
+            resetTarget = nil; advance(to: t)
             return .reset(events[0..<t])   // a slice: a seek back never copies the run
         }
         if let t = forwardTarget {
             forwardTarget = nil
-            if t > cursor { defer { cursor = t }; return .events(Array(events[cursor..<t])) }
+            if t > cursor { let from = cursor; advance(to: t); return .events(Array(events[from..<t])) }
         }
         guard cursor < events.count else { return .none }
         if cursor == 0 {
             // The header and everything before the first step arrive at once.
             var end = 1
             while end < events.count { if case .step = events[end] { break }; end += 1 }
-            cursor = end
-            anchorWall = now; anchorTime = 0
+            advance(to: end)
+            anchorWall = now; anchorSteps = deliveredSteps
             return .events(Array(events[0..<end]))
         }
         guard playing else { anchorWall = nil; return .none }
-        if anchorWall == nil { anchorWall = now; anchorTime = time(at: cursor - 1) }
-        let speed = Self.speeds[speedIndex].1
+        if anchorWall == nil { anchorWall = now; anchorSteps = deliveredSteps }
+        let speed = Self.speeds[speedIndex]
         var end = cursor
         if speed.isInfinite {
             end = min(events.count, cursor + Self.maxPerPoll)
         } else {
-            let target = anchorTime + (now - anchorWall!) * speed
+            // Every step record due by now, and the records that follow the last of them (evaluations, changes).
+            var allowed = anchorSteps + Int((now - anchorWall!) * speed) - deliveredSteps
             while end < events.count {
-                if case .step(let m) = events[end], m.time > target { break }
+                if case .step = events[end] { if allowed <= 0 { break }; allowed -= 1 }
                 end += 1
             }
         }
         guard end > cursor else { return .none }
-        defer { cursor = end }
-        return .events(Array(events[cursor..<end]))
+        let from = cursor
+        advance(to: end)
+        return .events(Array(events[from..<end]))
     }
 
     public func send(_ command: RunCommand) {}

@@ -70,6 +70,8 @@ public struct RunView: Sendable {
     public var current: [Hyperparameter: Double] = [:]
     /// Steps the schedules plan for (epochs × steps per epoch).
     public var plannedSteps: Int { header?.plannedSteps ?? 0 }
+    /// Images of the current epoch trained on so far (nil: not known, after a rewind or resume).
+    public var epochImages: Int?
 
     /// One line of the event log.
     public struct LogLine: Sendable, Equatable {
@@ -111,6 +113,8 @@ public struct RunView: Sendable {
             }
             for l in layerNorms.indices { layerNorms[l].append(l < m.layerGradNorms.count ? Double(m.layerGradNorms[l]) : .nan) }
             klDims.append(m.klDims)
+            if m.epoch != lastStep?.epoch { epochImages = lastStep == nil && m.step > 1 ? nil : 0 }
+            epochImages = epochImages.map { $0 + m.batchSize }
             if let gm = m.gan {
                 for (s, f) in Self.ganSeries { series[s.rawValue].append(f.number(gm) ?? .nan) }
                 current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
@@ -123,8 +127,10 @@ public struct RunView: Sendable {
         case .eval(let m):
             evalSteps.append(Double(m.step)); evalLoss.append(Double(m.loss))
             thinEvalsIfFull()
+            let previous = lastEval
             lastEval = m
-            log(m.step, "eval: test loss \(fmt(m.loss)), active units \(m.activeUnits)/\(m.klDims.count)", "main_fg")
+            log(m.step, "eval: test loss \(fmt(m.loss)) nats, AU \(m.activeUnits)/\(m.klDims.count)", "main_fg")
+            if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)
             current[c.parameter] = c.new
@@ -175,6 +181,7 @@ public struct RunView: Sendable {
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
         changes.removeAll { $0.step > step }
         skippedSteps.removeAll { $0 > step }
+        epochImages = nil
         // The latest step shown is the one gone back to (its speed and time come with the next record).
         if let i = steps.indices.last, var m = lastStep {
             m.step = Int(steps[i]); m.loss = Float(loss[i]); m.recon = Float(recon[i]); m.kl = Float(kl[i])
@@ -186,6 +193,23 @@ public struct RunView: Sendable {
         }
         smoothed = Smoothed()
         for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
+    }
+
+    /// Dimensions that collapsed or came back between two evaluations, as log lines (any writer's evaluations; a
+    /// collapse the writer already reported as an alert at that step is not repeated).
+    mutating func logCollapseChanges(from previous: EvalMetrics, to m: EvalMetrics) {
+        let threshold = fmt(header?.config.collapseThreshold ?? 0.01)
+        func names(_ dims: [Int]) -> String { dims.map { "z\($0 < 10 ? "0" : "")\($0)" }.joined(separator: ", ") }
+        let collapsed = Set(m.collapsed).subtracting(previous.collapsed).sorted()
+        let revived = Set(previous.collapsed).subtracting(m.collapsed).sorted()
+        let reported = log.reversed().prefix { $0.step == m.step }.contains { $0.text.contains("collapsed") }
+        if !collapsed.isEmpty && !reported {
+            log(m.step, "\(names(collapsed)) collapsed (test KL < \(threshold) nats)", "warn")
+        }
+        if !revived.isEmpty {
+            let kls = revived.map { $0 < m.klDims.count ? fmt(m.klDims[$0]) : "?" }.joined(separator: ", ")
+            log(m.step, "\(names(revived)) revived (test KL \(kls) nats)", "ok")
+        }
     }
 
     mutating func log(_ step: Int, _ text: String, _ color: String) {

@@ -156,26 +156,4 @@ extension Screen {
             Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y + 1, width: parts[1].width - 1, height: parts[1].height - 1), theme: t)
         }
     }
-
-    static func klPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        let t = s.theme, run = s.run
-        let threshold = run.header?.config.collapseThreshold ?? 0.01
-        let shown = klSource(s)
-        var area = r
-        if let title = shown.title, r.height > 3 {
-            g.text("\(title) (b: next branch)", x: r.x, y: r.y, style: t.style("inactive_fg"), maxWidth: r.width)
-            area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
-        }
-        let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
-        let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
-        let parts = area.columns([0.6, 0.4])
-        if !s.compared.isEmpty && shown.title == nil {
-            comparedHeatmaps(&g, parts[0], s)
-        } else {
-            Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
-                .render(into: &g, parts[0], theme: t)
-        }
-        let items = current.enumerated().map { Bars.Item(label: "z\($0.offset < 10 ? "0" : "")\($0.offset)", value: Double($0.element), flagged: collapsed.contains($0.offset)) }
-        Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y, width: parts[1].width - 1, height: parts[1].height), theme: t)
-    }
 }

@@ -31,18 +31,35 @@ extension Screen {
             if s.mode == .replay { style = t.style("inactive_fg") }
             let value: String
             if selected, let typed = s.input { value = typed + (s.ascii ? "_" : "▏") } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
-            let label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + knob.parameter.label
+            var label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + knob.parameter.label
+            if s.ascii { label = label.asciiSpelled }
             let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value
             g.text(line.rightPadded(r.width), x: r.x, y: y, style: style, maxWidth: r.width)
         }
     }
 
+    /// The event lines the log panel shows: all of them, or those matching the `/` filter (case-insensitive).
+    static func logLines(_ s: AppState) -> [RunView.LogLine] {
+        guard !s.logFilter.isEmpty else { return s.run.log }
+        return s.run.log.filter { $0.text.localizedCaseInsensitiveContains(s.logFilter) || String($0.step) == s.logFilter }
+    }
+
     static func logPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        let lines = s.run.log.suffix(r.height).map { line -> (String, String) in
-            let text = s.ascii ? line.text.replacingOccurrences(of: "→", with: "->") : line.text
-            return ("\(String(line.step).leftPadded(6)) \(text)", line.color)
+        let shown = logLines(s)
+        if shown.isEmpty && !s.logFilter.isEmpty {
+            g.text("no event matches '\(s.logFilter)' (esc clears)", x: r.x, y: r.y, style: s.theme.style("inactive_fg"), maxWidth: r.width)
+            return
         }
-        LogView(lines: lines).render(into: &g, r, theme: s.theme)
+        let lines = shown.map { (prefix: String($0.step), text: $0.text, color: $0.color) }
+        LogView(lines: lines, scroll: min(s.logScroll, max(0, lines.count - 1))).render(into: &g, r, theme: s.theme)
+    }
+
+    /// The events panel's badge: the filter, and how far it is scrolled back.
+    static func logBadge(_ s: AppState) -> String {
+        var parts: [String] = []
+        if !s.logFilter.isEmpty { parts.append("/\(s.logFilter) \(logLines(s).count)/\(s.run.log.count)") }
+        if s.logScroll > 0 { parts.append("\(s.ascii ? "v" : "↓") \(s.logScroll) newer") }
+        return parts.joined(separator: " · ")
     }
 
     static func clock(_ seconds: Double) -> String {
@@ -69,38 +86,55 @@ extension Screen {
         let stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
         x += 1
         x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
-        // (text, importance): when the line is too narrow, whole parts go, least important first, so no number is
-        // ever cut and lr, β and λ stay in view.
-        var parts: [(text: String, rank: Int)] = []
+        // Each part has a short form and an importance: when the line is too narrow, the least important parts
+        // are abbreviated first, then dropped whole, so no number is ever cut and lr, β and λ stay in view.
+        var parts: [StatusPart] = []
         if let r = s.replay {
-            parts.append(("\(r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")) replay \(r.speed) \(r.position)/\(r.total)", 0))
+            let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")
+            parts.append(StatusPart("\(mark) replay \(r.speed) \(r.position)/\(r.total)", short: "\(mark) \(r.speed)", rank: 0))
         } else if s.mode == .follow {
-            parts.append(("following", 0))
+            parts.append(StatusPart("following", rank: 0))
         }
         if let m = run.lastStep {
-            let planned = run.plannedSteps > 0 ? max(run.plannedSteps, m.step) : 0
-            parts.append(("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), 4))
-            parts.append(("epoch \(m.epoch)/\(run.header?.config.epochs ?? 0)", 5))
-            parts.append((String(format: "%.0f img/s", m.samplesPerSecond), 7))
-            let remainingSteps = max(0, planned - m.step)
-            let batch = Double(run.header?.config.batchSize ?? m.batchSize)
-            let eta = m.samplesPerSecond > 0 ? Double(remainingSteps) * batch / Double(m.samplesPerSecond) : .nan
-            parts.append(("elapsed \(clock(m.time))" + (run.end == nil ? " ETA \(clock(eta))" : ""), 6))
+            let planned = run.expectedSteps > 0 ? max(run.expectedSteps, m.step) : 0
+            parts.append(StatusPart("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), short: "\(m.step)" + (planned > 0 ? "/\(planned)" : ""), rank: 4))
+            if let epochs = run.header?.config.epochs, epochs > 0 {
+                parts.append(StatusPart("epoch \(m.epoch)/\(epochs)", short: "ep \(m.epoch)/\(epochs)", rank: 7))
+            }
+            if m.samplesPerSecond > 0 { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
+            let eta = run.end == nil ? run.remainingSeconds : nil
+            parts.append(StatusPart("elapsed \(clock(m.time))" + (eta.map { " ETA \(clock($0))" } ?? ""),
+                                    short: eta.map { "ETA \(clock($0))" } ?? clock(m.time), rank: 8))
         }
-        if run.branch > 0 { parts.append(("branch \(run.branch)", 8)) }
-        if let p = run.header?.parent { parts.append(("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", 10)) }
-        if !s.compared.isEmpty { parts.append(("vs " + s.compared.map(\.name).joined(separator: ", "), 9)) }
-        parts.append(("lr \(run.current[.lr].map(fmt) ?? "–")", 1))
-        parts.append(("β \(run.current[.beta].map(fmt) ?? "–")", 2))
-        parts.append(("λ \(fmt(run.freeBits))", 3))
+        if let c = collapseCount(run) { parts.append(c) }
+        if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", short: "b\(run.branch)", rank: 10)) }
+        if let p = run.header?.parent { parts.append(StatusPart("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", short: "fork@\(p.step)", rank: 12)) }
+        if !s.compared.isEmpty { parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(s.compared.count) runs", rank: 11)) }
+        parts.append(StatusPart("lr \(run.current[.lr].map(fmt) ?? "–")", rank: 1))
+        if run.capacity.contains(where: { $0.isFinite }) {
+            // Capacity annealing: the weight is γ, and C is what the KL is pulled to.
+            parts.append(StatusPart("γ \(run.current[.beta].map(fmt) ?? "–")", rank: 2))
+            parts.append(StatusPart("C \(run.capacity.last(where: { $0.isFinite }).map(fmt) ?? "–")", rank: 3))
+        } else {
+            parts.append(StatusPart("β \(run.current[.beta].map(fmt) ?? "–")", rank: 2))
+        }
+        parts.append(StatusPart("λ \(fmt(run.freeBits))", rank: 3))
         let separator = s.ascii ? " | " : " │ "
-        func width(_ p: [(text: String, rank: Int)]) -> Int {
-            p.reduce(0) { $0 + $1.text.unicodeScalars.count } + max(0, p.count - 1) * separator.unicodeScalars.count
+        let fitted = StatusPart.fit(parts, width: s.width - x - 1, separator: separator, ascii: s.ascii)
+        g.text(fitted, x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+    }
+
+    /// The status line's collapse count: from the last evaluation (test KL below the threshold), else from the
+    /// latest step's batch KL; the criterion is part of the text.
+    static func collapseCount(_ run: RunView) -> StatusPart? {
+        let threshold = run.header?.config.collapseThreshold ?? 0.01
+        if let e = run.lastEval, !e.klDims.isEmpty {
+            return StatusPart("collapsed \(e.collapsed.count)/\(e.klDims.count) (test KL<\(fmt(threshold)))",
+                              short: "collapsed \(e.collapsed.count)/\(e.klDims.count)", rank: 5)
         }
-        while parts.count > 1 && width(parts) > s.width - x - 1, let least = parts.indices.max(by: { parts[$0].rank < parts[$1].rank }) {
-            parts.remove(at: least)
-        }
-        g.text(parts.map(\.text).joined(separator: separator), x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+        guard let dims = run.lastStep?.klDims, !dims.isEmpty else { return nil }
+        let n = dims.filter { Double($0) < threshold }.count
+        return StatusPart("collapsed \(n)/\(dims.count) (batch KL<\(fmt(threshold)))", short: "collapsed \(n)/\(dims.count)", rank: 5)
     }
 
     static func hintLine(_ g: inout Grid, _ s: AppState) {
@@ -113,6 +147,10 @@ extension Screen {
         var x = 0
         if let f = s.flash {
             x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1
+        }
+        if let typed = s.filterInput {
+            g.text("filter events: \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") keep  esc clear", x: x, y: y, style: t.style("hi_fg"))
+            return
         }
         if let typed = s.input {
             g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))

@@ -9,6 +9,7 @@ public enum Screen {
 
     public static func render(_ s: AppState) -> Grid {
         var g = Grid(width: s.width, height: s.height, fill: Cell(" ", s.theme.style("main_fg")))
+        g.ascii = s.ascii
         guard s.width >= minimumWidth, s.height >= minimumHeight else {
             tooSmall(&g, s)
             return g
@@ -68,8 +69,10 @@ public enum Screen {
         var badge = ""
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
-        if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count)" + (badge.isEmpty ? "" : " · \(badge)") }
+        if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count) var(μ)>0.01" + (badge.isEmpty ? "" : " · \(badge)") }
         if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
+        if p == .log { badge = logBadge(s) }
+        if s.zoomed && s.focus == p { badge = (badge.isEmpty ? "" : badge + " · ") + "z or esc: back" }
         let logged = hasData(p, s.run)
         if !logged && s.mode != .live { badge = "not logged" }
         var title = p.title

@@ -3,6 +3,8 @@ public struct Grid: Equatable, Sendable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// Text is spelled in ASCII (`--ascii`, `LANG=C`): β as "beta", → as "->" (`String.asciiSpelled`).
+    public var ascii = false
 
     public init(width: Int, height: Int, fill: Cell = Cell()) {
         self.width = max(0, width); self.height = max(0, height)
@@ -23,7 +25,7 @@ public struct Grid: Equatable, Sendable {
     public mutating func text(_ s: String, x: Int, y: Int, style: Style, maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height else { return 0 }
         var cx = x
-        for scalar in s.unicodeScalars {
+        for scalar in (ascii ? s.asciiSpelled : s).unicodeScalars {
             if cx - x >= maxWidth || cx >= width { break }
             if scalar.properties.generalCategory == .nonspacingMark { continue }
             // A control character from a file (ESC, BEL, CR, a bidi override, …) must never reach the terminal.

@@ -1,18 +1,30 @@
 import Foundation
 
-/// Rows of values over time as shaded cells: one row per latent dimension, time left to right.
+/// Rows of values over time as shaded cells: one latent dimension per row (two with half blocks when space is
+/// short), time left to right, each row labelled with its own dimension number(s) and a step axis underneath.
 public struct Heatmap {
-    /// Column-major history: `columns[t][row]`.
+    /// Column-major history: `columns[t][dim]`.
     public var columns: [[Float]]
     /// Steps of the columns (ascending), for the x range.
     public var steps: [Double]
     /// Log shading (default: KL spans decades).
     public var logScale: Bool
-    /// Row labels are "z00", "z01", …; rows flagged here are marked.
+    /// Dimensions marked as collapsed (their label in the "collapsed" colour).
     public var flagged: Set<Int>
+    /// ASCII only: a character ramp instead of blocks.
     public var ascii: Bool
+    /// No colour (NO_COLOR): the character ramp, so shades stay visible.
+    public var monochrome = false
     /// x range shown; nil means all columns.
     public var xRange: ClosedRange<Double>?
+    /// The dimensions drawn, top to bottom (nil: every dimension in index order).
+    public var rows: [Int]?
+    /// Dimensions per text row: 1, or 2 with half blocks (nil: 2 only when they do not fit one per row).
+    public var perRow: Int?
+    /// The selected dimension (its label is highlighted).
+    public var selected: Int?
+    /// Draw a step axis on the last row.
+    public var timeAxis = true
 
     public init(columns: [[Float]], steps: [Double], logScale: Bool = true, flagged: Set<Int> = [], ascii: Bool = false,
                 xRange: ClosedRange<Double>? = nil) {
@@ -20,38 +32,69 @@ public struct Heatmap {
         self.ascii = ascii; self.xRange = xRange
     }
 
-    private static let shades: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
+    /// The shading ramp without colour, lightest first.
+    public static let ramp: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
 
-    public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
-        guard r.width > 5, r.height > 0, let rowsCount = columns.last?.count, rowsCount > 0, !steps.isEmpty else {
-            if r.width > 16 && r.height > 0 { grid.text("waiting for data", x: r.x + 1, y: r.y, style: theme.style("graph_text")) }
-            return
-        }
-        let labelWidth = 4
-        let width = r.width - labelWidth
-        // Two dimensions per row with half blocks when they do not fit one per row.
-        let perRow = (!ascii && rowsCount > r.height) ? 2 : 1
-        let capacity = r.height * perRow
-        let overflow = rowsCount > capacity
-        let shownRows = overflow ? (r.height - 1) * perRow : rowsCount
-        let rows = (shownRows + perRow - 1) / perRow
-        let xlo = xRange?.lowerBound ?? steps.first!, xhi = max(xRange?.upperBound ?? steps.last!, xlo + 1)
-        func shade(_ v: Float) -> Double { logScale ? log10(Double(max(v, 1e-4))) : Double(v) }
+    /// Values below this are drawn as the floor on a log scale (KL in nats).
+    public static let logFloor: Float = 1e-4
+
+    /// The shade of a value before normalising (log10 on a log scale).
+    static func shade(_ v: Float, log: Bool) -> Double { log ? log10(Double(max(v, logFloor))) : Double(v) }
+
+    /// The range of the shading over (a sample of) the history, in value units: the legend's ends.
+    public static func valueRange(_ columns: [[Float]], logScale: Bool) -> (lo: Double, hi: Double)? {
         var lo = Double.infinity, hi = -Double.infinity
         let stride = max(1, columns.count / 512)
         for t in Swift.stride(from: 0, to: columns.count, by: stride) {
-            for v in columns[t] where v.isFinite { let s = shade(v); lo = min(lo, s); hi = max(hi, s) }
+            for v in columns[t] where v.isFinite { let s = shade(v, log: logScale); lo = min(lo, s); hi = max(hi, s) }
         }
+        guard lo.isFinite else { return nil }
         if !(hi > lo) { hi = lo + 1 }
-        for row in 0..<rows {
-            let d = row * perRow
-            let label = "z\(d < 10 ? "0" : "")\(d)"
-            let flaggedRow = (d..<min(d + perRow, shownRows)).contains { flagged.contains($0) }
-            let style = flaggedRow ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
-            grid.text(label, x: r.x, y: r.y + row, style: style, maxWidth: labelWidth - 1)
+        return logScale ? (pow(10, lo), pow(10, hi)) : (lo, hi)
+    }
+
+    /// Label text of a row: "z07", or "06/07" for two dimensions (numbers padded to the widest dimension).
+    static func labels(_ dims: [Int], digits: Int) -> [String] {
+        func pad(_ d: Int) -> String { let s = String(d); return String(repeating: "0", count: max(0, digits - s.count)) + s }
+        return dims.count == 1 ? ["z" + pad(dims[0])] : dims.map(pad)
+    }
+
+    /// The label column's width for `perRow` dimensions per row (digits each, "z" or "/" and a space).
+    public static func labelWidth(dimensions: Int, perRow: Int) -> Int {
+        let digits = max(2, String(max(0, dimensions - 1)).count)
+        return perRow == 2 ? 2 * digits + 2 : digits + 2
+    }
+
+    public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
+        guard r.width > 5, r.height > 0, let count = columns.last?.count, count > 0, !steps.isEmpty else {
+            if r.width > 16 && r.height > 0 { grid.text("waiting for data", x: r.x + 1, y: r.y, style: theme.style("graph_text")) }
+            return
         }
-        if overflow {
-            grid.text("+\(rowsCount - shownRows) more dimensions", x: r.x, y: r.maxY - 1, style: theme.style("inactive_fg"), maxWidth: r.width)
+        let useRamp = ascii || monochrome
+        let axis = timeAxis && r.height >= 3 ? 1 : 0
+        let textRows = r.height - axis
+        let dims = (rows ?? Array(0..<count)).filter { $0 < count }
+        let per = useRamp ? 1 : (perRow ?? (dims.count > textRows ? 2 : 1))
+        let shownDims = Array(dims.prefix(textRows * per))
+        let lines = (shownDims.count + per - 1) / per
+        let digits = max(2, String(max(0, count - 1)).count)
+        let labelWidth = Self.labelWidth(dimensions: count, perRow: per)
+        let width = r.width - labelWidth
+        guard width > 0 else { return }
+        let xlo = xRange?.lowerBound ?? steps.first!, xhi = max(xRange?.upperBound ?? steps.last!, xlo + 1)
+        let range = Self.valueRange(columns, logScale: logScale) ?? (1, 10)
+        let lo = Self.shade(Float(range.lo), log: logScale), hi = max(Self.shade(Float(range.hi), log: logScale), lo + 1e-9)
+        // Labels: each dimension's number in its own style (collapsed in the alert colour, the selected one reversed).
+        for line in 0..<lines {
+            let group = Array(shownDims[(line * per)..<min(shownDims.count, line * per + per)])
+            var x = r.x
+            for (k, text) in Self.labels(group, digits: digits).enumerated() {
+                let d = group.count == 1 ? group[0] : group[k]
+                var style = flagged.contains(d) ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
+                if d == selected { style = style.with(.reverse) }
+                if k == 1 { x += grid.text("/", x: x, y: r.y + line, style: theme.style("inactive_fg")) }
+                x += grid.text(text, x: x, y: r.y + line, style: style)
+            }
         }
         // Each screen column shows the largest value among (a sample of) the steps that fall in it.
         var first = SeriesMath.lowerBound(steps, xlo)
@@ -62,27 +105,36 @@ public struct Heatmap {
             let from: Int, lastIndex: Int
             if end > first { from = first; lastIndex = end } else if first > 0 { from = first - 1; lastIndex = first } else { continue }
             let sample = max(1, (lastIndex - from) / 8)
-            var values = [Double?](repeating: nil, count: shownRows)
-            for d in 0..<shownRows {
+            func value(_ d: Int) -> Double? {
                 var m: Float = -.infinity
                 var i = from
                 while i < lastIndex { let col = columns[i]; if d < col.count, col[d] > m { m = col[d] }; i += sample }
-                if m.isFinite { values[d] = (shade(m) - lo) / (hi - lo) }
+                return m.isFinite ? (Self.shade(m, log: logScale) - lo) / (hi - lo) : nil
             }
             let x = r.x + labelWidth + c
-            for row in 0..<rows {
-                let y = r.y + row, d = row * perRow
-                if ascii {
-                    if let t = values[d] { grid[x, y] = Cell(Self.shades[(t * 9.99).clampedInt(0...9)], theme.style("main_fg")) }
-                } else if perRow == 2 {
-                    let top = values[d].map { theme.gradient("heat", $0) } ?? theme["main_bg"]
-                    let bottom = d + 1 < shownRows ? (values[d + 1].map { theme.gradient("heat", $0) } ?? theme["main_bg"]) : theme["main_bg"]
-                    grid[x, y] = Cell("▀", Style(fg: top, bg: bottom))
-                } else if let t = values[d] {
+            for line in 0..<lines {
+                let y = r.y + line, d = shownDims[line * per]
+                if useRamp {
+                    if let t = value(d) { grid[x, y] = Cell(Self.ramp[(t * 9.99).clampedInt(0...9)], theme.style("main_fg")) }
+                } else if per == 2 {
+                    let top = value(d).map { theme.gradient("heat", $0) } ?? theme["main_bg"]
+                    let below = line * per + 1 < shownDims.count ? value(shownDims[line * per + 1]) : nil
+                    grid[x, y] = Cell("▀", Style(fg: top, bg: below.map { theme.gradient("heat", $0) } ?? theme["main_bg"]))
+                } else if let t = value(d) {
                     grid[x, y] = Cell("█", Style(fg: theme.gradient("heat", t), bg: theme["main_bg"]))
                 }
             }
             first = max(first, end)
+        }
+        if axis == 1 {
+            // The step axis: first and last step under the cells, the middle one when there is room.
+            let y = r.maxY - 1, text = theme.style("graph_text")
+            let left = SeriesMath.stepLabel(xlo), right = SeriesMath.stepLabel(xhi)
+            grid.text(left, x: r.x + labelWidth, y: y, style: text)
+            grid.text(right, x: r.maxX - right.count, y: y, style: text)
+            let mid = SeriesMath.stepLabel((xlo + xhi) / 2)
+            let mx = r.x + labelWidth + width / 2 - mid.count / 2
+            if width > left.count + right.count + mid.count + 4 { grid.text(mid, x: mx, y: y, style: text) }
         }
     }
 }

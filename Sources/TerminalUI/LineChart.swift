@@ -31,8 +31,8 @@ public struct LineChart {
     public var cursor: Double?
     /// x positions where a branch left the run (drawn like markers, in the inactive colour).
     public var forks: [Double] = []
-    /// Formats x tick labels (default: the value itself).
-    public var xLabel: (Double) -> String = { SeriesMath.label($0) }
+    /// Formats x tick labels (default: a step number, whole).
+    public var xLabel: (Double) -> String = { SeriesMath.stepLabel($0) }
 
     public init(series: [ChartSeries], xRange: ClosedRange<Double>? = nil, logY: Bool = false, markers: [Double] = [],
                 references: [(y: Double, color: Color)] = [], ascii: Bool = false) {

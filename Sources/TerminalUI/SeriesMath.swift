@@ -66,6 +66,14 @@ public enum SeriesMath {
     }
 
     /// A short label: 3 significant digits, scientific for very small or large magnitudes.
+    /// A step number as an axis shows it: a whole number ("91", never "91.5"), in thousands from 100,000 ("250k").
+    public static func stepLabel(_ v: Double) -> String {
+        guard v.isFinite else { return label(v) }
+        let n = Int(v.rounded())
+        if abs(n) >= 100_000 { return abs(n) % 1000 == 0 || abs(n) >= 10_000_000 ? "\(n / 1000)k" : String(format: "%.1fk", Double(n) / 1000) }
+        return String(n)
+    }
+
     public static func label(_ v: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         let a = abs(v)

@@ -152,30 +152,41 @@ import Testing
         let r = ReplaySource(events: events)
         guard case .events(let first) = r.poll(now: 0) else { Issue.record("nothing"); return }
         #expect(first.count == 2)                             // header + state, before the first step
-        // Step s has time s·0.005 s; at 10× one wall second covers 10 training seconds: everything.
-        guard case .events(let rest) = r.poll(now: 1) else { Issue.record("nothing"); return }
+        // 100 steps play at 10 steps/s (the slowest default): ten wall seconds cover everything.
+        guard case .events(let rest) = r.poll(now: 10) else { Issue.record("nothing"); return }
         #expect(first.count + rest.count == events.count)
         #expect(r.status!.position == 100)
-        r.control(.back, now: 1)
-        guard case .reset(let again) = r.poll(now: 1) else { Issue.record("no reset"); return }
+        r.control(.back, now: 10)
+        guard case .reset(let again) = r.poll(now: 10) else { Issue.record("no reset"); return }
         #expect(again.count < events.count && again.first == events.first)
-        r.control(.start, now: 1)
-        r.control(.togglePlay, now: 1)
-        guard case .reset = r.poll(now: 1) else { Issue.record("no reset"); return }
-        if case .events = r.poll(now: 5) { Issue.record("paused replay delivered events") }
-        r.control(.end, now: 5)
-        guard case .events = r.poll(now: 5) else { Issue.record("end delivered nothing"); return }
+        r.control(.start, now: 10)
+        r.control(.togglePlay, now: 10)
+        guard case .reset = r.poll(now: 10) else { Issue.record("no reset"); return }
+        if case .events = r.poll(now: 15) { Issue.record("paused replay delivered events") }
+        r.control(.end, now: 15)
+        guard case .events = r.poll(now: 15) else { Issue.record("end delivered nothing"); return }
         #expect(r.status!.position == 100)
     }
 
-    @Test func oneTimesFollowsTrainingTime() {
-        let r = ReplaySource(events: SyntheticRun.events(steps: 400))
-        r.control(.slower, now: 0)                            // 10× → 1×
+    @Test func defaultSpeedPlaysAnyRunInAboutAMinute() {
+        func speed(_ steps: Int) -> Double { ReplaySource.speeds[ReplaySource.defaultSpeedIndex(steps: steps)] }
+        #expect(speed(360) == 10 && speed(2160) == 50 && speed(100_000) == 2000)
+        #expect(speed(10_000_000).isInfinite)
+        #expect(ReplaySource(events: SyntheticRun.events(steps: 2160)).status!.speed == "50 steps/s")
+    }
+
+    @Test func playsStepsPerSecond() {
+        let r = ReplaySource(events: SyntheticRun.events(steps: 400))   // default 10 steps/s
+        r.control(.faster, now: 0)                                      // 20 steps/s
         _ = r.poll(now: 0)
         _ = r.poll(now: 0.001)
-        guard case .events(let e) = r.poll(now: 0.5) else { Issue.record("nothing"); return }
+        guard case .events(let e) = r.poll(now: 0.501) else { Issue.record("nothing"); return }
         let steps = e.compactMap { if case .step(let m) = $0 { m.step } else { nil } }
-        #expect((90...110).contains(steps.last!))            // 0.5 s of training time = 100 steps
+        #expect(steps.count == 10 && r.status!.speed == "20 steps/s")   // half a second at 20 steps/s
+        r.control(.slower, now: 1); r.control(.slower, now: 1)          // 5 steps/s: slow enough to read each step
+        _ = r.poll(now: 1)
+        guard case .events(let slow) = r.poll(now: 1.25) else { Issue.record("nothing"); return }
+        #expect(slow.filter { if case .step = $0 { true } else { false } }.count == 1)
     }
 }
 

@@ -92,7 +92,9 @@ import Testing
         var g = Grid(width: 20, height: 5)
         let cols = (0..<10).map { t in (0..<8).map { Float($0 + t) } }
         Heatmap(columns: cols, steps: (1...10).map(Double.init)).render(into: &g, g.bounds, theme: .builtin)
-        #expect(g.lines[0].hasPrefix("z00") && g.lines[1].hasPrefix("z02"))
+        // Each row names both of its dimensions; the last row is the step axis.
+        #expect(g.lines[0].hasPrefix("00/01") && g.lines[1].hasPrefix("02/03") && g.lines[3].hasPrefix("06/07"))
+        #expect(g.lines[4].contains("1") && g.lines[4].hasSuffix("10"))
         #expect(g.lines.joined().contains("▀"))
     }
 

@@ -1,0 +1,28 @@
+import TerminalUI
+
+/// What the focused panels' keys need to know about the layout and the run.
+extension AppState {
+    /// Rows of the events panel as laid out now (a page for PgUp / PgDn).
+    var logPageHeight: Int {
+        if zoomed && focus == .log { return max(1, height - 4) }
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        return Screen.layout(body).first { $0.0 == .log }.map { max(1, $0.1.height - 2) } ?? 1
+    }
+
+    /// The latent dimensions in the order the KL panel lists them: by index, or by current KL, largest first.
+    var dimensionOrder: [Int] {
+        let kl = run.lastStep?.klDims ?? run.lastEval?.klDims ?? []
+        let order = Array(kl.indices)
+        guard sortByKL else { return order }
+        return order.sorted { kl[$0] != kl[$1] ? kl[$0] > kl[$1] : $0 < $1 }
+    }
+
+    /// Whether an unbound key deserves a "does nothing here" message (not for plain typing mistakes like shift).
+    func deservesNoOpMessage(_ k: Key) -> Bool {
+        switch k {
+        case .char(let c): return !c.isWhitespace
+        case .escape: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import Runs
+import TerminalUI
+
+/// The KL panel: a legend, the per-dimension heatmap over time and the bars of the current KL, row for row.
+extension Screen {
+    /// Which dimensions the KL panel shows and how: in `order`, `perRow` to a text row, starting at `first`.
+    struct KLRows {
+        var order: [Int]
+        var perRow: Int
+        var first: Int
+        var capacity: Int
+        /// The dimensions drawn, top to bottom.
+        var shown: ArraySlice<Int> { order[first..<min(order.count, first + capacity)] }
+        var overflow: Bool { order.count > capacity }
+
+        /// Fits `order` into `textRows` rows, two per row with half blocks when one per row does not fit (never in
+        /// ASCII or without colour), scrolled so that `selected` is in view.
+        init(order: [Int], textRows: Int, halfBlocks: Bool, selected: Int) {
+            self.order = order
+            perRow = halfBlocks && order.count > textRows ? 2 : 1
+            capacity = max(1, textRows * perRow)
+            let at = order.firstIndex(of: selected) ?? 0
+            var start = max(0, min(at - capacity / 2, order.count - capacity))
+            start -= start % perRow
+            first = max(0, start)
+        }
+    }
+
+    static func klPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme, run = s.run
+        let threshold = run.header?.config.collapseThreshold ?? 0.01
+        let shown = klSource(s)
+        var area = r
+        if let title = shown.title, r.height > 3 {
+            g.text("\(title) (b: next branch)", x: r.x, y: r.y, style: t.style("inactive_fg"), maxWidth: r.width)
+            area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        }
+        let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
+        let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
+        if area.height >= 5 {
+            klLegend(&g, Rect(x: area.x, y: area.y, width: area.width, height: 1), s, current: current, threshold: threshold)
+            area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        }
+        let parts = area.columns([0.6, 0.4])
+        if !s.compared.isEmpty && shown.title == nil {
+            comparedHeatmaps(&g, parts[0], s)
+        }
+        let axis = area.height >= 3 ? 1 : 0
+        let order = s.sortByKL ? current.indices.sorted { current[$0] != current[$1] ? current[$0] > current[$1] : $0 < $1 } : Array(current.indices)
+        let rows = KLRows(order: order, textRows: area.height - axis, halfBlocks: !s.ascii && !s.monochrome, selected: s.selectedDimension)
+        if s.compared.isEmpty || shown.title != nil {
+            var map = Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
+            map.monochrome = s.monochrome
+            map.rows = Array(rows.shown)
+            map.perRow = rows.perRow
+            map.selected = s.focus == .kl ? s.selectedDimension : nil
+            map.render(into: &g, parts[0], theme: t)
+        }
+        let barArea = Rect(x: parts[1].x + 1, y: parts[1].y, width: parts[1].width - 1, height: parts[1].height - axis)
+        klBars(&g, barArea, s, current: current, rows: rows, collapsed: collapsed, threshold: threshold)
+        if axis == 1 {
+            // Under the bars: which dimensions are in view when not all of them fit, else the bars' scale.
+            let y = parts[1].maxY - 1
+            let text: String
+            if rows.overflow {
+                let last = min(order.count, rows.first + rows.capacity)
+                text = "\(rows.first + 1)–\(last) of \(order.count)" + (s.focus == .kl ? " ↑↓" : " 4:↑↓")
+            } else {
+                text = s.logScale.contains(.kl) ? "log scale" : "linear scale"
+            }
+            g.text(text, x: barArea.x, y: y, style: t.style("inactive_fg"), maxWidth: barArea.width)
+        }
+    }
+
+    /// The legend line: the heatmap's colour (or character) scale with its ends in nats, the collapse criterion,
+    /// free bits' λ and, under free bits, raw against objective KL.
+    static func klLegend(_ g: inout Grid, _ r: Rect, _ s: AppState, current: [Float], threshold: Double) {
+        let t = s.theme, run = s.run
+        // Segments in display order with their importance (0 first): whole segments are left out when short of room.
+        var segments: [(rank: Int, parts: [(String, Style)])] = []
+        if let range = Heatmap.valueRange(klSource(s).dims, logScale: s.logScale.contains(.kl)) {
+            var parts: [(String, Style)] = [(SeriesMath.label(range.lo) + " ", t.style("graph_text"))]
+            for k in 0..<5 {
+                let v = Double(k) / 4
+                if s.ascii || s.monochrome {
+                    parts.append((String(Heatmap.ramp[(v * 9.99).clampedInt(0...9)]), t.style("main_fg")))
+                } else {
+                    parts.append(("█", Style(fg: t.gradient("heat", v), bg: t["main_bg"])))
+                }
+            }
+            parts.append((" \(SeriesMath.label(range.hi)) nats", t.style("graph_text")))
+            segments.append((1, parts))
+        }
+        segments.append((2, [("×", t.style("collapsed", [.bold])), (" <\(fmt(threshold))", t.style("graph_text"))]))
+        if run.freeBits > 0 {
+            segments.append((0, [(s.ascii ? ":" : "┊", t.style("marker")), (" λ \(fmt(run.freeBits))", t.style("graph_text"))]))
+            if let m = run.lastStep, let objective = m.klObjective {
+                segments.append((3, [("raw KL \(fmt(m.kl)) · objective \(fmt(objective))", t.style("graph_text"))]))
+            }
+        }
+        if s.focus == .kl, current.indices.contains(s.selectedDimension) {
+            let d = s.selectedDimension
+            segments.append((0, [("z\(d < 10 ? "0" : "")\(d) \(fmt(current[d]))", t.style("hi_fg", [.bold]))]))
+        }
+        func width(_ seg: [(String, Style)]) -> Int { seg.reduce(0) { $0 + $1.0.columns(ascii: s.ascii) } }
+        var room = r.width, keep = Set<Int>()
+        for i in segments.indices.sorted(by: { segments[$0].rank < segments[$1].rank }) {
+            let w = width(segments[i].parts) + (keep.isEmpty ? 0 : 2)
+            if w <= room { keep.insert(i); room -= w }
+        }
+        var x = r.x
+        for i in segments.indices where keep.contains(i) {
+            if x > r.x { x += 2 }
+            for (text, style) in segments[i].parts { x += g.text(text, x: x, y: r.y, style: style, maxWidth: max(0, r.maxX - x)) }
+        }
+    }
+
+    /// The bars of the current KL, on the heatmap's rows: one per row with its value, or two per row in half blocks.
+    /// A log scale (the KL panel's `l`) spreads the decades between the collapse threshold and the largest KL;
+    /// free bits' λ is a dotted column.
+    static func klBars(_ g: inout Grid, _ r: Rect, _ s: AppState, current: [Float], rows: KLRows, collapsed: Set<Int>,
+                       threshold: Double) {
+        let t = s.theme
+        guard r.width > 6, r.height > 0, !current.isEmpty else { return }
+        let log = s.logScale.contains(.kl)
+        let top = max(Double(current.filter(\.isFinite).max() ?? 1), threshold * 10, s.run.freeBits)
+        let floor = threshold / 10
+        func fraction(_ v: Double) -> Double {
+            guard v.isFinite, v > 0 else { return 0 }
+            if !log { return min(1, v / top) }
+            return min(1, max(0, (log10(max(v, floor)) - log10(floor)) / (log10(top) - log10(floor))))
+        }
+        let single = rows.perRow == 1
+        let digits = max(2, String(max(0, current.count - 1)).count)
+        let labelWidth = single ? digits + 2 : 0
+        let valueWidth = single ? 9 : 0
+        let width = r.width - labelWidth - valueWidth
+        guard width > 1 else { return }
+        let lambdaColumn = s.run.freeBits > 0 ? Int((fraction(s.run.freeBits) * Double(width - 1)).rounded()) : nil
+        let shown = Array(rows.shown)
+        for line in 0..<min(r.height, (shown.count + rows.perRow - 1) / rows.perRow) {
+            let y = r.y + line
+            let group = Array(shown[(line * rows.perRow)..<min(shown.count, line * rows.perRow + rows.perRow)])
+            let lengths = group.map { Int((fraction(Double(current[$0])) * Double(width)).rounded()) }
+            let colors = group.map { collapsed.contains($0) ? t["collapsed"] : t.gradient("bar", fraction(Double(current[$0]))) }
+            if single {
+                let d = group[0]
+                var style = collapsed.contains(d) ? t.style("collapsed", [.bold]) : t.style("graph_text")
+                if s.focus == .kl && d == s.selectedDimension { style = style.with(.reverse) }
+                g.text("z" + String(repeating: "0", count: max(0, digits - String(d).count)) + String(d), x: r.x, y: y, style: style)
+                let value = (collapsed.contains(d) ? "×" : "") + SeriesMath.label(Double(current[d]))
+                g.text(value.leftPadded(valueWidth), x: r.maxX - valueWidth, y: y, style: style)
+            }
+            for c in 0..<width {
+                let x = r.x + labelWidth + c
+                let a = c < lengths[0], b = group.count > 1 && c < lengths[1]
+                if single {
+                    if a { g[x, y] = Cell(s.ascii ? "#" : "█", Style(fg: colors[0], bg: t["main_bg"])) }
+                } else if a || b {
+                    let fg = a ? colors[0] : t["main_bg"], bg = b ? colors[1] : t["main_bg"]
+                    g[x, y] = Cell("▀", Style(fg: fg, bg: bg))
+                }
+                if c == lambdaColumn && !(a || b) { g[x, y] = Cell(s.ascii ? ":" : "┊", t.style("marker")) }
+            }
+        }
+    }
+}
