@@ -34,6 +34,8 @@ public struct AppState: Sendable {
     public var selectedDimension = 0
     /// The KL panel lists dimensions by their current KL, largest first, instead of by index.
     public var sortByKL = false
+    /// What the images panel shows (`i` cycles; selecting a dimension shows its traversal).
+    public var imagesPage: ImagesPage = .reconstructions
     /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).
     public var rewindStep: Int?
     /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.

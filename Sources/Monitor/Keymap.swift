@@ -11,7 +11,7 @@ public struct KeyBinding: Sendable {
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
         case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
-        case scrollLog, filterLog, selectDimension, sortDimensions
+        case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage
     }
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts; `logPanel`, `klPanel`: while
@@ -91,6 +91,7 @@ public enum Keymap {
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m", Keymap.chartHelp),
         KeyBinding([.char("/")], .filterLog, .everywhere, help: Keymap.logKeys, Keymap.logHelp),
         KeyBinding([.char("s")], .sortDimensions, .everywhere, help: Keymap.klKeys, Keymap.klHelp),
+        KeyBinding([.char("i")], .imagesPage, .everywhere, help: "i", "images: reconstructions, prior samples, traversal of z_j"),
         KeyBinding([.char("b")], .branch, .everywhere,
                    help: "b", "KL panel: the live branch or an earlier one"),
         KeyBinding([.char("["), .char("]")], .selectRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
@@ -113,7 +114,7 @@ public enum Keymap {
     static let logKeys = "8: ↑↓ pgup /"
     static let logHelp = "events focused: scroll; / filters them (esc clears)"
     static let klKeys = "4: ↑↓, s"
-    static let klHelp = "KL focused: select a dimension (traversal); s sorts by KL"
+    static let klHelp = "KL focused: select z_j (its traversal in 6); s sorts by KL"
 
     /// The rewind cursor's keys share one help line.
     static let rewindKeys = "in rewind"

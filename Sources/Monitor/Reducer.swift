@@ -119,6 +119,11 @@ public enum Reducer {
             let order = s.dimensionOrder
             let i = order.firstIndex(of: s.selectedDimension) ?? 0
             s.selectedDimension = order[max(0, min(order.count - 1, i + (k == .down ? 1 : -1)))]
+            s.imagesPage = .traversal
+            // The live trainer draws the traversal of the selected dimension now (a client run shows what it logged).
+            if s.mode == .live && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
+        case .imagesPage:
+            s.imagesPage = s.imagesPage.next
         case .sortDimensions:
             s.sortByKL.toggle()
             s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", "inactive_fg")

@@ -42,6 +42,8 @@ public struct RunView: Sendable {
     public var lastStep: StepMetrics?
     public var lastEval: EvalMetrics?
     public var images: ImageRecord?
+    /// The step of the latest traversal in `images`.
+    public var traversalStep = 0
     /// The latest LR range test (live or from the run file).
     public var rangeTest: RangeTestRecord?
     /// Hyperparameter changes (markers on every chart).
@@ -129,7 +131,8 @@ public struct RunView: Sendable {
             thinEvalsIfFull()
             let previous = lastEval
             lastEval = m
-            log(m.step, "eval: test loss \(fmt(m.loss)) nats, AU \(m.activeUnits)/\(m.klDims.count)", "main_fg")
+            log(m.step, "eval: test loss \(fmt(m.loss)) nats, AU \(m.activeUnits)/\(m.klDims.count)"
+                + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), "main_fg")
             if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)
@@ -154,9 +157,19 @@ public struct RunView: Sendable {
                 log(r.step, text, "main_fg")
             }
         case .images(let i):
-            // An empty `originals` means "the same test digits as before".
+            // Empty lists mean "the same images as before" (a record may bring only a traversal), and a record without
+            // a traversal keeps the last one.
             var record = i
-            if record.originals.isEmpty, let previous = images { record.originals = previous.originals }
+            if let previous = images {
+                if record.originals.isEmpty { record.originals = previous.originals }
+                if record.reconstructions.isEmpty && record.samples.isEmpty {
+                    record.reconstructions = previous.reconstructions; record.samples = previous.samples; record.step = previous.step
+                }
+                if record.traversal == nil { record.traversal = previous.traversal }
+                else { traversalStep = i.step }
+            } else if record.traversal != nil {
+                traversalStep = i.step
+            }
             images = record
         case .rewind(let r):
             rewind(r)

@@ -3,21 +3,6 @@ import Runs
 import TerminalUI
 
 extension Screen {
-    static func imagesPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        guard let im = s.run.images else {
-            g.text("waiting for the first evaluation", x: r.x + 1, y: r.y, style: s.theme.style("graph_text"), maxWidth: r.width)
-            return
-        }
-        let strips = [("test digits", im.originals), ("reconstructions (posterior mean)", im.reconstructions), ("samples z ~ N(0, I)", im.samples)]
-        var y = r.y
-        let each = max(2, r.height / 3)
-        for (caption, imgs) in strips where y < r.maxY {
-            let h = min(each, r.maxY - y)
-            y += ImageStrip(images: imgs, rows: im.rows, cols: im.cols, caption: caption + " @\(im.step)", ascii: s.ascii)
-                .render(into: &g, Rect(x: r.x, y: y, width: r.width, height: h), theme: s.theme)
-        }
-    }
-
     static func knobsPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
         let knobs = Knob.available(gan: s.run.isGAN)

@@ -55,6 +55,15 @@ public enum Screen {
         }
     }
 
+    /// The KL panel's badge: active units with their criterion and the mutual information, shortened to fit.
+    static func klBadge(_ e: EvalMetrics, room: Int, extra: String) -> String {
+        let au = "AU \(e.activeUnits)/\(e.klDims.count)"
+        let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
+        let tail = extra.isEmpty ? "" : " · \(extra)"
+        let candidates = [au + " (var μ>0.01)" + mi + " nats" + tail, au + mi + tail, au + mi, au]
+        return candidates.first { $0.unicodeScalars.count <= room } ?? au
+    }
+
     static func tooSmall(_ g: inout Grid, _ s: AppState) {
         let msg = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
                    "enlarge the window, or q to quit"]
@@ -69,7 +78,7 @@ public enum Screen {
         var badge = ""
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
-        if p == .kl, let e = s.run.lastEval { badge = "AU \(e.activeUnits)/\(e.klDims.count) var(μ)>0.01" + (badge.isEmpty ? "" : " · \(badge)") }
+        if p == .kl, let e = s.run.lastEval { badge = klBadge(e, room: r.width - p.title.count - 10, extra: badge) }
         if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
         if p == .log { badge = logBadge(s) }
         if s.zoomed && s.focus == p { badge = (badge.isEmpty ? "" : badge + " · ") + "z or esc: back" }

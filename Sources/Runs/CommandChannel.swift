@@ -7,7 +7,8 @@ import Foundation
 /// Lines: `{"id":1,"command":"pause"}`, `{"id":2,"command":"resume"}`,
 /// `{"id":3,"command":"set","parameter":"lr","value":0.002}`, `{"id":4,"command":"clear","parameter":"beta"}`,
 /// `{"id":5,"command":"checkpoint"}`, `{"id":6,"command":"evaluate"}`, `{"id":7,"command":"stop"}`,
-/// `{"id":8,"command":"undo"}`, `{"id":9,"command":"rewind","step":1800}` (acknowledged with a `rewind` record).
+/// `{"id":8,"command":"undo"}`, `{"id":9,"command":"rewind","step":1800}` (acknowledged with a `rewind` record),
+/// `{"id":10,"command":"traverse","dimension":5}` (answered with an `images` record holding a traversal).
 public final class CommandChannel {
     public static let fileName = "commands.jsonl"
     public let path: String
@@ -33,6 +34,7 @@ public final class CommandChannel {
         case .stop: return obj([("id", "\(id)"), ("command", "\"stop\"")])
         case .undo: return obj([("id", "\(id)"), ("command", "\"undo\"")])
         case .rewind(let step): return obj([("id", "\(id)"), ("command", "\"rewind\""), ("step", "\(step)")])
+        case .traverse(let d): return obj([("id", "\(id)"), ("command", "\"traverse\""), ("dimension", "\(d)")])
         case .set(let p, let v): return obj([("id", "\(id)"), ("command", "\"set\""), ("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")])
         case .clear(let p): return obj([("id", "\(id)"), ("command", "\"clear\""), ("parameter", "\"\(p.rawValue)\"")])
         }

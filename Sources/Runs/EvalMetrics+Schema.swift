@@ -11,6 +11,7 @@ extension EvalMetrics: TabledRecord {
         .init("activeUnits", .int(\.activeUnits), csv: "test_active_units", tag: "eval/active_units", "dimensions with `meanVariance` > 0.01 (Burda et al. 2016)"),
         .init("collapsed", .ints(\.collapsed), "dimensions whose test KL is below `config.collapseThreshold` (default 0.01 nats)"),
         .init("images", .int(\.images), csv: "test_images", tag: "eval/images", "test images scored"),
+        .init("mutualInformation", .optionalFloat(\.mutualInformation), csv: "test_mi", tag: "eval/mutual_information", "I(x; z) in nats, He et al. 2019's minibatch estimator over the test images (absent: not computed)"),
     ]
 
     public static let blank = EvalMetrics(step: 0, epoch: 0, loss: 0, recon: 0, kl: 0, klDims: [], meanVariance: [], activeUnits: 0,

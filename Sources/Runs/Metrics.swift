@@ -77,12 +77,15 @@ public struct EvalMetrics: Codable, Sendable, Equatable {
     public var collapsed: [Int]
     /// Test images scored.
     public var images: Int
+    /// Mutual information I(x; z) between test images and their codes, nats (He et al. 2019's estimator); nil when
+    /// the writer did not compute it.
+    public var mutualInformation: Float?
 
     public init(step: Int, epoch: Int, loss: Float, recon: Float, kl: Float, klDims: [Float], meanVariance: [Float],
-                activeUnits: Int, collapsed: [Int], images: Int) {
+                activeUnits: Int, collapsed: [Int], images: Int, mutualInformation: Float? = nil) {
         self.step = step; self.epoch = epoch; self.loss = loss; self.recon = recon; self.kl = kl
         self.klDims = klDims; self.meanVariance = meanVariance; self.activeUnits = activeUnits
-        self.collapsed = collapsed; self.images = images
+        self.collapsed = collapsed; self.images = images; self.mutualInformation = mutualInformation
     }
 }
 

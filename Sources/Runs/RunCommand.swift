@@ -12,6 +12,8 @@ public enum RunCommand: Sendable, Equatable {
     case undo
     /// Go back to the latest snapshot at or before this step, and stay paused there.
     case rewind(toStep: Int)
+    /// Draw a latent traversal of this dimension now and at every later evaluation (an `images` record).
+    case traverse(dimension: Int)
     /// Finish the run cleanly: final evaluation, checkpoint, end record.
     case stop
 }

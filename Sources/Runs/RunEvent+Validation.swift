@@ -63,6 +63,15 @@ extension RunEvent {
                 if let p = list(images.count, name, 256) { return p }
                 if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(i.rows)×\(i.cols)" }
             }
+            if let t = i.traversal {
+                if !(0..<Self.maxListed).contains(t.dimension) { return "traversal dimension \(t.dimension) is out of range" }
+                if let p = list(t.values.count, "traversal values", 64) { return p }
+                if let bad = t.values.first(where: { !$0.isFinite }) { return "traversal value \(bad) is not finite" }
+                for (name, images) in [("traversal test", t.test), ("traversal prior", t.prior)] {
+                    if images.count != t.values.count && !images.isEmpty { return "\(name) holds \(images.count) images for \(t.values.count) values" }
+                    if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(i.rows)×\(i.cols)" }
+                }
+            }
             return nil
         case .rangeTest(let r):
             if let p = step(r.step) { return p }

@@ -212,9 +212,13 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     public var reconstructions: [[UInt8]]
     /// Decoder means of z ~ N(0, I).
     public var samples: [[UInt8]]
-    public init(step: Int, rows: Int, cols: Int, originals: [[UInt8]], reconstructions: [[UInt8]], samples: [[UInt8]]) {
+    /// A latent traversal of one dimension (absent: none drawn). A record holding only a traversal leaves the
+    /// other lists empty: readers keep the images they had.
+    public var traversal: ImageTraversal?
+    public init(step: Int, rows: Int, cols: Int, originals: [[UInt8]], reconstructions: [[UInt8]], samples: [[UInt8]],
+                traversal: ImageTraversal? = nil) {
         self.step = step; self.rows = rows; self.cols = cols; self.originals = originals
-        self.reconstructions = reconstructions; self.samples = samples
+        self.reconstructions = reconstructions; self.samples = samples; self.traversal = traversal
     }
 }
 

@@ -24,8 +24,9 @@ public struct Box {
         if r.width > 4 {
             grid.text(" \(title) ", x: r.x + 1, y: r.y, style: theme.style("title", [.bold]), maxWidth: r.width - 2)
         }
-        if !badge.isEmpty, r.width > title.count + badge.count + 6 {
-            grid.text(" \(badge) ", x: r.maxX - badge.count - 3, y: r.y, style: theme.style("graph_text"))
+        let badgeWidth = badge.columns(ascii: grid.ascii)
+        if !badge.isEmpty, r.width > title.columns(ascii: grid.ascii) + badgeWidth + 6 {
+            grid.text(" \(badge) ", x: r.maxX - badgeWidth - 3, y: r.y, style: theme.style("graph_text"))
         }
         return r.inset(1)
     }

@@ -38,6 +38,7 @@ final class Evaluator {
         var recon = 0.0
         var klDims = [Double](repeating: 0, count: latent)
         var muSum = [Double](repeating: 0, count: latent), muSq = [Double](repeating: 0, count: latent)
+        var information = 0.0
         var start = 0
         while start < test.count {
             let b = min(Self.chunk, test.count - start)
@@ -46,6 +47,8 @@ final class Evaluator {
             let loss = model.forward(ws, batch: b, beta: 1, freeBits: 0)
             recon += loss.recon
             for j in 0..<latent { klDims[j] += ws.klDims[j] }
+            // The z the ELBO just sampled is the posterior sample the estimator needs: no extra noise is drawn.
+            information += MutualInformation.batch(mu: ws.mu.base, logvar: ws.logvar.base, z: ws.z.base, batch: b, latent: latent) * Double(b)
             for r in 0..<b {
                 for j in 0..<latent {
                     let m = Double(ws.mu[r * latent + j])
@@ -61,7 +64,8 @@ final class Evaluator {
         let kl = klDims.reduce(0, +)
         return EvalMetrics(step: step, epoch: epoch, loss: Float((recon + kl) / n), recon: Float(recon / n),
                            kl: Float(kl / n), klDims: klDims.map { Float($0 / n) }, meanVariance: variance,
-                           activeUnits: active, collapsed: collapsed, images: test.count)
+                           activeUnits: active, collapsed: collapsed, images: test.count,
+                           mutualInformation: Float(information / n))
     }
 
     /// Decodes the showcase test images (at their posterior mean) and the fixed prior draws. The originals never
@@ -84,6 +88,32 @@ final class Evaluator {
         originalsSent = true
         return ImageRecord(step: step, rows: test.rows, cols: test.cols, originals: sendOriginals ? originals : [],
                            reconstructions: recon, samples: samples)
+    }
+
+    /// An images record with no images yet (a traversal is added to it).
+    func emptyRecord(step: Int) -> ImageRecord? {
+        showcase.isEmpty ? nil : ImageRecord(step: step, rows: test.rows, cols: test.cols, originals: [], reconstructions: [], samples: [])
+    }
+
+    /// Decodes the first showcase digit's posterior mean and the first prior draw with z_`dimension` set to each of
+    /// `ImageTraversal.standardValues`.
+    func traversal(_ model: VAEModel<Float>, dimension: Int) -> ImageTraversal? {
+        let ws = workspace
+        let d = test.dimension, latent = config.latent
+        let values = ImageTraversal.standardValues, k = values.count
+        guard let first = showcase.first, dimension < latent, 2 * k <= Self.chunk else { return nil }
+        test.images.withUnsafeBufferPointer { ws.x.base.update(from: $0.baseAddress! + first * d, count: d) }
+        model.encode(ws, batch: 1)
+        let mean = Array(UnsafeBufferPointer(start: ws.mu.base, count: latent))
+        let prior = Array(sampleZ.prefix(latent))
+        // Rows 0..<k: the test digit's code; rows k..<2k: the prior draw's; z_dimension swept in both.
+        for (r, base) in (Array(repeating: mean, count: k) + Array(repeating: prior, count: k)).enumerated() {
+            (ws.z.base + r * latent).update(from: base, count: latent)
+            ws.z[r * latent + dimension] = Float(values[r % k])
+        }
+        model.decode(ws, z: ws.z.base, batch: 2 * k)
+        let images = decoderMeans(ws, count: 2 * k)
+        return ImageTraversal(dimension: dimension, values: values, test: Array(images[..<k]), prior: Array(images[k...]))
     }
 
     private func decoderMeans(_ ws: Workspace<Float>, count: Int) -> [[UInt8]] {

@@ -25,6 +25,17 @@ extension Trainer {
             undoLastChange(source: source)
         case .rewind(let step):
             rewind(toStep: step, source: source)
+        case .traverse(let d):
+            guard (0..<config.latent).contains(d) else {
+                emit(.alert(Alert(step: stepsDone, level: .warning, message: "no latent dimension \(d) to traverse (0…\(config.latent - 1))")))
+                return
+            }
+            traversalDimension = d
+            if let t = evaluator.traversal(model, dimension: d), let showcase = evaluator.emptyRecord(step: stepsDone) {
+                var record = showcase
+                record.traversal = t
+                emit(.images(record))
+            }
         case .set(let p, let v):
             // The snapshot is taken before the change and kept once it applied: `u` goes back to it.
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil

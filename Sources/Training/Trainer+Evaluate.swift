@@ -25,6 +25,9 @@ extension Trainer {
 
     /// Records the showcase's reconstructions and prior samples as the model draws them now.
     func emitImages() {
-        if let images = evaluator.images(model, step: stepsDone) { emit(.images(images)) }
+        guard var images = evaluator.images(model, step: stepsDone) else { return }
+        let widest = lastEval.flatMap { e in e.klDims.indices.max { e.klDims[$0] < e.klDims[$1] } }
+        if let d = traversalDimension ?? widest { images.traversal = evaluator.traversal(model, dimension: d) }
+        emit(.images(images))
     }
 }

@@ -40,6 +40,8 @@ public final class Trainer {
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?
+    /// The latent dimension the screen asked to see traversed (nil: the one with the largest test KL).
+    var traversalDimension: Int?
     /// In-memory snapshots, the undoable changes and the branch (`u`, `r`).
     var history: RunHistory
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).

@@ -118,23 +118,38 @@ import Testing
         Self.render(s, sizes: Self.sample(20, seed: 52))
     }
 
-    /// The image strip alone, at every rectangle from 1×1 to 300×100 in steps, with MNIST-sized and odd images.
-    @Test func imageStripAtEveryRectangle() {
+    /// The images panel alone, every page, at every rectangle from 1×1 to 300×100 in steps, with MNIST-sized and
+    /// odd images, with and without a traversal.
+    @Test func imagesPanelAtEveryRectangle() {
         var g = Grid(width: 300, height: 100, fill: Cell(" ", Style()))
-        for (rows, cols) in [(28, 28), (1, 1), (3, 5), (29, 27)] {
-            let img = [UInt8](repeating: 200, count: rows * cols)
+        var s = AppState(mode: .replay, width: 300, height: 100)
+        for (rows, cols) in [(28, 28), (1, 1), (3, 5), (29, 27), (0, 28), (-3, 28), (28, -1), (Int.max, 2)] {
+            let n = rows > 0 && cols > 0 && rows < 100 && cols < 100 ? rows * cols : 3
+            let img = [UInt8](repeating: 200, count: n)
             for count in [1, 8] {
-                let strip = ImageStrip(images: Array(repeating: img, count: count), rows: rows, cols: cols, caption: "x")
-                for w in stride(from: 1, through: 300, by: 11) {
-                    for h in stride(from: 1, through: 100, by: 3) { strip.render(into: &g, Rect(x: 0, y: 0, width: w, height: h), theme: .builtin) }
+                let images = Array(repeating: img, count: count)
+                let tr = ImageTraversal(dimension: 3, values: ImageTraversal.standardValues, test: Array(repeating: img, count: 7),
+                                        prior: count == 1 ? [] : Array(repeating: img, count: 7))
+                s.run.images = ImageRecord(step: 1, rows: rows, cols: cols, originals: images, reconstructions: images, samples: images,
+                                           traversal: count == 8 ? tr : nil)
+                for page in ImagesPage.allCases {
+                    s.imagesPage = page
+                    for w in stride(from: 1, through: 300, by: 37) {
+                        for h in stride(from: 1, through: 100, by: 9) { Screen.imagesPanel(&g, Rect(x: 0, y: 0, width: w, height: h), s) }
+                    }
                 }
             }
         }
-        // Dimensions no image can have draw nothing.
-        for (rows, cols) in [(0, 28), (-3, 28), (28, -1), (Int.max, 2)] {
-            let strip = ImageStrip(images: [[1, 2, 3]], rows: rows, cols: cols, caption: "x")
-            #expect(strip.render(into: &g, Rect(x: 0, y: 0, width: 120, height: 50), theme: .builtin) == 0)
-        }
+    }
+
+    /// Digits at a size that can be read: at 160×48 two pairs at 14×14 pixels, at 240×70 six, never smaller than
+    /// half size below 240 columns when two fit.
+    @Test func imagesPanelShowsFewerLargerDigits() {
+        let inner160 = Rect(x: 0, y: 0, width: 65, height: 10), inner240 = Rect(x: 0, y: 0, width: 99, height: 17)
+        let a = Screen.imageLayout(inner160, rows: 28, cols: 28, perGroup: 2, groups: 8, extraRows: 0, gap: 2)!
+        #expect(a.scale == 2 && a.across * a.down == 2)
+        let b = Screen.imageLayout(inner240, rows: 28, cols: 28, perGroup: 2, groups: 8, extraRows: 0, gap: 2)!
+        #expect(b.scale == 2 && b.across * b.down == 6)
     }
 }
 

@@ -106,13 +106,18 @@ import Testing
         #expect(g.lines[2].contains("+3 more"))
     }
 
-    @Test func imageStripHalfBlocksAndScale() {
-        #expect(ImageStrip.scale(rows: 28, cols: 28, count: 8, width: 240, height: 15) == 1)
-        #expect(ImageStrip.scale(rows: 28, cols: 28, count: 8, width: 120, height: 8) == 2)
+    @Test func imageTileHalfBlocksAndSize() {
+        #expect(ImageTile.size(rows: 28, cols: 28, scale: 1) == (28, 14))
+        #expect(ImageTile.size(rows: 28, cols: 28, scale: 2) == (14, 7))
+        #expect(ImageTile.size(rows: 28, cols: 28, scale: 3) == (10, 5))
         var g = Grid(width: 40, height: 9)
         let img = (0..<784).map { UInt8($0 % 256) }
-        ImageStrip(images: [img, img], rows: 28, cols: 28, caption: "x").render(into: &g, g.bounds, theme: .builtin)
-        #expect(g[0, 1].scalar == "▀")
+        ImageTile(pixels: img, rows: 28, cols: 28, scale: 2).render(into: &g, x: 1, y: 1, theme: .builtin)
+        #expect(g[1, 1].scalar == "▀" && g[14, 7].scalar == "▀" && g[15, 1].scalar == " " && g[1, 8].scalar == " ")
+        // A wrong pixel count draws nothing.
+        var blank = Grid(width: 10, height: 5)
+        ImageTile(pixels: [1, 2], rows: 28, cols: 28, scale: 1).render(into: &blank, x: 0, y: 0, theme: .builtin)
+        #expect(blank.lines.joined().allSatisfy { $0 == " " })
     }
 }
 

@@ -1,0 +1,98 @@
+import Runs
+import TerminalUI
+
+/// The images panel: one page at a time (`i`), at the largest size that shows at least two of its groups.
+extension Screen {
+    /// The largest scale (fewest pixels per cell) at which `minimum` groups of `perGroup` tiles fit `r`, each
+    /// group with `extraRows` label rows; groups are laid out in rows, `gap` cells apart.
+    static func imageLayout(_ r: Rect, rows: Int, cols: Int, perGroup: Int, groups: Int, extraRows: Int, gap: Int)
+        -> (scale: Int, across: Int, down: Int)? {
+        for minimum in [min(2, groups), 1] where minimum > 0 {
+            for scale in 1...8 {
+                let (w, h) = ImageTile.size(rows: rows, cols: cols, scale: scale)
+                let groupWidth = perGroup * (w + 1) - 1, groupHeight = h + extraRows
+                let across = (r.width + gap) / (groupWidth + gap), down = r.height / groupHeight
+                if across >= 1 && down >= 1 && across * down >= minimum { return (scale, across, down) }
+            }
+        }
+        return nil
+    }
+
+    static func imagesPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme
+        guard let im = s.run.images, r.height >= 2, (1...4096).contains(im.rows), (1...4096).contains(im.cols) else {
+            g.text("waiting for the first evaluation", x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width)
+            return
+        }
+        let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        let caption = t.style("graph_text")
+        switch s.imagesPage {
+        case .reconstructions:
+            // Each test digit beside its reconstruction (the decoder's mean at the posterior mean).
+            let pairs = zip(im.originals, im.reconstructions).map { [$0, $1] }
+            g.text("test digit → reconstruction @\(im.step)  (i: samples)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            drawGroups(&g, body, s, im, pairs)
+        case .samples:
+            g.text("decoded z ~ N(0, I) @\(im.step)  (i: traversal)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            drawGroups(&g, body, s, im, im.samples.map { [$0] }, gap: 1)
+        case .traversal:
+            guard let tr = im.traversal else {
+                let why = s.mode == .live ? "select a dimension in the KL panel (4, ↑↓)" : "this run recorded no traversal"
+                g.text("traversal: \(why)  (i: reconstructions)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+                return
+            }
+            let d = tr.dimension, name = "z\(d < 10 ? "0" : "")\(d)"
+            let kl = s.run.lastEval.flatMap { d < $0.klDims.count ? " (test KL \(fmt($0.klDims[d])))" : nil } ?? ""
+            let stale = s.focus == .kl && s.selectedDimension != d && s.mode != .live ? " · selected z\(s.selectedDimension) not recorded" : ""
+            g.text("\(name)\(kl) swept −3…3 @\(s.run.traversalStep)\(stale)  (i: reconstructions)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            traversal(&g, body, s, im, tr)
+        }
+    }
+
+    /// Draws groups of tiles (a digit and its reconstruction, or one sample) as many as fit, left to right, then down.
+    static func drawGroups(_ g: inout Grid, _ r: Rect, _ s: AppState, _ im: ImageRecord, _ groups: [[[UInt8]]], gap: Int = 2) {
+        guard let perGroup = groups.first?.count,
+              let (scale, across, down) = imageLayout(r, rows: im.rows, cols: im.cols, perGroup: perGroup, groups: groups.count,
+                                                      extraRows: 0, gap: gap) else { return }
+        let (w, h) = ImageTile.size(rows: im.rows, cols: im.cols, scale: scale)
+        let groupWidth = perGroup * (w + 1) - 1
+        for (n, group) in groups.prefix(across * down).enumerated() {
+            let gx = r.x + (n % across) * (groupWidth + gap), gy = r.y + (n / across) * h
+            for (k, pixels) in group.enumerated() {
+                ImageTile(pixels: pixels, rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii)
+                    .render(into: &g, x: gx + k * (w + 1), y: gy, height: r.maxY - gy, theme: s.theme)
+            }
+        }
+    }
+
+    /// The traversal: the test digit's row over the prior draw's, each tile labelled with its z_j value; five of the
+    /// seven values when seven do not fit.
+    static func traversal(_ g: inout Grid, _ r: Rect, _ s: AppState, _ im: ImageRecord, _ tr: ImageTraversal) {
+        let t = s.theme
+        let rowsOfTiles = [("test", tr.test), ("prior", tr.prior)].filter { !$0.1.isEmpty }
+        let labelWidth = 6
+        let area = Rect(x: r.x + labelWidth, y: r.y, width: r.width - labelWidth, height: r.height)
+        var picks = Array(tr.values.indices)
+        var layout = imageLayout(area, rows: im.rows, cols: im.cols, perGroup: picks.count, groups: rowsOfTiles.count, extraRows: 1, gap: 0)
+        if tr.values.count == 7, layout.map({ $0.scale > 3 || $0.across * $0.down < rowsOfTiles.count }) ?? true {
+            let five = [0, 1, 3, 5, 6]
+            if let l = imageLayout(area, rows: im.rows, cols: im.cols, perGroup: 5, groups: rowsOfTiles.count, extraRows: 1, gap: 0),
+               layout == nil || l.scale < layout!.scale || l.across * l.down > layout!.across * layout!.down {
+                picks = five; layout = l
+            }
+        }
+        guard let (scale, _, down) = layout else { return }
+        let (w, h) = ImageTile.size(rows: im.rows, cols: im.cols, scale: scale)
+        for (row, (name, tiles)) in rowsOfTiles.prefix(down).enumerated() {
+            let y = r.y + row * (h + 1)
+            g.text(name, x: r.x, y: y + h / 2, style: t.style("graph_text"), maxWidth: labelWidth - 1)
+            for (k, i) in picks.enumerated() where i < tiles.count {
+                let x = area.x + k * (w + 1)
+                ImageTile(pixels: tiles[i], rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii)
+                    .render(into: &g, x: x, y: y, height: r.maxY - y, theme: t)
+                let v = tr.values[i] == 0 ? "0" : SeriesMath.label(tr.values[i])
+                g.text(v, x: x + max(0, (w - v.count) / 2), y: y + h, style: t.style("inactive_fg"), maxWidth: w)
+            }
+        }
+    }
+}
