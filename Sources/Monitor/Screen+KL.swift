@@ -96,7 +96,7 @@ extension Screen {
         if run.freeBits > 0 {
             segments.append((0, [(s.ascii ? ":" : "┊", t.style("marker")), (" λ \(fmt(run.freeBits))", t.style("graph_text"))]))
             if let m = run.lastStep, let objective = m.klObjective {
-                segments.append((3, [("raw KL \(fmt(m.kl)) · objective \(fmt(objective))", t.style("graph_text"))]))
+                segments.append((3, [("KL raw \(fmt(m.kl)) obj \(fmt(objective))", t.style("graph_text"))]))
             }
         }
         if s.focus == .kl, current.indices.contains(s.selectedDimension) {

@@ -16,7 +16,9 @@ extension Screen {
             if s.mode == .replay { style = t.style("inactive_fg") }
             let value: String
             if selected, let typed = s.input { value = typed + (s.ascii ? "_" : "▏") } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
-            var label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + knob.parameter.label
+            // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
+            let name = knob.parameter == .beta && s.run.capacity.contains(where: { $0.isFinite }) ? "γ (capacity)" : knob.parameter.label
+            var label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + name
             if s.ascii { label = label.asciiSpelled }
             let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value
             g.text(line.rightPadded(r.width), x: r.x, y: y, style: style, maxWidth: r.width)
