@@ -1,7 +1,7 @@
 # vaetop: `make run` trains the default VAE on the screen, `make test` runs the tests.
 # Both install the Debian/Ubuntu packages the project needs first (once).
 
-APT_PACKAGES := libncurses-dev libopenblas-dev zlib1g-dev tmux
+APT_PACKAGES := libncurses-dev ncurses-term libopenblas-dev zlib1g-dev tmux
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 ARGS ?=
 # The first run lasts long enough to pause, turn the knobs and watch the effect (7,200 steps, about two minutes on

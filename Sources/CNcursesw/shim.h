@@ -24,4 +24,6 @@ static inline const char *nc_codeset(void) { return nl_langinfo(CODESET); }
 static inline WINDOW *nc_stdscr_ptr(void) { return stdscr; }
 /* newterm on the process's stdout/stdin: unlike initscr it returns NULL instead of exiting. */
 static inline SCREEN *nc_newterm(void) { return newterm(NULL, stdout, stdin); }
+/* The same for a named terminal type (a -direct variant for 24-bit colour). */
+static inline SCREEN *nc_newterm_named(const char *type) { return newterm(type, stdout, stdin); }
 #endif

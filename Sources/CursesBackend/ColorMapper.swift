@@ -12,7 +12,8 @@ struct ColorMapper {
         return Self.basic8(r, g, b)
     }
 
-    /// Nearest of the xterm 6×6×6 cube (16…231) and grey ramp (232…255).
+    /// Nearest of the xterm 6×6×6 cube (16…231), or of the grey ramp (232…255) for a colour that is nearly grey:
+    /// a colour scale stays on the cube and so keeps its order (no grey speckles inside a gradient).
     static func xterm256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int32 {
         let levels: [Int] = [0, 95, 135, 175, 215, 255]
         func nearest(_ v: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }! }
@@ -25,13 +26,21 @@ struct ColorMapper {
             let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
             return dr * dr + dg * dg + db * db
         }
-        return dist((grey, grey, grey)) < dist(cube) ? Int32(232 + greyIndex) : Int32(16 + 36 * ri + 6 * gi + bi)
+        let nearlyGrey = Int(max(r, g, b)) - Int(min(r, g, b)) < 24
+        return nearlyGrey && dist((grey, grey, grey)) < dist(cube) ? Int32(232 + greyIndex) : Int32(16 + 36 * ri + 6 * gi + bi)
     }
 
-    /// Nearest of the eight ANSI colours.
+    /// The eight ANSI colours as xterm draws them by default (COLOR_BLACK=0 … COLOR_WHITE=7).
+    static let ansi: [(Int, Int, Int)] = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205),
+                                          (0, 205, 205), (229, 229, 229)]
+
+    /// Nearest of the eight ANSI colours by distance (a light theme's pale colours map to white or their hue, not all
+    /// to white as a per-channel threshold would).
     static func basic8(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int32 {
-        let t = 100
-        let bits = (Int(r) > t ? 1 : 0) | (Int(g) > t ? 2 : 0) | (Int(b) > t ? 4 : 0)
-        return Int32(bits)   // COLOR_BLACK=0, RED=1, GREEN=2, YELLOW=3, BLUE=4, MAGENTA=5, CYAN=6, WHITE=7
+        func dist(_ c: (Int, Int, Int)) -> Int {
+            let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
+            return 3 * dr * dr + 4 * dg * dg + 2 * db * db
+        }
+        return Int32(ansi.indices.min { dist(ansi[$0]) < dist(ansi[$1]) }!)
     }
 }

@@ -39,7 +39,10 @@ public final class CursesTerminal: TerminalBackend {
         }
         if !utf8 { setlocale(LC_ALL, "") }
         unicode = utf8 && !ascii
-        guard nc_newterm() != nil, let w = nc_stdscr_ptr() else { throw .initFailed(term) }
+        // COLORTERM=truecolor with a 256-colour terminfo: use its 24-bit ("-direct") variant when one is installed.
+        let direct = TrueColor.directVariant(environment: ProcessInfo.processInfo.environment)
+        let started = direct.map { name in name.withCString { nc_newterm_named($0) } } ?? nc_newterm()
+        guard started != nil, let w = nc_stdscr_ptr() else { throw .initFailed(term) }
         window = w
         cbreak(); noecho(); nonl()
         keypad(window, true)

@@ -45,8 +45,12 @@ public struct AppState: Sendable {
     /// A message shown in the status area until the next key.
     public var flash: (text: String, color: String)?
     public var ascii: Bool
-    /// The terminal shows no colour (NO_COLOR, or none available): shades become characters.
-    public var monochrome = false
+    /// Colours the terminal shows: 0 (NO_COLOR or none), 8, 256 or 16,777,216.
+    public var colorDepth = 1 << 24
+    /// No colour at all: series are told apart by letters.
+    public var monochrome: Bool { colorDepth == 0 }
+    /// Shades are drawn as characters (ASCII, or 8 colours or fewer, where a colour scale cannot stay ordered).
+    public var shadesAsCharacters: Bool { ascii || colorDepth <= 8 }
     /// Set once the loop should end.
     public var quitting = false
     /// A stop was sent; quit as soon as the run's end record arrives.

@@ -138,7 +138,7 @@ public struct RunView: Sendable {
             changes.append(c)
             current[c.parameter] = c.new
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
-            log(c.step, "\(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+            log(c.step, "[\(Self.markerTag(changes.count - 1))] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
         case .skipped(let s):
             skippedSteps.append(s.step)
             log(s.step, "skipped: \(s.reason)", "warn")
@@ -181,6 +181,10 @@ public struct RunView: Sendable {
             log(e.step, "end: \(e.reason)", "main_fg")
         }
     }
+
+    /// The tag of the i-th change: its marker on the charts and its line in the log (1…9, then a…z, then again).
+    public static func markerTag(_ i: Int) -> String { markerTags[((i % markerTags.count) + markerTags.count) % markerTags.count] }
+    static let markerTags = "123456789abcdefghijklmnopqrstuvwxyz".map(String.init)
 
     /// Drops history after `step` (a resume from a checkpoint at `step` abandons what came after it).
     mutating func truncate(after step: Int) {

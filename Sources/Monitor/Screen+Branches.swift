@@ -19,6 +19,8 @@ extension Screen {
         var c = chart
         c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
         c.cursor = s.rewindStep.map { Double(max($0, 1)) }
+        if c.markers.count == s.run.changes.count { c.markerTags = s.run.changes.indices.map(RunView.markerTag) }
+        c.tagEnds = s.monochrome
         return c
     }
 

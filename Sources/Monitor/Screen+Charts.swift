@@ -2,6 +2,19 @@ import Runs
 import TerminalUI
 
 extension Screen {
+    /// A legend line: each series' mark in its colour (its letter when the terminal has no colour), then its name.
+    /// Returns the columns used.
+    @discardableResult
+    static func legend(_ g: inout Grid, _ r: Rect, _ s: AppState, _ items: [(name: String, key: String, tag: String)]) -> Int {
+        var x = r.x
+        for item in items where x < r.maxX {
+            let mark = s.monochrome ? item.tag + " " : (s.ascii ? "- " : "━ ")
+            x += g.text(mark, x: x, y: r.y, style: s.theme.style(item.key, [.bold]), maxWidth: max(0, r.maxX - x))
+            x += g.text(item.name + "  ", x: x, y: r.y, style: s.theme.style("graph_text"), maxWidth: max(0, r.maxX - x))
+        }
+        return x - r.x
+    }
+
     /// x positions of keyboard changes.
     static func markers(_ s: AppState) -> [Double] { s.run.changes.map { Double($0.step) + 0.5 } }
 
@@ -10,29 +23,20 @@ extension Screen {
         let t = s.theme, run = s.run
         if run.isGAN {
             // VAE-GAN: the three networks' objectives.
-            var x = r.x
-            for (name, key) in [("encoder", "loss"), ("decoder", "recon"), ("discriminator", "kl")] {
-                x += g.text(s.ascii ? "- " : "━ ", x: x, y: r.y, style: t.style(key), maxWidth: max(0, r.maxX - x))
-                x += g.text(name + "  ", x: x, y: r.y, style: t.style("graph_text"), maxWidth: max(0, r.maxX - x))
-            }
+            legend(&g, r, s, [("encoder", "loss", "E"), ("decoder", "recon", "G"), ("discriminator", "kl", "D")])
             decorated(LineChart(series: ghostLines(s, color: t["loss"]) { $0[.ganEncoder] } + [
-                               ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t["loss"]),
-                               ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t["recon"]),
-                               ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t["kl"])],
+                               ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t["loss"], tag: "E"),
+                               ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t["recon"], tag: "G"),
+                               ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t["kl"], tag: "D")],
                       logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
-        let legend = r.height > 4 ? 1 : 0
-        if legend == 1 && !s.compared.isEmpty {
+        let legendRows = r.height > 4 ? 1 : 0
+        if legendRows == 1 && !s.compared.isEmpty {
             comparisonLegend(&g, r, s, focusedColor: t["loss"])
-        } else if legend == 1 {
-            var x = r.x
-            let dash = s.ascii ? "- " : "━ "
-            for (name, key) in [("total", "loss"), ("recon", "recon"), ("KL", "kl"), ("test ELBO", "test")] {
-                x += g.text(dash, x: x, y: r.y, style: t.style(key), maxWidth: r.maxX - x)
-                x += g.text(name + "  ", x: x, y: r.y, style: t.style("graph_text"), maxWidth: r.maxX - x)
-            }
+        } else if legendRows == 1 {
+            let x = r.x + legend(&g, r, s, [("total", "loss", "T"), ("recon", "recon", "R"), ("KL", "kl", "K"), ("test ELBO", "test", "E")])
             if let e = run.lastEval {
                 let label = "test \(fmt(e.loss))"
                 if r.maxX - x >= label.count { g.text(label, x: r.maxX - label.count, y: r.y, style: t.style("test")) }
@@ -42,12 +46,12 @@ extension Screen {
             + ghostLines(s, color: t["kl"]) { s.smoothing ? $0.smoothed.kl : $0[.kl] }
             + comparedLines(s) { s.smoothing ? $0.smoothed.loss : $0.loss }
         let chart = decorated(LineChart(series: ghosts + [
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t["loss"]),
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t["recon"]),
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"]),
-            ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t["test"], kind: .points),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t["loss"], tag: "T"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t["recon"], tag: "R"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"], tag: "K"),
+            ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t["test"], kind: .points, tag: "E"),
         ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
-        chart.render(into: &g, Rect(x: r.x, y: r.y + legend, width: r.width, height: r.height - legend), theme: t)
+        chart.render(into: &g, Rect(x: r.x, y: r.y + legendRows, width: r.width, height: r.height - legendRows), theme: t)
     }
 
     /// The planned future of a schedule after the last step, scaled to meet the value in force now.
@@ -60,21 +64,28 @@ extension Screen {
         return ChartSeries(xs: [Double(max(step, 1))] + xs, ys: [now ?? ys.first ?? 0] + ys, color: .terminalDefault, dimmed: true)
     }
 
+    /// The x range of the schedule charts (β, lr): the past at full width and a window of the planned future
+    /// (a quarter of the chart); zoomed, or once the run has ended, the whole plan.
     static func xRange(_ s: AppState) -> ClosedRange<Double>? {
         let planned = Double(s.run.plannedSteps)
         let last = s.run.steps.last ?? 1
-        return planned > 1 ? 1...max(planned, last) : nil
+        guard planned > 1 else { return nil }
+        let whole = 1...max(planned, last)
+        if s.zoomed || s.run.end != nil || last >= planned { return whole }
+        let window = max(last / 3, planned / 20, 10)
+        return 1...min(planned, last + window)
     }
 
     static func betaChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
         if run.isGAN {
             // VAE-GAN: what the discriminator says about real, reconstructed and prior-sampled images.
-            g.text("D(x) \(run.dReal.last.map(fmt) ?? "–")  D(G(z)) \(run.dFake.last.map(fmt) ?? "–")  D(prior) \(run.dPrior.last.map(fmt) ?? "–")",
-                   x: r.x, y: r.y, style: t.style("beta"), maxWidth: r.width)
-            decorated(LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t["ok"]),
-                               ChartSeries(xs: run.steps, ys: run.dFake, color: t["alert"]),
-                               ChartSeries(xs: run.steps, ys: run.dPrior, color: t["beta"])],
+            // The legend in the series' own colours, with their latest values.
+            legend(&g, r, s, [("D(x) \(run.dReal.last.map(fmt) ?? "–")", "ok", "x"), ("D(G(z)) \(run.dFake.last.map(fmt) ?? "–")", "alert", "G"),
+                              ("D(prior) \(run.dPrior.last.map(fmt) ?? "–")", "beta", "p")])
+            decorated(LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t["ok"], tag: "x"),
+                               ChartSeries(xs: run.steps, ys: run.dFake, color: t["alert"], tag: "G"),
+                               ChartSeries(xs: run.steps, ys: run.dPrior, color: t["beta"], tag: "p")],
                       xRange: xRange(s), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
@@ -85,8 +96,8 @@ extension Screen {
             g.text("C \(fmt(c)) nats  KL \(run.kl.last.map(fmt) ?? "–")  γ \(run.current[.beta].map(fmt) ?? "–")", x: r.x, y: r.y,
                    style: t.style("beta"), maxWidth: r.width)
             decorated(LineChart(series: ghostLines(s, color: t["beta"]) { $0[.capacity] } + [
-                               ChartSeries(xs: run.steps, ys: run.capacity, color: t["beta"]),
-                               ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"])],
+                               ChartSeries(xs: run.steps, ys: run.capacity, color: t["beta"], tag: "C"),
+                               ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t["kl"], tag: "K")],
                       xRange: xRange(s), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
@@ -138,15 +149,13 @@ extension Screen {
         let parts = r.width >= 50 ? r.columns([0.68, 0.32]) : [r]
         let chartArea = parts[0]
         var x = chartArea.x
-        for (name, key) in [("before clip", "grad"), ("after", "grad_clipped"), ("threshold", "clip")] {
-            x += g.text(s.ascii ? "- " : "━ ", x: x, y: chartArea.y, style: t.style(key))
-            x += g.text(name + "  ", x: x, y: chartArea.y, style: t.style("graph_text"))
-        }
+        x += legend(&g, Rect(x: x, y: chartArea.y, width: chartArea.maxX - x, height: 1), s,
+                    [("before clip", "grad", "B"), ("after", "grad_clipped", "A"), ("threshold", "clip", "-")])
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t["clip"])] } ?? []
         decorated(LineChart(series: ghostLines(s, color: t["grad"]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
             + comparedLines(s) { s.smoothing ? $0.smoothed.grad : $0.gradNorm } + [
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t["grad"]),
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t["grad_clipped"]),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t["grad"], tag: "B"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t["grad_clipped"], tag: "A"),
         ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
         if parts.count > 1, let m = run.lastStep {

@@ -38,8 +38,9 @@ extension Screen {
         }
         let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
         let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
+        let range = Heatmap.valueRange(shown.dims, logScale: s.logScale.contains(.kl))
         if area.height >= 5 {
-            klLegend(&g, Rect(x: area.x, y: area.y, width: area.width, height: 1), s, current: current, threshold: threshold)
+            klLegend(&g, Rect(x: area.x, y: area.y, width: area.width, height: 1), s, current: current, threshold: threshold, range: range)
             area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         }
         let parts = area.columns([0.6, 0.4])
@@ -48,10 +49,11 @@ extension Screen {
         }
         let axis = area.height >= 3 ? 1 : 0
         let order = s.sortByKL ? current.indices.sorted { current[$0] != current[$1] ? current[$0] > current[$1] : $0 < $1 } : Array(current.indices)
-        let rows = KLRows(order: order, textRows: area.height - axis, halfBlocks: !s.ascii && !s.monochrome, selected: s.selectedDimension)
+        let rows = KLRows(order: order, textRows: area.height - axis, halfBlocks: !s.shadesAsCharacters, selected: s.selectedDimension)
         if s.compared.isEmpty || shown.title != nil {
             var map = Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
-            map.monochrome = s.monochrome
+            map.monochrome = s.shadesAsCharacters
+            map.range = range
             map.rows = Array(rows.shown)
             map.perRow = rows.perRow
             map.selected = s.focus == .kl ? s.selectedDimension : nil
@@ -75,15 +77,16 @@ extension Screen {
 
     /// The legend line: the heatmap's colour (or character) scale with its ends in nats, the collapse criterion,
     /// free bits' λ and, under free bits, raw against objective KL.
-    static func klLegend(_ g: inout Grid, _ r: Rect, _ s: AppState, current: [Float], threshold: Double) {
+    static func klLegend(_ g: inout Grid, _ r: Rect, _ s: AppState, current: [Float], threshold: Double,
+                         range: (lo: Double, hi: Double)?) {
         let t = s.theme, run = s.run
         // Segments in display order with their importance (0 first): whole segments are left out when short of room.
         var segments: [(rank: Int, parts: [(String, Style)])] = []
-        if let range = Heatmap.valueRange(klSource(s).dims, logScale: s.logScale.contains(.kl)) {
+        if let range {
             var parts: [(String, Style)] = [(SeriesMath.label(range.lo) + " ", t.style("graph_text"))]
             for k in 0..<5 {
                 let v = Double(k) / 4
-                if s.ascii || s.monochrome {
+                if s.shadesAsCharacters {
                     parts.append((String(Heatmap.ramp[(v * 9.99).clampedInt(0...9)]), t.style("main_fg")))
                 } else {
                     parts.append(("█", Style(fg: t.gradient("heat", v), bg: t["main_bg"])))
@@ -139,11 +142,12 @@ extension Screen {
         guard width > 1 else { return }
         let lambdaColumn = s.run.freeBits > 0 ? Int((fraction(s.run.freeBits) * Double(width - 1)).rounded()) : nil
         let shown = Array(rows.shown)
+        let background = t["main_bg"], lambdaCell = Cell(s.ascii ? ":" : "┊", t.style("marker"))
         for line in 0..<min(r.height, (shown.count + rows.perRow - 1) / rows.perRow) {
             let y = r.y + line
             let group = Array(shown[(line * rows.perRow)..<min(shown.count, line * rows.perRow + rows.perRow)])
             let lengths = group.map { Int((fraction(Double(current[$0])) * Double(width)).rounded()) }
-            let colors = group.map { collapsed.contains($0) ? t["collapsed"] : t.gradient("bar", fraction(Double(current[$0]))) }
+            let colors = group.map { collapsed.contains($0) ? t["collapsed"] : (s.shadesAsCharacters ? t["main_fg"] : t.gradient("bar", fraction(Double(current[$0])))) }
             if single {
                 let d = group[0]
                 var style = collapsed.contains(d) ? t.style("collapsed", [.bold]) : t.style("graph_text")
@@ -156,12 +160,12 @@ extension Screen {
                 let x = r.x + labelWidth + c
                 let a = c < lengths[0], b = group.count > 1 && c < lengths[1]
                 if single {
-                    if a { g[x, y] = Cell(s.ascii ? "#" : "█", Style(fg: colors[0], bg: t["main_bg"])) }
+                    if a { g[x, y] = Cell(s.ascii ? "#" : "█", Style(fg: colors[0], bg: background)) }
                 } else if a || b {
-                    let fg = a ? colors[0] : t["main_bg"], bg = b ? colors[1] : t["main_bg"]
+                    let fg = a ? colors[0] : background, bg = b ? colors[1] : background
                     g[x, y] = Cell("▀", Style(fg: fg, bg: bg))
                 }
-                if c == lambdaColumn && !(a || b) { g[x, y] = Cell(s.ascii ? ":" : "┊", t.style("marker")) }
+                if c == lambdaColumn && !(a || b) { g[x, y] = lambdaCell }
             }
         }
     }

@@ -152,6 +152,7 @@ extension Screen {
         }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
         var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil)
+        if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }
         func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.count + $1.word.count + 3 } }
         while hints.count > 2 && x + width(hints) - 2 > s.width { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
         for (k, what) in hints where x < s.width {

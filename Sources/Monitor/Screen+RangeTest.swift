@@ -3,12 +3,25 @@ import Runs
 import TerminalUI
 
 extension Screen {
+    /// Where the test is: running, finished, or stopped by a diverging loss, and the steps done.
+    static func rangeTestBadge(_ rt: RangeTestRecord) -> String {
+        let state = rt.finished ? (rt.diverged ? "finished (loss diverged)" : "finished") : "running"
+        return "\(state) · \(rt.lrs.count)/\(rt.steps)"
+    }
+
+    /// The hint line's words for o and y: the bounds each would train between, once the test has them.
+    static func rangeTestHint(_ rt: RangeTestRecord?, word: String, key: String) -> String {
+        guard let rt, rt.finished, let lo = rt.cyclicBase, let hi = rt.cyclicMax else { return word }
+        let bounds = "\(String(format: "%.1e", lo))…\(String(format: "%.1e", hi))"
+        return key == "o" ? "one-cycle \(bounds)" : "cyclic \(bounds)"
+    }
+
     /// The LR range test: loss against lr on a log axis, live, with the suggestions marked once it ends.
     static func rangeTestView(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
         let parts = r.columns([0.72, 0.28])
         let inner = Box(title: "LR range test: loss vs learning rate (log axis)", focused: true, ascii: s.ascii,
-                        badge: s.run.rangeTest.map { "\($0.lrs.count)/\($0.steps)" } ?? "").render(into: &g, parts[0], theme: t)
+                        badge: s.run.rangeTest.map(rangeTestBadge) ?? "").render(into: &g, parts[0], theme: t)
         guard let rt = s.run.rangeTest, !rt.lrs.isEmpty, !inner.isEmpty else {
             g.text("starting…", x: inner.x + 1, y: inner.y, style: t.style("graph_text"))
             return

@@ -27,6 +27,7 @@ public struct Bars {
         guard barWidth > 0 else { return }
         let maxV = maximum ?? max(items.map(\.value).filter(\.isFinite).max() ?? 1, 1e-9)
         let overflow = items.count > r.height
+        let background = theme["main_bg"]
         for (i, item) in items.prefix(overflow ? r.height - 1 : r.height).enumerated() {
             let y = r.y + i
             let labelStyle = item.flagged ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
@@ -37,7 +38,7 @@ public struct Bars {
             for c in 0..<barWidth {
                 let e = min(8, max(0, eighthsTotal - c * 8))
                 let scalar: Unicode.Scalar = ascii ? (e >= 4 ? "#" : " ") : Self.eighths[e]
-                grid[r.x + labelWidth + c, y] = Cell(scalar, Style(fg: color, bg: theme["main_bg"]))
+                grid[r.x + labelWidth + c, y] = Cell(scalar, Style(fg: color, bg: background))
             }
             let v = (item.flagged ? (ascii ? "x" : "×") : "") + SeriesMath.label(item.value)
             grid.text(v.leftPadded(valueWidth), x: r.maxX - valueWidth, y: y, style: labelStyle)

@@ -27,7 +27,8 @@ public struct Grid: Equatable, Sendable {
         var cx = x
         for scalar in (ascii ? s.asciiSpelled : s).unicodeScalars {
             if cx - x >= maxWidth || cx >= width { break }
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            // Combining marks (U+0300 on) take no cell of their own; below them no scalar is one.
+            if scalar.value >= 0x300 && scalar.properties.generalCategory == .nonspacingMark { continue }
             // A control character from a file (ESC, BEL, CR, a bidi override, …) must never reach the terminal.
             self[cx, y] = Cell(String.isUnsafe(scalar) ? "?" : scalar, style)
             cx += 1

@@ -25,6 +25,8 @@ public struct Heatmap {
     public var selected: Int?
     /// Draw a step axis on the last row.
     public var timeAxis = true
+    /// The shading's range in value units (nil: computed from `columns`).
+    public var range: (lo: Double, hi: Double)?
 
     public init(columns: [[Float]], steps: [Double], logScale: Bool = true, flagged: Set<Int> = [], ascii: Bool = false,
                 xRange: ClosedRange<Double>? = nil) {
@@ -43,14 +45,16 @@ public struct Heatmap {
 
     /// The range of the shading over (a sample of) the history, in value units: the legend's ends.
     public static func valueRange(_ columns: [[Float]], logScale: Bool) -> (lo: Double, hi: Double)? {
-        var lo = Double.infinity, hi = -Double.infinity
+        // Extremes of the raw values first: the shade is monotonic, so only they need a log.
+        var lo = Float.infinity, hi = -Float.infinity
         let stride = max(1, columns.count / 512)
         for t in Swift.stride(from: 0, to: columns.count, by: stride) {
-            for v in columns[t] where v.isFinite { let s = shade(v, log: logScale); lo = min(lo, s); hi = max(hi, s) }
+            for v in columns[t] where v.isFinite { if v < lo { lo = v }; if v > hi { hi = v } }
         }
         guard lo.isFinite else { return nil }
-        if !(hi > lo) { hi = lo + 1 }
-        return logScale ? (pow(10, lo), pow(10, hi)) : (lo, hi)
+        var a = shade(lo, log: logScale), b = shade(hi, log: logScale)
+        if !(b > a) { b = a + 1 }
+        return logScale ? (pow(10, a), pow(10, b)) : (a, b)
     }
 
     /// Label text of a row: "z07", or "06/07" for two dimensions (numbers padded to the widest dimension).
@@ -82,7 +86,10 @@ public struct Heatmap {
         let width = r.width - labelWidth
         guard width > 0 else { return }
         let xlo = xRange?.lowerBound ?? steps.first!, xhi = max(xRange?.upperBound ?? steps.last!, xlo + 1)
-        let range = Self.valueRange(columns, logScale: logScale) ?? (1, 10)
+        let range = self.range ?? Self.valueRange(columns, logScale: logScale) ?? (1, 10)
+        // The colour scale sampled once per frame (101 steps, as `Theme.gradient` rounds them).
+        let heat = useRamp ? [] : (0...100).map { theme.gradient("heat", Double($0) / 100) }
+        func color(_ t: Double) -> Color { heat[(t * 100).rounded().clampedInt(0...100)] }
         let lo = Self.shade(Float(range.lo), log: logScale), hi = max(Self.shade(Float(range.hi), log: logScale), lo + 1e-9)
         // Labels: each dimension's number in its own style (collapsed in the alert colour, the selected one reversed).
         for line in 0..<lines {
@@ -96,6 +103,7 @@ public struct Heatmap {
                 x += grid.text(text, x: x, y: r.y + line, style: style)
             }
         }
+        let background = theme["main_bg"], rampStyle = theme.style("main_fg")
         // Each screen column shows the largest value among (a sample of) the steps that fall in it.
         var first = SeriesMath.lowerBound(steps, xlo)
         for c in 0..<width {
@@ -115,13 +123,13 @@ public struct Heatmap {
             for line in 0..<lines {
                 let y = r.y + line, d = shownDims[line * per]
                 if useRamp {
-                    if let t = value(d) { grid[x, y] = Cell(Self.ramp[(t * 9.99).clampedInt(0...9)], theme.style("main_fg")) }
+                    if let t = value(d) { grid[x, y] = Cell(Self.ramp[(t * 9.99).clampedInt(0...9)], rampStyle) }
                 } else if per == 2 {
-                    let top = value(d).map { theme.gradient("heat", $0) } ?? theme["main_bg"]
+                    let top = value(d).map(color) ?? background
                     let below = line * per + 1 < shownDims.count ? value(shownDims[line * per + 1]) : nil
-                    grid[x, y] = Cell("▀", Style(fg: top, bg: below.map { theme.gradient("heat", $0) } ?? theme["main_bg"]))
+                    grid[x, y] = Cell("▀", Style(fg: top, bg: below.map(color) ?? background))
                 } else if let t = value(d) {
-                    grid[x, y] = Cell("█", Style(fg: theme.gradient("heat", t), bg: theme["main_bg"]))
+                    grid[x, y] = Cell("█", Style(fg: color(t), bg: background))
                 }
             }
             first = max(first, end)

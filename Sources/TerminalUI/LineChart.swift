@@ -10,9 +10,11 @@ public struct ChartSeries {
     public var kind: Kind
     /// Drawn dimmed (the planned future of a schedule).
     public var dimmed: Bool
+    /// A letter drawn at the series' last point when colour cannot tell the series apart (`LineChart.tagEnds`).
+    public var tag: String?
 
-    public init(xs: [Double], ys: [Double], color: Color, kind: Kind = .line, dimmed: Bool = false) {
-        self.xs = xs; self.ys = ys; self.color = color; self.kind = kind; self.dimmed = dimmed
+    public init(xs: [Double], ys: [Double], color: Color, kind: Kind = .line, dimmed: Bool = false, tag: String? = nil) {
+        self.xs = xs; self.ys = ys; self.color = color; self.kind = kind; self.dimmed = dimmed; self.tag = tag
     }
 }
 
@@ -29,8 +31,12 @@ public struct LineChart {
     public var ascii: Bool
     /// The x position of a cursor (the rewind point being chosen), drawn as a highlighted column.
     public var cursor: Double?
+    /// A short tag per marker (the same tag as the change's line in the event log), drawn at the marker's top.
+    public var markerTags: [String] = []
     /// x positions where a branch left the run (drawn like markers, in the inactive colour).
     public var forks: [Double] = []
+    /// Draw each tagged series' letter at its last point (no colour: the letters tell the lines apart).
+    public var tagEnds = false
     /// Formats x tick labels (default: a step number, whole).
     public var xLabel: (Double) -> String = { SeriesMath.stepLabel($0) }
 
@@ -109,12 +115,14 @@ public struct LineChart {
             }
         }
         // Reference lines and markers go where the plot is empty.
+        let background = theme["main_bg"]
         for ref in references {
             let t = transform(ref.y)
             guard t.isFinite else { continue }
             let row = py(t) / (ascii ? 1 : 4)
+            let cell = Cell(ascii ? "-" : "╌", Style(fg: ref.color, bg: background))
             for c in 0..<plot.width where row >= 0 && row < plot.height && canvas.isEmpty(col: c, row: row) && c % 2 == 0 {
-                grid[plot.x + c, plot.y + row] = Cell(ascii ? "-" : "╌", Style(fg: ref.color, bg: theme["main_bg"]))
+                grid[plot.x + c, plot.y + row] = cell
             }
         }
         func column(_ m: Double) -> Int {
@@ -122,32 +130,66 @@ public struct LineChart {
         }
         let lines: [([Double], Unicode.Scalar, String)] = [(markers, ascii ? ":" : "┊", "marker"), (forks, ascii ? "!" : "╎", "inactive_fg")]
         for (list, glyph, key) in lines {
+            let cell = Cell(glyph, theme.style(key))
+            var last = -1
             for m in list where m >= xlo && m <= xhi {
                 let c = column(m)
-                for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) {
-                    grid[plot.x + c, plot.y + row] = Cell(glyph, theme.style(key))
-                }
+                if c == last { continue }   // markers crowded into one column draw it once
+                last = c
+                for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) { grid[plot.x + c, plot.y + row] = cell }
             }
         }
-        canvas.draw(into: &grid, x: plot.x, y: plot.y, background: theme["main_bg"])
+        canvas.draw(into: &grid, x: plot.x, y: plot.y, background: background)
+        if tagEnds {
+            // Each tagged series' letter just right of its last point (on it at the right edge).
+            for (s, b) in zip(series, buckets) {
+                guard let tag = s.tag, let last = b.lastIndex(where: { $0 != nil }), let (a, c) = b[last] else { continue }
+                let col = min(plot.width - 1, last / (ascii ? 1 : 2) + 1)
+                let row = min(plot.height - 1, max(0, ((py(c) + py(a)) / 2) / (ascii ? 1 : 4)))
+                grid.text(tag, x: plot.x + col, y: plot.y + row, style: theme.style("main_fg", [.bold]), maxWidth: 1)
+            }
+        }
+        // Marker tags on the top row, where the plot is empty (a later marker in the same column wins).
+        let tagStyle = theme.style("marker", [.bold])
+        for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi && !tag.isEmpty {
+            let c = column(m)
+            if canvas.isEmpty(col: c, row: 0) { grid.text(tag, x: plot.x + c, y: plot.y, style: tagStyle, maxWidth: plot.maxX - plot.x - c) }
+        }
         if let m = cursor, m >= xlo, m <= xhi {
             let c = column(m)
+            let mark = Cell(ascii ? "|" : "│", theme.style("hi_fg", [.bold])), selected = theme["selected_bg"]
             for row in 0..<plot.height {
                 var cell = grid[plot.x + c, plot.y + row]
-                if canvas.isEmpty(col: c, row: row) { cell = Cell(ascii ? "|" : "│", theme.style("hi_fg", [.bold])) }
-                cell.style.bg = theme["selected_bg"]
+                if canvas.isEmpty(col: c, row: row) { cell = mark }
+                cell.style.bg = selected
                 grid[plot.x + c, plot.y + row] = cell
             }
         }
         // Axes.
-        for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = Cell(ascii ? "|" : "┤", theme.style("div_line")) }
-        let ticks = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]
-        for row in ticks {
-            // Top and bottom rows are labelled with the extremes, a middle row with the value at its centre.
-            let dot = row == 0 ? 0 : (row == plot.height - 1 ? ph - 1 : row * (ascii ? 1 : 4) + (ascii ? 0 : 2))
-            let v = yhi - (yhi / 2 - ylo / 2) * 2 * Double(dot) / Double(max(1, ph - 1))
-            let shown = logY ? pow(10, v) : v
-            let label = SeriesMath.label(shown)
+        let axisCell = Cell(ascii ? "|" : "┤", theme.style("div_line"))
+        for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = axisCell }
+        // Top and bottom rows are labelled with the extremes, a middle row with the value at its centre; a log axis
+        // that spans a decade or more is labelled at the powers of ten instead.
+        let dotsPerRow = ascii ? 1 : 4
+        func value(atDot dot: Int) -> Double { yhi - (yhi / 2 - ylo / 2) * 2 * Double(dot) / Double(max(1, ph - 1)) }
+        var ticks: [(row: Int, value: Double)] = []
+        if logY && yhi - ylo >= 1 {
+            let decades = Int(ceil(ylo - 1e-9))...Int(floor(yhi + 1e-9))
+            let every = max(1, Int(ceil(Double(decades.count) / Double(max(1, plot.height / 2)))))
+            for k in decades where (k - decades.lowerBound) % every == 0 {
+                let dot = Int(((yhi - Double(k)) / (yhi - ylo) * Double(ph - 1)).rounded())
+                let row = min(plot.height - 1, max(0, dot / dotsPerRow))
+                if !ticks.contains(where: { $0.row == row }) { ticks.append((row, pow(10, Double(k)))) }
+            }
+        }
+        if ticks.count < 2 {
+            let rows = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]
+            ticks = rows.map { row in
+                let dot = row == 0 ? 0 : (row == plot.height - 1 ? ph - 1 : row * dotsPerRow + (ascii ? 0 : 2))
+                return (row, logY ? pow(10, value(atDot: dot)) : value(atDot: dot))
+            }
+        }
+        for (row, label) in zip(ticks.map(\.row), SeriesMath.axisLabels(ticks.map(\.value))) {
             grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)
         }
         let axisY = r.maxY - 1

@@ -44,18 +44,38 @@ public enum SeriesMath {
                 // Slice b holds lo + b·width ≤ x < lo + (b+1)·width; the last slice includes hi.
                 let edge = b == buckets - 1 ? hi.nextUp : lo + width * Double(b + 1)
                 let end = lowerBound(xs, edge, from: start)
-                var mn = Double.infinity, mx = -Double.infinity
-                var i = start
-                while i < end {
-                    let v = y[i]
-                    if v >= floor && v < .infinity { if v < mn { mn = v }; if v > mx { mx = v } }
-                    i += 1
-                }
+                let (mn, mx) = extremes(y, start, end, floor: floor)
                 if mn <= mx { out[b] = (mn, mx) }
                 start = end
             }
         }
         return out
+    }
+
+    /// The min and max of `y[start..<end]` over the values that are ≥ `floor` and finite (NaN and ±inf left out);
+    /// (inf, −inf) when there are none. This loop is most of a frame's drawing time: the common case (no value
+    /// infinite or below the floor) runs as plain min/max, which skip NaN, over two lanes; the rare rest is re-read.
+    @inline(__always)
+    static func extremes(_ y: UnsafeBufferPointer<Double>, _ start: Int, _ end: Int, floor: Double) -> (Double, Double) {
+        let base = y.baseAddress!
+        var mn0 = Double.infinity, mx0 = -Double.infinity, mn1 = Double.infinity, mx1 = -Double.infinity
+        var i = start
+        while i + 2 <= end {
+            // `Swift.min(a, b)` is `b < a ? b : a`: a NaN in b never wins, and neither does it in max.
+            mn0 = Swift.min(mn0, base[i]); mx0 = Swift.max(mx0, base[i])
+            mn1 = Swift.min(mn1, base[i + 1]); mx1 = Swift.max(mx1, base[i + 1])
+            i += 2
+        }
+        if i < end { mn0 = Swift.min(mn0, base[i]); mx0 = Swift.max(mx0, base[i]) }
+        let mn = Swift.min(mn0, mn1), mx = Swift.max(mx0, mx1)
+        if mn >= floor && mx < .infinity && mn > -.infinity { return (mn, mx) }
+        // An infinity or a value below the floor (a log axis's zeros): the careful loop.
+        var lo = Double.infinity, hi = -Double.infinity
+        for k in start..<end {
+            let v = base[k]
+            if v >= floor && v < .infinity { if v < lo { lo = v }; if v > hi { hi = v } }
+        }
+        return (lo, hi)
     }
 
     /// First index with xs[i] ≥ x (xs ascending).
@@ -72,6 +92,33 @@ public enum SeriesMath {
         let n = Int(v.rounded())
         if abs(n) >= 100_000 { return abs(n) % 1000 == 0 || abs(n) >= 10_000_000 ? "\(n / 1000)k" : String(format: "%.1fk", Double(n) / 1000) }
         return String(n)
+    }
+
+    /// Labels for the ticks of one axis, in one style: exponents for all of them or for none, and as many significant
+    /// digits as it takes for neighbouring ticks to read differently (2 to 5).
+    public static func axisLabels(_ values: [Double]) -> [String] {
+        let finite = values.filter { $0.isFinite && $0 != 0 }.map(abs)
+        let exponent = finite.contains { $0 < 1e-2 || $0 >= 1e5 }
+        for digits in 2...5 {
+            let labels = values.map { v -> String in
+                guard v.isFinite else { return label(v) }
+                if v == 0 { return "0" }
+                if exponent { return String(format: "%.\(digits - 1)e", v) }
+                let magnitude = Int(floor(log10(abs(v))))
+                return String(format: "%.\(max(0, digits - 1 - magnitude))f", v)
+            }
+            if zip(labels, labels.dropFirst()).allSatisfy({ $0 != $1 }) || digits == 5 {
+                // Trailing zeros after the point carry nothing once the labels differ.
+                return labels.map { l in
+                    guard !exponent, l.contains(".") else { return l }
+                    var t = l
+                    while t.hasSuffix("0") { t.removeLast() }
+                    if t.hasSuffix(".") { t.removeLast() }
+                    return t
+                }
+            }
+        }
+        return values.map(label)
     }
 
     public static func label(_ v: Double) -> String {

@@ -14,6 +14,7 @@ extension String {
     /// Control characters and the bidi embedding/override/isolate controls: never sent to a terminal as they are
     /// (`Grid.text` draws them as "?" too).
     static func isUnsafe(_ s: Unicode.Scalar) -> Bool {
-        s.properties.generalCategory == .control || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+        if s.value >= 0x20 && s.value < 0x7F { return false }   // printable ASCII, the common case
+        return s.properties.generalCategory == .control || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
     }
 }

@@ -62,7 +62,7 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
     var state = AppState(mode: mode, width: 80, height: 24, theme: theme, themeNames: library.names,
                          ascii: options.ascii || !backend.unicode, runName: runName)
     state.plan = plan
-    state.monochrome = backend.colorDepth == 0
+    state.colorDepth = backend.colorDepth
     state.compared = compared
     state.checkpointSteps = checkpointSteps
     if let problem { state.flash = ("theme: \(problem); using the default theme", "alert") }
