@@ -88,7 +88,7 @@ public enum Keymap {
         KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
         KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
         KeyBinding([.escape], .unzoom, .everywhere, help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
-        KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m", Keymap.chartHelp),
+        KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m, t", Keymap.chartHelp),
         KeyBinding([.char("/")], .filterLog, .everywhere, help: Keymap.logKeys, Keymap.logHelp),
         KeyBinding([.char("s")], .sortDimensions, .everywhere, help: Keymap.klKeys, Keymap.klHelp),
         KeyBinding([.char("i")], .imagesPage, .everywhere, help: "i", "images: reconstructions, prior samples, traversal of z_j"),
@@ -96,8 +96,8 @@ public enum Keymap {
                    help: "b", "KL panel: the live branch or an earlier one"),
         KeyBinding([.char("["), .char("]")], .selectRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
         KeyBinding([.char("v")], .toggleRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
-        KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "l, m", Keymap.chartHelp),
-        KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "t", "next theme"),
+        KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "l, m, t", Keymap.chartHelp),
+        KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "l, m, t", Keymap.chartHelp),
         KeyBinding([.char("?"), .function(1)], .help, .everywhere, hint: ("?", "?"), "help", help: "?, F1", "this help (? or esc closes it)"),
         KeyBinding([.char("q"), .ctrl("c"), .function(10)], .quit, .everywhere, hint: ("q", "q"), "quit",
                    help: "q, F10", "quit (asks while training runs)"),
@@ -108,7 +108,7 @@ public enum Keymap {
         + "\(ReplaySource.label(ReplaySource.speeds[ReplaySource.speeds.count - 2])), max)"
 
     /// Log scale and smoothing share one help line.
-    static let chartHelp = "log scale of the focused chart; m smooths (TensorBoard EMA)"
+    static let chartHelp = "log scale of the focused chart; m smoothing; t theme"
 
     /// The events panel's keys share one help line, and so do the KL panel's.
     static let logKeys = "8: ↑↓ pgup /"

@@ -61,7 +61,11 @@ extension Screen {
         g.fill(Rect(x: 0, y: 0, width: s.width, height: 1), Cell(" ", Style(fg: t["main_fg"], bg: t["selected_bg"])))
         let bar = Style(fg: t["title"], bg: t["selected_bg"], attributes: [.bold])
         var x = g.text(" vaetop ", x: 0, y: 0, style: bar)
-        x += g.text(s.runName.isEmpty ? (run.header?.name ?? "") : s.runName, x: x, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: 24)
+        // The run's name gives way on narrow terminals (to at least 10 columns) before the numbers do.
+        let name = s.runName.isEmpty ? (run.header?.name ?? "") : s.runName
+        let nameRoom = s.width >= 110 ? 24 : (s.width >= 90 ? 16 : 10)
+        let shownName = name.unicodeScalars.count > nameRoom ? String(name.prefix(nameRoom - 1)) + "…" : name
+        x += g.text(shownName, x: x, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: nameRoom)
         let stateKey: String
         switch run.state {
         case .running: stateKey = "ok"
@@ -116,12 +120,14 @@ extension Screen {
     static func collapseCount(_ run: RunView) -> StatusPart? {
         let threshold = run.header?.config.collapseThreshold ?? 0.01
         if let e = run.lastEval, !e.klDims.isEmpty {
+            // The criterion stays with the count: it is what tells this count from the KL panel's AU.
             return StatusPart("collapsed \(e.collapsed.count)/\(e.klDims.count) (test KL<\(fmt(threshold)))",
-                              short: "collapsed \(e.collapsed.count)/\(e.klDims.count)", rank: 5)
+                              short: "coll \(e.collapsed.count)/\(e.klDims.count) KL<\(fmt(threshold))", rank: 5)
         }
         guard let dims = run.lastStep?.klDims, !dims.isEmpty else { return nil }
         let n = dims.filter { Double($0) < threshold }.count
-        return StatusPart("collapsed \(n)/\(dims.count) (batch KL<\(fmt(threshold)))", short: "collapsed \(n)/\(dims.count)", rank: 5)
+        return StatusPart("collapsed \(n)/\(dims.count) (batch KL<\(fmt(threshold)))",
+                          short: "coll \(n)/\(dims.count) KL<\(fmt(threshold))", rank: 5)
     }
 
     static func hintLine(_ g: inout Grid, _ s: AppState) {

@@ -12,8 +12,8 @@ struct StatusPart {
     /// the important ones (the replay position, lr, β, λ) are abbreviated.
     static let lessImportant = 4
 
-    /// The parts joined to fit `width`: the least important ones are abbreviated first, then dropped whole (a part
-    /// is never cut, so a number never loses digits); the most important part always stays.
+    /// The parts joined to fit `width`: abbreviations first, least important first, then whole parts dropped, least
+    /// important first (a part is never cut, so a number never loses digits); the most important part always stays.
     static func fit(_ parts: [StatusPart], width: Int, separator: String, ascii: Bool) -> String {
         var parts = parts
         func total() -> Int {

@@ -99,7 +99,7 @@ public enum SeriesMath {
     public static func axisLabels(_ values: [Double]) -> [String] {
         let finite = values.filter { $0.isFinite && $0 != 0 }.map(abs)
         let exponent = finite.contains { $0 < 1e-2 || $0 >= 1e5 }
-        for digits in 2...5 {
+        for digits in 1...5 {
             let labels = values.map { v -> String in
                 guard v.isFinite else { return label(v) }
                 if v == 0 { return "0" }

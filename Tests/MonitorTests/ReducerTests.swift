@@ -219,6 +219,7 @@ import Testing
         let text = Screen.render(s).lines.joined(separator: "\n")
         #expect(text.contains("LR range test") && text.contains("1.00e-04") && text.contains("1.00e-02"))
         #expect(text.contains("┊") && text.contains("1e-06") && text.contains("1e+00"))
-        #expect(text.contains("o train with one-cycle"))
+        // Finished: the badge says so and the hint line gives the bounds o and y would train between.
+        #expect(text.contains("o one-cycle 1.0e-05…1.0e-02") && text.contains("finished"))
     }
 }
