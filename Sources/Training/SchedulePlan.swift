@@ -13,7 +13,10 @@ public struct SchedulePlan: Sendable {
         public let step: Int
         public let lr: Double
         public let momentum: Double
+        /// The KL weight: β, or γ under capacity annealing.
         public let beta: Double
+        /// The target capacity C in nats (capacity annealing only).
+        public let capacity: Double?
     }
 
     public init(config: RunConfig, trainImages: Int) {
@@ -29,6 +32,8 @@ public struct SchedulePlan: Sendable {
 
     /// Values for steps 1…n, exactly as the trainer computes them.
     public func rows(steps n: Int) -> [Row] {
-        (0..<n).map { t in Row(step: t + 1, lr: lr.lr(at: t) * batchScale, momentum: lr.momentum(at: t), beta: beta.beta(at: t)) }
+        (0..<n).map { t in
+            Row(step: t + 1, lr: lr.lr(at: t) * batchScale, momentum: lr.momentum(at: t), beta: beta.beta(at: t), capacity: beta.capacity(at: t))
+        }
     }
 }

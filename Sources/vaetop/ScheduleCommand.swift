@@ -10,7 +10,7 @@ struct Schedule: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
     @Option(help: "Steps to show (default: the run's planned steps).") var steps: Int?
-    @Flag(help: "Print CSV: step,lr,momentum,beta.") var csv = false
+    @Flag(help: "Print CSV: step,lr,momentum,beta (and capacity under capacity annealing, where beta is γ).") var csv = false
 
     func run() throws {
         let config: RunConfig
@@ -27,8 +27,10 @@ struct Schedule: ParsableCommand {
         guard n >= 1, n <= 10_000_000 else { throw fail("--steps: must be in 1…10000000, got \(n)") }
         let rows = plan.rows(steps: n)
         if csv {
-            var out = "step,lr,momentum,beta\n"
-            for r in rows { out += "\(r.step),\(r.lr),\(r.momentum),\(r.beta)\n" }
+            // Capacity annealing adds the target capacity C (its `beta` column is then γ).
+            let capacity = config.betaSchedule.kind == .capacity
+            var out = "step,lr,momentum,beta" + (capacity ? ",capacity" : "") + "\n"
+            for r in rows { out += "\(r.step),\(r.lr),\(r.momentum),\(r.beta)" + (capacity ? ",\(r.capacity ?? 0)" : "") + "\n" }
             FileHandle.standardOutput.write(Data(out.utf8))
         } else {
             let width = max(40, min(160, terminalColumns() - 2))

@@ -6,11 +6,17 @@ import Training
 enum SchedulePlot {
     static func render(rows: [SchedulePlan.Row], width: Int, height: Int, config: RunConfig) -> [String] {
         var out: [String] = []
-        let series: [(String, [Double])] = [
+        var series: [(String, [Double])] = [
             ("lr (\(config.lrSchedule.kind.rawValue))", rows.map(\.lr)),
             ("β1/momentum", rows.map(\.momentum)),
-            ("β (\(config.betaSchedule.kind.rawValue))", rows.map(\.beta)),
         ]
+        if config.betaSchedule.kind == .capacity {
+            // Capacity annealing: the weight is a constant γ; what moves is the capacity C the KL is pulled to.
+            series.append(("γ (weight of |KL − C|)", rows.map(\.beta)))
+            series.append(("capacity C (nats)", rows.map { $0.capacity ?? 0 }))
+        } else {
+            series.append(("β (\(config.betaSchedule.kind.rawValue))", rows.map(\.beta)))
+        }
         for (name, values) in series {
             let lo = values.min() ?? 0, hi = values.max() ?? 0
             out.append("\(name): \(fmt(values.first ?? 0)) → \(fmt(values.last ?? 0))   min \(fmt(lo))  max \(fmt(hi))")
@@ -20,7 +26,9 @@ enum SchedulePlot {
             let px = cols * 2, py = height * 4
             for x in 0..<px {
                 let i0 = x * values.count / px, i1 = max(i0 + 1, (x + 1) * values.count / px)
-                let seg = values[i0..<min(i1, values.count)]
+                // Each column reaches back to the previous column's last value: a drop between two columns (a
+                // cyclical β restarting) is drawn as the vertical it is.
+                let seg = values[max(0, i0 - 1)..<min(i1, values.count)]
                 guard let a = seg.min(), let b = seg.max() else { continue }
                 let ya = yPixel(a, lo, hi, py), yb = yPixel(b, lo, hi, py)
                 for y in min(ya, yb)...max(ya, yb) { cells[(y / 4) * cols + x / 2] |= bit(x % 2, y % 4) }
