@@ -24,6 +24,18 @@ static inline const char *nc_codeset(void) { return nl_langinfo(CODESET); }
 static inline WINDOW *nc_stdscr_ptr(void) { return stdscr; }
 /* newterm on the process's stdout/stdin: unlike initscr it returns NULL instead of exiting. */
 static inline SCREEN *nc_newterm(void) { return newterm(NULL, stdout, stdin); }
+/* Mouse: clicks and the wheel (buttons 4 and 5), reported at once (no click interval). */
+static inline void nc_mouse_on(void) { mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL); mouseinterval(0); }
+/* The next mouse event: 0 press, 1 wheel up, 2 wheel down, -1 none or another button. */
+static inline int nc_mouse_event(int *x, int *y) {
+    MEVENT e;
+    if (getmouse(&e) != OK) return -1;
+    *x = e.x; *y = e.y;
+    if (e.bstate & BUTTON4_PRESSED) return 1;
+    if (e.bstate & BUTTON5_PRESSED) return 2;
+    if (e.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 0;
+    return -1;
+}
 /* The same for a named terminal type (a -direct variant for 24-bit colour). */
 static inline SCREEN *nc_newterm_named(const char *type) { return newterm(type, stdout, stdin); }
 #endif

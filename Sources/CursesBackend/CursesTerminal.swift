@@ -48,6 +48,7 @@ public final class CursesTerminal: TerminalBackend {
         keypad(window, true)
         curs_set(0)
         set_escdelay(25)
+        nc_mouse_on()
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if !noColor && has_colors() {
             start_color()
@@ -85,6 +86,15 @@ public final class CursesTerminal: TerminalBackend {
         if r == ERR { return nil }
         if r == KEY_CODE_YES {
             if Int32(ch) == KEY_RESIZE { let s = size; return .resize(width: s.width, height: s.height) }
+            if Int32(ch) == KEY_MOUSE {
+                var x: Int32 = 0, y: Int32 = 0
+                switch nc_mouse_event(&x, &y) {
+                case 0: return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .press))
+                case 1: return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelUp))
+                case 2: return .mouse(MouseEvent(x: Int(x), y: Int(y), kind: .wheelDown))
+                default: return nil
+                }
+            }
             return KeyDecoder.special(Int32(ch)).map { .key($0) }
         }
         return KeyDecoder.character(UInt32(ch)).map { .key($0) }

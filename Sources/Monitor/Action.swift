@@ -11,6 +11,8 @@ public enum Action: Sendable {
     /// The replay source rewound: start from an empty run, then these events.
     case reset(ArraySlice<RunEvent>)
     case key(Key)
+    /// A click or a wheel turn over a panel.
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
     /// SIGINT / SIGTERM / SIGHUP.
     case interrupt

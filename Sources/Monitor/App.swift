@@ -74,6 +74,7 @@ public final class App {
             if let input = backend.poll(milliseconds: wait) {
                 switch input {
                 case .key(let k): dispatch(.key(k))
+                case .mouse(let m): dispatch(.mouse(m))
                 case .resize(let w, let h): dispatch(.resize(width: w, height: h)); previous = nil
                 }
                 dirty = true

@@ -34,6 +34,8 @@ public struct AppState: Sendable {
     public var selectedDimension = 0
     /// The KL panel lists dimensions by their current KL, largest first, instead of by index.
     public var sortByKL = false
+    /// Time zoom of the charts: 0 shows the whole run, k the last 1/2^k of it (`+` `-`, the mouse wheel).
+    public var timeZoom = 0
     /// What the images panel shows (`i` cycles; selecting a dimension shows its traversal).
     public var imagesPage: ImagesPage = .reconstructions
     /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).

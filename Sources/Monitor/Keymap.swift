@@ -11,7 +11,7 @@ public struct KeyBinding: Sendable {
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
         case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
-        case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage
+        case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage, zoomTime
     }
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts; `logPanel`, `klPanel`: while
@@ -59,8 +59,8 @@ public enum Keymap {
                    help: "u", "undo the last change (back to the snapshot before it)"),
         KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
                    help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back"),
-        KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c", "checkpoint now"),
-        KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "e", "evaluate now"),
+        KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c, e", "checkpoint now; e evaluates now"),
+        KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "c, e", "checkpoint now; e evaluates now"),
         // Rewind cursor (the hint bar keeps ⏎ and esc first on narrow terminals).
         KeyBinding([.enter], .rewindHere, .rewinding, hint: ("⏎", "enter"), "rewind here", help: Keymap.rewindKeys, Keymap.rewindHelp),
         KeyBinding([.escape, .char("r")], .rewindCancel, .rewinding, hint: ("esc", "esc"), "cancel", help: Keymap.rewindKeys, Keymap.rewindHelp),
@@ -91,6 +91,7 @@ public enum Keymap {
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m, t", Keymap.chartHelp),
         KeyBinding([.char("/")], .filterLog, .everywhere, help: Keymap.logKeys, Keymap.logHelp),
         KeyBinding([.char("s")], .sortDimensions, .everywhere, help: Keymap.klKeys, Keymap.klHelp),
+        KeyBinding([.char("+"), .char("="), .char("-")], .zoomTime, .everywhere, help: "+ -, wheel", "time: the last half, quarter, … of the run (- back)"),
         KeyBinding([.char("i")], .imagesPage, .everywhere, help: "i", "images: reconstructions, prior samples, traversal of z_j"),
         KeyBinding([.char("b")], .branch, .everywhere,
                    help: "b", "KL panel: the live branch or an earlier one"),

@@ -39,6 +39,8 @@ public enum Reducer {
             return []
         case .key(let k):
             return key(&s, k)
+        case .mouse(let m):
+            return mouse(&s, m)
         }
     }
 
@@ -124,6 +126,8 @@ public enum Reducer {
             if s.mode == .live && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
         case .imagesPage:
             s.imagesPage = s.imagesPage.next
+        case .zoomTime:
+            zoomTime(&s, closer: k != .char("-"))
         case .sortDimensions:
             s.sortByKL.toggle()
             s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", "inactive_fg")
@@ -264,6 +268,32 @@ public enum Reducer {
         default: break
         }
         return []
+    }
+
+    /// The mouse, as in btop/htop: a click focuses the panel under it; the wheel scrolls the event log, or zooms the
+    /// time charts in (up) and out (down).
+    private static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {
+        guard s.input == nil, s.filterInput == nil, !s.confirmQuit, !s.showHelp, s.mode != .rangeTest else { return [] }
+        let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
+        let panel = s.zoomed ? s.focus : Screen.layout(body).first { $0.1.contains(x: m.x, y: m.y) }?.0
+        guard let panel else { return [] }
+        switch m.kind {
+        case .press:
+            s.focus = panel
+        case .wheelUp, .wheelDown:
+            if panel == .log {
+                s.logScroll = max(0, min(s.logScroll + (m.kind == .wheelUp ? 3 : -3), max(0, s.run.log.count - 1)))
+            } else if [.loss, .beta, .lr, .kl, .grads].contains(panel) {
+                zoomTime(&s, closer: m.kind == .wheelUp)
+            }
+        }
+        return []
+    }
+
+    /// One step of time zoom: closer shows half as much of the run (down to 1/1024), further back twice as much.
+    private static func zoomTime(_ s: inout AppState, closer: Bool) {
+        s.timeZoom = max(0, min(10, s.timeZoom + (closer ? 1 : -1)))
+        s.flash = (s.timeZoom == 0 ? "time: the whole run" : "time: the last 1/\(1 << s.timeZoom) of the run (- or wheel down: back)", "inactive_fg")
     }
 
     /// Typing the event-log filter: every key edits it, ⏎ keeps it, esc clears it.

@@ -64,6 +64,13 @@ extension Screen {
         return ChartSeries(xs: [Double(max(step, 1))] + xs, ys: [now ?? ys.first ?? 0] + ys, color: .terminalDefault, dimmed: true)
     }
 
+    /// The steps the time charts show when zoomed in time (`+`, the wheel): the last 1/2^k of the run; nil: all.
+    static func timeWindow(_ s: AppState) -> ClosedRange<Double>? {
+        guard s.timeZoom > 0, let first = s.run.steps.first, let last = s.run.steps.last, last > first else { return nil }
+        let span = (last - first) / Double(1 << min(s.timeZoom, 20))
+        return max(first, last - max(span, 1))...last
+    }
+
     /// The x range of the schedule charts (β, lr): the past at full width and a window of the planned future
     /// (a quarter of the chart); zoomed, or once the run has ended, the whole plan.
     static func xRange(_ s: AppState) -> ClosedRange<Double>? {

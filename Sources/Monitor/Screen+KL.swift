@@ -54,6 +54,7 @@ extension Screen {
             var map = Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
             map.monochrome = s.shadesAsCharacters
             map.range = range
+            map.xRange = timeWindow(s)
             map.rows = Array(rows.shown)
             map.perRow = rows.perRow
             map.selected = s.focus == .kl ? s.selectedDimension : nil

@@ -32,4 +32,7 @@ public struct Rect: Hashable, Sendable {
         }
         return out
     }
+
+    /// Whether the cell (x, y) is inside.
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < maxX && py >= y && py < maxY }
 }

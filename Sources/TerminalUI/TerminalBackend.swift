@@ -15,5 +15,6 @@ public protocol TerminalBackend: AnyObject {
 /// One input event.
 public enum BackendInput: Equatable, Sendable {
     case key(Key)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
 }
