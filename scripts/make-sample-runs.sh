@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates sample-runs/ with the release build: headless runs and two runs driven through tmux
 # (keyboard changes of lr and β; an lr that diverged, undone, and a rewind). Checkpoints are not kept.
-# With a name (e.g. undo-and-rewind), regenerates only that run.
+# `undo-and-rewind` regenerates only that run, `headless` only the seven runs trained without a screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product vaetop >/dev/null
@@ -37,17 +37,23 @@ undo_and_rewind() {
   done
   rm -f "$dir/checkpoint.bin"
 }
+# The seven headless runs: deterministic, so regenerating them changes only what a newer vaetop records more of.
+headless() {
+  for name in no-annealing linear-warmup cyclical-annealing free-bits capacity-annealing lr-find-onecycle vae-gan; do rm -rf "${out:?}/$name"; done
+  "$bin" train --headless "${common[@]}" --out "$out/no-annealing" >/dev/null
+  "$bin" train --headless "${common[@]}" --beta-schedule linear --beta-start 0 --beta-warmup 1080 --out "$out/linear-warmup" >/dev/null
+  "$bin" train --headless "${common[@]}" --beta-schedule cyclical --beta-cycles 4 --beta-ratio 0.5 --out "$out/cyclical-annealing" >/dev/null
+  "$bin" train --headless "${common[@]}" --free-bits 0.1 --out "$out/free-bits" >/dev/null
+  "$bin" train --headless "${common[@]}" --beta-schedule capacity --capacity-max 8 --capacity-steps 1620 --capacity-gamma 50 --out "$out/capacity-annealing" >/dev/null
+  "$bin" lr-find --headless "${common[@]}" --lr-steps 100 --apply onecycle --out "$out/lr-find-onecycle" >/dev/null
+  "$bin" train --headless --model vae-gan --beta 0.02 --latent 32 --epochs 30 --eval-every 180 --seed 1 --out "$out/vae-gan" >/dev/null
+}
 if [ "$only" = undo-and-rewind ]; then undo_and_rewind; du -sh "$out/undo-and-rewind"; exit 0; fi
-[ -z "$only" ] || { echo "unknown sample run: $only" >&2; exit 64; }
+if [ "$only" = headless ]; then headless; rm -f "$out"/*/checkpoint.bin; du -sh "$out"/*; exit 0; fi
+[ -z "$only" ] || { echo "unknown sample run: $only (undo-and-rewind, headless, or nothing for all)" >&2; exit 64; }
 
-for name in no-annealing linear-warmup cyclical-annealing free-bits capacity-annealing lr-find-onecycle vae-gan interactive; do rm -rf "${out:?}/$name"; done
-"$bin" train --headless "${common[@]}" --out "$out/no-annealing" >/dev/null
-"$bin" train --headless "${common[@]}" --beta-schedule linear --beta-start 0 --beta-warmup 1080 --out "$out/linear-warmup" >/dev/null
-"$bin" train --headless "${common[@]}" --beta-schedule cyclical --beta-cycles 4 --beta-ratio 0.5 --out "$out/cyclical-annealing" >/dev/null
-"$bin" train --headless "${common[@]}" --free-bits 0.1 --out "$out/free-bits" >/dev/null
-"$bin" train --headless "${common[@]}" --beta-schedule capacity --capacity-max 8 --capacity-steps 1620 --capacity-gamma 50 --out "$out/capacity-annealing" >/dev/null
-"$bin" lr-find --headless "${common[@]}" --lr-steps 100 --apply onecycle --out "$out/lr-find-onecycle" >/dev/null
-"$bin" train --headless --model vae-gan --beta 0.02 --latent 32 --epochs 30 --eval-every 180 --seed 1 --out "$out/vae-gan" >/dev/null
+headless
+rm -rf "${out:?}/interactive"
 
 # Interactive: pause, raise the lr three steps, resume; later override β to 0.3; later clear the override.
 tmux kill-session -t vaetop-sample 2>/dev/null || true

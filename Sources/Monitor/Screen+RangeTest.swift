@@ -27,23 +27,28 @@ extension Screen {
             return
         }
         let xs = rt.lrs.map { log10($0) }
-        let marks = [rt.steepest, rt.valley, rt.minimumOverTen, rt.cyclicBase, rt.cyclicMax].compactMap { $0.map(log10) }
+        // Each suggestion in a colour of its own, the same in the chart and in the list beside it.
+        let suggestions = [(rt.steepest, "ok"), (rt.valley, "recon"), (rt.minimumOverTen, "kl"), (rt.cyclicBase, "beta"), (rt.cyclicMax, "beta")]
+        let marks = suggestions.compactMap { $0.0.map(log10) }
         var chart = LineChart(series: [ChartSeries(xs: xs, ys: rt.losses, color: t["recon"], dimmed: true),
                                        ChartSeries(xs: xs, ys: rt.smoothed, color: t["loss"])],
                               xRange: log10(rt.start)...log10(rt.end), logY: s.logScale.contains(.loss), markers: marks, ascii: s.ascii)
         chart.xLabel = { String(format: "%.0e", pow(10, $0)) }
+        chart.markerColors = suggestions.filter { $0.0 != nil }.map { t[$0.1] }
         g.text((s.ascii ? "- " : "━ ") + "smoothed   " + (s.ascii ? "- " : "━ ") + "raw   " + (s.ascii ? ": " : "┊ ") + "suggestions",
                x: inner.x, y: inner.y, style: t.style("graph_text"), maxWidth: inner.width)
         chart.render(into: &g, Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: t)
         let side = Box(title: "suggestions", ascii: s.ascii).render(into: &g, parts[1], theme: t)
         func f(_ v: Double?) -> String { v.map { String(format: "%.2e", $0) } ?? (rt.finished ? "n/a" : "…") }
-        var lines: [(String, String)] = [
-            ("steepest descent", f(rt.steepest)), ("valley (fastai)", f(rt.valley)), ("minimum / 10", f(rt.minimumOverTen)),
-            ("cyclic base_lr", f(rt.cyclicBase)), ("cyclic max_lr", f(rt.cyclicMax)),
+        var lines: [(String, String, String)] = [
+            ("steepest descent", f(rt.steepest), "ok"), ("valley (fastai)", f(rt.valley), "recon"),
+            ("minimum / 10", f(rt.minimumOverTen), "kl"), ("cyclic base_lr", f(rt.cyclicBase), "beta"), ("cyclic max_lr", f(rt.cyclicMax), "beta"),
         ]
-        if let lr = rt.lrs.last, let l = rt.smoothed.last { lines.insert(("now", "lr \(f(lr)) loss \(SeriesMath.label(l))"), at: 0) }
-        for (i, (k, v)) in lines.enumerated() where i * 2 + 1 < side.height {
-            g.text(k, x: side.x + 1, y: side.y + i * 2, style: t.style("graph_text"), maxWidth: side.width - 1)
+        if let lr = rt.lrs.last, let l = rt.smoothed.last { lines.insert(("now", "lr \(f(lr)) loss \(SeriesMath.label(l))", "graph_text"), at: 0) }
+        for (i, (k, v, key)) in lines.enumerated() where i * 2 + 1 < side.height {
+            // The suggestion's name carries its line's colour: the legend of the chart's markers.
+            let mark = key == "graph_text" ? "  " : (s.ascii ? ": " : "┊ ")
+            g.text(mark + k, x: side.x + 1, y: side.y + i * 2, style: t.style(key, [.bold]), maxWidth: side.width - 1)
             g.text(v, x: side.x + 3, y: side.y + i * 2 + 1, style: t.style("main_fg", [.bold]), maxWidth: side.width - 3)
         }
         let status = rt.finished ? (rt.diverged ? "stopped: the loss diverged" : "done") : "running"

@@ -60,7 +60,7 @@ public enum Screen {
         let au = "AU \(e.activeUnits)/\(e.klDims.count)"
         let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
         let tail = extra.isEmpty ? "" : " · \(extra)"
-        let candidates = [au + " (var μ>0.01)" + mi + " nats" + tail, au + mi + tail, au + mi, au]
+        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats") + tail, au + mi + tail, au + mi, au]
         return candidates.first { $0.unicodeScalars.count <= room } ?? au
     }
 

@@ -244,7 +244,7 @@ public enum RunImport {
                 var m = EvalMetrics.blank
                 for (i, f) in EvalMetrics.fields.enumerated() {
                     if r.evalSet & (1 << UInt64(i)) != 0 { f.set(r.eval[i], in: &m) }
-                    else if f.list == nil && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
+                    else if f.list == nil && !f.isOptional && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
                     if i < r.evalLists.count, !r.evalLists[i].isEmpty, case .floats(let k) = f.value { m[keyPath: k] = r.evalLists[i].map { Float($0) } }
                 }
                 m.step = Int(s)

@@ -31,6 +31,8 @@ public struct LineChart {
     public var ascii: Bool
     /// The x position of a cursor (the rewind point being chosen), drawn as a highlighted column.
     public var cursor: Double?
+    /// A colour per marker (nil: the theme's marker colour for all), e.g. the LR range test's five suggestions.
+    public var markerColors: [Color]?
     /// A short tag per marker (the same tag as the change's line in the event log), drawn at the marker's top.
     public var markerTags: [String] = []
     /// x positions where a branch left the run (drawn like markers, in the inactive colour).
@@ -129,14 +131,15 @@ public struct LineChart {
             (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
         }
         let lines: [([Double], Unicode.Scalar, String)] = [(markers, ascii ? ":" : "┊", "marker"), (forks, ascii ? "!" : "╎", "inactive_fg")]
-        for (list, glyph, key) in lines {
+        for (k, (list, glyph, key)) in lines.enumerated() {
             let cell = Cell(glyph, theme.style(key))
             var last = -1
-            for m in list where m >= xlo && m <= xhi {
+            for (i, m) in list.enumerated() where m >= xlo && m <= xhi {
                 let c = column(m)
-                if c == last { continue }   // markers crowded into one column draw it once
+                let colored = k == 0 ? markerColors.flatMap { i < $0.count ? Cell(glyph, Style(fg: $0[i], bg: background)) : nil } : nil
+                if c == last && colored == nil { continue }   // markers crowded into one column draw it once
                 last = c
-                for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) { grid[plot.x + c, plot.y + row] = cell }
+                for row in 0..<plot.height where canvas.isEmpty(col: c, row: row) { grid[plot.x + c, plot.y + row] = colored ?? cell }
             }
         }
         canvas.draw(into: &grid, x: plot.x, y: plot.y, background: background)
