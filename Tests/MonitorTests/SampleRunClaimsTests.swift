@@ -31,11 +31,12 @@ import Testing
         ("free-bits", [("λ = 0.1", "λ 0.1"), ("none collapses", "collapsed 0/32"), ("dotted λ column", "┊ λ 0.1"),
                        ("KL raw against the objective", "KL raw")]),
         ("capacity-annealing", [("C growing from 0 to 8 nats", "C 8 nats"), ("γ = 50", "γ 50"),
-                                ("the β chart shows C and the KL", "capacity C and KL"), ("only 1 dimension collapses", "collapsed 1/32")]),
-        ("lr-find-onecycle", [("steepest 1.1e-3", "steepest 1.097e-03"), ("valley 9.1e-4", "valley 9.112e-04"),
-                              ("27 of 32 dimensions collapse", "collapsed 27/32"), ("test loss (29.1)", "test 29.08")]),
+                                ("the β chart shows C and the KL", "capacity C and KL"), ("only 2 dimensions collapse", "collapsed 2/32")]),
+        ("lr-find-onecycle", [("steepest 1.1e-3", "steepest 1.097e-03"), ("valley 6.3e-4", "valley 6.280e-04"),
+                              ("all 32 dimensions collapse", "collapsed 32/32"), ("I(x; z) ends at 0.09 nats", "MI 0.09"),
+                              ("test loss (27.4)", "test 27.43")]),
         ("vae-gan", [("encoder, decoder and discriminator objectives", "losses: encoder, decoder, discriminator"),
-                     ("D(x), D(G(z)) and D(prior)", "D(x) 0.41")]),
+                     ("D(x), D(G(z)) and D(prior)", "D(G(z)) 0.39")]),
         ("undo-and-rewind", [("branch 2", "branch 2 · 2 ghosts"), ("lr 10 typed at step 301", "lr 0.001 → 10"),
                              ("β is set to 0.5", "β 1 → 0.5")]),
         ("interactive", [("raise the lr three times", "lr 0.001563 → 0.001953"), ("β overridden to 0.3 at step 738", "β 1 → 0.3"),
@@ -69,6 +70,9 @@ import Testing
         let at = { (step: Double) in warmup.beta[SeriesIndex.count(warmup.steps, atMost: step) - 1] }
         #expect(abs(at(540) - 0.5) < 0.01 && abs(at(1080) - 1) < 0.01)
         let gan = try Self.replayed("vae-gan").run
-        for d in [gan.dReal.last!, gan.dFake.last!, gan.dPrior.last!] { #expect((0.35...0.55).contains(d)) }
+        for d in [gan.dReal.last!, gan.dFake.last!, gan.dPrior.last!] { #expect((0.35...0.45).contains(d)) }   // "near 0.4"
+        // Free bits: the README's count of dimensions whose raw KL ends below λ.
+        let free = try Self.replayed("free-bits").run
+        #expect(free.lastStep!.klDims.filter { $0 < 0.1 }.count == 12)
     }
 }
