@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "TestSupport"]),
     ]

@@ -13,7 +13,7 @@ struct ColorMapper {
     }
 
     /// Nearest of the xterm 6×6×6 cube (16…231), or of the grey ramp (232…255) for a colour that is nearly grey:
-    /// a colour scale stays on the cube and so keeps its order (no grey speckles inside a gradient).
+    /// a colour scale stays on the cube and so keeps its order (no grey speckles inside a gradient); only greys within 8 levels use the ramp.
     static func xterm256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> Int32 {
         let levels: [Int] = [0, 95, 135, 175, 215, 255]
         func nearest(_ v: UInt8) -> Int { levels.indices.min { abs(levels[$0] - Int(v)) < abs(levels[$1] - Int(v)) }! }
@@ -26,7 +26,7 @@ struct ColorMapper {
             let dr = c.0 - Int(r), dg = c.1 - Int(g), db = c.2 - Int(b)
             return dr * dr + dg * dg + db * db
         }
-        let nearlyGrey = Int(max(r, g, b)) - Int(min(r, g, b)) < 24
+        let nearlyGrey = Int(max(r, g, b)) - Int(min(r, g, b)) <= 8
         return nearlyGrey && dist((grey, grey, grey)) < dist(cube) ? Int32(232 + greyIndex) : Int32(16 + 36 * ri + 6 * gi + bi)
     }
 

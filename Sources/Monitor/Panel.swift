@@ -4,7 +4,7 @@ public enum Panel: Int, CaseIterable, Sendable {
 
     public var title: String {
         switch self {
-        case .loss: return "loss"
+        case .loss: return "loss (nats per image)"
         case .beta: return "β (KL weight)"
         case .lr: return "learning rate"
         case .kl: return "KL per latent dimension"
