@@ -9,6 +9,9 @@ extension AppState {
         return Screen.layout(body).first { $0.0 == .log }.map { max(1, $0.1.height - 2) } ?? 1
     }
 
+    /// Lines are told apart by letters as well as colour: no colour at all, or the monochrome theme's greys.
+    var lettersForLines: Bool { monochrome || theme.name == "monochrome" }
+
     /// The latent dimensions in the order the KL panel lists them: by index, or by current KL, largest first.
     var dimensionOrder: [Int] {
         let kl = run.lastStep?.klDims ?? run.lastEval?.klDims ?? []

@@ -42,6 +42,10 @@ public struct AppState: Sendable {
     public var rewindStep: Int?
     /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.
     public var klBranch: Int?
+    /// Values sent to the trainer and not yet acknowledged: the next ← → steps from them, so quick presses add up.
+    public var pending: [Hyperparameter: Double] = [:]
+    /// A set or clear was sent: a refusal or "nothing changed" from the trainer is flashed.
+    public var awaitingChange = false
     /// An undo or rewind was sent: the trainer's answer (its rewind record or its refusal) is flashed.
     public var awaitingRewind = false
     /// A message shown in the status area until the next key.

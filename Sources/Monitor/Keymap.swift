@@ -147,8 +147,9 @@ public enum Keymap {
     }
 
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
-    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false) -> [(key: String, word: String)] {
-        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) }
+    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false, steering: Bool = true) -> [(key: String, word: String)] {
+        // A run that has ended takes no steering keys: the hint bar stops offering them.
+        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) && (steering || $0.scope != .training) }
         var shared = bindings.filter { $0.scope == .everywhere && applies($0, in: mode, rewinding: rewinding) }
         if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
         return (own + shared).compactMap { b in

@@ -25,6 +25,22 @@ public enum Knob: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The knob's name in a narrow hyperparameter panel (the full `label` does not fit).
+    public var shortLabel: String {
+        switch self {
+        case .lr: return "lr"
+        case .beta: return "β"
+        case .betaTarget: return "β tgt"
+        case .freeBits: return "λ"
+        case .clipNorm: return "clip"
+        case .weightDecay: return "wd"
+        case .batchSize: return "batch"
+        case .gamma: return "γ"
+        case .discriminatorLR: return "D lr"
+        case .freezeDiscriminator: return "freeze D"
+        }
+    }
+
     /// The value one step up or down from `v`: ×1.25 for rates, ±0.05 nats for λ, ×2 for the batch size.
     public func stepped(_ v: Double, up: Bool) -> Double {
         switch self {

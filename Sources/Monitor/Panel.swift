@@ -15,6 +15,20 @@ public enum Panel: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The title in a narrow panel.
+    public var shortTitle: String {
+        switch self {
+        case .loss: return "loss"
+        case .beta: return "β"
+        case .lr: return "lr"
+        case .kl: return "KL per dim"
+        case .grads: return "grad norm"
+        case .images: return "images"
+        case .knobs: return "knobs"
+        case .log: return "events"
+        }
+    }
+
     /// Whether the panel is a chart with a log-scale toggle.
     public var hasLogScale: Bool { [.loss, .beta, .lr, .kl, .grads].contains(self) }
 }

@@ -10,6 +10,16 @@ public enum Reducer {
             for e in events {
                 s.run.apply(e)
                 if s.awaitingRewind { answer(&s, e) }
+                switch e {
+                case .change(let c):
+                    s.pending[c.parameter] = nil
+                    if c.source == "keyboard" || c.source == "client" { s.awaitingChange = false }
+                case .alert(let a):
+                    // The trainer's answer to a set or clear that did not change anything (or was refused).
+                    s.pending = [:]
+                    if s.awaitingChange && !s.awaitingRewind { s.flash = (a.message, a.level == .info ? "inactive_fg" : "alert"); s.awaitingChange = false }
+                default: break
+                }
             }
             if let k = s.klBranch, k >= s.run.ghosts.count { s.klBranch = nil }
             if s.stopping && !s.quitting && s.run.end != nil { s.quitting = true; return [.quit] }
@@ -236,7 +246,7 @@ public enum Reducer {
     /// Steering keys: the trainer's (live) or the other process's (watch) hyperparameters.
     private static func liveKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
         guard s.run.end == nil else {
-            if action == .pauseResume || action == .typeValue { s.flash = ("the run has ended; q quits", "inactive_fg") }
+            s.flash = ("the run has ended: nothing to steer (q quits)", "inactive_fg")
             return []
         }
         switch action {
@@ -258,13 +268,14 @@ public enum Reducer {
             s.selectedKnob = knobs[(i + (k == .down ? 1 : knobs.count - 1)) % knobs.count]
         case .adjustKnob:
             let p = s.selectedKnob.parameter
-            let v = s.selectedKnob.stepped(s.run.current[p] ?? 0, up: k == .right)
+            let v = s.selectedKnob.stepped(s.pending[p] ?? s.run.current[p] ?? 0, up: k == .right)
             return send(&s, p, v)
         case .typeValue: s.input = ""
         case .clearOverride:
             // Clear an override: lr back to the schedule, β back to its schedule.
             let p = s.selectedKnob.parameter
-            if p == .lr || p == .beta { return [.command(.clear(p))] }
+            if p == .lr || p == .beta { s.awaitingChange = true; return [.command(.clear(p))] }
+            s.flash = ("x clears an lr or β override; \(p.label) has none", "inactive_fg")
         default: break
         }
         return []
@@ -317,6 +328,7 @@ public enum Reducer {
         case .backspace: if !text.isEmpty { text.removeLast() }; s.input = text
         case .enter:
             s.input = nil
+            guard !text.isEmpty else { s.flash = ("nothing typed; nothing changed", "inactive_fg"); return [] }
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
                 s.flash = ("'\(text)' is not a number; nothing changed", "alert")
                 return []
@@ -325,6 +337,8 @@ public enum Reducer {
         case .char(let c) where c.isNumber || ".-+eE".contains(c):
             if text.count < 24 { text.append(c) }
             s.input = text
+        case .char(let c):
+            s.flash = ("'\(c)' is not part of a number (digits, . - + e); ⏎ applies, esc cancels", "inactive_fg")
         default: break
         }
         return []
@@ -336,6 +350,8 @@ public enum Reducer {
             s.flash = ("\(problem); nothing changed", "alert")
             return []
         }
+        s.pending[p] = v
+        s.awaitingChange = true
         return [.command(.set(p, v))]
     }
 }

@@ -149,7 +149,7 @@ public struct RunView: Sendable {
         case .state(let s):
             if s.isResume { truncate(after: s.step); end = nil }
             state = s.state
-            log(s.step, "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
+            log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
         case .rangeTest(let r):
             rangeTest = r
             if r.finished {
@@ -178,7 +178,10 @@ public struct RunView: Sendable {
         case .end(let e):
             end = e
             if e.reason == .finished { state = .finished } else if state == .running || state == .paused { state = .stopped }
-            log(e.step, "end: \(e.reason)", "main_fg")
+            // The end record repeats a state line that just said it; otherwise it is the line that says the run ended.
+            if log.last.map({ $0.step == e.step && $0.text.hasPrefix(e.reason.rawValue) }) != true {
+                log(e.step, "run ended: \(e.reason.rawValue)", "main_fg")
+            }
         }
     }
 

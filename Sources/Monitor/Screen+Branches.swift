@@ -20,7 +20,7 @@ extension Screen {
         c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
         c.cursor = s.rewindStep.map { Double(max($0, 1)) }
         if c.markers.count == s.run.changes.count { c.markerTags = s.run.changes.indices.map(RunView.markerTag) }
-        c.tagEnds = s.monochrome
+        c.tagEnds = s.lettersForLines
         if let window = timeWindow(s) { c.xRange = window.lowerBound...max(window.upperBound, c.xRange?.upperBound ?? window.upperBound) }
         return c
     }

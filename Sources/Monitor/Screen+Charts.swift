@@ -7,8 +7,9 @@ extension Screen {
     @discardableResult
     static func legend(_ g: inout Grid, _ r: Rect, _ s: AppState, _ items: [(name: String, key: String, tag: String)]) -> Int {
         var x = r.x
-        for item in items where x < r.maxX {
-            let mark = s.monochrome ? item.tag + " " : (s.ascii ? "- " : "━ ")
+        // An item is drawn whole or not at all: a value is never cut ("D(prior) 0" for 0.4008).
+        for item in items where x + 2 + item.name.columns(ascii: s.ascii) <= r.maxX {
+            let mark = s.lettersForLines ? item.tag + " " : (s.ascii ? "- " : "━ ")
             x += g.text(mark, x: x, y: r.y, style: s.theme.style(item.key, [.bold]), maxWidth: max(0, r.maxX - x))
             x += g.text(item.name + "  ", x: x, y: r.y, style: s.theme.style("graph_text"), maxWidth: max(0, r.maxX - x))
         }

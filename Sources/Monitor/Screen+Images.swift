@@ -30,23 +30,31 @@ extension Screen {
         case .reconstructions:
             // Each test digit beside its reconstruction (the decoder's mean at the posterior mean).
             let pairs = zip(im.originals, im.reconstructions).map { [$0, $1] }
-            g.text("test digit → reconstruction @\(im.step)  (i: samples)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            fitted(&g, r, caption, ["test digit → reconstruction @\(im.step)  (i: samples)", "test digit → reconstruction @\(im.step)",
+                                    "digit → recon @\(im.step)", "→ recon @\(im.step)"])
             drawGroups(&g, body, s, im, pairs)
         case .samples:
-            g.text("decoded z ~ N(0, I) @\(im.step)  (i: traversal)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            fitted(&g, r, caption, ["decoded z ~ N(0, I) @\(im.step)  (i: traversal)", "decoded z ~ N(0, I) @\(im.step)", "samples @\(im.step)"])
             drawGroups(&g, body, s, im, im.samples.map { [$0] }, gap: 1)
         case .traversal:
             guard let tr = im.traversal else {
                 let why = s.mode == .live ? "select a dimension in the KL panel (4, ↑↓)" : "this run recorded no traversal"
-                g.text("traversal: \(why)  (i: reconstructions)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+                fitted(&g, r, caption, ["traversal: \(why)  (i: reconstructions)", "traversal: \(why)", "no traversal (i: next)"])
                 return
             }
             let d = tr.dimension, name = "z\(d < 10 ? "0" : "")\(d)"
             let kl = s.run.lastEval.flatMap { d < $0.klDims.count ? " (test KL \(fmt($0.klDims[d])))" : nil } ?? ""
             let stale = s.focus == .kl && s.selectedDimension != d && s.mode != .live ? " · selected z\(s.selectedDimension) not recorded" : ""
-            g.text("\(name)\(kl) swept −3…3 @\(s.run.traversalStep)\(stale)  (i: reconstructions)", x: r.x, y: r.y, style: caption, maxWidth: r.width)
+            fitted(&g, r, caption, ["\(name)\(kl) swept −3…3 @\(s.run.traversalStep)\(stale)  (i: reconstructions)",
+                                    "\(name)\(kl) swept −3…3 @\(s.run.traversalStep)", "\(name)\(kl) @\(s.run.traversalStep)", "\(name) swept @\(s.run.traversalStep)", name])
             traversal(&g, body, s, im, tr)
         }
+    }
+
+    /// Draws the first of `choices` that fits the width whole (a step number is never cut).
+    static func fitted(_ g: inout Grid, _ r: Rect, _ style: Style, _ choices: [String]) {
+        let text = choices.first { $0.columns(ascii: g.ascii) <= r.width } ?? ""
+        g.text(text, x: r.x, y: r.y, style: style, maxWidth: r.width)
     }
 
     /// Draws groups of tiles (a digit and its reconstruction, or one sample) as many as fit, left to right, then down.
@@ -59,7 +67,7 @@ extension Screen {
         for (n, group) in groups.prefix(across * down).enumerated() {
             let gx = r.x + (n % across) * (groupWidth + gap), gy = r.y + (n / across) * h
             for (k, pixels) in group.enumerated() {
-                ImageTile(pixels: pixels, rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii)
+                ImageTile(pixels: pixels, rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii, shaded: s.monochrome)
                     .render(into: &g, x: gx + k * (w + 1), y: gy, height: r.maxY - gy, theme: s.theme)
             }
         }
@@ -88,7 +96,7 @@ extension Screen {
             g.text(name, x: r.x, y: y + h / 2, style: t.style("graph_text"), maxWidth: labelWidth - 1)
             for (k, i) in picks.enumerated() where i < tiles.count {
                 let x = area.x + k * (w + 1)
-                ImageTile(pixels: tiles[i], rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii)
+                ImageTile(pixels: tiles[i], rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii, shaded: s.monochrome)
                     .render(into: &g, x: x, y: y, height: r.maxY - y, theme: t)
                 let v = tr.values[i] == 0 ? "0" : SeriesMath.label(tr.values[i])
                 g.text(v, x: x + max(0, (w - v.count) / 2), y: y + h, style: t.style("inactive_fg"), maxWidth: w)

@@ -65,14 +65,14 @@ extension Screen {
         if axis == 1 {
             // Under the bars: which dimensions are in view when not all of them fit, else the bars' scale.
             let y = parts[1].maxY - 1
-            let text: String
+            let choices: [String]
             if rows.overflow {
-                let last = min(order.count, rows.first + rows.capacity)
-                text = "\(rows.first + 1)–\(last) of \(order.count)" + (s.focus == .kl ? " ↑↓" : " 4:↑↓")
+                let last = min(order.count, rows.first + rows.capacity), range = "\(rows.first + 1)–\(last)"
+                choices = ["\(range) of \(order.count)" + (s.focus == .kl ? " ↑↓" : " (4, ↑↓)"), "\(range) of \(order.count)", "\(range)/\(order.count)"]
             } else {
-                text = s.logScale.contains(.kl) ? "log scale" : "linear scale"
+                choices = [s.logScale.contains(.kl) ? "log scale" : "linear scale", s.logScale.contains(.kl) ? "log" : "lin"]
             }
-            g.text(text, x: barArea.x, y: y, style: t.style("inactive_fg"), maxWidth: barArea.width)
+            fitted(&g, Rect(x: barArea.x, y: y, width: barArea.width, height: 1), t.style("inactive_fg"), choices)
         }
     }
 
@@ -105,7 +105,7 @@ extension Screen {
         }
         if s.focus == .kl, current.indices.contains(s.selectedDimension) {
             let d = s.selectedDimension
-            segments.append((0, [("z\(d < 10 ? "0" : "")\(d) \(fmt(current[d]))", t.style("hi_fg", [.bold]))]))
+            segments.append((0, [("z\(d < 10 ? "0" : "")\(d) now \(SeriesMath.label(Double(current[d])))", t.style("hi_fg", [.bold]))]))
         }
         func width(_ seg: [(String, Style)]) -> Int { seg.reduce(0) { $0 + $1.0.columns(ascii: s.ascii) } }
         var room = r.width, keep = Set<Int>()

@@ -17,8 +17,12 @@ extension Screen {
             let value: String
             if selected, let typed = s.input { value = typed + (s.ascii ? "_" : "▏") } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
             // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
-            let name = knob.parameter == .beta && s.run.capacity.contains(where: { $0.isFinite }) ? "γ (capacity)" : knob.parameter.label
-            var label = (selected ? (s.ascii ? "> " : "▶ ") : "  ") + name
+            let capacity = knob.parameter == .beta && s.run.capacity.contains(where: { $0.isFinite })
+            let prefix = selected ? (s.ascii ? "> " : "▶ ") : "  "
+            // The full name when it fits beside the value, else the short one (never a cut word).
+            let full = prefix + (capacity ? "γ (capacity)" : knob.parameter.label)
+            let room = r.width - (s.input != nil && selected ? (s.input!.count + 1) : (s.run.current[knob.parameter].map(fmt) ?? "off").count) - 1
+            var label = full.columns(ascii: s.ascii) <= room ? full : prefix + (capacity ? "γ" : knob.shortLabel)
             if s.ascii { label = label.asciiSpelled }
             let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value
             g.text(line.rightPadded(r.width), x: r.x, y: y, style: style, maxWidth: r.width)
@@ -38,7 +42,14 @@ extension Screen {
             return
         }
         let lines = shown.map { (prefix: String($0.step), text: $0.text, color: $0.color) }
-        LogView(lines: lines, scroll: min(s.logScroll, max(0, lines.count - 1))).render(into: &g, r, theme: s.theme)
+        var area = r
+        let badge = logBadge(s)
+        if !badge.isEmpty && "8 \(Panel.log.title)".count + badge.count + 8 > r.width + 2 && r.height > 2 {
+            // Too narrow for the title's badge: the filter and scroll position on the panel's first line.
+            g.text(badge, x: r.x, y: r.y, style: s.theme.style("hi_fg"), maxWidth: r.width)
+            area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        }
+        LogView(lines: lines, scroll: min(s.logScroll, max(0, lines.count - 1))).render(into: &g, area, theme: s.theme)
     }
 
     /// The events panel's badge: the filter, and how far it is scrolled back.
@@ -82,7 +93,8 @@ extension Screen {
         var parts: [StatusPart] = []
         if let r = s.replay {
             let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")
-            parts.append(StatusPart("\(mark) replay \(r.speed) \(r.position)/\(r.total)", short: "\(mark) \(r.speed)", rank: 0))
+            // The position is the step part's; this one is the playback's own state.
+            parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed)", rank: 0))
         } else if s.mode == .follow {
             parts.append(StatusPart("following", rank: 0))
         }
@@ -95,10 +107,10 @@ extension Screen {
             if m.samplesPerSecond > 0 { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
             let eta = run.end == nil ? run.remainingSeconds : nil
             parts.append(StatusPart("elapsed \(clock(m.time))" + (eta.map { " ETA \(clock($0))" } ?? ""),
-                                    short: eta.map { "ETA \(clock($0))" } ?? clock(m.time), rank: 8))
+                                    short: eta.map { "ETA \(clock($0))" } ?? "took \(clock(m.time))", rank: 8))
         }
         if let c = collapseCount(run) { parts.append(c) }
-        if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", short: "b\(run.branch)", rank: 10)) }
+        if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", rank: 10)) }
         if let p = run.header?.parent { parts.append(StatusPart("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", short: "fork@\(p.step)", rank: 12)) }
         if !s.compared.isEmpty { parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(s.compared.count) runs", rank: 11)) }
         parts.append(StatusPart("lr \(run.current[.lr].map(fmt) ?? "–")", rank: 1))
@@ -134,7 +146,12 @@ extension Screen {
         let t = s.theme
         let y = s.height - 1
         if s.confirmQuit {
-            g.text(" Training is still running. Stop it (final evaluation + checkpoint) and quit? y / n ", x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
+            // Fitted to the width with "y / n" always in view; once the run has ended there is nothing to stop.
+            let choices = s.trainingActive
+                ? [" Training is still running. Stop it (final evaluation + checkpoint) and quit? y / n ", " Stop training (final eval + checkpoint) and quit? y / n ", " Stop and quit? y / n "]
+                : [" The run has ended. Quit? y / n ", " Quit? y / n "]
+            let text = choices.first { $0.columns(ascii: s.ascii) <= s.width } ?? choices.last!
+            g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
             return
         }
         var x = 0
@@ -157,11 +174,13 @@ extension Screen {
             return
         }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
-        var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil)
+        var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil, steering: s.run.end == nil)
+        if s.run.state == .paused || s.run.state == .diverged { hints = hints.map { $0.word == "pause" ? ($0.key, "resume") : $0 } }
         if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }
-        func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.count + $1.word.count + 3 } }
+        // A hint is drawn whole or not at all (after a long message, none may fit).
+        func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.columns(ascii: s.ascii) + $1.word.count + 3 } }
         while hints.count > 2 && x + width(hints) - 2 > s.width { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
-        for (k, what) in hints where x < s.width {
+        for (k, what) in hints where x + k.columns(ascii: s.ascii) + 1 + what.count <= s.width {
             x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
             x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))
         }

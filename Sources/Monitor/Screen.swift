@@ -56,17 +56,20 @@ public enum Screen {
     }
 
     /// The KL panel's badge: active units with their criterion and the mutual information, shortened to fit.
-    static func klBadge(_ e: EvalMetrics, room: Int, extra: String) -> String {
+    static func klBadge(_ e: EvalMetrics, room: Int) -> String {
         let au = "AU \(e.activeUnits)/\(e.klDims.count)"
         let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
-        let tail = extra.isEmpty ? "" : " · \(extra)"
-        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats") + tail, au + mi + tail, au + mi, au]
+        let shortMI = e.mutualInformation.map { " · MI \(String(format: "%.2g", $0))" } ?? ""
+        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
         return candidates.first { $0.unicodeScalars.count <= room } ?? au
     }
 
     static func tooSmall(_ g: inout Grid, _ s: AppState) {
-        let msg = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
-                   "enlarge the window, or q to quit"]
+        // Each line in full when it fits, else shorter (never a cut word).
+        let full = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
+                    "enlarge the window, or q to quit"]
+        let short = ["\(s.width)×\(s.height): too small", "needs \(minimumWidth)×\(minimumHeight)", "enlarge, or q"]
+        let msg = zip(full, short).map { $0.columns(ascii: s.ascii) <= s.width ? $0 : $1 }
         for (i, line) in msg.enumerated() {
             let y = s.height / 2 - 1 + i
             let x = max(0, (s.width - line.count) / 2)
@@ -78,7 +81,8 @@ public enum Screen {
         var badge = ""
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
-        if p == .kl, let e = s.run.lastEval { badge = klBadge(e, room: r.width - p.title.count - 10, extra: badge) }
+        // The KL panel's log state is under its bars; its badge is for active units and the mutual information.
+        if p == .kl, let e = s.run.lastEval { badge = klBadge(e, room: r.width - "\(p.rawValue + 1) \(p.title)".count - 7) }
         if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
         if p == .log { badge = logBadge(s) }
         if s.zoomed && s.focus == p { badge = (badge.isEmpty ? "" : badge + " · ") + "z or esc: back" }
@@ -89,6 +93,8 @@ public enum Screen {
         if p == .beta && s.run.isGAN { title = "discriminator outputs" }
         if p == .beta && s.run.capacity.contains(where: { $0.isFinite }) { title = "capacity C and KL" }
         if p == .loss && s.run.isGAN { title = "losses: encoder, decoder, discriminator" }
+        // A title that does not fit its panel is shortened, not cut ("7 hyperparame").
+        if "\(p.rawValue + 1) \(title)".columns(ascii: s.ascii) + 4 > r.width { title = p.shortTitle }
         let box = Box(title: "\(p.rawValue + 1) \(title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
         let inner = box.render(into: &g, r, theme: s.theme)
         guard !inner.isEmpty else { return }

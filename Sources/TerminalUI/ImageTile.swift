@@ -6,9 +6,11 @@ public struct ImageTile {
     /// Pixels per cell side (1: full size, 28×14 cells for MNIST).
     public var scale: Int
     public var ascii: Bool
+    /// No colour: grey levels as shading blocks (░▒▓█), one per cell.
+    public var shaded: Bool
 
-    public init(pixels: [UInt8], rows: Int, cols: Int, scale: Int, ascii: Bool = false) {
-        self.pixels = pixels; self.rows = rows; self.cols = cols; self.scale = max(1, scale); self.ascii = ascii
+    public init(pixels: [UInt8], rows: Int, cols: Int, scale: Int, ascii: Bool = false, shaded: Bool = false) {
+        self.pixels = pixels; self.rows = rows; self.cols = cols; self.scale = max(1, scale); self.ascii = ascii; self.shaded = shaded
     }
 
     /// Cells the tile takes at a scale: (columns, rows).
@@ -18,6 +20,7 @@ public struct ImageTile {
     }
 
     private static let shades: [Unicode.Scalar] = [" ", ".", ":", "+", "#"]
+    private static let blocks: [Unicode.Scalar] = [" ", "░", "▒", "▓", "█"]
 
     /// Draws with its top-left cell at (x, y), clipped to `height` rows.
     public func render(into grid: inout Grid, x: Int, y: Int, height: Int = .max, theme: Theme) {
@@ -26,8 +29,9 @@ public struct ImageTile {
         for cy in 0..<min(h, height) {
             for cx in 0..<w {
                 let top = average(cx * scale, 2 * cy * scale), bottom = average(cx * scale, (2 * cy + 1) * scale)
-                if ascii {
-                    grid[x + cx, y + cy] = Cell(Self.shades[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style("main_fg"))
+                if ascii || shaded {
+                    let ramp = ascii ? Self.shades : Self.blocks
+                    grid[x + cx, y + cy] = Cell(ramp[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style("main_fg"))
                 } else {
                     grid[x + cx, y + cy] = Cell("▀", Style(fg: Color.mix(theme["image_dark"], theme["image_light"], top),
                                                            bg: Color.mix(theme["image_dark"], theme["image_light"], bottom)))

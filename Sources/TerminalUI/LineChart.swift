@@ -134,7 +134,7 @@ public struct LineChart {
         for (k, (list, glyph, key)) in lines.enumerated() {
             let cell = Cell(glyph, theme.style(key))
             var last = -1
-            for (i, m) in list.enumerated() where m >= xlo && m <= xhi {
+            for (i, m) in list.enumerated() where m >= xlo && m <= xhi + 1 {
                 let c = column(m)
                 let colored = k == 0 ? markerColors.flatMap { i < $0.count ? Cell(glyph, Style(fg: $0[i], bg: background)) : nil } : nil
                 if c == last && colored == nil { continue }   // markers crowded into one column draw it once
@@ -145,16 +145,27 @@ public struct LineChart {
         canvas.draw(into: &grid, x: plot.x, y: plot.y, background: background)
         if tagEnds {
             // Each tagged series' letter just right of its last point (on it at the right edge).
+            // Two letters never share a cell: a later one moves to the nearest free row.
+            var used = Set<Int>()
             for (s, b) in zip(series, buckets) {
                 guard let tag = s.tag, let last = b.lastIndex(where: { $0 != nil }), let (a, c) = b[last] else { continue }
                 let col = min(plot.width - 1, last / (ascii ? 1 : 2) + 1)
                 let row = min(plot.height - 1, max(0, ((py(c) + py(a)) / 2) / (ascii ? 1 : 4)))
-                grid.text(tag, x: plot.x + col, y: plot.y + row, style: theme.style("main_fg", [.bold]), maxWidth: 1)
+                var free: Int?
+                for distance in 0..<plot.height {
+                    for candidate in [row - distance, row + distance] where free == nil && candidate >= 0 && candidate < plot.height {
+                        if !used.contains(candidate * plot.width + col) { free = candidate }
+                    }
+                    if free != nil { break }
+                }
+                guard let free else { continue }
+                used.insert(free * plot.width + col)
+                grid.text(tag, x: plot.x + col, y: plot.y + free, style: theme.style("main_fg", [.bold]), maxWidth: 1)
             }
         }
         // Marker tags on the top row, where the plot is empty (a later marker in the same column wins).
         let tagStyle = theme.style("marker", [.bold])
-        for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi && !tag.isEmpty {
+        for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi + 1 && !tag.isEmpty {
             let c = column(m)
             if canvas.isEmpty(col: c, row: 0) { grid.text(tag, x: plot.x + c, y: plot.y, style: tagStyle, maxWidth: plot.maxX - plot.x - c) }
         }

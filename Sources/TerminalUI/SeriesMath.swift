@@ -94,29 +94,19 @@ public enum SeriesMath {
         return String(n)
     }
 
-    /// Labels for the ticks of one axis, in one style: exponents for all of them or for none, and as many significant
-    /// digits as it takes for neighbouring ticks to read differently (2 to 5).
+    /// Labels for the ticks of one axis, in one style: exponents for all of them or for none.
     public static func axisLabels(_ values: [Double]) -> [String] {
         let finite = values.filter { $0.isFinite && $0 != 0 }.map(abs)
         let exponent = finite.contains { $0 < 1e-2 || $0 >= 1e5 }
-        for digits in 1...5 {
+        // The same number of decimals (or of significant digits, in exponent form) on every tick of the axis, as few
+        // as keep neighbouring ticks apart.
+        for digits in 0...4 {
             let labels = values.map { v -> String in
                 guard v.isFinite else { return label(v) }
                 if v == 0 { return "0" }
-                if exponent { return String(format: "%.\(digits - 1)e", v) }
-                let magnitude = Int(floor(log10(abs(v))))
-                return String(format: "%.\(max(0, digits - 1 - magnitude))f", v)
+                return exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
             }
-            if zip(labels, labels.dropFirst()).allSatisfy({ $0 != $1 }) || digits == 5 {
-                // Trailing zeros after the point carry nothing once the labels differ.
-                return labels.map { l in
-                    guard !exponent, l.contains(".") else { return l }
-                    var t = l
-                    while t.hasSuffix("0") { t.removeLast() }
-                    if t.hasSuffix(".") { t.removeLast() }
-                    return t
-                }
-            }
+            if zip(labels, labels.dropFirst()).allSatisfy({ $0 != $1 }) || digits == 4 { return labels }
         }
         return values.map(label)
     }

@@ -39,8 +39,14 @@ extension Trainer {
         case .set(let p, let v):
             // The snapshot is taken before the change and kept once it applied: `u` goes back to it.
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil
+            let knobsBefore = knobs
             do {
                 let (old, new) = try set(p, v)
+                guard knobs != knobsBefore else {
+                    // Nothing changed (e.g. the same value twice): said, not recorded as a change or made undoable.
+                    emit(.alert(Alert(step: stepsDone, level: .info, message: "\(p.label) is already \(new.map(\.compact) ?? "off"): nothing changed")))
+                    break
+                }
                 if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → \(new.map(\.compact) ?? "off")") }
                 emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
             } catch {
@@ -48,6 +54,7 @@ extension Trainer {
             }
         case .clear(let p):
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil
+            let knobsBefore = knobs
             let old: Double?
             switch p {
             case .lr: old = currentLR; knobs.lrMultiplier = 1
@@ -58,6 +65,10 @@ extension Trainer {
                 return
             }
             let new: Double = p == .lr ? currentLR : (p == .beta ? currentBeta : currentMomentum)
+            guard knobs != knobsBefore else {
+                emit(.alert(Alert(step: stepsDone, level: .info, message: "\(p.label) has no override to clear: it follows its schedule")))
+                break
+            }
             if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → schedule") }
             emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
         }

@@ -94,6 +94,26 @@ import Testing
         #expect(Reducer.reduce(&s, .key(.function(10))) == [.quit])
     }
 
+    @Test func quickPressesAddUpAndNoOpsAreSaid() {
+        var s = state()
+        _ = Reducer.reduce(&s, .key(.char("7")))
+        // Two → before the trainer answers: the second steps from the first, not from the value on screen.
+        let first = Reducer.reduce(&s, .key(.right)), second = Reducer.reduce(&s, .key(.right))
+        guard case .command(.set(.lr, let a))? = first.first, case .command(.set(.lr, let b))? = second.first else {
+            Issue.record("no set commands"); return
+        }
+        #expect(abs(b - a * 1.25) < 1e-12)
+        // The trainer says a set changed nothing: flashed, and the pending values are dropped.
+        _ = Reducer.reduce(&s, .events([.alert(Alert(step: 200, level: .info, message: "lr is already 0.01: nothing changed"))]))
+        #expect(s.flash?.text.contains("nothing changed") == true && s.pending.isEmpty)
+        // After the run has ended, every steering key says so and the hint bar stops offering them.
+        _ = Reducer.reduce(&s, .events([.end(RunSummary(step: 200, epoch: 5, reason: .finished, testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1))]))
+        _ = Reducer.reduce(&s, .key(.char("e")))
+        #expect(s.flash?.text.contains("the run has ended") == true)
+        let hints = Screen.render(s).lines.last!
+        #expect(!hints.contains("pause") && !hints.contains("ckpt") && hints.contains("q quit"))
+    }
+
     @Test func zoomSaysHowToLeave() {
         var s = state()
         _ = Reducer.reduce(&s, .key(.char("z")))

@@ -80,6 +80,17 @@ import Testing
         #expect(g.lines.contains { $0.hasPrefix("  1e-03┤") })
     }
 
+    @Test func flatSeriesGetsDistinctTicks() {
+        var g = Grid(width: 30, height: 9)
+        LineChart(series: [ChartSeries(xs: [1, 2, 3], ys: [1, 1, 1], color: .rgb(0, 255, 0))]).render(into: &g, g.bounds, theme: .builtin)
+        let labels = g.lines.prefix(8).map { String($0.prefix(7)).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        #expect(labels.count == 3 && Set(labels).count == 3, "\(labels)")
+        // One number of decimals for the whole axis, the fewest that keep ticks apart.
+        #expect(SeriesMath.axisLabels([1.05, 0.9938, 0.95]) == ["1.1", "1.0", "0.9"])
+        #expect(SeriesMath.axisLabels([1.02, 1.0, 0.98]) == ["1.02", "1.00", "0.98"])
+        #expect(SeriesMath.axisLabels([200, 100, 0]) == ["200", "100", "0"])
+    }
+
     @Test func emptyAndTinyChartsDoNotCrash() {
         var g = Grid(width: 30, height: 6)
         LineChart(series: []).render(into: &g, g.bounds, theme: .builtin)
