@@ -69,7 +69,8 @@ public enum Screen {
         let full = ["terminal too small: \(s.width)×\(s.height)", "vaetop needs \(minimumWidth)×\(minimumHeight)",
                     "enlarge the window, or q to quit"]
         let short = ["\(s.width)×\(s.height): too small", "needs \(minimumWidth)×\(minimumHeight)", "enlarge, or q"]
-        let msg = zip(full, short).map { $0.columns(ascii: s.ascii) <= s.width ? $0 : $1 }
+        let tiny = ["too small", "\(minimumWidth)×\(minimumHeight)", "q quits"]
+        let msg = (0..<3).map { i in [full[i], short[i], tiny[i]].first { $0.columns(ascii: s.ascii) <= s.width } ?? tiny[i] }
         for (i, line) in msg.enumerated() {
             let y = s.height / 2 - 1 + i
             let x = max(0, (s.width - line.count) / 2)

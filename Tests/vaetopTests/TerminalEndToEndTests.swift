@@ -67,7 +67,7 @@ import Testing
         #expect(wait(5) { screen().contains("time: the last 1/2") }, "wheel did nothing:\n\(screen())")
         tmux(["send-keys", "-t", "e2e", "-"])
         tmux(["resize-window", "-t", "e2e", "-x", "10", "-y", "5"])
-        #expect(wait(10) { screen().contains("termin") }, "too-small message missing:\n\(screen())")
+        #expect(wait(10) { screen().contains("too small") }, "too-small message missing:\n\(screen())")
         tmux(["resize-window", "-t", "e2e", "-x", "120", "-y", "40"])
         #expect(wait(10) { screen().contains("1 loss") && screen().contains("7 hyperparameters") })
 
