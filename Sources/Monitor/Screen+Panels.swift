@@ -100,7 +100,7 @@ extension Screen {
         }
         if let m = run.lastStep {
             let planned = run.expectedSteps > 0 ? max(run.expectedSteps, m.step) : 0
-            parts.append(StatusPart("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), short: "\(m.step)" + (planned > 0 ? "/\(planned)" : ""), rank: 4))
+            parts.append(StatusPart("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), short: "\(m.step)" + (planned > 0 ? "/\(planned)" : ""), rank: 5))
             if let epochs = run.header?.config.epochs, epochs > 0 {
                 parts.append(StatusPart("epoch \(m.epoch)/\(epochs)", short: "ep \(m.epoch)/\(epochs)", rank: 7))
             }
@@ -134,12 +134,12 @@ extension Screen {
         if let e = run.lastEval, !e.klDims.isEmpty {
             // The criterion stays with the count: it is what tells this count from the KL panel's AU.
             return StatusPart("collapsed \(e.collapsed.count)/\(e.klDims.count) (test KL<\(fmt(threshold)))",
-                              short: "coll \(e.collapsed.count)/\(e.klDims.count) KL<\(fmt(threshold))", rank: 5)
+                              short: "coll \(e.collapsed.count)/\(e.klDims.count) KL<\(fmt(threshold))", rank: 4)
         }
         guard let dims = run.lastStep?.klDims, !dims.isEmpty else { return nil }
         let n = dims.filter { Double($0) < threshold }.count
         return StatusPart("collapsed \(n)/\(dims.count) (batch KL<\(fmt(threshold)))",
-                          short: "coll \(n)/\(dims.count) KL<\(fmt(threshold))", rank: 5)
+                          short: "coll \(n)/\(dims.count) KL<\(fmt(threshold))", rank: 4)
     }
 
     static func hintLine(_ g: inout Grid, _ s: AppState) {
