@@ -94,7 +94,7 @@ extension Screen {
         if let r = s.replay {
             let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")
             // The position is the step part's; this one is the playback's own state.
-            parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed)", rank: 0))
+            parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed.replacingOccurrences(of: " steps/s", with: "/s"))", rank: 4))
         } else if s.mode == .follow {
             parts.append(StatusPart("following", rank: 0))
         }

@@ -49,7 +49,7 @@ import Testing
         _ = Reducer.reduce(&s, .replayStatus(ReplayStatus(position: 200, total: 400, speed: "10x", playing: true)))
         s.ascii = true
         let g = Screen.render(s)
-        #expect(g.lines[0].contains("> replay 10x | 200/380"))
+        #expect(g.lines[0].contains("> 10x | 200/380"))
         // ASCII mode: nothing outside ASCII (β, λ and the like in labels aside).
         #expect(g.lines.joined().unicodeScalars.allSatisfy { $0.isASCII || "βλ·…".unicodeScalars.contains($0) })
         #expect(Snapshot.check(g.lines, named: "replay-ascii-120x40") == nil)
