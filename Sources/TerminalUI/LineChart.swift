@@ -166,8 +166,11 @@ public struct LineChart {
         // Marker tags on the top row, where the plot is empty (a later marker in the same column wins).
         let tagStyle = theme.style("marker", [.bold])
         for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi + 1 && !tag.isEmpty {
+            // At the top of the marker's column, or the highest row the plot leaves empty there.
             let c = column(m)
-            if canvas.isEmpty(col: c, row: 0) { grid.text(tag, x: plot.x + c, y: plot.y, style: tagStyle, maxWidth: plot.maxX - plot.x - c) }
+            if let row = (0..<plot.height).first(where: { canvas.isEmpty(col: c, row: $0) }) {
+                grid.text(tag, x: plot.x + c, y: plot.y + row, style: tagStyle, maxWidth: plot.maxX - plot.x - c)
+            }
         }
         if let m = cursor, m >= xlo, m <= xhi {
             let c = column(m)
