@@ -75,7 +75,7 @@ extension Screen {
         // The run's name gives way on narrow terminals (to at least 10 columns) before the numbers do.
         let name = s.runName.isEmpty ? (run.header?.name ?? "") : s.runName
         let nameRoom = s.width >= 110 ? 24 : (s.width >= 90 ? 16 : 10)
-        let shownName = name.unicodeScalars.count > nameRoom ? String(name.prefix(nameRoom - 1)) + "…" : name
+        let shownName = name.unicodeScalars.count > nameRoom ? String(name.prefix(nameRoom - 1)) + (s.ascii ? "~" : "…") : name
         x += g.text(shownName, x: x, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: nameRoom)
         let stateKey: String
         switch run.state {
