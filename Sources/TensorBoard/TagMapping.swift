@@ -2,15 +2,14 @@ import Foundation
 
 /// Which TensorBoard tag feeds which series of the screen.
 ///
-/// The convention (used when no mapping file names a tag):
-/// `loss`, `loss/total`, `train/loss` → total loss; `loss/recon`, `recon` → reconstruction; `loss/kl`, `kl` → KL;
-/// `kl/dim_N` (or `kl/dim N`, `kl_dim_N`) → KL of latent dimension N; `lr`, `lr/*`, `learning_rate` → learning rate;
-/// `beta`, `kl_weight` → β; `momentum`, `beta1` → β1/momentum; `free_bits` → λ; `grad_norm` → gradient norm;
-/// `grad_norm_clipped` → after clipping; `grad_norm/NAME` → the norm of layer NAME; `eval/loss`, `test/loss`,
-/// `val/loss` → test ELBO points; `changes` (text) → markers. Anything else is ignored.
+/// The convention (used when no mapping file names a tag), case-insensitive: the names in `field(for:)`, which
+/// docs/tensorboard-and-clients.md tabulates — vaetop's own tags, PyTorch examples', Lightning's (`train_loss`,
+/// `val_loss`, `lr-Adam`, `grad_2.0_norm_total`) and popular VAE repositories' (`kld`, `KL_dim/N`, `recon_loss`).
+/// Anything else is ignored, and the reader lists what it ignored.
 ///
 /// A mapping file overrides it: one `tag = field` per line (`#` comments), fields as in `Field`'s names,
-/// e.g. `train/elbo = loss`, `z/kl_07 = kl_dim 7`, `opt/lr = lr`, `layers/enc = grad_norm_layer enc`.
+/// e.g. `train/elbo = loss`, `z/kl_07 = kl_dim 7`, `opt/lr = lr`, `layers/enc = grad_norm_layer enc`; or a pattern
+/// with `{i}` (a number, usable in the field) and `*` (anything): `KL_dim/{i} = kl_dim {i}`, `*/elbo = loss`.
 public struct TagMapping: Sendable {
     /// What a tag feeds.
     public enum Field: Sendable, Equatable, Hashable {
@@ -19,8 +18,18 @@ public struct TagMapping: Sendable {
 
     /// Explicit tag → field entries (from a mapping file).
     public var explicit: [String: Field] = [:]
+    /// Pattern entries (from a mapping file): a tag pattern with `{i}` (a number) and `*` (anything), matched
+    /// case-insensitively, and the field text with `{i}` to fill in, e.g. `KL_dim/{i} = kl_dim {i}`.
+    public var patterns: [(regex: NSRegularExpression, field: String)] = []
 
     public init(explicit: [String: Field] = [:]) { self.explicit = explicit }
+
+    /// The regular expression for a tag pattern: `{i}` captures digits, `*` matches anything, the rest literally.
+    static func regex(_ pattern: String) -> NSRegularExpression? {
+        var escaped = NSRegularExpression.escapedPattern(for: pattern)
+        escaped = escaped.replacingOccurrences(of: "\\{i\\}", with: "([0-9]+)").replacingOccurrences(of: "\\*", with: ".*")
+        return try? NSRegularExpression(pattern: "^" + escaped + "$", options: [.caseInsensitive])
+    }
 
     /// A problem in a mapping file.
     public struct ParseError: Error, CustomStringConvertible {
@@ -37,10 +46,17 @@ public struct TagMapping: Sendable {
                 .trimmingCharacters(in: .whitespaces) ?? ""
             if line.isEmpty { continue }
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty, let field = fieldNamed(parts[1]) else {
-                throw ParseError(line: i + 1, message: "expected 'tag = field' with field one of loss, recon, kl, kl_dim N, lr, beta, momentum, free_bits, grad_norm, grad_norm_clipped, grad_norm_layer NAME, test_loss; got '\(line)'")
+            let isPattern = parts.first.map { $0.contains("{i}") || $0.contains("*") } ?? false
+            // A pattern's field may use {i}; it must name a field once {i} is a number.
+            guard parts.count == 2, !parts[0].isEmpty, fieldNamed(parts[1].replacingOccurrences(of: "{i}", with: "0")) != nil else {
+                throw ParseError(line: i + 1, message: "expected 'tag = field' (or a pattern such as 'KL_dim/{i} = kl_dim {i}') with field one of loss, recon, kl, kl_dim N, lr, beta, momentum, free_bits, grad_norm, grad_norm_clipped, grad_norm_layer NAME, test_loss; got '\(line)'")
             }
-            m.explicit[parts[0]] = field
+            if isPattern {
+                guard let re = regex(parts[0]) else { throw ParseError(line: i + 1, message: "'\(parts[0])' is not a usable pattern") }
+                m.patterns.append((re, parts[1]))
+            } else {
+                m.explicit[parts[0]] = fieldNamed(parts[1])!
+            }
         }
         return m
     }
@@ -66,28 +82,46 @@ public struct TagMapping: Sendable {
 
     /// The field `tag` feeds, or nil.
     public func field(for tag: String) -> Field? {
-        if let f = explicit[tag] { return f }
+        if let f = explicit[tag] ?? explicit.first(where: { $0.key.caseInsensitiveCompare(tag) == .orderedSame })?.value { return f }
+        for (re, fieldText) in patterns {
+            let range = NSRange(tag.startIndex..., in: tag)
+            guard let m = re.firstMatch(in: tag, range: range) else { continue }
+            var text = fieldText
+            if m.numberOfRanges > 1, let r = Range(m.range(at: 1), in: tag) { text = text.replacingOccurrences(of: "{i}", with: String(tag[r])) }
+            if let f = Self.fieldNamed(text) { return f }
+        }
         let t = tag.lowercased()
+        // The names PyTorch examples, Lightning (`train_loss`, `val_loss`, `grad_2.0_norm_total`, `lr-Adam`) and
+        // popular VAE repositories (`kld`, `KL_dim/N`, `elbo`, `recon_loss`) log, case-insensitively.
         switch t {
-        case "loss", "loss/total", "train/loss", "loss/train": return .loss
-        case "loss/recon", "recon", "train/recon", "loss/reconstruction": return .recon
-        case "loss/kl", "kl", "train/kl": return .kl
-        case "lr", "learning_rate", "train/lr": return .lr
-        case "beta", "kl_weight", "train/beta": return .beta
+        case "loss", "loss/total", "train/loss", "loss/train", "train_loss", "train_loss_step", "train_loss_epoch", "elbo",
+             "train/elbo", "loss/elbo", "neg_elbo", "total_loss", "loss_total": return .loss
+        case "loss/recon", "recon", "train/recon", "loss/reconstruction", "recon_loss", "reconstruction_loss", "rec_loss",
+             "train/recon_loss", "train_recon_loss", "loss/rec", "bce", "mse": return .recon
+        case "loss/kl", "kl", "train/kl", "kld", "kl_loss", "kl_divergence", "train/kld", "train_kld", "train/kl_loss",
+             "train_kl_loss", "loss/kld": return .kl
+        case "lr", "learning_rate", "train/lr", "lr-adam", "lr-adamw", "lr-sgd", "lr-radam": return .lr
+        case "beta", "kl_weight", "train/beta", "kl_beta", "beta_kl", "kl_coef", "train/kl_weight": return .beta
         case "momentum", "beta1": return .momentum
         case "free_bits": return .freeBits
-        case "grad_norm", "train/grad_norm": return .gradNorm
+        case "grad_norm", "train/grad_norm", "gradnorm", "grad_norm_total", "grad_2.0_norm_total", "grad_2.0_norm/total",
+             "gradient_norm", "grads/norm": return .gradNorm
         case "grad_norm_clipped": return .gradNormClipped
-        case "eval/loss", "test/loss", "val/loss", "loss/test": return .testLoss
+        case "eval/loss", "test/loss", "val/loss", "loss/test", "val_loss", "test_loss", "valid/loss", "val/elbo",
+             "val_elbo", "test/elbo", "loss/val", "val_loss_epoch": return .testLoss
         default: break
         }
-        for prefix in ["kl/dim_", "kl/dim", "kl_dim_", "kl/z"] where t.hasPrefix(prefix) {
+        for prefix in ["kl/dim_", "kl/dim", "kl_dim_", "kl_dim/", "kl/z", "kl_per_dim/", "kl_per_dim_", "kl_per_dimension/",
+                       "kld/", "kld_dim/", "kld_", "kl/"] where t.hasPrefix(prefix) {
             if let n = Int(t.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) { return .klDim(n) }
         }
         if t.hasPrefix("lr/") || t.hasPrefix("lr-") { return .lr }
-        if t.hasPrefix("grad_norm/") {
-            let name = String(tag.dropFirst("grad_norm/".count))
-            return name == "clip_coef" ? nil : .gradNormLayer(name)
+        for prefix in ["grad_norm/", "grad_2.0_norm/", "grad_2.0_norm_"] where t.hasPrefix(prefix) {
+            // Lightning's per-parameter norms end in ".weight" / ".bias"; the layer is what comes before.
+            var name = String(tag.dropFirst(prefix.count))
+            if name == "clip_coef" || name.lowercased() == "total" { return name == "clip_coef" ? nil : .gradNorm }
+            for suffix in [".weight", ".bias"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+            return .gradNormLayer(name)
         }
         return nil
     }

@@ -80,16 +80,31 @@ struct Replay: ParsableCommand {
         let tbFiles = EventFile.isEventFile(path) ? [path] : EventFile.files(in: path)
         if !isRun || !tbFiles.isEmpty && !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)) {
             if !tbFiles.isEmpty {
-                var tags = TagMapping()
-                if let mapping {
-                    do { tags = try TagMapping.parse(try String(contentsOfFile: mapping, encoding: .utf8)) }
-                    catch { throw fail("--mapping: \(mapping): \(error)") }
-                }
-                guard let r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
+                let tags = try mappingFile(mapping)
+                guard var r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
+                if let note = ignoredNote(r.ignoredTags) { r.contents.events.insert(.alert(note), at: 0) }
                 return r.contents
             }
         }
         do { return try RunFileReader.read(path) } catch { throw fail("\(error)", code: 65) }
+    }
+
+    /// A tag mapping file's mapping (none: the convention); a missing or broken file is a one-line error.
+    static func mappingFile(_ path: String?) throws -> TagMapping {
+        guard let path else { return TagMapping() }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw fail("--mapping: \(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")")
+        }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw fail("--mapping: \(path): not UTF-8 text") }
+        do { return try TagMapping.parse(text) } catch { throw fail("--mapping: \(path): \(error)") }
+    }
+
+    /// The event log's note on tags no panel shows (the headless summary prints it too).
+    static func ignoredNote(_ tags: Set<String>) -> Alert? {
+        guard !tags.isEmpty else { return nil }
+        let sorted = tags.sorted(), shown = sorted.prefix(12).joined(separator: ", ")
+        return Alert(step: 0, level: .info, message: "\(tags.count) tag\(tags.count == 1 ? "" : "s") not shown (no panel maps them): \(shown)"
+                     + (tags.count > 12 ? ", …" : "") + "; --mapping FILE maps them")
     }
 
     /// The header, a note on anything the reader had to skip, then the records.

@@ -35,12 +35,7 @@ struct Watch: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw fail("\(path): no such run or folder", code: 65) }
         let isTensorBoard = !EventFile.files(in: path).isEmpty || EventFile.isEventFile(path)
         if isTensorBoard && !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)) {
-            var tags = TagMapping()
-            if let mapping {
-                do { tags = try TagMapping.parse(try String(contentsOfFile: mapping, encoding: .utf8)) }
-                catch { throw fail("--mapping: \(mapping): \(error)") }
-            }
-            return TensorBoardFollowSource(directory: path, mapping: tags)
+            return TensorBoardFollowSource(directory: path, mapping: try Replay.mappingFile(mapping))
         }
         return RunFollowSource(directory: path)
     }

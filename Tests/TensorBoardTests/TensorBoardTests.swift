@@ -53,7 +53,8 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     @Test func tensorboardWriterWithMappingFile() throws {
         let dir = fixtures + "/tensorboard-writer"
         let unmapped = try #require(RunImport.read(dir))
-        #expect(stepRecords(unmapped.contents).isEmpty && unmapped.ignoredTags.count == 3)
+        // The convention reads train/elbo as the loss; the other two tags need the mapping file.
+        #expect(unmapped.ignoredTags == ["opt/learning_rate", "z/kl_00"])
         let mapping = try TagMapping.parse(try String(contentsOfFile: dir + "/mapping.txt", encoding: .utf8))
         let r = try #require(RunImport.read(dir, mapping: mapping))
         let steps = stepRecords(r.contents)
@@ -61,6 +62,32 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(abs(Double(steps[0].loss) - 600) < 1e-3 && abs(steps[0].lr - 1e-3) < 1e-9 && steps[0].klDims == [0])
         #expect(throws: TagMapping.ParseError.self) { try TagMapping.parse("loss\n") }
         #expect(throws: TagMapping.ParseError.self) { try TagMapping.parse("a = kl_dim x\n") }
+    }
+
+    /// The names people log, read without a mapping file, whatever their case.
+    @Test func conventionCoversCommonNames() {
+        let m = TagMapping()
+        let expected: [(String, TagMapping.Field?)] = [
+            ("KL_dim/7", .klDim(7)), ("kl_per_dim/3", .klDim(3)), ("kl/dim_12", .klDim(12)), ("KLD/2", .klDim(2)),
+            ("GradNorm", .gradNorm), ("grad_2.0_norm_total", .gradNorm), ("grad_2.0_norm/encoder.0.weight", .gradNormLayer("encoder.0")),
+            ("train_loss", .loss), ("Train/ELBO", .loss), ("val_loss", .testLoss), ("kld", .kl), ("KL_Loss", .kl),
+            ("recon_loss", .recon), ("lr-Adam", .lr), ("Learning_Rate", .lr), ("kl_beta", .beta), ("some/other", nil),
+        ]
+        for (tag, field) in expected { #expect(m.field(for: tag) == field, "\(tag)") }
+    }
+
+    /// A mapping file's patterns: `{i}` captures a number the field can use, `*` matches anything, any case.
+    @Test func mappingPatterns() throws {
+        let m = try TagMapping.parse("""
+        Z/kl_{i} = kl_dim {i}
+        */elbo_total = loss
+        my/lr = lr
+        """)
+        #expect(m.field(for: "z/KL_05") == .klDim(5))
+        #expect(m.field(for: "run3/elbo_total") == .loss)
+        #expect(m.field(for: "MY/LR") == .lr)
+        #expect(m.field(for: "z/kl_x") == nil)
+        #expect(throws: TagMapping.ParseError.self) { try TagMapping.parse("a/{i} = kl_dim {j}\n") }
     }
 
     @Test func damagedFileReportsOffsetAndReadsTheRest() throws {

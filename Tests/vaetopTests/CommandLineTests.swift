@@ -22,6 +22,16 @@ import Testing
         #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).isEmpty, "nothing written")
     }
 
+    /// A TensorBoard log's tags no panel shows are listed; a missing mapping file is one line, exit 64.
+    @Test func tensorBoardReplayListsIgnoredTagsAndNamesAMissingMapping() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TensorBoardTests/Fixtures/torch-simple").path
+        let r = try Binary.run(["replay", fixture])
+        #expect(r.status == 0 && r.stdout.contains("1 tag not shown (no panel maps them): some/unmapped_tag"), "\(r.stdout)\(r.stderr)")
+        let bad = try Binary.run(["replay", fixture, "--mapping", "/nonexistent/map.txt"])
+        #expect(bad.status == 64 && bad.stderr == "vaetop: error: --mapping: /nonexistent/map.txt: no such file\n", "\(bad.stderr)")
+    }
+
     @Test func missingDataFolderIsNamed() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["train", "--headless", "--data", dir.file("nowhere")], in: dir.path)
