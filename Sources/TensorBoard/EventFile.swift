@@ -54,15 +54,33 @@ public enum EventFile {
 
     /// Writes `events` after a file_version record into `dir`, named as TensorBoard's writer names files.
     @discardableResult
-    public static func write(_ events: [TensorBoardEvent], to dir: String, wallTime: Double) throws -> String {
+    /// Why an export into `dir` is refused: it holds event files another program wrote (mixing them would put two
+    /// runs' series on one chart); nil when it is empty, new, or holds only vaetop's own exports.
+    public static func exportProblem(_ dir: String) -> String? {
+        let foreign = files(in: dir).filter { !$0.hasSuffix(".vaetop") }
+        guard let first = foreign.first else { return nil }
+        return "\(dir) holds TensorBoard event files vaetop did not write (\((first as NSString).lastPathComponent)); choose another folder"
+    }
+
+    /// Writes `events` as one event file in `dir`, replacing vaetop's earlier exports there (exporting twice must not
+    /// double every series in TensorBoard). Returns the new file's path and the files it replaced.
+    public static func write(_ events: [TensorBoardEvent], to dir: String, wallTime: Double) throws -> (path: String, replaced: [String]) {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let host = ProcessInfo.processInfo.hostName
         let path = (dir as NSString).appendingPathComponent("events.out.tfevents.\(Int(wallTime)).\(host).\(getpid()).0.vaetop")
         var out = TFRecord.frame(TensorBoardEvent.fileVersion(wallTime: wallTime))
         for e in events { out += TFRecord.frame(e.encoded()) }
-        guard FileManager.default.createFile(atPath: path, contents: Data(out)) else {
+        // Written beside, then renamed into place, then the earlier exports removed: never a folder with neither.
+        let temporary = (dir as NSString).appendingPathComponent(".vaetop-export-\(getpid()).tmp")
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        return path
+        let earlier = files(in: dir).filter { $0.hasSuffix(".vaetop") && $0 != path }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        for f in earlier { try? FileManager.default.removeItem(atPath: f) }
+        return (path, earlier)
     }
 }

@@ -31,7 +31,7 @@ struct BenchLoad: ParsableCommand {
         var t0 = Date()
         let contents = try RunFileReader.read(dir)
         let runSeconds = Date().timeIntervalSince(t0)
-        let tbFile = try EventFile.write(RunExport.events(contents), to: dir + "/tb", wallTime: 1.8e9)
+        let tbFile = try EventFile.write(RunExport.events(contents), to: dir + "/tb", wallTime: 1.8e9).path
         let tbSize = (try? FileManager.default.attributesOfItem(atPath: tbFile)[.size] as? Int) ?? 0
         t0 = Date()
         let imported = RunImport.read(dir + "/tb")

@@ -8,23 +8,30 @@ import TerminalUI
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write a run as TensorBoard event files or as CSV.")
 
-    @Argument(help: "Run directory or run.jsonl file.") var path: String
+    @Argument(help: "Run directory, run.jsonl file, sample run name, or a folder of TensorBoard event files.", completion: .directory) var path: String
+    @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field', patterns with {i} and *).", completion: .file()) var mapping: String?
     @Option(help: "Folder to write an events.out.tfevents.* file into.") var tensorboard: String?
     @Option(help: "CSV file to write (- for standard output).") var csv: String?
 
     func run() throws {
         guard tensorboard != nil || csv != nil else { throw fail("export: give --tensorboard DIR and/or --csv FILE") }
-        let contents: RunFileContents
-        do { contents = try RunFileReader.read(SampleRuns.resolve(path)) } catch { throw fail("\(error)", code: 65) }
+        // Every source `replay` reads: a vaetop run, a sample run, or TensorBoard event files.
+        let contents = try Replay.load(SampleRuns.resolve(path), mapping: mapping)
         for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
             // One TensorBoard run per branch: branch 0 in the folder, branch k in branch-k/.
-            for run in RunExport.branchRuns(contents) {
+            let runs = RunExport.branchRuns(contents)
+            for run in runs {
+                let target = run.folder.isEmpty ? dir : (dir as NSString).appendingPathComponent(run.folder)
+                if let problem = EventFile.exportProblem(target) { throw fail("--tensorboard: \(problem)") }
+            }
+            for run in runs {
                 let target = run.folder.isEmpty ? dir : (dir as NSString).appendingPathComponent(run.folder)
                 do {
-                    let file = try EventFile.write(run.events, to: target, wallTime: start)
-                    print("wrote \(run.events.count) events to \(file)" + (contents.hasBranches ? " (branch \(run.branch))" : ""))
+                    let (file, replaced) = try EventFile.write(run.events, to: target, wallTime: start)
+                    print("wrote \(run.events.count) events to \(file)" + (contents.hasBranches ? " (branch \(run.branch))" : "")
+                          + (replaced.isEmpty ? "" : "; replaced the earlier export \(replaced.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))"))
                 } catch { throw fail("--tensorboard: cannot write into '\(target)': \(error.localizedDescription)", code: 74) }
             }
         }

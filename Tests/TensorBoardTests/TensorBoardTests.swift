@@ -120,7 +120,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 
     @Test func exportReadsBackThroughTheConvention() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        let path = try EventFile.write(RunExport.events(run()), to: dir.path, wallTime: 1.8e9)
+        let path = try EventFile.write(RunExport.events(run()), to: dir.path, wallTime: 1.8e9).path
         #expect(EventFile.isEventFile(path))
         let r = try #require(RunImport.read(dir.path))
         #expect(r.problems.isEmpty && r.ignoredTags.isEmpty)
@@ -184,7 +184,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         c.events.append(.alert(Alert(step: 4, level: .warning, message: "latent dimension 2 collapsed")))
         c.events.append(.alert(Alert(step: 4, level: .info, message: "a note")))
         let dir = TempDirectory(); defer { dir.remove() }
-        try EventFile.write(RunExport.events(c), to: dir.path, wallTime: 1.8e9)
+        _ = try EventFile.write(RunExport.events(c), to: dir.path, wallTime: 1.8e9)
         let r = try #require(RunImport.read(dir.path))
         #expect(r.problems.isEmpty && r.ignoredTags.isEmpty)
         func float32<R: TabledRecord & Equatable>(_ x: R) -> R {
@@ -238,7 +238,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         // Hostile steps, dimensions and layers.
         events.append(TensorBoardEvent(wallTime: -5, step: Int64.max, scalars: [("loss", 1)]))
         events.append(TensorBoardEvent(wallTime: .nan, step: -7, scalars: [("kl/dim_99999999", 1), ("kl/dim_-3", 1), ("loss", 2)]))
-        let file = try EventFile.write(events, to: dir.file("tb"), wallTime: 1.8e9)
+        let file = try EventFile.write(events, to: dir.file("tb"), wallTime: 1.8e9).path
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
         var state: UInt64 = 77
         func next() -> UInt64 { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state }

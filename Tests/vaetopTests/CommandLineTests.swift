@@ -32,6 +32,25 @@ import Testing
         #expect(bad.status == 64 && bad.stderr == "vaetop: error: --mapping: /nonexistent/map.txt: no such file\n", "\(bad.stderr)")
     }
 
+    /// Export reads what replay reads (a TensorBoard folder → CSV); exporting twice replaces; another program's
+    /// event files are not mixed with an export.
+    @Test func exportReadsTensorBoardAndReplacesItsOwnExport() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TensorBoardTests/Fixtures/torch-simple").path
+        let csv = try Binary.run(["export", fixture, "--csv", "-"])
+        #expect(csv.status == 0 && csv.stdout.hasPrefix("step,epoch,loss,recon,kl,kl_dim_00,kl_dim_01,kl_dim_02,kl_dim_03,"), "\(csv.stderr)")
+        let dir = TempDirectory(); defer { dir.remove() }
+        let out = dir.file("tb")
+        #expect(try Binary.run(["export", "free-bits", "--tensorboard", out]).status == 0)
+        let second = try Binary.run(["export", "free-bits", "--tensorboard", out])
+        #expect(second.status == 0 && second.stdout.contains("replaced the earlier export"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("events.out.tfevents") }.count == 1)
+        let foreign = try FileManager.default.contentsOfDirectory(atPath: fixture).first { $0.hasPrefix("events.out") }!
+        try FileManager.default.copyItem(atPath: fixture + "/" + foreign, toPath: out + "/" + foreign)
+        let refused = try Binary.run(["export", "free-bits", "--tensorboard", out])
+        #expect(refused.status == 64 && refused.stderr.contains("vaetop did not write"))
+    }
+
     @Test func missingDataFolderIsNamed() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["train", "--headless", "--data", dir.file("nowhere")], in: dir.path)
