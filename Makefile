@@ -8,7 +8,7 @@ ARGS ?=
 # a 2-core machine); ARGS come after it, so ARGS="--epochs 10" still wins.
 FIRST_RUN := --epochs 200
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench man clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +26,12 @@ run: build
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+
+# The man page, generated from the command line's own declarations (swift-argument-parser's generate-manual).
+man: deps
+	swift package --allow-writing-to-package-directory generate-manual
+	mkdir -p .build/man && cp .build/plugins/GenerateManual/outputs/vaetop/vaetop.1 .build/man/vaetop.1
+	@echo "man page: .build/man/vaetop.1 (man .build/man/vaetop.1; install it into a man1 folder to keep it)"
 
 bench: deps
 	scripts/bench.sh

@@ -10,8 +10,8 @@ struct Export: ParsableCommand {
 
     @Argument(help: "Run directory, run.jsonl file, sample run name, or a folder of TensorBoard event files.", completion: .directory) var path: String
     @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field', patterns with {i} and *).", completion: .file()) var mapping: String?
-    @Option(help: "Folder to write an events.out.tfevents.* file into.") var tensorboard: String?
-    @Option(help: "CSV file to write (- for standard output).") var csv: String?
+    @Option(help: "Folder to write an events.out.tfevents.* file into.", completion: .directory) var tensorboard: String?
+    @Option(help: "CSV file to write (- for standard output).", completion: .file(extensions: ["csv"])) var csv: String?
 
     func run() throws {
         guard tensorboard != nil || csv != nil else { throw fail("export: give --tensorboard DIR and/or --csv FILE") }

@@ -21,7 +21,7 @@ struct LRFind: ParsableCommand {
     @Option(help: "exponential or linear.") var ramp: LRRangeTest.Mode = .exponential
     @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this × the best.") var diverge: Double = 5
     @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: LRScheduleConfig.Kind?
-    @Option(help: "Run directory for --apply (default: runs/<timestamp>).") var out: String?
+    @Option(help: "Run directory for --apply (default: runs/<timestamp>).", completion: .directory) var out: String?
     @Flag(help: "No screen: print the curve and the suggestions.") var headless = false
     @OptionGroup var screen: ScreenOptions
 

@@ -13,8 +13,9 @@ struct Replay: ParsableCommand {
         abstract: "Replay a saved run on the screen (no argument: list sample runs).",
         discussion: "Several runs (or a folder holding several) are compared: the first plays, the others are drawn in colours of their own on the same charts, aligned by step.")
 
-    @Argument(help: "Run directories, run.jsonl files, folders of TensorBoard event files, or a folder holding several runs.") var paths: [String] = []
-    @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field').") var mapping: String?
+    @Argument(help: "Run directories, run.jsonl files, folders of TensorBoard event files, or a folder holding several runs.",
+              completion: .directory) var paths: [String] = []
+    @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field', patterns with {i} and *).", completion: .file()) var mapping: String?
     @OptionGroup var screen: ScreenOptions
 
     /// The most runs one screen compares.

@@ -11,9 +11,10 @@ struct Train: ParsableCommand {
 
     @OptionGroup var options: TrainingOptions
     @Flag(help: "No screen: progress on stdout, records in the run file.") var headless = false
-    @Option(help: "Run directory to create (default: runs/<timestamp>).") var out: String?
-    @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.") var resume: String?
-    @Option(help: "Start a new run from the checkpoint of this run (with --at); knob flags (--lr, --beta, --free-bits, --clip-norm, --clip-value, --weight-decay, --batch-size, --gan-gamma, --disc-lr) then apply as changes, --epochs extends the plan.")
+    @Option(help: "Run directory to create (default: runs/<timestamp>).", completion: .directory) var out: String?
+    @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.", completion: .directory) var resume: String?
+    @Option(help: "Start a new run from the checkpoint of this run (with --at); knob flags (--lr, --beta, --free-bits, --clip-norm, --clip-value, --weight-decay, --batch-size, --gan-gamma, --disc-lr) then apply as changes, --epochs extends the plan.",
+            completion: .directory)
     var fork: String?
     @Option(help: "With --fork: the step to fork at (the run's checkpoint must be at or before it).") var at: Int?
     @OptionGroup var screen: ScreenOptions

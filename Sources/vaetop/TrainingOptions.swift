@@ -16,7 +16,8 @@ private let defaults = RunConfig()
 
 /// The flags that define a training run (shared by train, schedule and the screen).
 struct TrainingOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).")
+    @Option(parsing: .unconditional, help: "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset).",
+            completion: .directory)
     var data: String?
     @Option(parsing: .unconditional, help: "Encoder hidden widths, comma separated.") var encoder: String = defaults.encoder.map(String.init).joined(separator: ",")
     @Option(parsing: .unconditional, help: "Latent dimensions (\(RunConfig.latentRange.lowerBound)…\(RunConfig.latentRange.upperBound)).") var latent: Int = defaults.latent

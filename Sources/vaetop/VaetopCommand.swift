@@ -6,7 +6,8 @@ import Foundation
 struct Vaetop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vaetop",
-        abstract: "Train a VAE and watch β, lr, per-dimension KL and gradient norms live in the terminal.",
+        abstract: "Train a VAE and watch beta (the KL weight), lr, per-dimension KL and gradient norms live in the terminal.",
+        version: VaetopVersion.current,
         subcommands: [Train.self, Replay.self, Watch.self, Export.self, LRFind.self, Schedule.self, Bench.self, BenchScreen.self, BenchLoad.self, BenchMemory.self, BenchSnapshots.self],
         defaultSubcommand: Train.self
     )

@@ -51,6 +51,14 @@ import Testing
         #expect(refused.status == 64 && refused.stderr.contains("vaetop did not write"))
     }
 
+    /// `--version`, and shell completion that completes folders where a run is expected.
+    @Test func versionAndCompletion() throws {
+        let v = try Binary.run(["--version"])
+        #expect(v.status == 0 && v.stdout == "0.12.0\n", "\(v.stdout)\(v.stderr)")
+        let bash = try Binary.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0 && bash.stdout.contains("_vaetop_replay()") && bash.stdout.contains("__vaetop_add_completions -d"))
+    }
+
     @Test func missingDataFolderIsNamed() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["train", "--headless", "--data", dir.file("nowhere")], in: dir.path)
