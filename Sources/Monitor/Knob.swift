@@ -25,6 +25,20 @@ public enum Knob: Int, CaseIterable, Sendable {
         }
     }
 
+    /// The record field that shows the knob's value when another program wrote the run (`RunHeader.logged`); the
+    /// knobs no step record carries count as not logged there.
+    public var loggedAs: String? {
+        switch self {
+        case .lr: return "lr"
+        case .beta: return "beta"
+        case .freeBits: return "freeBits"
+        case .batchSize: return "batchSize"
+        case .clipNorm: return "clipCoef"
+        case .betaTarget, .weightDecay: return "settings"
+        case .gamma, .discriminatorLR, .freezeDiscriminator: return "gan"
+        }
+    }
+
     /// The knob's name in a narrow hyperparameter panel (the full `label` does not fit).
     public var shortLabel: String {
         switch self {

@@ -131,8 +131,8 @@ public struct RunView: Sendable {
             thinEvalsIfFull()
             let previous = lastEval
             lastEval = m
-            log(m.step, "eval: test loss \(fmt(m.loss)) nats, AU \(m.activeUnits)/\(m.klDims.count)"
-                + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), "main_fg")
+            let au = header?.logs("eval.activeUnits") ?? true ? ", AU \(m.activeUnits)/\(m.klDims.count)" : ""
+            log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), "main_fg")
             if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)

@@ -15,7 +15,13 @@ extension Screen {
             var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
             if s.mode == .replay { style = t.style("inactive_fg") }
             let value: String
-            if selected, let typed = s.input { value = typed + (s.ascii ? "_" : "▏") } else { value = s.run.current[knob.parameter].map(fmt) ?? "off" }
+            if selected, let typed = s.input {
+                value = typed + (s.ascii ? "_" : "▏")
+            } else if let key = knob.loggedAs, s.run.header?.logs(key) == false {
+                value = "not logged"   // another program's log: no default shown as if it were a value
+            } else {
+                value = s.run.current[knob.parameter].map(fmt) ?? "off"
+            }
             // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
             let capacity = knob.parameter == .beta && s.run.capacity.contains(where: { $0.isFinite })
             let prefix = selected ? (s.ascii ? "> " : "▶ ") : "  "
@@ -101,13 +107,16 @@ extension Screen {
         if let m = run.lastStep {
             let planned = run.expectedSteps > 0 ? max(run.expectedSteps, m.step) : 0
             parts.append(StatusPart("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), short: "\(m.step)" + (planned > 0 ? "/\(planned)" : ""), rank: 5))
-            if let epochs = run.header?.config.epochs, epochs > 0 {
+            let logs = { (key: String) in run.header?.logs(key) ?? true }
+            if let epochs = run.header?.config.epochs, epochs > 0, logs("epoch") {
                 parts.append(StatusPart("epoch \(m.epoch)/\(epochs)", short: "ep \(m.epoch)/\(epochs)", rank: 7))
             }
-            if m.samplesPerSecond > 0 { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
+            if m.samplesPerSecond > 0 && logs("samplesPerSecond") { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
             let eta = run.end == nil ? run.remainingSeconds : nil
-            parts.append(StatusPart("elapsed \(clock(m.time))" + (eta.map { " ETA \(clock($0))" } ?? ""),
-                                    short: eta.map { "ETA \(clock($0))" } ?? "took \(clock(m.time))", rank: 8))
+            if logs("time") {
+                parts.append(StatusPart("elapsed \(clock(m.time))" + (eta.map { " ETA \(clock($0))" } ?? ""),
+                                        short: eta.map { "ETA \(clock($0))" } ?? "took \(clock(m.time))", rank: 8))
+            }
         }
         if let c = collapseCount(run) { parts.append(c) }
         if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", rank: 10)) }
@@ -119,9 +128,9 @@ extension Screen {
             parts.append(StatusPart("γ \(run.current[.beta].map(fmt) ?? "–")", rank: 2))
             parts.append(StatusPart("C \(run.capacity.last(where: { $0.isFinite }).map(fmt) ?? "–")", rank: 3))
         } else {
-            parts.append(StatusPart("β \(run.current[.beta].map(fmt) ?? "–")", rank: 2))
+            parts.append(StatusPart("β \(run.header?.logs("beta") == false ? "–" : run.current[.beta].map(fmt) ?? "–")", rank: 2))
         }
-        parts.append(StatusPart("λ \(fmt(run.freeBits))", rank: 3))
+        parts.append(StatusPart("λ \(run.header?.logs("freeBits") == false ? "–" : fmt(run.freeBits))", rank: 3))
         let separator = s.ascii ? " | " : " │ "
         let fitted = StatusPart.fit(parts, width: s.width - x - 1, separator: separator, ascii: s.ascii)
         g.text(fitted, x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
@@ -131,7 +140,7 @@ extension Screen {
     /// latest step's batch KL; the criterion is part of the text.
     static func collapseCount(_ run: RunView) -> StatusPart? {
         let threshold = run.header?.config.collapseThreshold ?? 0.01
-        if let e = run.lastEval, !e.klDims.isEmpty {
+        if let e = run.lastEval, !e.klDims.isEmpty, run.header?.logs("eval.klDims") ?? true {
             // The criterion stays with the count: it is what tells this count from the KL panel's AU.
             return StatusPart("collapsed \(e.collapsed.count)/\(e.klDims.count) (test KL<\(fmt(threshold)))",
                               short: "coll \(e.collapsed.count)/\(e.klDims.count) KL<\(fmt(threshold))", rank: 4)

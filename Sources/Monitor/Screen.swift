@@ -83,7 +83,9 @@ public enum Screen {
         if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
         if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
         // The KL panel's log state is under its bars; its badge is for active units and the mutual information.
-        if p == .kl, let e = s.run.lastEval { badge = klBadge(e, room: r.width - "\(p.rawValue + 1) \(p.title)".count - 7) }
+        if p == .kl, let e = s.run.lastEval, s.run.header?.logs("eval.activeUnits") ?? true {
+            badge = klBadge(e, room: r.width - "\(p.rawValue + 1) \(p.title)".count - 7)
+        }
         if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
         if p == .log { badge = logBadge(s) }
         if s.zoomed && s.focus == p { badge = (badge.isEmpty ? "" : badge + " · ") + "z or esc: back" }

@@ -78,6 +78,10 @@ public struct RunHeader: Codable, Sendable, Equatable {
     public var stepsPerEpoch: Int
     /// The run and step this run was forked from (`vaetop train --fork RUN --at STEP`), if any.
     public var parent: RunParent?
+    /// The step and evaluation fields the writer records (JSON keys); nil: all of them, as vaetop writes. Another
+    /// program's log (a TensorBoard import) names what it logged, so the screen says "not logged" for the rest
+    /// instead of showing a default as if it were a value.
+    public var logged: [String]?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -99,7 +103,11 @@ public struct RunHeader: Codable, Sendable, Equatable {
         testImages = try c.decodeIfPresent(Int.self, forKey: .testImages) ?? 0
         stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch) ?? 0
         parent = try c.decodeIfPresent(RunParent.self, forKey: .parent)
+        logged = try c.decodeIfPresent([String].self, forKey: .logged)
     }
+
+    /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.
+    public func logs(_ key: String) -> Bool { logged?.contains(key) ?? true }
 
     public init(name: String, created: String, config: RunConfig, layers: [String], parameters: Int,
                 trainImages: Int, testImages: Int, stepsPerEpoch: Int, parent: RunParent? = nil) {

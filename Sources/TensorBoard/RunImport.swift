@@ -229,9 +229,22 @@ public enum RunImport {
         var config = RunConfig()
         config.latent = max(1, maxDim + 1)
         config.epochs = 1
-        let header = RunHeader(name: name, created: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: firstWall)),
+        var header = RunHeader(name: name, created: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: firstWall)),
                                config: config, layers: layerNames, parameters: 0, trainImages: 0, testImages: 0,
                                stepsPerEpoch: Int(steps.last ?? 0))
+        // What this log holds: the screen says "not logged" for the rest.
+        var logged = Set<String>()
+        for r in rows.values {
+            if r.ganSet != 0 { logged.insert("gan") }
+            for (i, f) in StepMetrics.fields.enumerated() where r.has(step: i) || (i < r.stepLists.count && !r.stepLists[i].isEmpty) { logged.insert(f.key) }
+            for (i, f) in EvalMetrics.fields.enumerated() where r.evalSet & (1 << UInt64(i)) != 0 || (i < r.evalLists.count && !r.evalLists[i].isEmpty) {
+                logged.insert("eval." + f.key)
+            }
+        }
+        // Wall clock that moves is a training time.
+        let walls = rows.values.map(\.wall)
+        if let lo = walls.min(), let hi = walls.max(), hi > lo { logged.insert("time") }
+        header.logged = logged.sorted()
         var out: [RunEvent] = []
         var textIndex = 0
         let sortedTexts = texts.sorted { $0.0 < $1.0 }

@@ -114,6 +114,24 @@ import Testing
         #expect(!hints.contains("pause") && !hints.contains("ckpt") && hints.contains("q quit"))
     }
 
+    /// Another program's log names what it logged: the rest reads "not logged", never a default dressed as a value.
+    @Test func notLoggedInsteadOfDefaults() {
+        var s = AppState(mode: .replay, width: 160, height: 48)
+        var h = SyntheticRun.header(latent: 4)
+        h.logged = ["loss", "recon", "kl", "klDims", "lr", "gradNorm", "eval.loss"]
+        var events: [RunEvent] = [.header(h)]
+        for step in 1...20 { events.append(.step(SyntheticRun.step(step, latent: 4))) }
+        events.append(.eval(SyntheticRun.eval(20, latent: 4)))
+        _ = Reducer.reduce(&s, .events(events))
+        let lines = Screen.render(s).lines, text = lines.joined(separator: "\n")
+        #expect(!lines[0].contains(" ep ") && !lines[0].contains("epoch") && !lines[0].contains("img/s") && !lines[0].contains("elapsed"), "\(lines[0])")
+        #expect(lines[0].contains("β –") && lines[0].contains("λ –") && lines[0].contains("lr "))
+        #expect(text.contains("not logged") && !text.contains("AU "))
+        #expect(lines[0].contains("(batch KL<0.01)") || lines[0].contains("KL<0.01"))   // no test KL logged: the batch's
+        // vaetop's own runs (no list) show everything.
+        #expect(SyntheticRun.header().logs("beta"))
+    }
+
     @Test func zoomSaysHowToLeave() {
         var s = state()
         _ = Reducer.reduce(&s, .key(.char("z")))

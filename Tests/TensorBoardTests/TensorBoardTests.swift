@@ -53,6 +53,9 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     @Test func tensorboardWriterWithMappingFile() throws {
         let dir = fixtures + "/tensorboard-writer"
         let unmapped = try #require(RunImport.read(dir))
+        // What the log holds is named in the header, so the screen can say "not logged" for the rest.
+        let logged = Set(unmapped.contents.header.logged ?? [])
+        #expect(logged.contains("loss") && !logged.contains("beta") && !logged.contains("epoch") && !logged.contains("batchSize"))
         // The convention reads train/elbo as the loss; the other two tags need the mapping file.
         #expect(unmapped.ignoredTags == ["opt/learning_rate", "z/kl_00"])
         let mapping = try TagMapping.parse(try String(contentsOfFile: dir + "/mapping.txt", encoding: .utf8))
