@@ -87,7 +87,14 @@ struct Replay: ParsableCommand {
                 return r.contents
             }
         }
-        do { return try RunFileReader.read(path) } catch { throw fail("\(error)", code: 65) }
+        var contents: RunFileContents
+        do { contents = try RunFileReader.read(path) } catch { throw fail("\(error)", code: 65) }
+        if !tbFiles.isEmpty {
+            // Both formats in one folder: say which was read (an export into the run's own folder, typically).
+            contents.events.insert(.alert(Alert(step: 0, level: .info, message: "this folder also holds TensorBoard event files; "
+                + "read \(RunFileReader.fileName) (give an event file's path to read that instead)")), at: 0)
+        }
+        return contents
     }
 
     /// A tag mapping file's mapping (none: the convention); a missing or broken file is a one-line error.

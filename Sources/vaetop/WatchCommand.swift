@@ -17,16 +17,35 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         guard !paths.isEmpty else { throw fail("watch: give a run directory or a folder of TensorBoard event files") }
+        installStopSignalHandlers()
+        // A folder that does not hold a run yet (PyTorch takes seconds to start) is waited for; a sweep folder
+        // (several runs inside) is watched as a comparison of its runs.
+        for path in paths { try waitForRun(path) }
+        let paths = self.paths.count == 1 ? (RunFolder.runs(in: self.paths[0]) ?? self.paths) : self.paths
         guard paths.count <= Replay.maxCompared else { throw fail("watch: \(paths.count) runs; one screen compares at most \(Replay.maxCompared)") }
         let sources = try paths.map(followSource)
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("watch needs a terminal (\(error))", code: 1) }
-        installStopSignalHandlers()
         let names = paths.map { ($0 as NSString).lastPathComponent }
         let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()))
         _ = runScreen(backend: backend, source: source, mode: .follow, options: screen, runName: names[0], plan: nil,
                       compared: names.dropFirst().map { ComparedRun(name: $0, events: []) })
         if let code = signalExitCode() { throw ExitCode(code) }
+    }
+
+    /// Returns once `path` holds a run (a run file, event files, or runs in sub-folders), saying once on stderr that
+    /// it waits; Ctrl-C or SIGTERM stop the wait (exit 130 / 143).
+    func waitForRun(_ path: String) throws {
+        var said = false, isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue { return }   // a run.jsonl or event file
+        while !(RunFolder.isRun(path) || RunFolder.hasRunSubfolders(path)) {
+            if let code = signalExitCode() { throw ExitCode(code) }
+            if !said {
+                FileHandle.standardError.write(Data("vaetop: waiting for \(path) to hold a run (run.jsonl or TensorBoard event files); Ctrl-C stops\n".utf8))
+                said = true
+            }
+            usleep(200_000)
+        }
     }
 
     /// The follower of one run: its run file, or its TensorBoard event files.

@@ -59,6 +59,32 @@ import Testing
         #expect(bash.status == 0 && bash.stdout.contains("_vaetop_replay()") && bash.stdout.contains("__vaetop_add_completions -d"))
     }
 
+    /// `watch` on a folder that does not exist yet waits for a run to appear in it (then, without a terminal, says
+    /// it needs one).
+    @Test func watchWaitsForTheRunToAppear() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let later = dir.file("later")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binary.vaetop)
+        p.arguments = ["watch", later]
+        let err = Pipe()
+        p.standardError = err; p.standardOutput = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
+        try p.run()
+        usleep(1_500_000)
+        #expect(p.isRunning, "watch gave up on a folder that does not exist yet")
+        // The run appears: a sample run's file copied in.
+        try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-runs/free-bits/run.jsonl").path
+        try FileManager.default.copyItem(atPath: sample, toPath: later + "/run.jsonl")
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < deadline { usleep(100_000) }
+        if p.isRunning { p.terminate() }
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(text.contains("waiting for \(later) to hold a run"), "\(text)")
+        #expect(text.contains("watch needs a terminal"), "\(text)")
+    }
+
     @Test func missingDataFolderIsNamed() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["train", "--headless", "--data", dir.file("nowhere")], in: dir.path)
