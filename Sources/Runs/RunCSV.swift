@@ -35,7 +35,11 @@ public enum RunCSV {
             }
         }
         let latent = steps.first?.klDims.count ?? c.header.config.latent
-        let stepColumns = Columns(StepMetrics.fields, records: steps, latent: latent, layers: c.header.layers)
+        var stepColumns = Columns(StepMetrics.fields, records: steps, latent: latent, layers: c.header.layers)
+        // Another program's log: what it did not log is left empty (the step and epoch columns always hold a value).
+        if c.header.logged != nil {
+            stepColumns.notLogged = Set(StepMetrics.fields.map(\.key).filter { !c.header.logs($0) && $0 != "step" && $0 != "epoch" && $0 != "kl" && $0 != "loss" })
+        }
         let gan = steps.compactMap(\.gan)
         let ganColumns = gan.isEmpty ? nil : Columns(GANStepMetrics.fields, records: gan, latent: latent, layers: [], prefix: "gan_")
         let evalColumns = Columns(EvalMetrics.fields, records: Array(evals.values), latent: latent, layers: [], always: true)
@@ -78,6 +82,8 @@ public enum RunCSV {
     struct Columns<Record: TabledRecord> {
         let fields: [(field: RecordField<Record>, width: Int)]
         let names: [String]
+        /// Fields the writer did not log (`RunHeader.logged`): their cells stay empty, "not logged", never a default.
+        var notLogged = Set<String>()
 
         /// `always`: optional fields get columns even when no record holds them.
         init(_ table: [RecordField<Record>], records: [Record], latent: Int, layers: [String], prefix: String = "", always: Bool = false) {
@@ -103,6 +109,7 @@ public enum RunCSV {
         func cells(_ r: Record) -> [String] {
             var out: [String] = []
             for (f, width) in fields {
+                if notLogged.contains(f.key) { out += Array(repeating: "", count: width); continue }
                 if f.list != nil {
                     let xs = f.elements(r) ?? []
                     out += (0..<width).map { $0 < xs.count ? text(xs[$0], f) : "" }

@@ -20,6 +20,26 @@ public enum EventFile {
             .map { (dir as NSString).appendingPathComponent($0) }
     }
 
+    /// PyTorch's `add_scalars(main, {key: v})` writes each key into a sub-folder `main_key`, every value tagged `main`.
+    /// For such a sub-folder of a run: (main, key); nil for anything else (e.g. another run of a sweep).
+    public static func addScalarsGroup(_ sub: String) -> (tag: String, key: String)? {
+        let name = (sub as NSString).lastPathComponent
+        let files = files(in: sub)
+        guard name.contains("_"), !files.isEmpty, !FileManager.default.fileExists(atPath: (sub as NSString).appendingPathComponent("run.jsonl")) else { return nil }
+        var tags = Set<String>()
+        for f in files { for e in read(f).events { for s in e.scalars { tags.insert(s.tag) } } }
+        guard tags.count == 1, let tag = tags.first, name.hasPrefix(tag + "_"), name.count > tag.count + 1 else { return nil }
+        return (tag, String(name.dropFirst(tag.count + 1)))
+    }
+
+    /// The event files of a run folder with its `add_scalars` groups: (file, the group's (tag, key) or nil).
+    public static func runFiles(in dir: String) -> [(path: String, group: (tag: String, key: String)?)] {
+        var out: [(String, (tag: String, key: String)?)] = files(in: dir).map { ($0, nil) }
+        let subs = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { (dir as NSString).appendingPathComponent($0) }
+        for sub in subs { if let g = addScalarsGroup(sub) { out += files(in: sub).map { ($0, g) } } }
+        return out
+    }
+
     /// Reads one file.
     public static func read(_ path: String) -> Contents {
         let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())

@@ -16,9 +16,16 @@ public enum RunImport {
     public static func read(_ path: String, mapping: TagMapping = TagMapping()) -> Result? {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return nil }
-        let files = isDir.boolValue ? EventFile.files(in: path) : [path]
+        let files: [(path: String, group: (tag: String, key: String)?)] = isDir.boolValue ? EventFile.runFiles(in: path) : [(path, nil)]
         guard !files.isEmpty else { return nil }
-        let read = files.map(EventFile.read)
+        // add_scalars groups: their one tag becomes "main/key", so `losses_kl/` gives "losses/kl".
+        let read = files.map { f -> EventFile.Contents in
+            var c = EventFile.read(f.path)
+            if let g = f.group {
+                for i in c.events.indices { c.events[i].scalars = c.events[i].scalars.map { ($0.tag == g.tag ? "\(g.tag)/\(g.key)" : $0.tag, $0.value) } }
+            }
+            return c
+        }
         let name = ((isDir.boolValue ? path : (path as NSString).deletingLastPathComponent) as NSString).lastPathComponent
         var result = convert(read.flatMap(\.events), name: name, mapping: mapping)
         result.problems = read.flatMap { c in c.problems.map { (c.path, $0) } }

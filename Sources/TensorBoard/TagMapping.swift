@@ -116,6 +116,11 @@ public struct TagMapping: Sendable {
             if let n = Int(t.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) { return .klDim(n) }
         }
         if t.hasPrefix("lr/") || t.hasPrefix("lr-") { return .lr }
+        // A group's member (`add_scalars("losses", {"kl": …})` reads back as "losses/kl"): its own name decides.
+        if let slash = t.lastIndex(of: "/"), t.firstIndex(of: "/") == slash, !t.hasPrefix("grad_norm/"), !t.hasPrefix("grad_2.0_norm") {
+            let key = String(t[t.index(after: slash)...])
+            if ["loss", "total", "recon", "reconstruction", "kl", "kld", "elbo"].contains(key) { return field(for: key == "total" ? "loss" : key) }
+        }
         for prefix in ["grad_norm/", "grad_2.0_norm/", "grad_2.0_norm_"] where t.hasPrefix(prefix) {
             // Lightning's per-parameter norms end in ".weight" / ".bias"; the layer is what comes before.
             var name = String(tag.dropFirst(prefix.count))

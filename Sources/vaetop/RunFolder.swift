@@ -21,7 +21,7 @@ enum RunFolder {
     /// Whether a folder is one run: a run file, or TensorBoard event files directly in it.
     static func isRun(_ dir: String) -> Bool {
         FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(RunFileReader.fileName))
-            || EventFile.files(in: dir).contains { ($0 as NSString).deletingLastPathComponent == dir }
+            || EventFile.files(in: dir).contains { ($0 as NSString).deletingLastPathComponent == dir } && EventFile.addScalarsGroup(dir) == nil
     }
 
     static func hasRunSubfolders(_ path: String) -> Bool {

@@ -31,6 +31,32 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 @Suite struct FixtureTests {
     func stepRecords(_ c: RunFileContents) -> [StepMetrics] { c.events.compactMap { if case .step(let m) = $0 { m } else { nil } } }
 
+    /// A VAE script's names and add_scalars groups (scripts/make-tb-fixtures.py, PyTorch's SummaryWriter): the loss,
+    /// per-dimension KL and gradient-norm panels fill without a mapping file.
+    @Test func vaeScriptNamesAndAddScalarsGroups() throws {
+        let r = try #require(RunImport.read(fixtures + "/torch-vae-names"))
+        let steps = stepRecords(r.contents)
+        #expect(steps.count == 10 && r.contents.header.config.latent == 4)
+        #expect(steps[2].klDims.count == 4 && abs(Double(steps[2].klDims[0]) - 1.5 * exp(-2.0 / 3)) < 1e-5)
+        #expect(steps[2].recon == 88 && steps[2].gradNorm == 28)
+        // losses_kl/ and losses_recon/ (tag "losses") read as losses/kl and losses/recon, not as other runs.
+        #expect(EventFile.addScalarsGroup(fixtures + "/torch-vae-names/losses_kl")! == ("losses", "kl"))
+        #expect(r.ignoredTags == ["some/unmapped_tag"])
+        let evals = r.contents.events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
+        #expect(evals.map(\.step) == [4, 9] && evals[0].loss == 116)
+        let csv = RunCSV.table(r.contents).split(separator: "\n")[0]
+        #expect(csv.contains("kl_dim_00,kl_dim_01,kl_dim_02,kl_dim_03") && csv.contains("grad_norm"))
+    }
+
+    /// PyTorch Lightning's names: train_loss_step, val_loss, lr-Adam, grad_2.0_norm_total and per-parameter norms.
+    @Test func lightningNames() throws {
+        let r = try #require(RunImport.read(fixtures + "/lightning-names"))
+        let steps = stepRecords(r.contents)
+        #expect(steps.count == 10 && steps[1].loss == 98 && abs(steps[1].lr - 1e-3) < 1e-9 && steps[1].gradNorm == 19)
+        #expect(r.contents.header.layers.sorted() == ["decoder", "encoder"] && r.ignoredTags.isEmpty)
+        #expect(r.contents.events.contains { if case .eval(let e) = $0 { e.step == 4 && e.loss == 106 } else { false } })
+    }
+
     @Test(arguments: ["torch-simple", "torch-tensor"])
     func pytorchSummaryWriterBothScalarForms(_ name: String) throws {
         let r = try #require(RunImport.read(fixtures + "/" + name))
