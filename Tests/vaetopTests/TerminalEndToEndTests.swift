@@ -58,9 +58,11 @@ import Testing
         tmux(["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
         #expect(wait(10) { let s = screen(); return s.split(separator: "\n", omittingEmptySubsequences: false).count <= 25 && s.contains("1 loss") })
         // At 80×24 the status line keeps lr, β and λ and the hint line keeps help and quit.
-        let small = screen().split(separator: "\n").map(String.init)
-        #expect(small.first.map { $0.contains("lr 0.00125") && $0.contains("β ") && $0.contains("λ ") } == true, "80×24 status: \(small.first ?? "")")
-        #expect(small.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.contains("? help") && $0.contains("q quit") } == true,
+        // (Polled: the frame after a resize may still be on its way.)
+        func small() -> [String] { screen().split(separator: "\n").map(String.init) }
+        #expect(wait(5) { small().first.map { $0.contains("lr 0.00125") && $0.contains("β ") && $0.contains("λ ") } == true },
+                "80×24 status: \(small().first ?? "")")
+        #expect(wait(5) { small().last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { $0.contains("? help") && $0.contains("q quit") } == true },
                 "80×24 hints:\n\(screen())")
         // The mouse wheel over the loss chart zooms time (an X10 report: ESC [ M, button 64 + 32, column and row + 33).
         tmux(["send-keys", "-t", "e2e", "-l", "\u{1B}[M`+&"])
