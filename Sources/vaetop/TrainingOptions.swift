@@ -16,167 +16,97 @@ private let defaults = RunConfig()
 
 /// The flags that define a training run (shared by train, schedule and the screen).
 struct TrainingOptions: ParsableArguments {
-    // The flags in --help sections; the names below read them as before.
+    // The flags, in --help sections.
     @OptionGroup(title: "Model and data") var modelOptions: ModelOptions
     @OptionGroup(title: "Training") var loopOptions: LoopOptions
     @OptionGroup(title: "Optimizer and clipping") var optimizerOptions: OptimizerOptions
-    @OptionGroup(title: "lr schedule (PyTorch's lr_scheduler)") var lRScheduleOptions: LRScheduleOptions
+    @OptionGroup(title: "lr schedule (PyTorch's lr_scheduler)") var lrScheduleOptions: LRScheduleOptions
     @OptionGroup(title: "KL weight (beta) schedule and free bits") var betaOptions: BetaOptions
-    @OptionGroup(title: "VAE-GAN (--model vae-gan)") var gANOptions: GANOptions
-
-    var data: String? { modelOptions.data }
-    var encoder: String { modelOptions.encoder }
-    var latent: Int { modelOptions.latent }
-    var decoder: String? { modelOptions.decoder }
-    var likelihood: RunConfig.Likelihood { modelOptions.likelihood }
-    var model: RunConfig.Model { modelOptions.model }
-    var epochs: Int { loopOptions.epochs }
-    var batchSize: Int { loopOptions.batchSize }
-    var baseBatchSize: Int { loopOptions.baseBatchSize }
-    var scaleLR: Bool { loopOptions.scaleLR }
-    var seed: UInt64 { loopOptions.seed }
-    var threads: Int { loopOptions.threads }
-    var evalEvery: Int { loopOptions.evalEvery }
-    var checkpointEvery: Int { loopOptions.checkpointEvery }
-    var snapshotEvery: Int { loopOptions.snapshotEvery }
-    var snapshotMemory: Int { loopOptions.snapshotMemory }
-    var nanPatience: Int { loopOptions.nanPatience }
-    var optimizer: OptimizerConfig.Kind { optimizerOptions.optimizer }
-    var lr: Double { optimizerOptions.lr }
-    var beta1: Double { optimizerOptions.beta1 }
-    var beta2: Double { optimizerOptions.beta2 }
-    var eps: Double { optimizerOptions.eps }
-    var weightDecay: Double? { optimizerOptions.weightDecay }
-    var momentum: Double { optimizerOptions.momentum }
-    var dampening: Double { optimizerOptions.dampening }
-    var nesterov: Bool { optimizerOptions.nesterov }
-    var amsgrad: Bool { optimizerOptions.amsgrad }
-    var decoupledWD: Bool { optimizerOptions.decoupledWD }
-    var clipNorm: Double { optimizerOptions.clipNorm }
-    var clipValue: Double { optimizerOptions.clipValue }
-    var lrSchedule: LRScheduleConfig.Kind { lRScheduleOptions.lrSchedule }
-    var stepSize: Int { lRScheduleOptions.stepSize }
-    var gamma: Double { lRScheduleOptions.gamma }
-    var milestones: String { lRScheduleOptions.milestones }
-    var tMax: Int { lRScheduleOptions.tMax }
-    var etaMin: Double { lRScheduleOptions.etaMin }
-    var t0: Int { lRScheduleOptions.t0 }
-    var tMult: Int { lRScheduleOptions.tMult }
-    var baseLR: Double? { lRScheduleOptions.baseLR }
-    var maxLR: Double? { lRScheduleOptions.maxLR }
-    var stepSizeUp: Int { lRScheduleOptions.stepSizeUp }
-    var stepSizeDown: Int? { lRScheduleOptions.stepSizeDown }
-    var cyclicMode: LRScheduleConfig.CyclicMode { lRScheduleOptions.cyclicMode }
-    var noCycleMomentum: Bool { lRScheduleOptions.noCycleMomentum }
-    var baseMomentum: Double? { lRScheduleOptions.baseMomentum }
-    var maxMomentum: Double? { lRScheduleOptions.maxMomentum }
-    var pctStart: Double { lRScheduleOptions.pctStart }
-    var divFactor: Double { lRScheduleOptions.divFactor }
-    var finalDivFactor: Double { lRScheduleOptions.finalDivFactor }
-    var anneal: LRScheduleConfig.Anneal { lRScheduleOptions.anneal }
-    var threePhase: Bool { lRScheduleOptions.threePhase }
-    var totalSteps: Int { lRScheduleOptions.totalSteps }
-    var warmupSteps: Int { lRScheduleOptions.warmupSteps }
-    var warmupStartFactor: Double { lRScheduleOptions.warmupStartFactor }
-    var betaSchedule: BetaScheduleConfig.Kind { betaOptions.betaSchedule }
-    var beta: Double { betaOptions.beta }
-    var betaStart: Double { betaOptions.betaStart }
-    var betaWarmup: Int { betaOptions.betaWarmup }
-    var betaCycles: Int { betaOptions.betaCycles }
-    var betaRatio: Double { betaOptions.betaRatio }
-    var betaRamp: BetaScheduleConfig.Ramp { betaOptions.betaRamp }
-    var capacityMax: Double { betaOptions.capacityMax }
-    var capacitySteps: Int { betaOptions.capacitySteps }
-    var capacityGamma: Double { betaOptions.capacityGamma }
-    var freeBits: Double { betaOptions.freeBits }
-    var ganHidden: Int { gANOptions.ganHidden }
-    var ganGamma: Double { gANOptions.ganGamma }
-    var discLR: Double { gANOptions.discLR }
-    var equilibrium: Bool { gANOptions.equilibrium }
-    var margin: Double { gANOptions.margin }
+    @OptionGroup(title: "VAE-GAN (--model vae-gan)") var ganOptions: GANOptions
 
     /// Builds the run configuration and checks it against `RunConfig.problem()`, the ranges the reader checks too.
     func makeConfig() throws(ConfigError) -> RunConfig {
         var c = RunConfig()
-        c.data = data
-        c.encoder = try widths("--encoder", encoder)
-        c.latent = latent
-        c.decoder = try decoder.map { s throws(ConfigError) in try widths("--decoder", s) } ?? c.encoder.reversed()
-        c.likelihood = likelihood
-        c.epochs = epochs
-        c.batchSize = batchSize
-        c.baseBatchSize = baseBatchSize
-        c.scaleLR = scaleLR
-        c.seed = seed
-        c.threads = threads
-        c.evalEvery = evalEvery
-        c.checkpointEvery = checkpointEvery
-        c.snapshotEvery = snapshotEvery
-        c.snapshotMemory = snapshotMemory
-        c.nanPatience = nanPatience
+        c.data = modelOptions.data
+        c.encoder = try widths("--encoder", modelOptions.encoder)
+        c.latent = modelOptions.latent
+        c.decoder = try modelOptions.decoder.map { s throws(ConfigError) in try widths("--decoder", s) } ?? c.encoder.reversed()
+        c.likelihood = modelOptions.likelihood
+        c.epochs = loopOptions.epochs
+        c.batchSize = loopOptions.batchSize
+        c.baseBatchSize = loopOptions.baseBatchSize
+        c.scaleLR = loopOptions.scaleLR
+        c.seed = loopOptions.seed
+        c.threads = loopOptions.threads
+        c.evalEvery = loopOptions.evalEvery
+        c.checkpointEvery = loopOptions.checkpointEvery
+        c.snapshotEvery = loopOptions.snapshotEvery
+        c.snapshotMemory = loopOptions.snapshotMemory
+        c.nanPatience = loopOptions.nanPatience
 
-        c.optimizer.kind = optimizer
-        c.optimizer.lr = lr
-        c.optimizer.beta1 = beta1
-        c.optimizer.beta2 = beta2
-        c.optimizer.eps = eps
-        c.optimizer.weightDecay = weightDecay
-        c.optimizer.momentum = momentum
-        c.optimizer.dampening = dampening
-        c.optimizer.nesterov = nesterov
-        c.optimizer.amsgrad = amsgrad
-        c.optimizer.decoupledWeightDecay = decoupledWD
+        c.optimizer.kind = optimizerOptions.optimizer
+        c.optimizer.lr = optimizerOptions.lr
+        c.optimizer.beta1 = optimizerOptions.beta1
+        c.optimizer.beta2 = optimizerOptions.beta2
+        c.optimizer.eps = optimizerOptions.eps
+        c.optimizer.weightDecay = optimizerOptions.weightDecay
+        c.optimizer.momentum = optimizerOptions.momentum
+        c.optimizer.dampening = optimizerOptions.dampening
+        c.optimizer.nesterov = optimizerOptions.nesterov
+        c.optimizer.amsgrad = optimizerOptions.amsgrad
+        c.optimizer.decoupledWeightDecay = optimizerOptions.decoupledWD
 
         var s = LRScheduleConfig()
-        s.kind = lrSchedule
-        s.stepSize = stepSize
-        s.gamma = gamma
-        s.milestones = try list("--milestones", milestones)
-        s.tMax = tMax
-        s.etaMin = etaMin
-        s.t0 = t0
-        s.tMult = tMult
-        s.baseLR = baseLR
-        s.maxLR = maxLR
-        s.stepSizeUp = stepSizeUp
-        s.stepSizeDown = stepSizeDown
-        s.mode = cyclicMode
-        s.cycleMomentum = !noCycleMomentum
-        s.baseMomentum = baseMomentum
-        s.maxMomentum = maxMomentum
-        s.pctStart = pctStart
-        s.divFactor = divFactor
-        s.finalDivFactor = finalDivFactor
-        s.anneal = anneal
-        s.threePhase = threePhase
-        s.totalSteps = totalSteps
-        s.warmupSteps = warmupSteps
-        s.warmupStartFactor = warmupStartFactor
+        s.kind = lrScheduleOptions.lrSchedule
+        s.stepSize = lrScheduleOptions.stepSize
+        s.gamma = lrScheduleOptions.gamma
+        s.milestones = try list("--milestones", lrScheduleOptions.milestones)
+        s.tMax = lrScheduleOptions.tMax
+        s.etaMin = lrScheduleOptions.etaMin
+        s.t0 = lrScheduleOptions.t0
+        s.tMult = lrScheduleOptions.tMult
+        s.baseLR = lrScheduleOptions.baseLR
+        s.maxLR = lrScheduleOptions.maxLR
+        s.stepSizeUp = lrScheduleOptions.stepSizeUp
+        s.stepSizeDown = lrScheduleOptions.stepSizeDown
+        s.mode = lrScheduleOptions.cyclicMode
+        s.cycleMomentum = !lrScheduleOptions.noCycleMomentum
+        s.baseMomentum = lrScheduleOptions.baseMomentum
+        s.maxMomentum = lrScheduleOptions.maxMomentum
+        s.pctStart = lrScheduleOptions.pctStart
+        s.divFactor = lrScheduleOptions.divFactor
+        s.finalDivFactor = lrScheduleOptions.finalDivFactor
+        s.anneal = lrScheduleOptions.anneal
+        s.threePhase = lrScheduleOptions.threePhase
+        s.totalSteps = lrScheduleOptions.totalSteps
+        s.warmupSteps = lrScheduleOptions.warmupSteps
+        s.warmupStartFactor = lrScheduleOptions.warmupStartFactor
         c.lrSchedule = s
 
         var b = BetaScheduleConfig()
-        b.kind = betaSchedule
-        b.target = beta
-        b.start = betaStart
-        b.warmupSteps = betaWarmup
-        b.cycles = betaCycles
-        b.ratio = betaRatio
-        b.ramp = betaRamp
-        b.capacityMax = capacityMax
-        b.capacitySteps = capacitySteps
-        b.capacityGamma = capacityGamma
+        b.kind = betaOptions.betaSchedule
+        b.target = betaOptions.beta
+        b.start = betaOptions.betaStart
+        b.warmupSteps = betaOptions.betaWarmup
+        b.cycles = betaOptions.betaCycles
+        b.ratio = betaOptions.betaRatio
+        b.ramp = betaOptions.betaRamp
+        b.capacityMax = betaOptions.capacityMax
+        b.capacitySteps = betaOptions.capacitySteps
+        b.capacityGamma = betaOptions.capacityGamma
         c.betaSchedule = b
-        c.freeBits = freeBits
+        c.freeBits = betaOptions.freeBits
+        let clipNorm = optimizerOptions.clipNorm, clipValue = optimizerOptions.clipValue
         if clipNorm < 0 || !clipNorm.isFinite { throw ConfigError(flag: "--clip-norm", message: "must be ≥ 0 (0 turns it off), got \(clipNorm)") }
         if clipValue < 0 || !clipValue.isFinite { throw ConfigError(flag: "--clip-value", message: "must be ≥ 0 (0 turns it off), got \(clipValue)") }
         c.clip.maxNorm = clipNorm > 0 ? clipNorm : nil
         c.clip.value = clipValue > 0 ? clipValue : nil
-        c.model = model
-        c.gan.hidden = ganHidden
-        c.gan.gamma = ganGamma
-        c.gan.discriminatorLR = discLR
-        c.gan.equilibrium = equilibrium
-        c.gan.margin = margin
+        c.model = modelOptions.model
+        c.gan.hidden = ganOptions.ganHidden
+        c.gan.gamma = ganOptions.ganGamma
+        c.gan.discriminatorLR = ganOptions.discLR
+        c.gan.equilibrium = ganOptions.equilibrium
+        c.gan.margin = ganOptions.margin
         if let p = c.problem() { throw ConfigError(flag: p.flag, message: p.message) }
         return c
     }
