@@ -13,10 +13,12 @@ extension AppState {
     var lettersForLines: Bool { monochrome || theme.name == "monochrome" }
 
     /// The latent dimensions in the order the KL panel lists them: by index, or by current KL, largest first.
-    var dimensionOrder: [Int] {
-        let kl = run.lastStep?.klDims ?? run.lastEval?.klDims ?? []
+    var dimensionOrder: [Int] { Self.dimensionOrder(run.lastStep?.klDims ?? run.lastEval?.klDims ?? [], sortedByKL: sortByKL) }
+
+    /// Dimensions of `kl` by index, or by KL, largest first (ties by index).
+    static func dimensionOrder(_ kl: [Float], sortedByKL: Bool) -> [Int] {
         let order = Array(kl.indices)
-        guard sortByKL else { return order }
+        guard sortedByKL else { return order }
         return order.sorted { kl[$0] != kl[$1] ? kl[$0] > kl[$1] : $0 < $1 }
     }
 

@@ -219,7 +219,7 @@ public struct RunView: Sendable {
     /// collapse the writer already reported as an alert at that step is not repeated).
     mutating func logCollapseChanges(from previous: EvalMetrics, to m: EvalMetrics) {
         let threshold = fmt(header?.config.collapseThreshold ?? 0.01)
-        func names(_ dims: [Int]) -> String { dims.map { "z\($0 < 10 ? "0" : "")\($0)" }.joined(separator: ", ") }
+        func names(_ dims: [Int]) -> String { dims.map(\.latentName).joined(separator: ", ") }
         let collapsed = Set(m.collapsed).subtracting(previous.collapsed).sorted()
         let revived = Set(previous.collapsed).subtracting(m.collapsed).sorted()
         let reported = log.reversed().prefix { $0.step == m.step }.contains { $0.text.contains("collapsed") }

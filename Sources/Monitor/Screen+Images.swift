@@ -42,7 +42,7 @@ extension Screen {
                 fitted(&g, r, caption, ["traversal: \(why)  (i: reconstructions)", "traversal: \(why)", "no traversal (i: next)"])
                 return
             }
-            let d = tr.dimension, name = "z\(d < 10 ? "0" : "")\(d)"
+            let d = tr.dimension, name = d.latentName
             let kl = s.run.lastEval.flatMap { d < $0.klDims.count ? " (test KL \(fmt($0.klDims[d])))" : nil } ?? ""
             let stale = s.focus == .kl && s.selectedDimension != d && s.mode != .live ? " · selected z\(s.selectedDimension) not recorded" : ""
             fitted(&g, r, caption, ["\(name)\(kl) swept −3…3 @\(s.run.traversalStep)\(stale)  (i: reconstructions)",
@@ -53,7 +53,7 @@ extension Screen {
 
     /// Draws the first of `choices` that fits the width whole (a step number is never cut).
     static func fitted(_ g: inout Grid, _ r: Rect, _ style: Style, _ choices: [String]) {
-        let text = choices.first { $0.columns(ascii: g.ascii) <= r.width } ?? ""
+        let text = choices.firstFitting(r.width, ascii: g.ascii) ?? ""
         g.text(text, x: r.x, y: r.y, style: style, maxWidth: r.width)
     }
 

@@ -48,7 +48,7 @@ extension Screen {
             comparedHeatmaps(&g, parts[0], s)
         }
         let axis = area.height >= 3 ? 1 : 0
-        let order = s.sortByKL ? current.indices.sorted { current[$0] != current[$1] ? current[$0] > current[$1] : $0 < $1 } : Array(current.indices)
+        let order = AppState.dimensionOrder(current, sortedByKL: s.sortByKL)
         let rows = KLRows(order: order, textRows: area.height - axis, halfBlocks: !s.shadesAsCharacters, selected: s.selectedDimension)
         if s.compared.isEmpty || shown.title != nil {
             var map = Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
@@ -88,7 +88,7 @@ extension Screen {
             for k in 0..<5 {
                 let v = Double(k) / 4
                 if s.shadesAsCharacters {
-                    parts.append((String(Heatmap.ramp[(v * 9.99).clampedInt(0...9)]), t.style("main_fg")))
+                    parts.append((String(Heatmap.rampGlyph(v)), t.style("main_fg")))
                 } else {
                     parts.append(("█", Style(fg: t.gradient("heat", v), bg: t["main_bg"])))
                 }
@@ -105,7 +105,7 @@ extension Screen {
         }
         if s.focus == .kl, current.indices.contains(s.selectedDimension) {
             let d = s.selectedDimension
-            segments.append((0, [("z\(d < 10 ? "0" : "")\(d) now \(SeriesMath.label(Double(current[d])))", t.style("hi_fg", [.bold]))]))
+            segments.append((0, [("\(d.latentName) now \(SeriesMath.label(Double(current[d])))", t.style("hi_fg", [.bold]))]))
         }
         func width(_ seg: [(String, Style)]) -> Int { seg.reduce(0) { $0 + $1.0.columns(ascii: s.ascii) } }
         var room = r.width, keep = Set<Int>()
@@ -153,7 +153,7 @@ extension Screen {
                 let d = group[0]
                 var style = collapsed.contains(d) ? t.style("collapsed", [.bold]) : t.style("graph_text")
                 if s.focus == .kl && d == s.selectedDimension { style = style.with(.reverse) }
-                g.text("z" + String(repeating: "0", count: max(0, digits - String(d).count)) + String(d), x: r.x, y: y, style: style)
+                g.text(Heatmap.labels([d], digits: digits)[0], x: r.x, y: y, style: style)
                 let value = (collapsed.contains(d) ? "×" : "") + SeriesMath.label(Double(current[d]))
                 g.text(value.leftPadded(valueWidth), x: r.maxX - valueWidth, y: y, style: style)
             }

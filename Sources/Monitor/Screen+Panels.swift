@@ -159,7 +159,7 @@ extension Screen {
             let choices = s.trainingActive
                 ? [" Training is still running. Stop it (final evaluation + checkpoint) and quit? y / n ", " Stop training (final eval + checkpoint) and quit? y / n ", " Stop and quit? y / n "]
                 : [" The run has ended. Quit? y / n ", " Quit? y / n "]
-            let text = choices.first { $0.columns(ascii: s.ascii) <= s.width } ?? choices.last!
+            let text = choices.firstFitting(s.width, ascii: s.ascii) ?? choices.last!
             g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
             return
         }

@@ -61,7 +61,7 @@ public enum Screen {
         let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
         let shortMI = e.mutualInformation.map { " · MI \(String(format: "%.2g", $0))" } ?? ""
         let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
-        return candidates.first { $0.unicodeScalars.count <= room } ?? au
+        return candidates.firstFitting(room, ascii: false) ?? au
     }
 
     static func tooSmall(_ g: inout Grid, _ s: AppState) {
@@ -70,7 +70,7 @@ public enum Screen {
                     "enlarge the window, or q to quit"]
         let short = ["\(s.width)×\(s.height): too small", "needs \(minimumWidth)×\(minimumHeight)", "enlarge, or q"]
         let tiny = ["too small", "\(minimumWidth)×\(minimumHeight)", "q quits"]
-        let msg = (0..<3).map { i in [full[i], short[i], tiny[i]].first { $0.columns(ascii: s.ascii) <= s.width } ?? tiny[i] }
+        let msg = (0..<3).map { i in [full[i], short[i], tiny[i]].firstFitting(s.width, ascii: s.ascii) ?? tiny[i] }
         for (i, line) in msg.enumerated() {
             let y = s.height / 2 - 1 + i
             let x = max(0, (s.width - line.count) / 2)

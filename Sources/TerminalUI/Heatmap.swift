@@ -37,6 +37,9 @@ public struct Heatmap {
     /// The shading ramp without colour, lightest first.
     public static let ramp: [Unicode.Scalar] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
 
+    /// The ramp's character for a shade t in 0…1.
+    public static func rampGlyph(_ t: Double) -> Unicode.Scalar { ramp[(t * 9.99).clampedInt(0...9)] }
+
     /// Values below this are drawn as the floor on a log scale (KL in nats).
     public static let logFloor: Float = 1e-4
 
@@ -58,7 +61,7 @@ public struct Heatmap {
     }
 
     /// Label text of a row: "z07", or "06/07" for two dimensions (numbers padded to the widest dimension).
-    static func labels(_ dims: [Int], digits: Int) -> [String] {
+    public static func labels(_ dims: [Int], digits: Int) -> [String] {
         func pad(_ d: Int) -> String { let s = String(d); return String(repeating: "0", count: max(0, digits - s.count)) + s }
         return dims.count == 1 ? ["z" + pad(dims[0])] : dims.map(pad)
     }
@@ -123,7 +126,7 @@ public struct Heatmap {
             for line in 0..<lines {
                 let y = r.y + line, d = shownDims[line * per]
                 if useRamp {
-                    if let t = value(d) { grid[x, y] = Cell(Self.ramp[(t * 9.99).clampedInt(0...9)], rampStyle) }
+                    if let t = value(d) { grid[x, y] = Cell(Self.rampGlyph(t), rampStyle) }
                 } else if per == 2 {
                     let top = value(d).map(color) ?? background
                     let below = line * per + 1 < shownDims.count ? value(shownDims[line * per + 1]) : nil

@@ -22,3 +22,9 @@ extension String {
     /// Columns the string takes on the screen (one per scalar; spelled out when `ascii`).
     public func columns(ascii: Bool) -> Int { (ascii ? asciiSpelled : self).unicodeScalars.count }
 }
+
+extension Array where Element == String {
+    /// The first text that fits `width` columns whole (the longest form first, shorter ones after): text on the
+    /// screen is shortened by choosing, never cut inside a word or number.
+    public func firstFitting(_ width: Int, ascii: Bool) -> String? { first { $0.columns(ascii: ascii) <= width } }
+}

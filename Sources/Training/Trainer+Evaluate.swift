@@ -14,7 +14,7 @@ extension Trainer {
             let newly = Set(e.collapsed).subtracting(prev.collapsed).sorted()
             if !newly.isEmpty {
                 emit(.alert(Alert(step: stepsDone, level: .warning,
-                                  message: "\(newly.map { "z\($0 < 10 ? "0" : "")\($0)" }.joined(separator: ", ")) collapsed (test KL < \(config.collapseThreshold) nats)")))
+                                  message: "\(newly.map(\.latentName).joined(separator: ", ")) collapsed (test KL < \(config.collapseThreshold) nats)")))
             }
         }
         lastEval = e
