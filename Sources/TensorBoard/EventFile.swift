@@ -21,15 +21,24 @@ public enum EventFile {
     }
 
     /// PyTorch's `add_scalars(main, {key: v})` writes each key into a sub-folder `main_key`, every value tagged `main`.
-    /// For such a sub-folder of a run: (main, key); nil for anything else (e.g. another run of a sweep).
+    /// For such a sub-folder of a run: (main, key); nil for anything else (e.g. another run of a sweep). Only the
+    /// files' first records are read (`leadingTags`): sweep detection and opening a run must not read every run twice.
     public static func addScalarsGroup(_ sub: String) -> (tag: String, key: String)? {
         let name = (sub as NSString).lastPathComponent
         let files = files(in: sub)
         guard name.contains("_"), !files.isEmpty, !FileManager.default.fileExists(atPath: (sub as NSString).appendingPathComponent("run.jsonl")) else { return nil }
         var tags = Set<String>()
-        for f in files { for e in read(f).events { for s in e.scalars { tags.insert(s.tag) } } }
+        for f in files { tags.formUnion(leadingTags(f)) }
         guard tags.count == 1, let tag = tags.first, name.hasPrefix(tag + "_"), name.count > tag.count + 1 else { return nil }
         return (tag, String(name.dropFirst(tag.count + 1)))
+    }
+
+    /// The scalar tags of a file's complete records within its first `limit` bytes.
+    static func leadingTags(_ path: String, limit: Int = 1 << 16) -> Set<String> {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let bytes = [UInt8]((try? handle.read(upToCount: limit)) ?? Data())
+        return Set(decode(TFRecord.records(bytes).payloads).flatMap { $0.scalars.map(\.tag) })
     }
 
     /// The event files of a run folder with its `add_scalars` groups: (file, the group's (tag, key) or nil).
