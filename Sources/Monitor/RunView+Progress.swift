@@ -18,9 +18,8 @@ extension RunView {
 
     /// Steps the run will have taken when it ends, at the batch size in force (the schedules' plan when not known).
     public var expectedSteps: Int {
-        guard let h = header, let m = lastStep, let done = imagesThisEpoch, end == nil else {
-            return end.map { _ in lastStep?.step ?? plannedSteps } ?? plannedSteps
-        }
+        guard end == nil else { return lastStep?.step ?? plannedSteps }   // ended: the steps it took
+        guard let h = header, let m = lastStep, let done = imagesThisEpoch else { return plannedSteps }
         let batch = max(1, Int(current[.batchSize] ?? Double(h.config.batchSize)))
         let perEpoch = (h.trainImages + batch - 1) / batch
         return m.step + (h.trainImages - done + batch - 1) / batch + max(0, h.config.epochs - m.epoch) * perEpoch

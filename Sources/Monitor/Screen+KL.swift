@@ -136,7 +136,7 @@ extension Screen {
             return min(1, max(0, (log10(max(v, floor)) - log10(floor)) / (log10(top) - log10(floor))))
         }
         let single = rows.perRow == 1
-        let digits = max(2, String(max(0, current.count - 1)).count)
+        let digits = Heatmap.digits(dimensions: current.count)
         let labelWidth = single ? digits + 2 : 0
         let valueWidth = single ? 9 : 0
         let width = r.width - labelWidth - valueWidth

@@ -66,9 +66,12 @@ public struct Heatmap {
         return dims.count == 1 ? ["z" + pad(dims[0])] : dims.map(pad)
     }
 
+    /// Digits of a dimension number in labels of `dimensions` dimensions (2 at least: "z07").
+    public static func digits(dimensions: Int) -> Int { max(2, String(max(0, dimensions - 1)).count) }
+
     /// The label column's width for `perRow` dimensions per row (digits each, "z" or "/" and a space).
     public static func labelWidth(dimensions: Int, perRow: Int) -> Int {
-        let digits = max(2, String(max(0, dimensions - 1)).count)
+        let digits = digits(dimensions: dimensions)
         return perRow == 2 ? 2 * digits + 2 : digits + 2
     }
 
@@ -84,7 +87,7 @@ public struct Heatmap {
         let per = useRamp ? 1 : (perRow ?? (dims.count > textRows ? 2 : 1))
         let shownDims = Array(dims.prefix(textRows * per))
         let lines = (shownDims.count + per - 1) / per
-        let digits = max(2, String(max(0, count - 1)).count)
+        let digits = Self.digits(dimensions: count)
         let labelWidth = Self.labelWidth(dimensions: count, perRow: per)
         let width = r.width - labelWidth
         guard width > 0 else { return }
