@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TensorCore
 @testable import Training
 
 /// He et al. 2019's I(x; z) estimator: its bounds, and one value from their own `calc_mi` (run by hand in PyTorch).
@@ -35,10 +36,11 @@ import Testing
 
     @Test func collapsedCodesCarryNothing() {
         // Every image has the same posterior N(0, 1): q(z) = q(z|x), and the estimate is near 0.
-        let b = 400, nz = 3
+        // Seeded: the one-sample estimate's spread is about 0.04 at this size, so the bound holds by 2.5σ every run.
+        let b = 1000, nz = 3
         let mu = [Float](repeating: 0, count: b * nz), logvar = [Float](repeating: 0, count: b * nz)
-        var rng = SystemRandomNumberGenerator()
-        let z = (0..<(b * nz)).map { _ in Float(sqrt(-2 * log(Double.random(in: 1e-12..<1, using: &rng))) * cos(2 * .pi * Double.random(in: 0..<1, using: &rng))) }
+        var rng = RandomSource(seed: 7)
+        let z = (0..<(b * nz)).map { _ in Float(rng.nextNormal()) }
         #expect(abs(estimate(mu, logvar, z, batch: b, latent: nz)) < 0.1)
     }
 }
