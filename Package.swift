@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Runs"),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
         .target(name: "TerminalUI"),
-        .target(name: "TensorBoard", dependencies: ["Runs"]),
+        .target(name: "TensorBoard", dependencies: ["Runs", "CZlib"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(

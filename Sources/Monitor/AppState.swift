@@ -38,6 +38,8 @@ public struct AppState: Sendable {
     public var timeZoom = 0
     /// What the images panel shows (`i` cycles; selecting a dimension shows its traversal).
     public var imagesPage: ImagesPage = .reconstructions
+    /// Which of another program's logged pictures the images panel shows (`i` steps through the tags).
+    public var loggedImage = 0
     /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).
     public var rewindStep: Int?
     /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.

@@ -135,7 +135,9 @@ public enum Reducer {
             // The live trainer draws the traversal of the selected dimension now (a client run shows what it logged).
             if s.mode == .live && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
         case .imagesPage:
-            s.imagesPage = s.imagesPage.next
+            // A TensorBoard log's pictures (no images of vaetop's own): the next image tag.
+            if s.run.images == nil && !s.run.loggedImages.isEmpty { s.loggedImage = (s.loggedImage + 1) % s.run.loggedImages.count }
+            else { s.imagesPage = s.imagesPage.next }
         case .zoomTime:
             zoomTime(&s, closer: k != .char("-"))
         case .sortDimensions:

@@ -42,6 +42,9 @@ public struct RunView: Sendable {
     public var lastStep: StepMetrics?
     public var lastEval: EvalMetrics?
     public var images: ImageRecord?
+    /// Pictures another program logged (a TensorBoard import), the latest of each tag, in order of first appearance;
+    /// with the step each was logged at.
+    public var loggedImages: [(step: Int, image: LoggedImage)] = []
     /// The step of the latest traversal in `images`.
     public var traversalStep = 0
     /// The latest LR range test (live or from the run file).
@@ -155,6 +158,11 @@ public struct RunView: Sendable {
             if r.finished {
                 let text = "lr range test: steepest \(r.steepest.map(fmt) ?? "n/a"), valley \(r.valley.map(fmt) ?? "n/a"), bounds \(r.cyclicBase.map(fmt) ?? "n/a") … \(r.cyclicMax.map(fmt) ?? "n/a")" + (r.applied.map { "; applied \($0.rawValue)" } ?? "")
                 log(r.step, text, "main_fg")
+            }
+        case .images(let i) where i.logged != nil:
+            for picture in i.logged ?? [] {
+                if let k = loggedImages.firstIndex(where: { $0.image.tag == picture.tag }) { loggedImages[k] = (i.step, picture) }
+                else { loggedImages.append((i.step, picture)) }
             }
         case .images(let i):
             // Empty lists mean "the same images as before" (a record may bring only a traversal), and a record without

@@ -20,8 +20,10 @@ extension Screen {
 
     static func imagesPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
+        if s.run.images == nil, !s.run.loggedImages.isEmpty, r.height >= 2 { return loggedImage(&g, r, s) }
         guard let im = s.run.images, r.height >= 2, (1...4096).contains(im.rows), (1...4096).contains(im.cols) else {
-            g.text("waiting for the first evaluation", x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width)
+            let what = s.run.header?.logged == nil ? "waiting for the first evaluation" : "waiting for the first image"
+            g.text(what, x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width)
             return
         }
         let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
@@ -49,6 +51,24 @@ extension Screen {
                                     "\(name)\(kl) swept −3…3 @\(s.run.traversalStep)", "\(name)\(kl) @\(s.run.traversalStep)", "\(name) swept @\(s.run.traversalStep)", name])
             traversal(&g, body, s, im, tr)
         }
+    }
+
+    /// A picture another program logged (a TensorBoard image tag), at the smallest scale that shows it whole.
+    static func loggedImage(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let logged = s.run.loggedImages
+        let (step, picture) = logged[s.loggedImage % logged.count]
+        let next = logged.count > 1 ? "  (i: \(s.loggedImage % logged.count + 1) of \(logged.count))" : ""
+        fitted(&g, r, s.theme.style("graph_text"), ["\(picture.tag) @\(step)\(next)", "\(picture.tag) @\(step)", "@\(step)"])
+        let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
+        var scale = 1
+        while scale < max(picture.rows, picture.cols) {
+            let (w, h) = ImageTile.size(rows: picture.rows, cols: picture.cols, scale: scale)
+            if w <= body.width && h <= body.height { break }
+            scale += 1
+        }
+        guard ImageTile.size(rows: picture.rows, cols: picture.cols, scale: scale).width <= body.width else { return }
+        ImageTile(pixels: picture.pixels, rows: picture.rows, cols: picture.cols, scale: scale, ascii: s.ascii, shaded: s.monochrome)
+            .render(into: &g, x: body.x, y: body.y, height: body.height, theme: s.theme)
     }
 
     /// Draws the first of `choices` that fits the width whole (a step number is never cut).

@@ -3,14 +3,35 @@ import Runs
 import TerminalUI
 
 extension Screen {
+    /// One row of the hyperparameter panel: a knob, or a hyperparameter another program's log named.
+    enum KnobRow: Equatable { case knob(Knob), hparam(name: String, value: String) }
+
+    /// The panel's rows: the knobs; for another program's log with hparams, the logged knobs, then its hparams
+    /// (what the script ran with), then the knobs it did not log.
+    static func knobRows(_ s: AppState) -> [KnobRow] {
+        let knobs = Knob.available(gan: s.run.isGAN)
+        guard let hparams = s.run.header?.hparams, !hparams.isEmpty else { return knobs.map { .knob($0) } }
+        let logged = knobs.filter { k in k.loggedAs.map { s.run.header?.logs($0) ?? true } ?? true }
+        return logged.map { .knob($0) } + hparams.sorted { $0.key < $1.key }.map { .hparam(name: $0.key, value: $0.value) }
+            + knobs.filter { !logged.contains($0) }.map { .knob($0) }
+    }
+
     static func knobsPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
-        let knobs = Knob.available(gan: s.run.isGAN)
+        let rows = knobRows(s)
         let visible = max(1, r.height)
-        let selectedIndex = knobs.firstIndex(of: s.selectedKnob) ?? 0
-        let first = min(max(0, selectedIndex - visible / 2), max(0, knobs.count - visible))
-        for (row, knob) in knobs.dropFirst(first).prefix(visible).enumerated() {
+        let selectedIndex = s.mode == .replay ? 0 : rows.firstIndex(of: .knob(s.selectedKnob)) ?? 0
+        let first = min(max(0, selectedIndex - visible / 2), max(0, rows.count - visible))
+        for (row, item) in rows.dropFirst(first).prefix(visible).enumerated() {
             let y = r.y + row
+            guard case .knob(let knob) = item else {
+                guard case .hparam(let name, let full) = item else { continue }
+                let value = full.count > r.width / 2 ? String(full.prefix(max(1, r.width / 2 - 1))) + (s.ascii ? "~" : "…") : full
+                let shown = "  " + (s.ascii ? name.asciiSpelled : name)
+                let line = String(shown.prefix(max(1, r.width - value.count - 3))).rightPadded(max(0, r.width - value.count - 1)) + " " + value
+                g.text(line.rightPadded(r.width), x: r.x, y: y, style: t.style("main_fg"), maxWidth: r.width)
+                continue
+            }
             let selected = knob == s.selectedKnob && s.mode != .replay
             var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
             if s.mode == .replay { style = t.style("inactive_fg") }
@@ -122,7 +143,7 @@ extension Screen {
         if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", rank: 10)) }
         if let p = run.header?.parent { parts.append(StatusPart("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", short: "fork@\(p.step)", rank: 12)) }
         if !s.compared.isEmpty { parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(s.compared.count) runs", rank: 11)) }
-        parts.append(StatusPart("lr \(run.current[.lr].map(fmt) ?? "–")", rank: 1))
+        parts.append(StatusPart("lr \(run.header?.logs("lr") == false ? "–" : run.current[.lr].map(fmt) ?? "–")", rank: 1))
         if run.capacity.contains(where: { $0.isFinite }) {
             // Capacity annealing: the weight is γ, and C is what the KL is pulled to.
             parts.append(StatusPart("γ \(run.current[.beta].map(fmt) ?? "–")", rank: 2))

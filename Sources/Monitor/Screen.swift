@@ -50,7 +50,7 @@ public enum Screen {
         case .lr: return run.lr.contains { $0.isFinite }
         case .kl: return run.klDims.contains { !$0.isEmpty }
         case .grads: return run.gradNorm.contains { $0.isFinite }
-        case .images: return run.images != nil
+        case .images: return run.images != nil || !run.loggedImages.isEmpty || (run.header?.logs("images") ?? true)
         case .knobs, .log: return true
         }
     }

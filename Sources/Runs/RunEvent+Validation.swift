@@ -72,6 +72,12 @@ extension RunEvent {
                     if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(i.rows)×\(i.cols)" }
                 }
             }
+            for picture in i.logged ?? [] {
+                guard sides.contains(picture.rows), sides.contains(picture.cols), picture.pixels.count == picture.rows * picture.cols else {
+                    return "logged image \(picture.tag) of \(picture.rows)×\(picture.cols) pixels holds \(picture.pixels.count)"
+                }
+            }
+            if let p = list(i.logged?.count ?? 0, "logged images", 64) { return p }
             return nil
         case .rangeTest(let r):
             if let p = step(r.step) { return p }

@@ -82,6 +82,9 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// program's log (a TensorBoard import) names what it logged, so the screen says "not logged" for the rest
     /// instead of showing a default as if it were a value.
     public var logged: [String]?
+    /// Hyperparameters another program's log named (TensorBoard's hparams, `add_hparams`), value as text; nil for
+    /// vaetop's own runs, whose `config` holds them.
+    public var hparams: [String: String]?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -104,6 +107,7 @@ public struct RunHeader: Codable, Sendable, Equatable {
         stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch) ?? 0
         parent = try c.decodeIfPresent(RunParent.self, forKey: .parent)
         logged = try c.decodeIfPresent([String].self, forKey: .logged)
+        hparams = try c.decodeIfPresent([String: String].self, forKey: .hparams)
     }
 
     /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.
@@ -223,10 +227,13 @@ public struct ImageRecord: Codable, Sendable, Equatable {
     /// A latent traversal of one dimension (absent: none drawn). A record holding only a traversal leaves the
     /// other lists empty: readers keep the images they had.
     public var traversal: ImageTraversal?
+    /// Pictures another program logged (a TensorBoard import): absent in vaetop's own runs. A record holding them
+    /// leaves the other lists empty; `rows` and `cols` are the first picture's.
+    public var logged: [LoggedImage]?
     public init(step: Int, rows: Int, cols: Int, originals: [[UInt8]], reconstructions: [[UInt8]], samples: [[UInt8]],
-                traversal: ImageTraversal? = nil) {
+                traversal: ImageTraversal? = nil, logged: [LoggedImage]? = nil) {
         self.step = step; self.rows = rows; self.cols = cols; self.originals = originals
-        self.reconstructions = reconstructions; self.samples = samples; self.traversal = traversal
+        self.reconstructions = reconstructions; self.samples = samples; self.traversal = traversal; self.logged = logged
     }
 }
 

@@ -20,32 +20,42 @@ public enum EventFile {
             .map { (dir as NSString).appendingPathComponent($0) }
     }
 
-    /// PyTorch's `add_scalars(main, {key: v})` writes each key into a sub-folder `main_key`, every value tagged `main`.
-    /// For such a sub-folder of a run: (main, key); nil for anything else (e.g. another run of a sweep). Only the
-    /// files' first records are read (`leadingTags`): sweep detection and opening a run must not read every run twice.
-    public static func addScalarsGroup(_ sub: String) -> (tag: String, key: String)? {
+    /// What a sub-folder of a run holds, when it belongs to the run rather than being another run of a sweep.
+    public enum Subfolder: Sendable, Equatable {
+        /// PyTorch's `add_scalars(main, {key: v})` writes each key into a sub-folder `main_key`, every value tagged `main`.
+        case group(tag: String, key: String)
+        /// PyTorch's `add_hparams` writes the hparams (and their metric values) into a sub-folder named by the time.
+        case hparams
+    }
+
+    /// What the sub-folder `sub` of a run is; nil for anything else (e.g. another run of a sweep, or a folder whose
+    /// parent holds no event files of its own: Lightning writes hparams into the run's own folder). Only the files'
+    /// first records are read (`leading`): sweep detection and opening a run must not read every run twice.
+    public static func subfolder(_ sub: String) -> Subfolder? {
         let name = (sub as NSString).lastPathComponent
         let files = files(in: sub)
-        guard name.contains("_"), !files.isEmpty, !FileManager.default.fileExists(atPath: (sub as NSString).appendingPathComponent("run.jsonl")) else { return nil }
-        var tags = Set<String>()
-        for f in files { tags.formUnion(leadingTags(f)) }
-        guard tags.count == 1, let tag = tags.first, name.hasPrefix(tag + "_"), name.count > tag.count + 1 else { return nil }
-        return (tag, String(name.dropFirst(tag.count + 1)))
+        guard !files.isEmpty, !Self.files(in: (sub as NSString).deletingLastPathComponent).isEmpty, !FileManager.default.fileExists(atPath: (sub as NSString).appendingPathComponent("run.jsonl")) else { return nil }
+        var tags = Set<String>(), hparams = false
+        for f in files { let l = leading(f); tags.formUnion(l.tags); hparams = hparams || l.hparams }
+        if hparams { return .hparams }
+        guard name.contains("_"), tags.count == 1, let tag = tags.first, name.hasPrefix(tag + "_"), name.count > tag.count + 1 else { return nil }
+        return .group(tag: tag, key: String(name.dropFirst(tag.count + 1)))
     }
 
-    /// The scalar tags of a file's complete records within its first `limit` bytes.
-    static func leadingTags(_ path: String, limit: Int = 1 << 16) -> Set<String> {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+    /// The scalar tags of a file's complete records within its first `limit` bytes, and whether they hold hparams.
+    static func leading(_ path: String, limit: Int = 1 << 16) -> (tags: Set<String>, hparams: Bool) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return ([], false) }
         defer { try? handle.close() }
         let bytes = [UInt8]((try? handle.read(upToCount: limit)) ?? Data())
-        return Set(decode(TFRecord.records(bytes).payloads).flatMap { $0.scalars.map(\.tag) })
+        let events = decode(TFRecord.records(bytes).payloads)
+        return (Set(events.flatMap { $0.scalars.map(\.tag) }), events.contains { !$0.hparams.isEmpty })
     }
 
-    /// The event files of a run folder with its `add_scalars` groups: (file, the group's (tag, key) or nil).
-    public static func runFiles(in dir: String) -> [(path: String, group: (tag: String, key: String)?)] {
-        var out: [(String, (tag: String, key: String)?)] = files(in: dir).map { ($0, nil) }
+    /// The event files of a run folder with the sub-folder each belongs to (nil: the run's own folder).
+    public static func runFiles(in dir: String) -> [(path: String, subfolder: Subfolder?)] {
+        var out: [(String, Subfolder?)] = files(in: dir).map { ($0, nil) }
         let subs = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { (dir as NSString).appendingPathComponent($0) }
-        for sub in subs { if let g = addScalarsGroup(sub) { out += files(in: sub).map { ($0, g) } } }
+        for sub in subs { if let kind = subfolder(sub) { out += files(in: sub).map { ($0, kind) } } }
         return out
     }
 

@@ -10,19 +10,29 @@ public enum RunImport {
         public var problems: [(file: String, problem: TFRecord.Problem)]
         /// Tags nothing was mapped to.
         public var ignoredTags: Set<String>
+        /// Summaries of other kinds nothing shows, as "tag (kind)": histograms, audio, colour images, other plugins.
+        public var unread: Set<String> = []
     }
 
     /// Reads every event file in `dir` (or the one file `path`) and maps its tags.
     public static func read(_ path: String, mapping: TagMapping = TagMapping()) -> Result? {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return nil }
-        let files: [(path: String, group: (tag: String, key: String)?)] = isDir.boolValue ? EventFile.runFiles(in: path) : [(path, nil)]
+        let files: [(path: String, subfolder: EventFile.Subfolder?)] = isDir.boolValue ? EventFile.runFiles(in: path) : [(path, nil)]
         guard !files.isEmpty else { return nil }
-        // add_scalars groups: their one tag becomes "main/key", so `losses_kl/` gives "losses/kl".
         let read = files.map { f -> EventFile.Contents in
             var c = EventFile.read(f.path)
-            if let g = f.group {
-                for i in c.events.indices { c.events[i].scalars = c.events[i].scalars.map { ($0.tag == g.tag ? "\(g.tag)/\(g.key)" : $0.tag, $0.value) } }
+            switch f.subfolder {
+            case .group(let tag, let key)?:
+                // add_scalars groups: their one tag becomes "main/key", so `losses_kl/` gives "losses/kl".
+                for i in c.events.indices { c.events[i].scalars = c.events[i].scalars.map { ($0.tag == tag ? "\(tag)/\(key)" : $0.tag, $0.value) } }
+            case .hparams?:
+                // add_hparams' metric values are hyperparameter-panel entries, not series.
+                for i in c.events.indices {
+                    c.events[i].hparams += c.events[i].scalars.map { ($0.tag, $0.value.compact) }
+                    c.events[i].scalars = []
+                }
+            case nil: break
             }
             return c
         }
@@ -68,6 +78,37 @@ public enum RunImport {
         if !r.has(step: Index.kl), !m.klDims.isEmpty { m.kl = m.klDims.reduce(0, +) }
         if !r.has(step: Index.loss), m.recon.isFinite, m.kl.isFinite { m.loss = m.recon + (m.beta.isFinite ? Float(m.beta) : 1) * m.kl }
         return m
+    }
+
+    /// An evaluation record from one step's logged evaluation fields (the rest nan, active units 0).
+    static func evalRecord(_ r: Row, step: Int) -> EvalMetrics {
+        var m = EvalMetrics.blank
+        for (i, f) in EvalMetrics.fields.enumerated() {
+            if r.evalSet & (1 << UInt64(i)) != 0 { f.set(r.eval[i], in: &m) }
+            else if f.list == nil && !f.isOptional && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
+            if i < r.evalLists.count, !r.evalLists[i].isEmpty, case .floats(let k) = f.value { m[keyPath: k] = r.evalLists[i].map { Float($0) } }
+        }
+        m.step = step
+        m.epoch = max(m.epoch, 1)
+        m.activeUnits = max(0, min(m.activeUnits, RunEvent.maxListed))
+        return m
+    }
+
+    /// The records of one text summary: `RunExport`'s `changes` and `alerts` texts (one per line) read back as
+    /// changes and alerts; any other text (a script's `add_text` note) is an informational line of the event log.
+    static func textRecords(_ t: (step: Int64, tag: String, text: String)) -> [RunEvent] {
+        let step = Int(t.step)
+        let isOurs = ["changes", "alerts"].contains { t.tag == $0 || t.tag.hasPrefix($0 + "/") }
+        guard !isOurs else {
+            return t.text.split(separator: "\n").map { line in
+                parseChange(String(line), step: step).map { .change($0) } ?? .alert(parseAlert(String(line), step: step))
+            }
+        }
+        // PyTorch's add_text tags the value "NAME/text_summary"; the log shows NAME and the text on one line.
+        let name = t.tag.hasSuffix("/text_summary") ? String(t.tag.dropLast("/text_summary".count)) : t.tag
+        let flat = t.text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+        let text = flat.count > 400 ? String(flat.prefix(399)) + "…" : flat
+        return [.alert(Alert(step: step, level: .info, message: "\(name): \(text)"))]
     }
 
     /// Reads back the text `RunExport` writes for a change: "lr: 0.001 → 0.002 (keyboard)".
@@ -201,8 +242,10 @@ public enum RunImport {
         var targets: [String: Target?] = [:]
         var layerIndex: [String: Int] = [:]
         var rows: [Int64: Row] = [:]
-        var texts: [(Int64, String)] = []
-        var ignored = Set<String>()
+        var texts: [(step: Int64, tag: String, text: String)] = []
+        var pictures: [Int64: [LoggedImage]] = [:]
+        var hparams: [String: String] = [:]
+        var ignored = Set<String>(), unread = Set<String>()
         var layerNames: [String] = []
         var maxDim = -1
         let firstWall = events.map(\.wallTime).filter { $0 > 0 }.min() ?? 0
@@ -228,9 +271,18 @@ public enum RunImport {
             }
             rows[e.step, default: Row()].add(values, wall: e.wallTime)   // in place: no copy of the row's arrays
             // One text value per tag and step; `RunExport` joins several changes or alerts with line breaks.
-            for (tag, text) in e.texts where tag == "changes" || tag.hasPrefix("changes/") || tag == "alerts" || tag.hasPrefix("alerts/") {
-                for line in text.split(separator: "\n") { texts.append((e.step, String(line))) }
+            for (tag, text) in e.texts { texts.append((e.step, tag, text)) }
+            for (tag, png) in e.images {
+                switch Swift.Result(catching: { try PNGImage(png, maxSide: RunEvent.maxImageSide) }) {
+                case .success(let p) where !p.colour:
+                    pictures[e.step, default: []].removeAll { $0.tag == tag }
+                    pictures[e.step, default: []].append(LoggedImage(tag: tag, rows: p.rows, cols: p.cols, pixels: p.pixels))
+                case .success: unread.insert("\(tag) (colour image)")
+                case .failure(let error): unread.insert("\(tag) (\(error))")
+                }
             }
+            for (name, value) in e.hparams { hparams[name] = value }
+            for (tag, kind) in e.others { unread.insert("\(tag) (\(kind))") }
         }
         let steps = rows.keys.sorted()
         var config = RunConfig()
@@ -251,31 +303,24 @@ public enum RunImport {
         // Wall clock that moves is a training time.
         let walls = rows.values.map(\.wall)
         if let lo = walls.min(), let hi = walls.max(), hi > lo { logged.insert("time") }
+        if !pictures.isEmpty { logged.insert("images") }
         header.logged = logged.sorted()
+        if !hparams.isEmpty { header.hparams = hparams }
         var out: [RunEvent] = []
         var textIndex = 0
-        let sortedTexts = texts.sorted { $0.0 < $1.0 }
-        for s in steps {
-            let r = rows[s]!
-            if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, firstWall: firstWall) {
-                out.append(.step(m))
-            }
-            if r.evalSet != 0 || !r.evalLists.isEmpty {
-                var m = EvalMetrics.blank
-                for (i, f) in EvalMetrics.fields.enumerated() {
-                    if r.evalSet & (1 << UInt64(i)) != 0 { f.set(r.eval[i], in: &m) }
-                    else if f.list == nil && !f.isOptional && f.key != "activeUnits" && f.key != "images" { f.set(.nan, in: &m) }
-                    if i < r.evalLists.count, !r.evalLists[i].isEmpty, case .floats(let k) = f.value { m[keyPath: k] = r.evalLists[i].map { Float($0) } }
+        let sortedTexts = texts.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
+        for s in Set(steps).union(pictures.keys).union(texts.map(\.step)).sorted() {
+            if let r = rows[s] {
+                if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, firstWall: firstWall) {
+                    out.append(.step(m))
                 }
-                m.step = Int(s)
-                m.epoch = max(m.epoch, 1)
-                m.activeUnits = max(0, min(m.activeUnits, RunEvent.maxListed))
-                out.append(.eval(m))
+                if r.evalSet != 0 || !r.evalLists.isEmpty { out.append(.eval(evalRecord(r, step: Int(s)))) }
             }
-            while textIndex < sortedTexts.count && sortedTexts[textIndex].0 <= s {
-                let (step, text) = sortedTexts[textIndex]
-                if let change = parseChange(text, step: Int(step)) { out.append(.change(change)) }
-                else { out.append(.alert(parseAlert(text, step: Int(step)))) }
+            if let p = pictures[s]?.sorted(by: { $0.tag < $1.tag }), let first = p.first {
+                out.append(.images(ImageRecord(step: Int(s), rows: first.rows, cols: first.cols, originals: [], reconstructions: [], samples: [], logged: p)))
+            }
+            while textIndex < sortedTexts.count && sortedTexts[textIndex].step <= s {
+                out += textRecords(sortedTexts[textIndex])
                 textIndex += 1
             }
         }
@@ -286,6 +331,6 @@ public enum RunImport {
             if let why = e.problem() { skipped.append(.init(line: 0, reason: "step \(e.step): \(why)")) } else { kept.append(e) }
         }
         let contents = RunFileContents(header: header, events: kept, skipped: skipped, tornTail: false)
-        return Result(contents: contents, problems: [], ignoredTags: ignored)
+        return Result(contents: contents, problems: [], ignoredTags: ignored, unread: unread)
     }
 }

@@ -16,6 +16,10 @@ struct Export: ParsableCommand {
     func run() throws {
         guard tensorboard != nil || csv != nil else { throw fail("export: give --tensorboard DIR and/or --csv FILE") }
         // Every source `replay` reads: a vaetop run, a sample run, or TensorBoard event files.
+        if let runs = RunFolder.runs(in: SampleRuns.resolve(path)) {
+            let names = runs.map { ($0 as NSString).lastPathComponent }
+            throw fail("export: \(path) holds \(runs.count) runs (a sweep): export one of them (\(names.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", …" : ""))")
+        }
         let contents = try Replay.load(SampleRuns.resolve(path), mapping: mapping)
         for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {

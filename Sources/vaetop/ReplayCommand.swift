@@ -83,7 +83,7 @@ struct Replay: ParsableCommand {
             if !tbFiles.isEmpty {
                 let tags = try mappingFile(mapping)
                 guard var r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
-                if let note = ignoredNote(r.ignoredTags) { r.contents.events.insert(.alert(note), at: 0) }
+                if let note = ignoredNote(r.ignoredTags, unread: r.unread) { r.contents.events.insert(.alert(note), at: 0) }
                 return r.contents
             }
         }
@@ -108,11 +108,12 @@ struct Replay: ParsableCommand {
     }
 
     /// The event log's note on tags no panel shows (the headless summary prints it too).
-    static func ignoredNote(_ tags: Set<String>) -> Alert? {
-        guard !tags.isEmpty else { return nil }
-        let sorted = tags.sorted(), shown = sorted.prefix(12).joined(separator: ", ")
-        return Alert(step: 0, level: .info, message: "\(tags.count) tag\(tags.count == 1 ? "" : "s") not shown (no panel maps them): \(shown)"
-                     + (tags.count > 12 ? ", …" : "") + "; --mapping FILE maps them")
+    static func ignoredNote(_ tags: Set<String>, unread: Set<String> = []) -> Alert? {
+        func list(_ s: Set<String>) -> String { s.sorted().prefix(12).joined(separator: ", ") + (s.count > 12 ? ", …" : "") }
+        var parts: [String] = []
+        if !tags.isEmpty { parts.append("\(tags.count) tag\(tags.count == 1 ? "" : "s") not shown (no panel maps them): \(list(tags)); --mapping FILE maps them") }
+        if !unread.isEmpty { parts.append("\(unread.count) summar\(unread.count == 1 ? "y" : "ies") not shown: \(list(unread))") }
+        return parts.isEmpty ? nil : Alert(step: 0, level: .info, message: parts.joined(separator: "; "))
     }
 
     /// The header, a note on anything the reader had to skip, then the records.
@@ -134,7 +135,9 @@ struct Replay: ParsableCommand {
 enum RunDescription {
     static func text(_ c: RunFileContents) -> String {
         let h = c.header
-        var lines = ["run \(h.name) (\(h.created)): \(h.parameters) parameters, \(h.trainImages) training images, latent \(h.config.latent)"]
+        var lines = [h.logged == nil ? "run \(h.name) (\(h.created)): \(h.parameters) parameters, \(h.trainImages) training images, latent \(h.config.latent)"
+                                     : "run \(h.name) (\(h.created)): another program's log, \(h.config.latent) latent dimension\(h.config.latent == 1 ? "" : "s") logged"]
+        if let hp = h.hparams, !hp.isEmpty { lines.append("hparams: " + hp.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         let steps = c.events.filter { if case .step = $0 { true } else { false } }.count
         lines.append("\(steps) step records, \(c.events.count) records in all")
         if let p = h.parent { lines.append("forked from \(p.run) at step \(p.step)") }
@@ -144,6 +147,8 @@ enum RunDescription {
             case .change(let ch): lines.append("step \(ch.step): \(ch.parameter.label) \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a): lines.append("step \(a.step): [\(a.level.rawValue)] \(a.message)")
             case .end(let s): lines.append("end at step \(s.step): \(s.reason)")
+            case .images(let i) where i.logged != nil:
+                lines.append("step \(i.step): " + (i.logged ?? []).map { "image \($0.tag) (\($0.cols)×\($0.rows), grey)" }.joined(separator: ", "))
             case .rewind(let r): lines.append("step \(r.step): \(r.reason.rawValue) to step \(r.to), branch \(r.branch) (\(r.detail))")
             default: break
             }

@@ -21,7 +21,7 @@ enum RunFolder {
     /// Whether a folder is one run: a run file, or TensorBoard event files directly in it.
     static func isRun(_ dir: String) -> Bool {
         FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(RunFileReader.fileName))
-            || EventFile.files(in: dir).contains { ($0 as NSString).deletingLastPathComponent == dir } && EventFile.addScalarsGroup(dir) == nil
+            || !EventFile.files(in: dir).isEmpty && EventFile.subfolder(dir) == nil
     }
 
     static func hasRunSubfolders(_ path: String) -> Bool {
@@ -45,8 +45,9 @@ enum RunComparison {
         add("steps") { c in "\(c.timeline.last { if case .step = $0 { true } else { false } }?.step ?? 0)" }
         add("final test loss") { c in evals(c).last.map { String(format: "%.2f", $0.loss) } ?? "–" }
         add("best test loss") { c in evals(c).map(\.loss).min().map { String(format: "%.2f", $0) } ?? "–" }
-        add("active units") { c in evals(c).last.map { "\($0.activeUnits)/\($0.klDims.count)" } ?? "–" }
-        add("collapsed dims") { c in evals(c).last.map { "\($0.collapsed.count)" } ?? "–" }
+        // Another program's log may not record active units: "–", not 0/0.
+        add("active units") { c in evals(c).last.flatMap { c.header.logs("eval.activeUnits") ? "\($0.activeUnits)/\($0.klDims.count)" : nil } ?? "–" }
+        add("collapsed dims") { c in evals(c).last.flatMap { c.header.logs("eval.klDims") ? "\($0.collapsed.count)" : nil } ?? "–" }
         add("changes") { c in "\(c.timeline.filter { if case .change(let ch) = $0 { ch.source != "undo" && ch.source != "rewind" } else { false } }.count)" }
         add("rewinds") { c in "\(c.events.filter { if case .rewind = $0 { true } else { false } }.count)" }
         add("end") { c in c.timeline.last.flatMap { if case .end(let e) = $0 { e.reason.rawValue } else { nil } } ?? "–" }

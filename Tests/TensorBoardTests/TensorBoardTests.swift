@@ -40,12 +40,63 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(steps[2].klDims.count == 4 && abs(Double(steps[2].klDims[0]) - 1.5 * exp(-2.0 / 3)) < 1e-5)
         #expect(steps[2].recon == 88 && steps[2].gradNorm == 28)
         // losses_kl/ and losses_recon/ (tag "losses") read as losses/kl and losses/recon, not as other runs.
-        #expect(EventFile.addScalarsGroup(fixtures + "/torch-vae-names/losses_kl")! == ("losses", "kl"))
+        #expect(EventFile.subfolder(fixtures + "/torch-vae-names/losses_kl") == .group(tag: "losses", key: "kl"))
         #expect(r.ignoredTags == ["some/unmapped_tag"])
         let evals = r.contents.events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
         #expect(evals.map(\.step) == [4, 9] && evals[0].loss == 116)
         let csv = RunCSV.table(r.contents).split(separator: "\n")[0]
         #expect(csv.contains("kl_dim_00,kl_dim_01,kl_dim_02,kl_dim_03") && csv.contains("grad_norm"))
+    }
+
+    /// What a VAE script logs beside its scalars: the hparams (add_hparams' time-named sub-folder, read as part of the
+    /// run, not as a second run) fill the header; the grey image grid is the images panel's picture, pixel for
+    /// pixel; the text note is an event-log line; the histogram and the colour image are listed as not shown.
+    @Test func histogramsImagesTextAndHparams() throws {
+        let dir = fixtures + "/torch-rich"
+        let hp = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { !$0.hasPrefix("events") })
+        #expect(EventFile.subfolder(dir + "/" + hp) == .hparams)
+        let r = try #require(RunImport.read(dir))
+        #expect(r.contents.header.hparams == ["lr": "0.001", "batch_size": "128", "beta": "4", "latent_dim": "3", "optimizer": "adam",
+                                              "warmup": "1", "hparam/val_loss": "101.5"])
+        #expect(r.unread == ["encoder/weight (histogram)", "colour_check (colour image)"] && r.ignoredTags.isEmpty)
+        #expect(stepRecords(r.contents).count == 6 && r.contents.header.logs("images"))
+        #expect(r.contents.events.contains { if case .alert(let a) = $0 { a.step == 0 && a.message == "notes: baseline: **beta 4**, warm-up over 10 epochs" } else { false } })
+        let records = r.contents.events.compactMap { if case .images(let i) = $0 { i } else { nil } }
+        #expect(records.map(\.step) == [2, 5])
+        // make_grid's layout of 16 rings (4 per row, 28×28 tiles, 2-pixel padding), as the script draws them.
+        for record in records {
+            let picture = try #require(record.logged?.first)
+            #expect(picture.tag == "reconstructions" && picture.rows == 122 && picture.cols == 122)
+            var wrong = 0
+            for i in 0..<16 {
+                let y0 = 2 + (i / 4) * 30, x0 = 2 + (i % 4) * 30, radius = 4 + Double(i % 8) + Double(record.step) / 3
+                for y in 0..<28 { for x in 0..<28 {
+                    let d = ((Double(y) - 13.5) * (Double(y) - 13.5) + (Double(x) - 13.5) * (Double(x) - 13.5)).squareRoot()
+                    if picture.pixels[(y0 + y) * 122 + x0 + x] != (abs(d - radius) < 1.5 ? 255 : 0) { wrong += 1 }
+                } }
+            }
+            #expect(wrong == 0)
+            #expect(picture.pixels[0] == 0 && picture.pixels[121] == 0)   // the padding
+        }
+    }
+
+    /// The five PNG row filters (PNG spec §9.2) undone: rows filtered here by the spec's forward formulas decode back.
+    @Test func pngRowFilters() throws {
+        let (rows, stride, bpp) = (5, 6, 2)
+        let raw: [UInt8] = (0..<(rows * stride)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ ($0 / stride) &* 11) }
+        var filtered: [UInt8] = []
+        for y in 0..<rows {
+            filtered.append(UInt8(y))
+            for x in 0..<stride {
+                let a = x >= bpp ? Int(raw[y * stride + x - bpp]) : 0, b = y > 0 ? Int(raw[(y - 1) * stride + x]) : 0
+                let c = x >= bpp && y > 0 ? Int(raw[(y - 1) * stride + x - bpp]) : 0
+                let p = a + b - c, (pa, pb, pc) = (abs(p - a), abs(p - b), abs(p - c))
+                let predictor = [0, a, b, (a + b) / 2, pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)][y]
+                filtered.append(UInt8(truncatingIfNeeded: Int(raw[y * stride + x]) - predictor))
+            }
+        }
+        #expect(try PNGImage.unfiltered(filtered, rows: rows, stride: stride, bytesPerPixel: bpp) == raw)
+        #expect(throws: PNGImage.DecodeError.notPNG) { try PNGImage([1, 2, 3, 4, 5, 6, 7, 8, 9], maxSide: 1024) }
     }
 
     /// PyTorch Lightning's names: train_loss_step, val_loss, lr-Adam, grad_2.0_norm_total and per-parameter norms.

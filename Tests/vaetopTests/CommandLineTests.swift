@@ -51,6 +51,23 @@ import Testing
         #expect(refused.status == 64 && refused.stderr.contains("vaetop did not write"))
     }
 
+    /// A sweep folder of three TensorBoard runs (one with add_hparams' time-named sub-folder, which is part of its run)
+    /// opens as a comparison of three; export asks for one of them.
+    @Test func sweepFolderOfThreeRunsOpens() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TensorBoardTests/Fixtures").path
+        let dir = TempDirectory(); defer { dir.remove() }
+        for run in ["torch-simple", "lightning-names", "torch-rich"] { try FileManager.default.copyItem(atPath: fixtures + "/" + run, toPath: dir.file(run)) }
+        let r = try Binary.run(["replay", dir.path])
+        let header = r.stdout.split(separator: "\n").first.map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(r.status == 0 && header == ["run", "lightning-names", "torch-rich", "torch-simple"], "\(r.stdout)\(r.stderr)")
+        // None of them logged active units: "–", not a made-up 0/0.
+        let units = r.stdout.split(separator: "\n").first { $0.hasPrefix("active units") }?.split(separator: " ").dropFirst(2)
+        #expect(units.map(Array.init) == ["–", "–", "–"], "\(r.stdout)")
+        let export = try Binary.run(["export", dir.path, "--csv", "-"])
+        #expect(export.status == 64 && export.stderr.contains("holds 3 runs (a sweep): export one of them (lightning-names, torch-rich, torch-simple)"), "\(export.stderr)")
+    }
+
     /// `--version`, and shell completion that completes folders where a run is expected.
     @Test func versionAndCompletion() throws {
         let v = try Binary.run(["--version"])
