@@ -147,33 +147,38 @@ public enum RunImport {
         var wall = 0.0
 
         func has(step i: Int) -> Bool { stepSet & (1 << UInt64(i)) != 0 }
-        static func put(_ v: Double, at i: Int, in list: inout [Double]) {
-            if list.count <= i { list += Array(repeating: .nan, count: i + 1 - list.count) }
+        /// Puts `v` at `i`, the table sized once (`width` nans) on first use: no reallocation per field.
+        static func put(_ v: Double, at i: Int, in list: inout [Double], width: Int) {
+            if list.isEmpty { list = Array(repeating: .nan, count: max(width, i + 1)) }
+            else if list.count <= i { list.append(contentsOf: repeatElement(.nan, count: i + 1 - list.count)) }
             list[i] = v
         }
-        static func put(_ v: Double, at j: Int, of i: Int, in lists: inout [[Double]]) {
-            if lists.count <= i { lists += Array(repeating: [], count: i + 1 - lists.count) }
-            put(v, at: j, in: &lists[i])
+        /// Puts element `j` of list field `i`; a list grows one element at a time into capacity reserved up front.
+        static func put(_ v: Double, at j: Int, of i: Int, in lists: inout [[Double]], width: Int) {
+            if lists.count <= i { lists.append(contentsOf: repeatElement([], count: max(width, i + 1) - lists.count)) }
+            if lists[i].isEmpty { lists[i].reserveCapacity(max(j + 1, 32)) }
+            while lists[i].count < j { lists[i].append(.nan) }
+            if lists[i].count == j { lists[i].append(v) } else { lists[i][j] = v }
         }
 
-        /// Adds one event's resolved scalars (layer names already turned into indices).
-        mutating func add(_ values: [(Target, Double)], wall w: Double) {
-            wall = max(wall, w)
-            for (t, v) in values {
-                switch t {
-                case .step(let i): Self.put(v, at: i, in: &step); stepSet |= 1 << UInt64(i)
-                case .gan(let i): Self.put(v, at: i, in: &gan); ganSet |= 1 << UInt64(i)
-                case .eval(let i): Self.put(v, at: i, in: &eval); evalSet |= 1 << UInt64(i)
-                case .stepElement(let i, let j): Self.put(v, at: j, of: i, in: &stepLists)
-                case .evalElement(let i, let j): Self.put(v, at: j, of: i, in: &evalLists)
-                case .stepLayer: break
-                }
+        /// Adds one resolved scalar (layer names already turned into indices).
+        mutating func add(_ t: Target, _ v: Double) {
+            switch t {
+            case .step(let i): Self.put(v, at: i, in: &step, width: Index.stepWidth); stepSet |= 1 << UInt64(i)
+            case .gan(let i): Self.put(v, at: i, in: &gan, width: Index.ganWidth); ganSet |= 1 << UInt64(i)
+            case .eval(let i): Self.put(v, at: i, in: &eval, width: Index.evalWidth); evalSet |= 1 << UInt64(i)
+            case .stepElement(let i, let j): Self.put(v, at: j, of: i, in: &stepLists, width: Index.stepWidth)
+            case .evalElement(let i, let j): Self.put(v, at: j, of: i, in: &evalLists, width: Index.evalWidth)
+            case .stepLayer: break
             }
         }
     }
 
     /// Field indices `convert` needs, found once.
     enum Index {
+        static let stepWidth = StepMetrics.fields.count
+        static let ganWidth = GANStepMetrics.fields.count
+        static let evalWidth = EvalMetrics.fields.count
         static let klDims = StepMetrics.index(of: "klDims")!
         static let time = StepMetrics.index(of: "time")!
         static let gradNormClipped = StepMetrics.index(of: "gradNormClipped")!
@@ -239,9 +244,10 @@ public enum RunImport {
     /// Groups scalars by step into step records (the step fields in the field tables; what was not logged is nan,
     /// or 0 for counts); evaluation tags become evaluations, `changes` and `alerts` texts markers and alerts.
     public static func convert(_ events: [TensorBoardEvent], name: String, mapping: TagMapping) -> Result {
-        var targets: [String: Target?] = [:]
         var layerIndex: [String: Int] = [:]
-        var rows: [Int64: Row] = [:]
+        // Rows in order of first appearance, found by step (the last event's row first: a step's events are adjacent).
+        var rows: [Row] = [], rowOf: [Int64: Int] = [:]
+        var lastStep: Int64?, lastRow = 0
         var texts: [(step: Int64, tag: String, text: String)] = []
         var pictures: [Int64: [LoggedImage]] = [:]
         var hparams: [String: String] = [:]
@@ -249,27 +255,46 @@ public enum RunImport {
         var layerNames: [String] = []
         var maxDim = -1
         let firstWall = events.map(\.wallTime).filter { $0 > 0 }.min() ?? 0
-        var values: [(Target, Double)] = []
-        for e in events {
-            values.removeAll(keepingCapacity: true)
-            for (tag, v) in e.scalars {
-                let cached: Target?
-                if let c = targets[tag] { cached = c } else { cached = target(tag, mapping: mapping); targets[tag] = cached }
-                guard var t = cached else { ignored.insert(tag); continue }
-                switch t {
-                case .stepElement(let i, let j), .evalElement(let i, let j):
-                    guard j >= 0, j < RunEvent.maxListed else { ignored.insert(tag); continue }
-                    if case .stepElement = t, i == Index.klDims { maxDim = max(maxDim, j) }
-                case .stepLayer(let i, let n):
-                    if layerIndex[n] == nil && layerNames.count >= RunEvent.maxListed { ignored.insert(tag); continue }
-                    let l: Int
-                    if let known = layerIndex[n] { l = known } else { l = layerNames.count; layerIndex[n] = l; layerNames.append(n) }
-                    t = .stepElement(i, l)
-                default: break
-                }
-                values.append((t, v))
+        var resolved: [String: Target?] = [:]
+        var recent: [(tag: String, target: Target?)] = []
+        /// Where a tag's values go: its field, a latent dimension in range, or a layer (numbered in order of first
+        /// appearance); nil when nothing shows it.
+        func resolve(_ tag: String) -> Target? {
+            guard let t = target(tag, mapping: mapping) else { return nil }
+            switch t {
+            case .stepElement(let i, let j), .evalElement(let i, let j):
+                guard j >= 0, j < RunEvent.maxListed else { return nil }
+                if case .stepElement = t, i == Index.klDims { maxDim = max(maxDim, j) }
+                return t
+            case .stepLayer(let i, let n):
+                if let known = layerIndex[n] { return .stepElement(i, known) }
+                guard layerNames.count < RunEvent.maxListed else { return nil }
+                layerIndex[n] = layerNames.count
+                layerNames.append(n)
+                return .stepElement(i, layerNames.count - 1)
+            default: return t
             }
-            rows[e.step, default: Row()].add(values, wall: e.wallTime)   // in place: no copy of the row's arrays
+        }
+        for e in events {
+            if e.step != lastStep {
+                if let k = rowOf[e.step] { lastRow = k } else { lastRow = rows.count; rowOf[e.step] = lastRow; rows.append(Row()) }
+                lastStep = e.step
+            }
+            rows[lastRow].wall = max(rows[lastRow].wall, e.wallTime)
+            for (k, (tag, v)) in e.scalars.enumerated() {
+                // Events repeat their tags in the same order: the tag at this position last time is checked first
+                // (interned strings compare by identity), then the table; a tag is resolved once.
+                let t: Target?
+                if k < recent.count, recent[k].tag == tag { t = recent[k].target } else {
+                    if let known = resolved[tag] { t = known } else {
+                        t = resolve(tag)
+                        resolved[tag] = t
+                        if t == nil { ignored.insert(tag) }
+                    }
+                    if k < recent.count { recent[k] = (tag, t) } else { recent.append((tag, t)) }
+                }
+                if let t { rows[lastRow].add(t, v) }   // in place: no copy of the row's arrays
+            }
             // One text value per tag and step; `RunExport` joins several changes or alerts with line breaks.
             for (tag, text) in e.texts { texts.append((e.step, tag, text)) }
             for (tag, png) in e.images {
@@ -284,7 +309,7 @@ public enum RunImport {
             for (name, value) in e.hparams { hparams[name] = value }
             for (tag, kind) in e.others { unread.insert("\(tag) (\(kind))") }
         }
-        let steps = rows.keys.sorted()
+        let steps = rowOf.keys.sorted()
         var config = RunConfig()
         config.latent = max(1, maxDim + 1)
         config.epochs = 1
@@ -292,16 +317,18 @@ public enum RunImport {
                                config: config, layers: layerNames, parameters: 0, trainImages: 0, testImages: 0,
                                stepsPerEpoch: Int(steps.last ?? 0))
         // What this log holds: the screen says "not logged" for the rest.
+        // Every tag that resolved names a field the log holds.
         var logged = Set<String>()
-        for r in rows.values {
-            if r.ganSet != 0 { logged.insert("gan") }
-            for (i, f) in StepMetrics.fields.enumerated() where r.has(step: i) || (i < r.stepLists.count && !r.stepLists[i].isEmpty) { logged.insert(f.key) }
-            for (i, f) in EvalMetrics.fields.enumerated() where r.evalSet & (1 << UInt64(i)) != 0 || (i < r.evalLists.count && !r.evalLists[i].isEmpty) {
-                logged.insert("eval." + f.key)
+        for case let t? in resolved.values {
+            switch t {
+            case .step(let i), .stepElement(let i, _): logged.insert(StepMetrics.fields[i].key)
+            case .gan: logged.insert("gan")
+            case .eval(let i), .evalElement(let i, _): logged.insert("eval." + EvalMetrics.fields[i].key)
+            case .stepLayer: break
             }
         }
         // Wall clock that moves is a training time.
-        let walls = rows.values.map(\.wall)
+        let walls = rows.map(\.wall)
         if let lo = walls.min(), let hi = walls.max(), hi > lo { logged.insert("time") }
         if !pictures.isEmpty { logged.insert("images") }
         header.logged = logged.sorted()
@@ -309,8 +336,10 @@ public enum RunImport {
         var out: [RunEvent] = []
         var textIndex = 0
         let sortedTexts = texts.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)
-        for s in Set(steps).union(pictures.keys).union(texts.map(\.step)).sorted() {
-            if let r = rows[s] {
+        let allSteps = pictures.isEmpty && texts.isEmpty ? steps : Set(steps).union(pictures.keys).union(texts.map(\.step)).sorted()
+        for s in allSteps {
+            if let k = rowOf[s] {
+                let r = rows[k]
                 if let m = stepRecord(r, step: Int(s), latent: maxDim + 1, layers: layerNames.count, firstWall: firstWall) {
                     out.append(.step(m))
                 }
@@ -325,11 +354,10 @@ public enum RunImport {
             }
         }
         // The same checks as the run-file reader: a record no reader can use is skipped and said.
-        var kept: [RunEvent] = [], skipped: [RunFileContents.SkippedLine] = []
-        kept.reserveCapacity(out.count)
-        for e in out {
-            if let why = e.problem() { skipped.append(.init(line: 0, reason: "step \(e.step): \(why)")) } else { kept.append(e) }
-        }
+        let problems = out.map { $0.problem() }
+        var skipped: [RunFileContents.SkippedLine] = []
+        for (e, why) in zip(out, problems) { if let why { skipped.append(.init(line: 0, reason: "step \(e.step): \(why)")) } }
+        let kept = skipped.isEmpty ? out : zip(out, problems).filter { $0.1 == nil }.map(\.0)
         let contents = RunFileContents(header: header, events: kept, skipped: skipped, tornTail: false)
         return Result(contents: contents, problems: [], ignoredTags: ignored, unread: unread)
     }
