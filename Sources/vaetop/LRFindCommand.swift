@@ -19,7 +19,7 @@ struct LRFind: ParsableCommand {
     @Option(name: .customLong("end-lr"), parsing: .unconditional, help: "Last lr of the ramp.") var endLR: Double = 10
     @Option(name: .customLong("lr-steps"), parsing: .unconditional, help: "Steps of the ramp.") var lrSteps: Int = 100
     @Option(help: "exponential or linear.") var ramp: LRRangeTest.Mode = .exponential
-    @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this × the best.") var diverge: Double = 5
+    @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this x the best.") var diverge: Double = 5
     @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: LRScheduleConfig.Kind?
     @Option(help: "Run directory for --apply (default: runs/<timestamp>).", completion: .directory) var out: String?
     @Flag(help: "No screen: print the curve and the suggestions.") var headless = false

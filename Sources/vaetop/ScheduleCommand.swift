@@ -6,11 +6,11 @@ import Training
 
 /// `vaetop schedule`: the lr, β1/momentum and β a run with these flags would use, step by step.
 struct Schedule: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Preview the lr, β1/momentum and β schedules without training.")
+    static let configuration = CommandConfiguration(abstract: "Preview the lr, beta1/momentum and beta schedules without training.")
 
     @OptionGroup var options: TrainingOptions
     @Option(help: "Steps to show (default: the run's planned steps).") var steps: Int?
-    @Flag(help: "Print CSV: step,lr,momentum,beta (and capacity under capacity annealing, where beta is γ).") var csv = false
+    @Flag(help: "Print CSV: step,lr,momentum,beta (and capacity under capacity annealing, where beta is gamma).") var csv = false
 
     func run() throws {
         let config: RunConfig

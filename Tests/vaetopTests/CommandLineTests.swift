@@ -74,6 +74,11 @@ import Testing
         #expect(v.status == 0 && v.stdout == "0.12.0\n", "\(v.stdout)\(v.stderr)")
         let bash = try Binary.run(["--generate-completion-script", "bash"])
         #expect(bash.status == 0 && bash.stdout.contains("_vaetop_replay()") && bash.stdout.contains("__vaetop_add_completions -d"))
+        // Help texts are ASCII: the man page generator drops other characters ("Adam β1." became "Adam 1.").
+        for command in ["train", "replay", "watch", "export", "lr-find", "schedule", "bench"] {
+            let help = try Binary.run([command, "--help"])
+            #expect(help.status == 0 && help.stdout.unicodeScalars.allSatisfy(\.isASCII), "\(command) --help: \(help.stdout.unicodeScalars.filter { !$0.isASCII })")
+        }
     }
 
     /// `watch` on a folder that does not exist yet waits for a run to appear in it (then, without a terminal, says
