@@ -27,8 +27,11 @@ extension Screen {
             guard case .knob(let knob) = item else {
                 guard case .hparam(let name, let full) = item else { continue }
                 let value = full.count > r.width / 2 ? String(full.prefix(max(1, r.width / 2 - 1))) + (s.ascii ? "~" : "…") : full
-                let shown = "  " + (s.ascii ? name.asciiSpelled : name)
-                let line = String(shown.prefix(max(1, r.width - value.count - 3))).rightPadded(max(0, r.width - value.count - 1)) + " " + value
+                // add_hparams' metrics are tagged "hparam/NAME": the name is enough here.
+                var shown = "  " + (s.ascii ? name.asciiSpelled : name).replacingOccurrences(of: "hparam/", with: "")
+                let room = max(3, r.width - value.count - 1)
+                if shown.count > room { shown = String(shown.prefix(room - 1)) + (s.ascii ? "~" : "…") }
+                let line = shown.rightPadded(room) + " " + value
                 g.text(line.rightPadded(r.width), x: r.x, y: y, style: t.style("main_fg"), maxWidth: r.width)
                 continue
             }
