@@ -133,7 +133,9 @@ extension Screen {
             parts.append(StatusPart("step \(m.step)" + (planned > 0 ? "/\(planned)" : ""), short: "\(m.step)" + (planned > 0 ? "/\(planned)" : ""), rank: 5))
             let logs = { (key: String) in run.header?.logs(key) ?? true }
             if let epochs = run.header?.config.epochs, epochs > 0, logs("epoch") {
-                parts.append(StatusPart("epoch \(m.epoch)/\(epochs)", short: "ep \(m.epoch)/\(epochs)", rank: 7))
+                // Another program's log names the epoch, not how many were planned.
+                let of = run.header?.logged == nil ? "/\(epochs)" : ""
+                parts.append(StatusPart("epoch \(m.epoch)\(of)", short: "ep \(m.epoch)\(of)", rank: 7))
             }
             if m.samplesPerSecond > 0 && logs("samplesPerSecond") { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
             let eta = run.end == nil ? run.remainingSeconds : nil

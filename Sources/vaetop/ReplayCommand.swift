@@ -83,7 +83,7 @@ struct Replay: ParsableCommand {
             if !tbFiles.isEmpty {
                 let tags = try mappingFile(mapping)
                 guard var r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
-                if let note = ignoredNote(r.ignoredTags, unread: r.unread) { r.contents.events.insert(.alert(note), at: 0) }
+                r.contents.events.insert(contentsOf: ignoredNotes(r.ignoredTags, unread: r.unread).map { .alert($0) }, at: 0)
                 return r.contents
             }
         }
@@ -107,13 +107,18 @@ struct Replay: ParsableCommand {
         do { return try TagMapping.parse(text) } catch { throw fail("--mapping: \(path): \(error)") }
     }
 
-    /// The event log's note on tags no panel shows (the headless summary prints it too).
-    static func ignoredNote(_ tags: Set<String>, unread: Set<String> = []) -> Alert? {
-        func list(_ s: Set<String>) -> String { s.sorted().prefix(12).joined(separator: ", ") + (s.count > 12 ? ", …" : "") }
+    /// The event log's note on tags no panel shows (the headless summary prints it too): a line naming the first
+    /// few, then, when there are more, one line per tag, a list to scroll or filter (`/not shown`).
+    static func ignoredNotes(_ tags: Set<String>, unread: Set<String> = []) -> [Alert] {
+        func list(_ s: Set<String>) -> String { s.sorted().prefix(8).joined(separator: ", ") + (s.count > 8 ? ", …" : "") }
         var parts: [String] = []
         if !tags.isEmpty { parts.append("\(tags.count) tag\(tags.count == 1 ? "" : "s") not shown (no panel maps them): \(list(tags)); --mapping FILE maps them") }
         if !unread.isEmpty { parts.append("\(unread.count) summar\(unread.count == 1 ? "y" : "ies") not shown: \(list(unread))") }
-        return parts.isEmpty ? nil : Alert(step: 0, level: .info, message: parts.joined(separator: "; "))
+        guard !parts.isEmpty else { return [] }
+        let all = tags.sorted() + unread.sorted()
+        guard all.count > 8 else { return [Alert(step: 0, level: .info, message: parts.joined(separator: "; "))] }
+        return [Alert(step: 0, level: .info, message: parts.joined(separator: "; ") + " (all \(all.count) below)")]
+            + all.map { Alert(step: 0, level: .info, message: "not shown: \($0)") }
     }
 
     /// The header, a note on anything the reader had to skip, then the records.
@@ -136,7 +141,7 @@ enum RunDescription {
     static func text(_ c: RunFileContents) -> String {
         let h = c.header
         var lines = [h.logged == nil ? "run \(h.name) (\(h.created)): \(h.parameters) parameters, \(h.trainImages) training images, latent \(h.config.latent)"
-                                     : "run \(h.name) (\(h.created)): another program's log, \(h.config.latent) latent dimension\(h.config.latent == 1 ? "" : "s") logged"]
+                                     : "run \(h.name) (\(h.created)): another program's log, " + (h.logs("klDims") ? "KL of \(h.config.latent) latent dimension\(h.config.latent == 1 ? "" : "s")" : "no KL per latent dimension")]
         if let hp = h.hparams, !hp.isEmpty { lines.append("hparams: " + hp.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         let steps = c.events.filter { if case .step = $0 { true } else { false } }.count
         lines.append("\(steps) step records, \(c.events.count) records in all")
