@@ -12,6 +12,19 @@ public struct KeyBinding: Sendable {
         case trainOneCycle, trainCyclic
         case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
         case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage, zoomTime
+
+        /// The capability a trainer in another process must declare for this key to be sent (`RunHeader.can`);
+        /// nil for keys that send nothing or depend on the selected knob.
+        public var capability: String? {
+            switch self {
+            case .pauseResume: return "pause"
+            case .checkpoint: return "checkpoint"
+            case .evaluate: return "evaluate"
+            case .undo: return "undo"
+            case .rewindMode: return "rewind"
+            default: return nil
+            }
+        }
     }
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts; `logPanel`, `klPanel`: while
@@ -147,9 +160,11 @@ public enum Keymap {
     }
 
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
-    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false, steering: Bool = true) -> [(key: String, word: String)] {
-        // A run that has ended takes no steering keys: the hint bar stops offering them.
-        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) && (steering || $0.scope != .training) }
+    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false, steering: Bool = true,
+                             can: (String) -> Bool = { _ in true }) -> [(key: String, word: String)] {
+        // A run that has ended takes no steering keys, nor a key its trainer cannot honour: the hint bar stops offering them.
+        let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) && (steering || $0.scope != .training)
+            && $0.action.capability.map(can) ?? true }
         var shared = bindings.filter { $0.scope == .everywhere && applies($0, in: mode, rewinding: rewinding) }
         if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }
         return (own + shared).compactMap { b in

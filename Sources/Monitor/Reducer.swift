@@ -14,6 +14,11 @@ public enum Reducer {
                 case .change(let c):
                     s.pending[c.parameter] = nil
                     if c.source == "keyboard" || c.source == "client" { s.awaitingChange = false }
+                case .outcome(let o) where o.outcome != .applied:
+                    // The other process did not do it: the knob shows its value again, and the reason is flashed.
+                    if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil } else if o.parameter != nil { s.pending = [:] }
+                    s.awaitingChange = false; s.awaitingRewind = false
+                    s.flash = (RunView.outcomeText(o), "alert")
                 case .alert(let a):
                     // The trainer's answer to a set or clear that did not change anything (or was refused).
                     s.pending = [:]
@@ -251,6 +256,13 @@ public enum Reducer {
             s.flash = ("the run has ended: nothing to steer (q quits)", "inactive_fg")
             return []
         }
+        // A trainer in another process declares what it can do; nothing is sent that it would have to ignore.
+        let knobAction = [.adjustKnob, .typeValue, .clearOverride].contains(action)
+        if let need = knobAction ? s.selectedKnob.parameter.rawValue : action.capability, s.run.header?.can(need) == false {
+            let what = knobAction ? "change \(s.selectedKnob.parameter.label)" : need
+            s.flash = ("this run's training loop cannot \(what) (its client registered no way to); nothing sent", "inactive_fg")
+            return []
+        }
         switch action {
         case .pauseResume: return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
         case .undo, .rewindMode:
@@ -262,8 +274,10 @@ public enum Reducer {
             s.awaitingRewind = true
             s.flash = ("undoing the last change…", "hi_fg")
             return [.command(.undo)]
-        case .checkpoint: return [.command(.checkpoint)]
-        case .evaluate: return [.command(.evaluate)]
+        case .checkpoint, .evaluate:
+            // Another process answers when it reaches a step boundary: say it is on its way.
+            if s.mode == .follow { s.flash = ("\(action == .checkpoint ? "checkpoint" : "evaluation") asked; the run answers at its next step", "inactive_fg") }
+            return [.command(action == .checkpoint ? .checkpoint : .evaluate)]
         case .selectKnob:
             let knobs = Knob.available(gan: s.run.isGAN)
             let i = knobs.firstIndex(of: s.selectedKnob) ?? 0

@@ -93,6 +93,14 @@ public struct RunView: Sendable {
     /// The VAE-GAN record's fields that feed a series, from `GANStepMetrics.fields`.
     static let ganSeries = GANStepMetrics.fields.compactMap { f in f.series.map { ($0, f) } }
 
+    /// An outcome as the event log says it: "set lr applied from step 121", "set batch_size unsupported: …".
+    public static func outcomeText(_ o: CommandOutcome) -> String {
+        switch o.outcome {
+        case .applied: return "\(o.subject) applied" + (o.from.map { " from step \($0)" } ?? "") + (o.reason.map { ": \($0)" } ?? "")
+        case .refused, .unsupported: return "\(o.subject) \(o.outcome.rawValue): \(o.reason ?? "no reason given")"
+        }
+    }
+
     /// Folds one event in.
     public mutating func apply(_ e: RunEvent) {
         switch e {
@@ -142,6 +150,8 @@ public struct RunView: Sendable {
             current[c.parameter] = c.new
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
             log(c.step, "[\(Self.markerTag(changes.count - 1))] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+        case .outcome(let o):
+            log(o.step, Self.outcomeText(o), o.outcome == .applied ? "inactive_fg" : (o.outcome == .refused ? "alert" : "warn"))
         case .skipped(let s):
             skippedSteps.append(s.step)
             log(s.step, "skipped: \(s.reason)", "warn")

@@ -20,6 +20,7 @@ extension RunEvent: Codable {
         case "end": self = .end(try RunSummary(from: decoder))
         case "rewind": self = .rewind(try RewindRecord(from: decoder))
         case "snapshots": self = .snapshots(try SnapshotsRecord(from: decoder))
+        case "outcome": self = .outcome(try CommandOutcome(from: decoder))
         default: throw RunFileError.unknownKind(kind)
         }
     }
@@ -41,6 +42,7 @@ extension RunEvent: Codable {
         case .end(let v): try v.encode(to: encoder)
         case .rewind(let v): try v.encode(to: encoder)
         case .snapshots(let v): try v.encode(to: encoder)
+        case .outcome(let v): try v.encode(to: encoder)
         }
     }
 }

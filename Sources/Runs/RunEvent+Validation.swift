@@ -28,7 +28,7 @@ extension RunEvent {
             if !(0...1_000_000_000).contains(h.testImages) { return "header testImages \(h.testImages) is out of range" }
             if !(0...1_000_000_000).contains(h.stepsPerEpoch) { return "header stepsPerEpoch \(h.stepsPerEpoch) is out of range" }
             if let p = h.parent, let problem = step(p.step, "parent step") { return "header \(problem)" }
-            return nil
+            return list(h.capabilities?.count ?? 0, "header capabilities", 256)
         case .step(let m):
             if let p = step(m.step) ?? step(m.epoch, "epoch") { return p }
             if !(0...(1 << 24)).contains(m.batchSize) { return "batchSize \(m.batchSize) is outside 0…\(1 << 24)" }
@@ -50,6 +50,10 @@ extension RunEvent {
             return nil
         case .skipped(let s): return step(s.step) ?? step(s.epoch, "epoch")
         case .alert(let a): return step(a.step)
+        case .outcome(let o):
+            if let p = step(o.step) ?? o.from.flatMap({ step($0, "from") }) { return p }
+            if o.outcome != .applied && (o.reason ?? "").isEmpty { return "a \(o.outcome.rawValue) outcome without a reason" }
+            return nil
         case .checkpoint(let c): return step(c.step)
         case .state(let s): return step(s.step)
         case .images(let i):

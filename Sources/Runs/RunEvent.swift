@@ -14,6 +14,8 @@ public enum RunEvent: Sendable, Equatable {
     indirect case end(RunSummary)
     indirect case rewind(RewindRecord)
     indirect case snapshots(SnapshotsRecord)
+    /// What another process's trainer did with a command (applied, refused, unsupported).
+    indirect case outcome(CommandOutcome)
 
     /// The record's `kind` field in the run file.
     public var kind: String {
@@ -31,6 +33,7 @@ public enum RunEvent: Sendable, Equatable {
         case .end: return "end"
         case .rewind: return "rewind"
         case .snapshots: return "snapshots"
+        case .outcome: return "outcome"
         }
     }
 
@@ -50,6 +53,7 @@ public enum RunEvent: Sendable, Equatable {
         case .end(let e): return e.step
         case .rewind(let r): return r.step
         case .snapshots(let s): return s.step
+        case .outcome(let o): return o.step
         }
     }
 }
@@ -85,6 +89,10 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// Hyperparameters another program's log named (TensorBoard's hparams, `add_hparams`), value as text; nil for
     /// vaetop's own runs, whose `config` holds them.
     public var hparams: [String: String]?
+    /// What a trainer in another process can do when asked (the Python client declares it): command names
+    /// (`pause`, `checkpoint`, `undo`, …) and the hyperparameters `set`/`clear` can change; nil: everything
+    /// (vaetop's own trainer).
+    public var capabilities: [String]?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -108,10 +116,14 @@ public struct RunHeader: Codable, Sendable, Equatable {
         parent = try c.decodeIfPresent(RunParent.self, forKey: .parent)
         logged = try c.decodeIfPresent([String].self, forKey: .logged)
         hparams = try c.decodeIfPresent([String: String].self, forKey: .hparams)
+        capabilities = try c.decodeIfPresent([String].self, forKey: .capabilities)
     }
 
     /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.
     public func logs(_ key: String) -> Bool { logged?.contains(key) ?? true }
+
+    /// Whether the trainer can do `name` (a command name or a hyperparameter's raw value); always for vaetop's own.
+    public func can(_ name: String) -> Bool { capabilities?.contains(name) ?? true }
 
     public init(name: String, created: String, config: RunConfig, layers: [String], parameters: Int,
                 trainImages: Int, testImages: Int, stepsPerEpoch: Int, parent: RunParent? = nil) {

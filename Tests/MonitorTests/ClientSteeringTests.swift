@@ -1,0 +1,66 @@
+import Foundation
+import Runs
+import TerminalUI
+import Testing
+@testable import Monitor
+
+/// Steering a training loop in another process (the Python client): keys it cannot honour are not sent, a sent
+/// change shows as pending until the run answers, and every answer (applied, refused, unsupported) is said.
+@Suite struct ClientSteeringTests {
+    /// A watched run whose client declared pause, resume, stop and lr only.
+    func state() -> AppState {
+        var s = AppState(mode: .follow, width: 120, height: 40)
+        var events = SyntheticRun.events(steps: 200)
+        if case .header(var h) = events[0] { h.capabilities = ["pause", "resume", "stop", "lr"]; events[0] = .header(h) }
+        _ = Reducer.reduce(&s, .events(events))
+        return s
+    }
+
+    @Test func keysTheLoopCannotHonourAreNotSent() {
+        var s = state()
+        #expect(Reducer.reduce(&s, .key(.char("c"))).isEmpty)
+        #expect(s.flash?.text.contains("cannot checkpoint") == true)
+        #expect(Reducer.reduce(&s, .key(.char("u"))).isEmpty)
+        #expect(s.flash?.text.contains("cannot undo") == true)
+        s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .batchSize }!
+        #expect(Reducer.reduce(&s, .key(.right)).isEmpty)
+        #expect(s.flash?.text.contains("cannot change batch size") == true)
+        // What it declared is sent.
+        #expect(Reducer.reduce(&s, .key(.char(" "))) == [.command(.pause)])
+        // The hint bar offers only what the loop can do.
+        let hints = Screen.render(s).lines.last!
+        #expect(hints.contains("pause") && !hints.contains("ckpt") && !hints.contains("undo"))
+    }
+
+    @Test func aChangeIsPendingUntilTheRunAnswers() {
+        var s = state()
+        s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .lr }!
+        guard case .command(.set(.lr, let v))? = Reducer.reduce(&s, .key(.right)).first else { Issue.record("no lr command"); return }
+        #expect(s.pending[.lr] == v)
+        #expect(Screen.render(s).lines.joined().contains("→ \(fmt(v))…"))
+        // Refused: the knob shows the run's value again and the reason is said, in the flash and the event log.
+        _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 200, id: 4, command: "set", parameter: "lr", outcome: .refused,
+                                                                reason: "lr = 50 is out of range"))]))
+        #expect(s.pending[.lr] == nil && s.flash?.text == "set lr refused: lr = 50 is out of range")
+        #expect(s.run.log.last?.text == "set lr refused: lr = 50 is out of range")
+        // Applied: the change record, then the outcome naming the first step trained with it.
+        _ = Reducer.reduce(&s, .key(.right))
+        _ = Reducer.reduce(&s, .events([.change(ParameterChange(step: 200, parameter: .lr, old: 0.001, new: v, source: "client")),
+                                        .outcome(CommandOutcome(step: 200, id: 5, command: "set", parameter: "lr", outcome: .applied, from: 201))]))
+        #expect(s.pending[.lr] == nil && s.run.current[.lr] == v)
+        #expect(s.run.log.last?.text == "set lr applied from step 201")
+        _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 201, id: 6, command: "checkpoint", outcome: .unsupported,
+                                                                reason: "this loop registered no checkpoint handler"))]))
+        #expect(s.run.log.last?.text == "checkpoint unsupported: this loop registered no checkpoint handler")
+    }
+
+    @Test func outcomesRoundTripThroughTheRunFile() throws {
+        let o = RunEvent.outcome(CommandOutcome(step: 7, id: nil, command: nil, outcome: .refused, reason: "not valid JSON"))
+        #expect(try RunFileCodec.decode(Substring(RunFileCodec.encode(o))) == o)
+        #expect(RunEvent.outcome(CommandOutcome(step: 7, id: 1, command: "pause", outcome: .unsupported)).problem() != nil)
+        var h = SyntheticRun.header()
+        #expect(h.can("checkpoint"))
+        h.capabilities = ["lr"]
+        #expect(!h.can("checkpoint") && h.can("lr"))
+    }
+}
