@@ -8,7 +8,7 @@ ARGS ?=
 # a 2-core machine); ARGS come after it, so ARGS="--epochs 10" still wins.
 FIRST_RUN := --epochs 200
 
-.PHONY: deps build run test bench man clean
+.PHONY: deps build run test bench man dist clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,8 +33,21 @@ man: deps
 	mkdir -p .build/man && cp .build/plugins/GenerateManual/outputs/vaetop/vaetop.1 .build/man/vaetop.1
 	@echo "man page: .build/man/vaetop.1 (man .build/man/vaetop.1; install it into a man1 folder to keep it)"
 
+# A self-contained vaetop for a machine without Swift (a GPU box you reach over SSH): the Swift runtime and
+# Foundation linked in statically, and share/vaetop/ (themes, sample runs, the MNIST subset) beside bin/, found
+# relative to the binary. It still needs the system's ncurses, OpenBLAS and zlib (libncursesw6 libopenblas0 zlib1g).
+DIST := dist/vaetop-$(shell uname -m)
+dist: deps
+	swift build -c release --product vaetop --static-swift-stdlib --scratch-path .build-dist
+	rm -rf $(DIST) && mkdir -p $(DIST)/bin $(DIST)/share/vaetop
+	cp .build-dist/release/vaetop $(DIST)/bin/ && strip $(DIST)/bin/vaetop
+	cp -R themes sample-runs $(DIST)/share/vaetop/
+	cp -R Sources/Datasets/Resources/mnist $(DIST)/share/vaetop/mnist
+	tar -C dist -czf $(DIST).tar.gz $(notdir $(DIST))
+	@echo "$(DIST).tar.gz: unpack anywhere and run bin/vaetop"
+
 bench: deps
 	scripts/bench.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist dist

@@ -15,17 +15,20 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TensorCore", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "Datasets", dependencies: ["CZlib"], resources: [.copy("Resources/mnist")], swiftSettings: fastMath),
+        .target(name: "ResourceLocator"),
+        // The embedded MNIST subset is found relative to the executable (ResourceLocator), not through a bundle
+        // whose build-folder path would be baked into the binary.
+        .target(name: "Datasets", dependencies: ["CZlib", "ResourceLocator"], exclude: ["Resources"], swiftSettings: fastMath),
         .target(name: "Runs"),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
-        .target(name: "TerminalUI"),
+        .target(name: "TerminalUI", dependencies: ["ResourceLocator"]),
         .target(name: "TensorBoard", dependencies: ["Runs", "CZlib"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard",
+                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -35,7 +38,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import ResourceLocator
 
 /// Where the training and test images come from.
 public enum DataSource: Sendable, Equatable, CustomStringConvertible {
@@ -47,9 +48,12 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         return (all.subset(train), all.subset(test))
     }
 
-    /// The folder holding the embedded IDX files.
+    /// The folder holding the embedded IDX files: `share/vaetop/mnist` beside the executable (an installed or
+    /// `make dist` layout), else the project's `Sources/Datasets/Resources/mnist` (a build); a missing folder is
+    /// reported by the reader as a missing file, naming the first place looked.
     public static var embeddedDirectory: String {
-        Bundle.module.resourceURL!.appendingPathComponent("mnist").path
+        ResourceFolders.find("mnist", inProject: "Sources/Datasets/Resources/mnist", fromCurrentFolder: false)
+            ?? ResourceFolders.candidates("mnist", fromCurrentFolder: false)[1]
     }
 
     static func find(_ dir: String, _ stem: String) throws(IDXError) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import ResourceLocator
 
 /// Finds theme files: a path, or a name in the first `themes/` folder that exists.
 public struct ThemeLibrary: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Monitor
+import ResourceLocator
 import Runs
 import TerminalUI
 

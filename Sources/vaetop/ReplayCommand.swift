@@ -1,10 +1,11 @@
 import ArgumentParser
 import CursesBackend
 import Foundation
-import TerminalUI
 import Monitor
+import ResourceLocator
 import Runs
 import TensorBoard
+import TerminalUI
 import Training
 
 /// `vaetop replay [RUN]`: play a saved run on the screen.

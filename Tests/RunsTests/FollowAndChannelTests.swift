@@ -32,6 +32,29 @@ import Testing
     }
 }
 
+/// A run folder on a synced file system, as `vaetop watch` sees it on the laptop while the GPU box trains.
+@Suite struct SyncedFolderTests {
+    /// rsync without `--inplace` writes a temporary copy and renames it over the file: each sync is a new file
+    /// (a new inode) holding everything so far, which the follower reads again whole, losing nothing.
+    @Test func aCopyRenamedOverTheRunFileIsReadAgainWhole() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let path = dir.file("run.jsonl")
+        func sync(_ steps: ClosedRange<Int>) throws {
+            let text = ([RunFileCodec.encode(.header(sampleHeader()))] + steps.map { RunFileCodec.encode(sampleStep($0)) }).joined(separator: "\n") + "\n"
+            _ = FileManager.default.createFile(atPath: dir.file(".run.jsonl.tmp"), contents: Data(text.utf8))
+            #expect(rename(dir.file(".run.jsonl.tmp"), path) == 0)
+        }
+        let f = RunFileFollower(path: dir.path)
+        try sync(1...3)
+        guard case .appended(let first) = f.poll() else { Issue.record("first sync not read"); return }
+        #expect(first.count == 4)
+        try sync(1...7)
+        guard case .reset(let all) = f.poll() else { Issue.record("the renamed copy was not read again"); return }
+        #expect(all.events.compactMap { if case .step(let m) = $0 { m.step } else { nil } } == Array(1...7) && all.skipped.isEmpty)
+        guard case .none = f.poll() else { Issue.record("an unchanged copy was read again"); return }
+    }
+}
+
 @Suite(.serialized) struct PythonClientTests {
     static let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path

@@ -1,4 +1,5 @@
 import Foundation
+import ResourceLocator
 import TestSupport
 import Testing
 @testable import TerminalUI
