@@ -9,6 +9,10 @@ extension AppState {
         return Screen.layout(body).first { $0.0 == .log }.map { max(1, $0.1.height - 2) } ?? 1
     }
 
+    /// Whether a key may ask for `capability` (a command name or a hyperparameter's raw value): always for the
+    /// trainer this screen drives; for a watched run, only what its writer declared it can do.
+    func canSend(_ capability: String) -> Bool { mode != .follow || (run.header?.can(capability) ?? true) }
+
     /// Lines are told apart by letters as well as colour: no colour at all, or the monochrome theme's greys.
     var lettersForLines: Bool { monochrome || theme.name == "monochrome" }
 

@@ -258,9 +258,10 @@ public enum Reducer {
         }
         // A trainer in another process declares what it can do; nothing is sent that it would have to ignore.
         let knobAction = [.adjustKnob, .typeValue, .clearOverride].contains(action)
-        if let need = knobAction ? s.selectedKnob.parameter.rawValue : action.capability, s.run.header?.can(need) == false {
+        if let need = knobAction ? s.selectedKnob.parameter.rawValue : action.capability, !s.canSend(need) {
             let what = knobAction ? "change \(s.selectedKnob.parameter.label)" : need
-            s.flash = ("this run's training loop cannot \(what) (its client registered no way to); nothing sent", "inactive_fg")
+            let why = s.run.header?.capabilities?.isEmpty == true ? "it takes no commands from a watcher" : "its loop registered no way to"
+            s.flash = ("this run cannot \(what) when asked from here (\(why)); nothing sent", "inactive_fg")
             return []
         }
         switch action {

@@ -38,7 +38,7 @@ extension Screen {
             let selected = knob == s.selectedKnob && s.mode != .replay
             var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
             // A knob the other process's loop cannot change is dimmed (its value still shows).
-            if s.mode == .replay || s.run.header?.can(knob.parameter.rawValue) == false { style = selected ? style.with(.dim) : t.style("inactive_fg") }
+            if s.mode == .replay || !s.canSend(knob.parameter.rawValue) { style = selected ? style.with(.dim) : t.style("inactive_fg") }
             let value: String
             if selected, let typed = s.input {
                 value = typed + (s.ascii ? "_" : "▏")
@@ -213,7 +213,7 @@ extension Screen {
         }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
         var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil, steering: s.run.end == nil,
-                                 can: { s.run.header?.can($0) ?? true })
+                                 can: s.canSend)
         if s.run.state == .paused || s.run.state == .diverged { hints = hints.map { $0.word == "pause" ? ($0.key, "resume") : $0 } }
         if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }
         // A hint is drawn whole or not at all (after a long message, none may fit).

@@ -82,12 +82,16 @@ public final class Trainer {
         betaSchedule = plan.beta
         knobs = Knobs(config: config)
         history = RunHistory(budgetBytes: config.snapshotMemory * 1_048_576)
-        header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
+        var header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,
                            parameters: model.params.count + discriminatorParameters,
                            trainImages: data.train.count, testImages: data.test.count,
                            stepsPerEpoch: config.stepsPerEpoch(trainImages: data.train.count), parent: parent)
+        // Steered from its own screen, in process: it reads no command file, so a `vaetop watch` of its run file
+        // must offer no key that would send one (RunHeader.capabilities).
+        header.capabilities = []
+        self.header = header
         recorder = try Recorder(directory: directory, sink: sink)
     }
 

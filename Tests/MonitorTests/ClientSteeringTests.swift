@@ -19,7 +19,7 @@ import Testing
     @Test func keysTheLoopCannotHonourAreNotSent() {
         var s = state()
         #expect(Reducer.reduce(&s, .key(.char("c"))).isEmpty)
-        #expect(s.flash?.text.contains("cannot checkpoint") == true)
+        #expect(s.flash?.text.contains("cannot checkpoint when asked from here (its loop registered no way to)") == true)
         #expect(Reducer.reduce(&s, .key(.char("u"))).isEmpty)
         #expect(s.flash?.text.contains("cannot undo") == true)
         s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .batchSize }!
@@ -30,6 +30,21 @@ import Testing
         // The hint bar offers only what the loop can do.
         let hints = Screen.render(s).lines.last!
         #expect(hints.contains("pause") && !hints.contains("ckpt") && !hints.contains("undo"))
+    }
+
+    /// vaetop's own trainer reads no command file: watching its run file offers no steering, while its own screen
+    /// (live) steers it as always.
+    @Test func vaetopsOwnRunTakesNoCommandsFromAWatcher() {
+        for mode in [AppState.Mode.follow, .live] {
+            var s = AppState(mode: mode, width: 120, height: 40)
+            var events = SyntheticRun.events(steps: 200)
+            if case .header(var h) = events[0] { h.capabilities = []; events[0] = .header(h) }
+            _ = Reducer.reduce(&s, .events(events))
+            let effects = Reducer.reduce(&s, .key(.char(" ")))
+            if mode == .live { #expect(effects == [.command(.pause)]) } else {
+                #expect(effects.isEmpty && s.flash?.text.contains("takes no commands from a watcher") == true)
+            }
+        }
     }
 
     @Test func aChangeIsPendingUntilTheRunAnswers() {
