@@ -14,6 +14,7 @@ public enum Reducer {
                 case .change(let c):
                     s.pending[c.parameter] = nil
                     if c.source == "keyboard" || c.source == "client" { s.awaitingChange = false }
+                case .plan(let p): adopt(p, &s)
                 case .outcome(let o) where o.outcome != .applied:
                     // The other process did not do it: the knob shows its value again, and the reason is flashed.
                     if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil } else if o.parameter != nil { s.pending = [:] }
@@ -39,6 +40,7 @@ public enum Reducer {
             s.run = RunView()
             s.klBranch = nil
             for e in events { s.run.apply(e) }
+            if case .plan(let p)? = events.last(where: { if case .plan = $0 { true } else { false } }) { adopt(p, &s) }
             return []
         case .resize(let w, let h):
             s.width = w; s.height = h
@@ -57,6 +59,11 @@ public enum Reducer {
         case .mouse(let m):
             return mouse(&s, m)
         }
+    }
+
+    /// Another process's schedule: its planned lr replaces the one derived from the header.
+    private static func adopt(_ p: PlanRecord, _ s: inout AppState) {
+        s.plan = SchedulePreview(lr: p.lr, momentum: s.plan?.momentum ?? [], beta: s.plan?.beta ?? [])
     }
 
     static let stoppingMessage = "stopping: final evaluation and checkpoint…"

@@ -150,6 +150,7 @@ public struct RunView: Sendable {
             current[c.parameter] = c.new
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
             log(c.step, "[\(Self.markerTag(changes.count - 1))] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+        case .plan: break   // the reducer keeps it as the screen's plan
         case .outcome(let o):
             log(o.step, Self.outcomeText(o), o.outcome == .applied ? "inactive_fg" : (o.outcome == .refused ? "alert" : "warn"))
         case .skipped(let s):

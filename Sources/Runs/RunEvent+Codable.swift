@@ -21,6 +21,7 @@ extension RunEvent: Codable {
         case "rewind": self = .rewind(try RewindRecord(from: decoder))
         case "snapshots": self = .snapshots(try SnapshotsRecord(from: decoder))
         case "outcome": self = .outcome(try CommandOutcome(from: decoder))
+        case "plan": self = .plan(try PlanRecord(from: decoder))
         default: throw RunFileError.unknownKind(kind)
         }
     }
@@ -43,6 +44,7 @@ extension RunEvent: Codable {
         case .rewind(let v): try v.encode(to: encoder)
         case .snapshots(let v): try v.encode(to: encoder)
         case .outcome(let v): try v.encode(to: encoder)
+        case .plan(let v): try v.encode(to: encoder)
         }
     }
 }

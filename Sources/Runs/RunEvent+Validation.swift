@@ -50,6 +50,10 @@ extension RunEvent {
             return nil
         case .skipped(let s): return step(s.step) ?? step(s.epoch, "epoch")
         case .alert(let a): return step(a.step)
+        case .plan(let p):
+            if let problem = step(p.step) ?? list(p.lr.count, "plan lr", 10_000_000) { return problem }
+            if let bad = p.lr.first(where: { !$0.isFinite || $0 < 0 }) { return "plan lr \(bad) is not a learning rate" }
+            return nil
         case .outcome(let o):
             if let p = step(o.step) ?? o.from.flatMap({ step($0, "from") }) { return p }
             if o.outcome != .applied && (o.reason ?? "").isEmpty { return "a \(o.outcome.rawValue) outcome without a reason" }

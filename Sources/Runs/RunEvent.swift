@@ -16,6 +16,8 @@ public enum RunEvent: Sendable, Equatable {
     indirect case snapshots(SnapshotsRecord)
     /// What another process's trainer did with a command (applied, refused, unsupported).
     indirect case outcome(CommandOutcome)
+    /// The lr a schedule in another process plans for every step (the screen's dimmed future).
+    indirect case plan(PlanRecord)
 
     /// The record's `kind` field in the run file.
     public var kind: String {
@@ -34,6 +36,7 @@ public enum RunEvent: Sendable, Equatable {
         case .rewind: return "rewind"
         case .snapshots: return "snapshots"
         case .outcome: return "outcome"
+        case .plan: return "plan"
         }
     }
 
@@ -54,6 +57,7 @@ public enum RunEvent: Sendable, Equatable {
         case .rewind(let r): return r.step
         case .snapshots(let s): return s.step
         case .outcome(let o): return o.step
+        case .plan(let p): return p.step
         }
     }
 }

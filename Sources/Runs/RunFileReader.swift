@@ -30,6 +30,15 @@ public enum RunFileReader {
         return try parser.finish()
     }
 
+    /// The header of a run file (its first line), without reading the rest; nil when there is none yet.
+    public static func header(_ path: String) -> RunHeader? {
+        guard let file = try? resolve(path), let h = FileHandle(forReadingAtPath: file) else { return nil }
+        defer { try? h.close() }
+        guard let bytes = try? h.read(upToCount: 1 << 20), let nl = bytes.firstIndex(of: 0x0A),
+              case .header(let header)? = try? RunFileCodec.decode(Substring(decoding: bytes[..<nl], as: UTF8.self)) else { return nil }
+        return header
+    }
+
     /// Bytes read at a time.
     static let chunkSize = 8 << 20
 

@@ -28,7 +28,10 @@ struct Watch: ParsableCommand {
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("watch needs a terminal (\(error))", code: 1) }
         let names = paths.map { ($0 as NSString).lastPathComponent }
         let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()))
-        _ = runScreen(backend: backend, source: source, mode: .follow, options: screen, runName: names[0], plan: nil,
+        // vaetop's own trainer plans its schedules from its header; another process's trainer sends `plan` records.
+        let header = RunFileReader.header(paths[0])
+        let plan = header.flatMap { $0.capabilities == [] ? schedulePreview($0) : nil }
+        _ = runScreen(backend: backend, source: source, mode: .follow, options: screen, runName: names[0], plan: plan,
                       compared: names.dropFirst().map { ComparedRun(name: $0, events: []) })
         if let code = signalExitCode() { throw ExitCode(code) }
     }

@@ -69,6 +69,21 @@ import Testing
         #expect(s.run.log.last?.text == "checkpoint unsupported: this loop registered no checkpoint handler")
     }
 
+    /// A torch scheduler's plan (the client steps a copy of it): the lr chart's dimmed future follows it, scaled to
+    /// the lr in force.
+    @Test func aPlanRecordGivesTheLRChartItsFuture() throws {
+        var s = state()
+        let planned = s.run.plannedSteps
+        let lr = (1...planned).map { 0.01 * (1 + cos(Double.pi * Double($0) / Double(planned))) / 2 + 1e-5 }
+        _ = Reducer.reduce(&s, .events([.plan(PlanRecord(step: 200, lr: lr))]))
+        #expect(s.plan?.lr == lr)
+        let now = try #require(s.run.current[.lr])
+        let future = try #require(Screen.future(s.plan?.lr, from: 200, now: now, planned: planned))
+        #expect(future.xs.first == 200 && future.xs[1] == 201 && abs(future.ys.last! - lr[planned - 1] * now / lr[199]) < 1e-12)
+        #expect(try RunFileCodec.decode(Substring(RunFileCodec.encode(.plan(PlanRecord(step: 3, lr: [0.1, 0.2]))))) == .plan(PlanRecord(step: 3, lr: [0.1, 0.2])))
+        #expect(RunEvent.plan(PlanRecord(step: 3, lr: [.nan])).problem() != nil)
+    }
+
     @Test func outcomesRoundTripThroughTheRunFile() throws {
         let o = RunEvent.outcome(CommandOutcome(step: 7, id: nil, command: nil, outcome: .refused, reason: "not valid JSON"))
         #expect(try RunFileCodec.decode(Substring(RunFileCodec.encode(o))) == o)
