@@ -145,7 +145,9 @@ public enum Reducer {
             s.selectedDimension = order[max(0, min(order.count - 1, i + (k == .down ? 1 : -1)))]
             s.imagesPage = .traversal
             // The live trainer draws the traversal of the selected dimension now (a client run shows what it logged).
-            if s.mode == .live && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
+            // (A watched run draws it when its client declared a traverse handler.)
+            let draws = s.mode == .live || (s.mode == .follow && s.run.header?.capabilities?.contains("traverse") == true)
+            if draws && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
         case .imagesPage:
             // A TensorBoard log's pictures (no images of vaetop's own): the next image tag.
             if s.run.images == nil && !s.run.loggedImages.isEmpty { s.loggedImage = (s.loggedImage + 1) % s.run.loggedImages.count }

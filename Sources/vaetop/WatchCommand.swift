@@ -9,7 +9,7 @@ import TensorBoard
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a run written by another process (a vaetop run directory or a folder of TensorBoard event files).",
-        discussion: "For vaetop runs (e.g. from clients/python/vaetop.py) the keyboard sends commands through RUN/commands.jsonl; the trainer acknowledges them in the run file. Several runs are compared on the same charts as they grow; the keyboard steers the first.")
+        discussion: "For runs written by the Python client (pip install ./clients/python) the keyboard sends commands through RUN/commands.jsonl; the trainer answers each with an outcome record in the run file. Several runs are compared on the same charts as they grow; the keyboard steers the first.")
 
     @Argument(help: "Run directories, or folders with events.out.tfevents.* files (the first is steered).", completion: .directory) var paths: [String]
     @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field', patterns with {i} and *).", completion: .file()) var mapping: String?

@@ -97,6 +97,10 @@ import Testing
         let changes = c.events.compactMap { if case .change(let ch) = $0 { ch } else { nil } }
         #expect(changes.map(\.parameter) == [.lr, .freeBits])
         #expect(changes[0].old == 0.001 && changes[0].new == 0.002 && changes[0].source == "client" && changes[0].step == 1)
+        // Each command line has exactly one answer, after its change: applied, from the next step.
+        let outcomes = c.events.compactMap { if case .outcome(let o) = $0 { o } else { nil } }
+        #expect(outcomes.map(\.id) == [1, 2] && outcomes.allSatisfy { $0.outcome == .applied && $0.from == 2 && $0.command == "set" })
+        #expect(outcomes.map(\.parameter) == ["lr", "free_bits"])
         let steps = c.events.compactMap { if case .step(let m) = $0 { m } else { nil } }
         #expect(steps[1].lr == 0.002 && steps[1].freeBits == 0.25 && steps[1].klObjectiveDims != nil)
     }

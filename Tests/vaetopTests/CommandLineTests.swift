@@ -72,6 +72,10 @@ import Testing
     @Test func versionAndCompletion() throws {
         let v = try Binary.run(["--version"])
         #expect(v.status == 0 && v.stdout == "0.12.0\n", "\(v.stdout)\(v.stderr)")
+        // The Python client's package is released with the binary: the same version.
+        let initFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/python/vaetop/__init__.py").path
+        #expect(try String(contentsOfFile: initFile, encoding: .utf8).contains("__version__ = \"\(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\""))
         let bash = try Binary.run(["--generate-completion-script", "bash"])
         #expect(bash.status == 0 && bash.stdout.contains("_vaetop_replay()") && bash.stdout.contains("__vaetop_add_completions -d"))
         // Help texts are ASCII: the man page generator drops other characters ("Adam β1." became "Adam 1.").

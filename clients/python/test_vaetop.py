@@ -1,12 +1,10 @@
-"""Tests of the vaetop client with a pure-Python fake training loop (standard library only).
+"""Tests of the vaetop client with pure-Python fake training loops (standard library only).
 
-    python3 clients/python/test_vaetop.py                 # the unit tests
+    python3 clients/python/test_vaetop.py                 # every unit test (this file's and tests/test_*.py)
     python3 clients/python/test_vaetop.py --write DIR     # a fake run in DIR (the Swift tests read it back)
     python3 clients/python/test_vaetop.py --apply DIR     # a fake run that applies DIR/commands.jsonl first
     python3 clients/python/test_vaetop.py --slow DIR      # a slow 3,000-step fake run, to watch
 """
-import json
-import math
 import os
 import sys
 import shutil
@@ -15,56 +13,11 @@ import threading
 import time
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "tests"))
 import vaetop  # noqa: E402
-
-
-class FakeOptimizer:
-    """Just enough of torch.optim.Adam's interface: param_groups with lr, betas, weight_decay."""
-    def __init__(self, lr=1e-3):
-        self.param_groups = [{"lr": lr, "betas": (0.9, 0.999), "weight_decay": 0.0}, {"lr": lr, "betas": (0.9, 0.999), "weight_decay": 0.0}]
-
-
-def fake_loop(directory, steps=30, latent=4, before_step=None):
-    """A loop whose 'loss' decays; it logs every step, evaluates every 10 and honours commands."""
-    opt = FakeOptimizer()
-    run = vaetop.Run(directory, config={"latent": latent, "epochs": 1, "batchSize": 32}, layers=["enc", "dec"],
-                     steps_per_epoch=steps, values={"beta": 1.0, "free_bits": 0.0})
-    step = 0
-    for step in range(1, steps + 1):
-        if before_step:
-            before_step(step)
-        run.apply_commands(step - 1, opt)
-        run.wait_while_paused(step - 1, opt, poll_seconds=0.01)
-        if run.stop_requested:
-            break
-        dims = [0.5 / (j + 1) * math.exp(-step / 50) for j in range(latent)]
-        kl = sum(dims)
-        recon = 200 * math.exp(-step / 20) + 80
-        beta = run.values.get("beta", 1.0)
-        run.log_step(step=step, epoch=1, loss=recon + beta * kl, recon=recon, kl=kl, kl_dims=dims, beta=beta,
-                     lr=opt.param_groups[0]["lr"], grad_norm=10 / step, layer_grad_norms=[6 / step, 8 / step],
-                     batch_size=32, samples_per_second=1000.0, free_bits=run.values.get("free_bits", 0.0))
-        if step % 10 == 0:
-            run.log_eval(step=step, epoch=1, loss=recon + kl + 5, recon=recon + 5, kl=kl, kl_dims=dims, active_units=latent)
-    run.close(step, 1, test_loss=100.0, active_units=latent)
-    return run, opt
-
-
-def records(directory):
-    with open(os.path.join(directory, "run.jsonl")) as f:
-        return [json.loads(line) for line in f]
-
-
-def send(directory, line):
-    with open(os.path.join(directory, "commands.jsonl"), "a") as f:
-        f.write(json.dumps(line) + "\n")
-
-
-def send_raw(directory, data):
-    with open(os.path.join(directory, "commands.jsonl"), "ab") as f:
-        f.write(data)
-
+from fakes import FakeOptimizer, fake_loop, kinds, records, send, send_raw  # noqa: E402,F401
 
 VALID_AFTER = b'{"id":99,"command":"set","parameter":"lr","value":0.002}\n'
 RESUME = b'{"id":100,"command":"resume"}\n'    # so a line wrongly taken as a pause fails a test instead of hanging it
@@ -93,14 +46,19 @@ HOSTILE_LINES = [
     (b'{"id":1,"command":"set","parameter":"lr","value":-1}', "out of range"),
     (b'{"id":1,"command":"set","parameter":"lr","value":0}', "out of range"),
     (b'{"id":1,"command":"set","parameter":"momentum","value":1}', "out of range"),
+    (b'{"id":1,"command":"set","parameter":"batch_size","value":64.5}', "out of range"),
     (b'{"id":1,"command":"set","parameter":"nope","value":0.1}', "unknown parameter"),
     (b'{"id":1,"command":"set","parameter":5,"value":0.1}', "unknown parameter"),
     (b'{"id":1,"command":"set","parameter":["lr"],"value":0.1}', "unknown parameter"),
     (b'{"id":1,"command":"clear","parameter":"__class__"}', "unknown parameter"),
     (b'{"id":1,"command":"clear"}', 'without "parameter"'),
+    (b'{"id":1,"command":"rewind"}', 'without "step"'), (b'{"id":1,"command":"rewind","step":-3}', "not a whole number"),
+    (b'{"id":1,"command":"rewind","step":2.5}', "not a whole number"),
+    (b'{"id":1,"command":"traverse","dimension":"x"}', "not a latent dimension"),
     (b'{"id":"1","command":"pause"}', "not an integer"), (b'{"id":1.5,"command":"pause"}', "not an integer"),
     (b'{"id":true,"command":"pause"}', "not an integer"), (b'{"id":null,"command":"stop"}', "not an integer"),
     (b'{"id":[1],"command":"stop"}', "not an integer"), (b'{"id":NaN,"command":"stop"}', "not an integer"),
+    (b'{"id":9223372036854775808,"command":"pause"}', "not a 64-bit integer"),
     (b'\xff\xfe{"command":"stop"}', "not UTF-8"), (b'{"command":"stop","x":"\xc3"}', "not UTF-8"),
     (b'{"command":"\xed\xa0\x80"}', "not UTF-8"), ('{"command":"stop"}'.encode("utf-16-le"), "not valid JSON"),
     (b'{"id":1,"command":"st', "not valid JSON"), (b'{"command":"stop"}}', "not valid JSON"),
@@ -117,6 +75,10 @@ def has_control_characters(text):
     return any(ord(c) < 0x20 or 0x7f <= ord(c) <= 0x9f or 0xd800 <= ord(c) <= 0xdfff for c in text)
 
 
+def outcomes(directory):
+    return kinds(directory, "outcome")
+
+
 class ClientTests(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="vaetop-client-")
@@ -127,9 +89,15 @@ class ClientTests(unittest.TestCase):
         recs = records(self.dir)
         self.assertEqual(recs[0]["kind"], "header")
         self.assertEqual(recs[0]["format"], "vaetop-run")
+        self.assertEqual(recs[0]["config"], {"latent": 4, "epochs": 1, "batchSize": 32})
+        self.assertEqual(recs[0]["layers"], ["enc", "dec"])
         self.assertEqual([r["step"] for r in recs if r["kind"] == "step"], list(range(1, 31)))
         self.assertEqual([r["step"] for r in recs if r["kind"] == "eval"], [10, 20, 30])
-        self.assertEqual(recs[-1]["kind"], "end")
+        step = [r for r in recs if r["kind"] == "step"][9]
+        self.assertEqual((len(step["klDims"]), step["layerGradNorms"], step["gradNorm"], step["batchSize"]),
+                         (4, [0.6, 0.8], 1.0, 32))
+        self.assertEqual((recs[-1]["kind"], recs[-1]["testLoss"]), ("end", 100.0))
+        self.assertEqual([r["kind"] for r in recs if r["kind"] in ("alert", "outcome", "change")], [])
 
     def test_non_finite_numbers_are_strings(self):
         run = vaetop.Run(self.dir)
@@ -147,15 +115,19 @@ class ClientTests(unittest.TestCase):
                 send(self.dir, {"id": 3, "command": "set", "parameter": "lr", "value": -1})
         run, opt = fake_loop(self.dir, before_step=before)
         self.assertTrue(all(g["lr"] == 0.002 for g in opt.param_groups))
-        changes = [r for r in records(self.dir) if r["kind"] == "change"]
+        changes = kinds(self.dir, "change")
         self.assertEqual([(c["parameter"], c["old"], c["new"], c["step"], c["source"]) for c in changes],
                          [("lr", 0.001, 0.002, 4, "client"), ("beta", 1.0, 0.5, 4, "client")])
         steps = {r["step"]: r for r in records(self.dir) if r["kind"] == "step"}
         self.assertEqual(steps[4]["lr"], 0.001)
         self.assertEqual(steps[5]["lr"], 0.002)
         self.assertEqual(steps[5]["beta"], 0.5)
-        alerts = [r for r in records(self.dir) if r["kind"] == "alert"]
-        self.assertTrue(any("refused" in a["message"] for a in alerts))
+        self.assertEqual(kinds(self.dir, "alert"), [])
+        self.assertEqual([(o["id"], o["command"], o["parameter"], o["outcome"], o["step"], o.get("from"))
+                          for o in outcomes(self.dir)],
+                         [(1, "set", "lr", "applied", 4, 5), (2, "set", "beta", "applied", 4, 5),
+                          (3, "set", "lr", "refused", 4, None)])
+        self.assertIn("out of range", outcomes(self.dir)[2]["reason"])
 
     def test_pause_blocks_until_resume(self):
         def before(step):
@@ -168,6 +140,11 @@ class ClientTests(unittest.TestCase):
         states = [(r["state"], r["step"]) for r in records(self.dir) if r["kind"] == "state"]
         self.assertIn(("paused", 2), states)
         self.assertIn(("running", 2), states)
+        self.assertEqual([(o["command"], o["outcome"], o["step"]) for o in outcomes(self.dir)],
+                         [("pause", "applied", 2), ("resume", "applied", 2)])
+        # The pause is not training time.
+        steps = kinds(self.dir, "step")
+        self.assertLess(steps[-1]["time"], 0.2)
 
     def test_stop_ends_the_loop_and_half_lines_wait(self):
         path = os.path.join(self.dir, "commands.jsonl")
@@ -181,12 +158,15 @@ class ClientTests(unittest.TestCase):
                     f.write('op"}\n')
         fake_loop(self.dir, before_step=before)
         self.assertEqual([r["step"] for r in records(self.dir) if r["kind"] == "step"], [1, 2, 3])
+        self.assertEqual([(o["id"], o["command"], o["outcome"]) for o in outcomes(self.dir)], [(1, "stop", "applied")])
+        self.assertEqual(records(self.dir)[-1]["reason"], "stopped")
 
     def test_commands_from_before_the_process_are_ignored(self):
         os.makedirs(self.dir, exist_ok=True)
         send(self.dir, {"id": 1, "command": "stop"})
         fake_loop(self.dir, steps=5)
         self.assertEqual(len([r for r in records(self.dir) if r["kind"] == "step"]), 5)
+        self.assertEqual(outcomes(self.dir), [])
 
     def test_each_hostile_command_line_is_refused_once_and_later_commands_still_apply(self):
         for line, reason in HOSTILE_LINES:
@@ -199,15 +179,18 @@ class ClientTests(unittest.TestCase):
                         send_raw(d, line + b"\n" + VALID_AFTER + RESUME)
                 run, opt = fake_loop(d, before_step=before)     # must not raise
                 recs = records(d)
-                alerts = [r for r in recs if r["kind"] == "alert"]
-                self.assertEqual(len(alerts), 1, alerts)
-                a = alerts[0]
-                self.assertEqual((a["level"], a["step"]), ("warning", 2))
-                self.assertTrue(a["message"].startswith("command refused: "), a["message"])
-                self.assertIn("line 1", a["message"])
-                self.assertIn(reason, a["message"])
-                self.assertFalse(has_control_characters(a["message"]), a["message"])
-                self.assertLess(len(a["message"]), 400)
+                self.assertEqual([r for r in recs if r["kind"] == "alert"], [])
+                outs = [r for r in recs if r["kind"] == "outcome"]
+                self.assertEqual([o["outcome"] for o in outs], ["refused", "applied", "applied"], outs)
+                o = outs[0]
+                self.assertEqual(o["step"], 2)
+                if "id" not in o:
+                    self.assertTrue(o["reason"].startswith("line 1: "), o["reason"])
+                self.assertIn(reason, o["reason"])
+                self.assertFalse(has_control_characters(o["reason"]), o["reason"])
+                self.assertLess(len(o["reason"]), 400)
+                self.assertNotIn("from", o)
+                self.assertEqual([(x.get("id"), x.get("command")) for x in outs[1:]], [(99, "set"), (100, "resume")])
                 changes = [(c["parameter"], c["old"], c["new"], c["step"]) for c in recs if c["kind"] == "change"]
                 self.assertEqual(changes, [("lr", 0.001, 0.002, 2)])
                 self.assertTrue(all(g["lr"] == 0.002 for g in opt.param_groups))
@@ -223,37 +206,47 @@ class ClientTests(unittest.TestCase):
         self.assertEqual(applied, [{"id": 99, "command": "set", "parameter": "lr", "value": 0.002}])
         self.assertEqual(run.apply_commands(8, opt), [])              # nothing is read twice
         run.close(8, 1)
-        recs = records(self.dir)
-        refusals = [r for r in recs if r["kind"] == "alert"]
+        outs = outcomes(self.dir)
+        refusals = [o for o in outs if o["outcome"] == "refused"]
         self.assertEqual(len(refusals), len(HOSTILE_LINES))
-        for i, (a, (_, reason)) in enumerate(zip(refusals, HOSTILE_LINES), start=1):
-            self.assertEqual((a["level"], a["step"]), ("warning", 7))
-            self.assertRegex(a["message"], rf"^command refused: (id -?\d+ \()?line {i}\)?: ")
-            self.assertIn(reason, a["message"])
-        self.assertEqual([(c["parameter"], c["new"]) for c in recs if c["kind"] == "change"], [("lr", 0.002)])
-        self.assertEqual(run.values, {"beta": 1.0, "lr": 0.002})
+        for i, (o, (_, reason)) in enumerate(zip(refusals, HOSTILE_LINES), start=1):
+            self.assertEqual(o["step"], 7)
+            if "id" not in o:
+                self.assertTrue(o["reason"].startswith(f"line {i}: "), o["reason"])
+            self.assertIn(reason, o["reason"])
+        self.assertEqual(outs[-1], {"kind": "outcome", "step": 7, "id": 99, "command": "set", "parameter": "lr",
+                                    "outcome": "applied", "from": 8})
+        self.assertEqual([(c["parameter"], c["new"]) for c in kinds(self.dir, "change")], [("lr", 0.002)])
+        self.assertEqual(run.values, {"beta": 1.0})
+        self.assertEqual(opt.param_groups[0]["lr"], 0.002)
 
-    def test_refusals_name_the_id_and_replace_control_characters(self):
+    def test_refusals_name_the_id_and_the_command_and_replace_control_characters(self):
         run = vaetop.Run(self.dir)
         send_raw(self.dir, b'{"id":7,"command":"set","parameter":"lr","value":"fast"}\n'
                            b'{"id":8,"command":"\\u001b[2J\\u0007x\\u0085\\u007f\\ud800\\u00e9"}\n'
-                           b'{"id":9,"command":"set","parameter":"lr\\n\\t","value":1}\n')
+                           b'{"id":9,"command":"set","parameter":"lr\\n\\t","value":1}\n'
+                           b'{"id":"ten","command":"pause"}\n')
         self.assertEqual(run.apply_commands(3), [])
         run.close(3, 1)
-        self.assertEqual([r["message"] for r in records(self.dir) if r["kind"] == "alert"], [
-            'command refused: id 7 (line 1): lr value is not a number ("fast")',
-            'command refused: id 8 (line 2): unknown command "?[2J?x???\u00e9"',
-            'command refused: id 9 (line 3): unknown parameter "lr??"'])
+        self.assertEqual(outcomes(self.dir), [
+            {"kind": "outcome", "step": 3, "id": 7, "command": "set", "parameter": "lr", "outcome": "refused",
+             "reason": 'lr value is not a number ("fast")'},
+            {"kind": "outcome", "step": 3, "id": 8, "outcome": "refused", "reason": 'unknown command "?[2J?x???\u00e9"'},
+            {"kind": "outcome", "step": 3, "id": 9, "command": "set", "outcome": "refused",
+             "reason": 'unknown parameter "lr??"'},
+            {"kind": "outcome", "step": 3, "command": "pause", "outcome": "refused",
+             "reason": 'line 4: "id" is not an integer ("ten")'}])
 
     def test_poll_commands_without_a_step_refuses_at_the_last_logged_step(self):
         run = vaetop.Run(self.dir)
         run.log_step(step=12, epoch=1, loss=1, recon=1, kl=0, kl_dims=[0], beta=1, lr=1e-3, grad_norm=1)
         send_raw(self.dir, b'[1]\n{"id":2,"command":"pause"}\n')
         self.assertEqual(run.poll_commands(), [{"id": 2, "command": "pause"}])
+        run.outcome({"id": 2, "command": "pause"}, "unsupported", "this loop never pauses")
         run.close(12, 1)
-        alerts = [r for r in records(self.dir) if r["kind"] == "alert"]
-        self.assertEqual([(a["step"], a["message"]) for a in alerts],
-                         [(12, "command refused: line 1: not a JSON object (a list)")])
+        self.assertEqual([(o["step"], o.get("id"), o["outcome"], o["reason"]) for o in outcomes(self.dir)],
+                         [(12, None, "refused", "line 1: not a JSON object (a list)"),
+                          (12, 2, "unsupported", "this loop never pauses")])
 
     def test_a_long_line_written_in_pieces_is_refused_once_when_it_ends(self):
         pieces = [b'{"id":4,"command":"pause","pad":"'] + [b"y" * 50000] * 4 + [b'"}\n' + VALID_AFTER + RESUME]
@@ -263,9 +256,9 @@ class ClientTests(unittest.TestCase):
                 send_raw(self.dir, pieces[step - 1])
         run, opt = fake_loop(self.dir, before_step=before)
         recs = records(self.dir)
-        alerts = [r for r in recs if r["kind"] == "alert"]
-        self.assertEqual([(a["step"], a["message"]) for a in alerts],
-                         [(5, f"command refused: line 1: line too long ({33 + 200000 + 2} bytes)")])
+        outs = [r for r in recs if r["kind"] == "outcome"]
+        self.assertEqual([(o["step"], o["outcome"], o.get("reason")) for o in outs][0],
+                         (5, "refused", f"line 1: line too long ({33 + 200000 + 2} bytes)"))
         self.assertEqual([(c["parameter"], c["new"], c["step"]) for c in recs if c["kind"] == "change"], [("lr", 0.002, 5)])
         self.assertEqual([r["state"] for r in recs if r["kind"] == "state"], ["finished"])
 
@@ -278,13 +271,15 @@ class ClientTests(unittest.TestCase):
         run, opt = fake_loop(self.dir, before_step=before)
         recs = records(self.dir)
         self.assertEqual(len([r for r in recs if r["kind"] == "step"]), 30)     # the stop was not for this process
-        self.assertEqual([a["message"] for a in recs if a["kind"] == "alert"],
-                         ["command refused: line 3: not a JSON object (a number)"])
+        self.assertEqual([o.get("reason") for o in recs if o["kind"] == "outcome"][0],
+                         "line 3: not a JSON object (a number)")
         self.assertEqual(opt.param_groups[0]["lr"], 0.002)
 
-    def test_valid_commands_still_apply_as_before(self):
-        run = vaetop.Run(self.dir, values={"beta": 1.0})
+    def test_valid_commands_apply_and_each_gets_one_outcome(self):
+        run = vaetop.Run(self.dir, values={"beta": 1.0, "clip_norm": None})
         opt = FakeOptimizer()
+        sizes = []
+        run.on("batch_size", sizes.append, value=32)
         cmds = [{"id": 1, "command": "set", "parameter": "batch_size", "value": 64},
                 {"id": 2, "command": "set", "parameter": "clip_norm", "value": 10 ** 300},
                 {"command": "set", "parameter": "momentum", "value": 0.5, "extra": [1, 2]},
@@ -292,33 +287,59 @@ class ClientTests(unittest.TestCase):
                 {"id": 5, "command": "checkpoint"}, {"id": 6, "command": "resume"}, {"id": 7, "command": "pause"}]
         for c in cmds:
             send(self.dir, c)
-        self.assertEqual(run.apply_commands(1, opt), cmds)
+        self.assertEqual(run.apply_commands(1, opt), [c for c in cmds if c["command"] != "checkpoint"])
         run.close(1, 1)
-        recs = records(self.dir)
-        self.assertEqual([r for r in recs if r["kind"] == "alert"], [])
-        self.assertEqual([(c["parameter"], c.get("old"), c.get("new")) for c in recs if c["kind"] == "change"],
-                         [("batch_size", None, 64.0), ("clip_norm", None, 1e300), ("momentum", 0.9, 0.5), ("beta", 1.0, None)])
-        self.assertEqual(run.values, {"batch_size": 64, "clip_norm": 1e300, "momentum": 0.5, "_checkpoint": True})
+        self.assertEqual(kinds(self.dir, "alert"), [])
+        self.assertEqual([(c["parameter"], c.get("old"), c.get("new")) for c in kinds(self.dir, "change")],
+                         [("batch_size", 32, 64), ("clip_norm", None, 1e300), ("momentum", 0.9, 0.5), ("beta", 1.0, None)])
+        self.assertEqual(run.values, {"batch_size": 64, "clip_norm": 1e300})
+        self.assertEqual(sizes, [64])
         self.assertEqual(opt.param_groups[1]["betas"], (0.5, 0.999))
         self.assertTrue(run.paused)
+        self.assertEqual([(o.get("id"), o["outcome"]) for o in outcomes(self.dir)],
+                         [(1, "applied"), (2, "applied"), (None, "applied"), (4, "applied"), (5, "unsupported"),
+                          (6, "applied"), (7, "applied")])
+        self.assertEqual(outcomes(self.dir)[4]["reason"], 'this loop registered no checkpoint handler (run.on("checkpoint", fn))')
+        self.assertEqual(outcomes(self.dir)[5]["reason"], "already running")
 
 
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--write":
-        fake_loop(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "--slow":
+def all_tests():
+    loader = unittest.TestLoader()
+    suite = loader.loadTestsFromModule(sys.modules[__name__])
+    suite.addTests(loader.discover(os.path.join(HERE, "tests"), pattern="test_*.py",
+                                   top_level_dir=os.path.join(HERE, "tests")))
+    return suite
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "--write":
+        fake_loop(argv[2])
+    elif len(argv) == 3 and argv[1] == "--slow":
         # A long, slow run for watching (the end-to-end test drives `vaetop watch` against it).
-        fake_loop(sys.argv[2], steps=3000, before_step=lambda step: time.sleep(0.02))
-    elif len(sys.argv) == 3 and sys.argv[1] == "--apply":
-        # Commands already in commands.jsonl are applied at the first step (the watcher sent them "live").
-        d = sys.argv[2]
-        pending = open(os.path.join(d, "commands.jsonl")).read() if os.path.exists(os.path.join(d, "commands.jsonl")) else ""
-        os.remove(os.path.join(d, "commands.jsonl"))
+        fake_loop(argv[2], steps=3000, before_step=lambda step: time.sleep(0.02))
+    elif len(argv) == 3 and argv[1] == "--apply":
+        # Commands already in commands.jsonl are applied at the first step boundary after step 1 (the watcher
+        # sent them "live"): the run skips commands older than itself, so they are appended again then.
+        d = argv[2]
+        path = os.path.join(d, "commands.jsonl")
+        pending = open(path).read() if os.path.exists(path) else ""
+        if os.path.exists(path):
+            os.remove(path)
 
         def before(step, d=d, pending=pending):
             if step == 2:
                 with open(os.path.join(d, "commands.jsonl"), "a") as f:
                     f.write(pending)
         fake_loop(d, before_step=before)
+    elif len(argv) <= 2 and (len(argv) == 1 or argv[1] in ("-v", "--verbose", "-q")):
+        verbosity = 2 if len(argv) == 2 and argv[1] != "-q" else 1
+        result = unittest.TextTestRunner(verbosity=verbosity).run(all_tests())
+        return 0 if result.wasSuccessful() else 1
     else:
-        unittest.main(verbosity=1)
+        print(__doc__.strip(), file=sys.stderr)
+        return 64
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
