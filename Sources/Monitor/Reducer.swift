@@ -268,9 +268,10 @@ public enum Reducer {
         // A trainer in another process declares what it can do; nothing is sent that it would have to ignore.
         let knobAction = [.adjustKnob, .typeValue, .clearOverride].contains(action)
         if let need = knobAction ? s.selectedKnob.parameter.rawValue : action.capability, !s.canSend(need) {
-            let what = knobAction ? "change \(s.selectedKnob.parameter.label)" : need
-            let why = s.run.header?.capabilities?.isEmpty == true ? "it takes no commands from a watcher" : "its loop registered no way to"
-            s.flash = ("this run cannot \(what) when asked from here (\(why)); nothing sent", "inactive_fg")
+            // Short enough for an 80-column hint line.
+            let what = knobAction ? s.selectedKnob.parameter.label : need
+            let why = s.run.header?.capabilities?.isEmpty == true ? "this run takes no commands from a watcher" : "not offered by this run's loop"
+            s.flash = ("\(what): \(why); nothing sent", "inactive_fg")
             return []
         }
         switch action {
