@@ -218,8 +218,10 @@ extension Screen {
         if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }
         // A hint is drawn whole or not at all (after a long message, none may fit).
         func width(_ h: [(key: String, word: String)]) -> Int { h.reduce(0) { $0 + $1.key.columns(ascii: s.ascii) + $1.word.count + 3 } }
-        while hints.count > 2 && x + width(hints) - 2 > s.width { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
-        for (k, what) in hints where x + k.columns(ascii: s.ascii) + 1 + what.count <= s.width {
+        // The bottom-right cell is never drawn (writing it scrolls some terminals): the hints end before it.
+        let room = s.width - 1
+        while hints.count > 2 && x + width(hints) - 2 > room { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
+        for (k, what) in hints where x + k.columns(ascii: s.ascii) + 1 + what.count <= room {
             x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
             x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))
         }

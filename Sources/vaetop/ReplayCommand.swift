@@ -153,6 +153,7 @@ enum RunDescription {
             case .change(let ch): lines.append("step \(ch.step): \(ch.parameter.label) \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a): lines.append("step \(a.step): [\(a.level.rawValue)] \(a.message)")
             case .end(let s): lines.append("end at step \(s.step): \(s.reason)")
+            case .outcome(let o): lines.append("step \(o.step): \(RunView.outcomeText(o))")
             case .images(let i) where i.logged != nil:
                 lines.append("step \(i.step): " + (i.logged ?? []).map { "image \($0.tag) (\($0.cols)×\($0.rows), grey)" }.joined(separator: ", "))
             case .rewind(let r): lines.append("step \(r.step): \(r.reason.rawValue) to step \(r.to), branch \(r.branch) (\(r.detail))")

@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    /// The terminal's bottom-right cell is never drawn (it scrolls some terminals): no hint may end there, whatever
+    /// the flash before the hints ("q quit" was drawn as "q qui" at 80 columns).
+    @Test func hintsEndBeforeTheBottomRightCell() {
+        for width in 70...130 {
+            var s = state()
+            s.width = width
+            _ = Reducer.reduce(&s, .key(.char("u")))
+            let last = Screen.render(s).lines.last!
+            #expect(last.count < width || last.last == " ", "\(width): \(last)")
+        }
+    }
+
     @Test func aChangeIsPendingUntilTheRunAnswers() {
         var s = state()
         s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .lr }!
