@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     public var klBranch: Int?
     /// Values sent to the trainer and not yet acknowledged: the next ← → steps from them, so quick presses add up.
     public var pending: [Hyperparameter: Double] = [:]
+    /// The step a watched run had logged when the oldest unanswered change was sent (nil: none waiting).
+    public var pendingSince: Int?
     /// A set or clear was sent: a refusal or "nothing changed" from the trainer is flashed.
     public var awaitingChange = false
     /// An undo or rewind was sent: the trainer's answer (its rewind record or its refusal) is flashed.

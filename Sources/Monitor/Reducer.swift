@@ -27,6 +27,13 @@ public enum Reducer {
                 default: break
                 }
             }
+            if s.pending.isEmpty { s.pendingSince = nil } else if let since = s.pendingSince, let now = s.run.lastStep?.step,
+                                                                  now - since >= Self.unansweredSteps {
+                // A watched loop that logs steps but never answers does not read the command file.
+                // The knobs show the run's values again: nothing was changed.
+                s.pendingSince = nil; s.pending = [:]; s.awaitingChange = false
+                s.flash = ("no answer in \(Self.unansweredSteps) steps: this run's loop does not read commands", "alert")
+            }
             if let k = s.klBranch, k >= s.run.ghosts.count { s.klBranch = nil }
             if s.stopping && !s.quitting && s.run.end != nil { s.quitting = true; return [.quit] }
             return []
@@ -65,6 +72,9 @@ public enum Reducer {
     private static func adopt(_ p: PlanRecord, _ s: inout AppState) {
         s.plan = SchedulePreview(lr: p.lr, momentum: s.plan?.momentum ?? [], beta: s.plan?.beta ?? [])
     }
+
+    /// Steps a watched run may log before a change it was sent counts as unanswered.
+    static let unansweredSteps = 100
 
     static let stoppingMessage = "stopping: final evaluation and checkpoint…"
 
@@ -378,6 +388,7 @@ public enum Reducer {
             return []
         }
         s.pending[p] = v
+        if s.mode == .follow && s.pendingSince == nil { s.pendingSince = s.run.lastStep?.step }
         s.awaitingChange = true
         return [.command(.set(p, v))]
     }

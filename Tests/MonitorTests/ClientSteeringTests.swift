@@ -96,6 +96,18 @@ import Testing
         #expect(RunEvent.plan(PlanRecord(step: 3, lr: [.nan])).problem() != nil)
     }
 
+    /// A loop that logs on but never answers (an old client, a folder synced one way) is said to read no commands,
+    /// and the knob shows the run's value again.
+    @Test func aChangeWithNoAnswerIsSaidToBeUnanswered() {
+        var s = state()
+        s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .lr }!
+        _ = Reducer.reduce(&s, .key(.right))
+        _ = Reducer.reduce(&s, .events((201...299).map { .step(SyntheticRun.step($0)) }))
+        #expect(s.pending[.lr] != nil)
+        _ = Reducer.reduce(&s, .events([.step(SyntheticRun.step(300))]))
+        #expect(s.pending.isEmpty && s.flash?.text == "no answer in 100 steps: this run's loop does not read commands")
+    }
+
     @Test func outcomesRoundTripThroughTheRunFile() throws {
         let o = RunEvent.outcome(CommandOutcome(step: 7, id: nil, command: nil, outcome: .refused, reason: "not valid JSON"))
         #expect(try RunFileCodec.decode(Substring(RunFileCodec.encode(o))) == o)
