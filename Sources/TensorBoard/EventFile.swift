@@ -26,6 +26,20 @@ public enum EventFile {
         case group(tag: String, key: String)
         /// PyTorch's `add_hparams` writes the hparams (and their metric values) into a sub-folder named by the time.
         case hparams
+
+        /// Makes the events of a file in this sub-folder part of the run: a group's one tag becomes "main/key"
+        /// (`losses_kl/` gives "losses/kl"); add_hparams' metric values become hparams, not series.
+        public func adapt(_ events: inout [TensorBoardEvent]) {
+            for i in events.indices {
+                switch self {
+                case .group(let tag, let key):
+                    events[i].scalars = events[i].scalars.map { ($0.tag == tag ? "\(tag)/\(key)" : $0.tag, $0.value) }
+                case .hparams:
+                    events[i].hparams += events[i].scalars.map { ($0.tag, $0.value.compact) }
+                    events[i].scalars = []
+                }
+            }
+        }
     }
 
     /// What the sub-folder `sub` of a run is; nil for anything else (e.g. another run of a sweep, or a folder whose

@@ -22,18 +22,7 @@ public enum RunImport {
         guard !files.isEmpty else { return nil }
         let read = files.map { f -> EventFile.Contents in
             var c = EventFile.read(f.path)
-            switch f.subfolder {
-            case .group(let tag, let key)?:
-                // add_scalars groups: their one tag becomes "main/key", so `losses_kl/` gives "losses/kl".
-                for i in c.events.indices { c.events[i].scalars = c.events[i].scalars.map { ($0.tag == tag ? "\(tag)/\(key)" : $0.tag, $0.value) } }
-            case .hparams?:
-                // add_hparams' metric values are hyperparameter-panel entries, not series.
-                for i in c.events.indices {
-                    c.events[i].hparams += c.events[i].scalars.map { ($0.tag, $0.value.compact) }
-                    c.events[i].scalars = []
-                }
-            case nil: break
-            }
+            f.subfolder?.adapt(&c.events)
             return c
         }
         let name = ((isDir.boolValue ? path : (path as NSString).deletingLastPathComponent) as NSString).lastPathComponent

@@ -58,6 +58,8 @@ final class TensorBoardFollowSource: EventSource {
     /// Damage found while reading, reported once each in the event log.
     private var reported: Set<String> = []
     private var alerts: [RunEvent] = []
+    private var files: [(path: String, subfolder: EventFile.Subfolder?)] = []
+    private var lastListing = -1.0
 
     init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
@@ -66,7 +68,13 @@ final class TensorBoardFollowSource: EventSource {
         lastCheck = now
         var fresh: [TensorBoardEvent] = []
         var reset = false
-        for file in EventFile.isEventFile(directory) ? [directory] : EventFile.files(in: directory) {
+        // The run's files with its add_scalars groups (sub-folders appear once the script first logs to them):
+        // listed again once a second, not every frame.
+        if now - lastListing >= 1 || files.isEmpty {
+            lastListing = now
+            files = EventFile.isEventFile(directory) ? [(directory, nil)] : EventFile.runFiles(in: directory)
+        }
+        for (file, subfolder) in files {
             let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
             let from = consumed[file] ?? 0
             if size < from { reset = true; break }
@@ -83,7 +91,9 @@ final class TensorBoardFollowSource: EventSource {
                 let where_ = (file as NSString).lastPathComponent
                 alerts.append(.alert(Alert(step: 0, level: .warning, message: "\(where_) offset \(from + p.offset): \(p.message)")))
             }
-            fresh += payloads.compactMap { TensorBoardEvent.decode($0) }
+            var decoded = payloads.compactMap { TensorBoardEvent.decode($0) }
+            subfolder?.adapt(&decoded)
+            fresh += decoded
         }
         if reset {
             consumed = [:]; pending = []; started = false; readSize = [:]; reported = []
