@@ -1,6 +1,6 @@
 """The PyTorch example VAE (784-400-20, BCE + KL, Adam), steered from vaetop's screen.
 
-    python examples/pytorch_vae.py --run runs/pytorch --epochs 10 --scheduler onecycle --delay 0.02 &
+    python examples/pytorch_vae.py --run runs/pytorch --epochs 10 --scheduler onecycle --delay 0.1 &
     vaetop watch runs/pytorch
 
 vaetop.init and one run.log call per step give vaetop the loss, reconstruction, KL and the KL of every latent

@@ -1,6 +1,6 @@
 """The example VAE under DistributedDataParallel, steered from vaetop's screen (CPU, gloo backend).
 
-    torchrun --nproc_per_node 2 examples/pytorch_vae_ddp.py --out runs/ddp --epochs 20 --delay 0.02 &
+    torchrun --nproc_per_node 2 examples/pytorch_vae_ddp.py --out runs/ddp --epochs 20 --delay 0.1 &
     vaetop watch runs/ddp
 
 (`--out`, not `--run`: torchrun reads `--run` after the script as an abbreviation of its own `--run-path` and

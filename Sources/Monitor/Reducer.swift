@@ -15,6 +15,9 @@ public enum Reducer {
                     s.pending[c.parameter] = nil
                     if c.source == "keyboard" || c.source == "client" { s.awaitingChange = false }
                 case .plan(let p): adopt(p, &s)
+                case .outcome(let o) where o.outcome == .applied && (o.command == "checkpoint" || o.command == "evaluate"):
+                    // The answer to "checkpoint asked" / "evaluation asked".
+                    if s.mode == .follow { s.flash = (RunView.outcomeText(o), "ok") }
                 case .outcome(let o) where o.outcome != .applied:
                     // The other process did not do it: the knob shows its value again, and the reason is flashed.
                     if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil } else if o.parameter != nil { s.pending = [:] }
@@ -248,7 +251,9 @@ public enum Reducer {
         switch e {
         case .rewind(let r):
             s.awaitingRewind = false
-            s.flash = (r.reason == .undo ? "\(r.detail): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", "ok")
+            // The detail names the change that was undone ("undo lr 0.001 → 10 (step 500)"): said in the past tense.
+            let undone = r.detail.hasPrefix("undo ") ? "undid " + r.detail.dropFirst(5) : r.detail
+            s.flash = (r.reason == .undo ? "\(undone): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", "ok")
         case .alert(let a) where a.level != .info || a.message.hasPrefix("nothing to undo"):
             s.awaitingRewind = false
             s.flash = (a.message, a.level == .info ? "inactive_fg" : "alert")

@@ -23,7 +23,7 @@ extension Screen {
         if s.run.images == nil, !s.run.loggedImages.isEmpty, r.height >= 2 { return loggedImage(&g, r, s) }
         guard let im = s.run.images, r.height >= 2, (1...4096).contains(im.rows), (1...4096).contains(im.cols) else {
             let what = s.run.header?.logged == nil ? "waiting for the first evaluation" : "waiting for the first image"
-            g.text(what, x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width)
+            g.text(what, x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width - 1)
             return
         }
         let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)

@@ -49,6 +49,8 @@ struct Watch: ParsableCommand {
             }
             usleep(200_000)
         }
+        // Said once the wait is over, so the terminal does not still say "waiting" after the screen closes.
+        if said { FileHandle.standardError.write(Data("vaetop: \(path) holds a run now\n".utf8)) }
     }
 
     /// The follower of one run: its run file, or its TensorBoard event files.

@@ -59,6 +59,14 @@ import Testing
         }
     }
 
+    /// Before the first evaluation, the images panel's "waiting" line stays inside its border at 80×24.
+    @Test func waitingForImagesStaysInsideThePanel() {
+        var s = AppState(mode: .follow, width: 80, height: 24)
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: 50).filter { if case .images = $0 { false } else if case .eval = $0 { false } else { true } }))
+        let lines = Screen.render(s).lines
+        for line in lines[1..<(lines.count - 1)] { #expect(["│", "╮", "╯", "┤"].contains(line.last.map(String.init) ?? ""), "\(line)") }
+    }
+
     @Test func aChangeIsPendingUntilTheRunAnswers() {
         var s = state()
         s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .lr }!
@@ -79,6 +87,10 @@ import Testing
         _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 201, id: 6, command: "checkpoint", outcome: .unsupported,
                                                                 reason: "this loop registered no checkpoint handler"))]))
         #expect(s.run.log.last?.text == "checkpoint unsupported: this loop registered no checkpoint handler")
+        // "evaluation asked" is replaced by the answer once it comes.
+        s.flash = ("evaluation asked; the run answers at its next step", "inactive_fg")
+        _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 202, id: 7, command: "evaluate", outcome: .applied, from: 203))]))
+        #expect(s.flash?.text == "evaluate applied from step 203")
     }
 
     /// A torch scheduler's plan (the client steps a copy of it): the lr chart's dimmed future follows it, scaled to

@@ -50,6 +50,26 @@ class PackageTests(unittest.TestCase):
         self.assertEqual(recs[-1]["reason"], "finished")
         self.assertIs(type(sched), FakeChainable)            # the wrapper is taken off at close
 
+    def test_batches_train_every_planned_step_even_after_an_undo(self):
+        d = tempfile.mkdtemp(prefix="vaetop-batches-")
+        self.addCleanup(shutil.rmtree, d, True)
+        loader = [[i] for i in range(4)]                      # 4 batches per epoch, 3 epochs: 12 steps
+        with vaetop.init(d, config={"latent": 1, "epochs": 3}, optimizer=FakeOptimizer(), snapshot_every=2) as run:
+            seen = []
+            for (x,) in run.batches(loader, epochs=3):
+                with run.step() as step:
+                    seen.append((step, run.epoch, x))
+                    if step == 6:
+                        send(d, {"id": 1, "command": "set", "parameter": "lr", "value": 0.004})
+                    if step == 9:
+                        send(d, {"id": 2, "command": "undo"})  # back to step 6, before the change
+                    run.log(loss=1.0, recon=1.0, kl_dims=[0.0], batch_size=1)
+            self.assertEqual(run.global_step, 12)
+        steps = [s for s, _, _ in seen]
+        self.assertEqual(steps, list(range(1, 10)) + list(range(7, 13)))   # every planned step trained
+        self.assertEqual([e for s, e, _ in seen if s in (1, 4, 5, 12)], [1, 1, 2, 3])
+        self.assertEqual(kinds(d, "step")[-1]["step"], 12)
+
     def test_a_crash_inside_the_with_statement_ends_the_run_as_crashed(self):
         d = tempfile.mkdtemp(prefix="vaetop-init-")
         self.addCleanup(shutil.rmtree, d, True)

@@ -56,7 +56,7 @@ class ScheduleTests(unittest.TestCase):
         self.check_factor_holds(lrs, factor)
         o = kinds(self.dir, "outcome")[0]
         self.assertEqual((o["outcome"], o["from"]), ("applied", 51))
-        self.assertEqual(o["reason"], "scales the FakeOneCycle schedule by 5")
+        self.assertEqual(o["reason"], "lr is now 5 × the FakeOneCycle schedule")
         change = kinds(self.dir, "change")[0]
         self.assertEqual(lrs[50][0][0], change["new"])          # the value asked for, exactly
 

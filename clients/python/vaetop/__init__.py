@@ -28,7 +28,14 @@ def _is_torch(obj):
     return obj is not None and type(obj).__module__.split(".")[0] == "torch"
 
 
-_UNSET = object()
+class _Unset:
+    """The default of a knob argument the loop did not pass (None would mean "declared, off")."""
+
+    def __repr__(self):
+        return "<not declared>"
+
+
+_UNSET = _Unset()
 
 
 def init(directory=None, config=None, *, model=None, optimizer=None, scheduler=None, snapshot_every=0,

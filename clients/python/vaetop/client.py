@@ -627,6 +627,28 @@ class Run:
         rewind the next step's number continues from the snapshot's. Check `run.stopped` after the block."""
         return _StepContext(self)
 
+    def batches(self, loader, epochs):
+        """The batches of `epochs` passes over `loader`, counted in the run's steps: iteration ends when the run has
+        trained epochs × len(loader) steps, or on a stop. An undo or rewind moves the step counter back, so the run
+        still trains every planned step (the loader simply goes on with its next batch); `run.epoch` follows.
+
+            for x, _ in run.batches(loader, epochs=10):
+                with run.step():
+                    ...
+        """
+        per_epoch = len(loader)
+        if per_epoch <= 0:
+            return
+        total = int(epochs) * per_epoch
+        if self.steps_per_epoch <= 0:
+            self.steps_per_epoch = per_epoch
+        while not self.stopped and self.global_step < total:
+            for batch in loader:
+                if self.stopped or self.global_step >= total:
+                    return
+                self.epoch = 1 + self.global_step // per_epoch
+                yield batch
+
     def _enter_step(self):
         if self._in_step:
             raise RuntimeError("vaetop: run.step() blocks do not nest")

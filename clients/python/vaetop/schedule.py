@@ -182,7 +182,7 @@ class OptimizerControl:
         name = self.scheduler_name()
         lrs = self.values["lr"].own
         if name:
-            return f"scales the {name} schedule by {compact_factor(self.lr_factor)}"
+            return f"lr is now {compact_factor(self.lr_factor)} × the {name} schedule"
         if len(set(lrs)) > 1:
             return f"scales every param group's lr by {compact_factor(self.lr_factor)} (their ratios kept)"
         return None
