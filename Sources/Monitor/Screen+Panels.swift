@@ -129,7 +129,8 @@ extension Screen {
             // The position is the step part's; this one is the playback's own state.
             parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed.replacingOccurrences(of: " steps/s", with: "/s"))", rank: 4))
         } else if s.mode == .follow {
-            parts.append(StatusPart("following", rank: 0))
+            // The run's numbers matter more than the word saying it is watched: it goes first when narrow.
+            parts.append(StatusPart("following", rank: 6))
         }
         if let m = run.lastStep {
             let planned = run.expectedSteps > 0 ? max(run.expectedSteps, m.step) : 0
