@@ -51,6 +51,11 @@ public struct RunView: Sendable {
     public var rangeTest: RangeTestRecord?
     /// Hyperparameter changes (markers on every chart).
     public var changes: [ParameterChange] = []
+    /// Each change's marker tag (chart and event log), in `changes`' order: numbered in the order the changes came,
+    /// so a tag is never given twice, even after a rewind took the later changes off the live line.
+    public var changeTags: [String] = []
+    /// Changes seen in all (the next tag).
+    var changesSeen = 0
     /// Event log lines: (step, text, colour key).
     public var log: [LogLine] = []
     public var state: StateChange.State = .running
@@ -147,9 +152,11 @@ public struct RunView: Sendable {
             if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)
+            changeTags.append(Self.markerTag(changesSeen))
+            changesSeen += 1
             current[c.parameter] = c.new
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
-            log(c.step, "[\(Self.markerTag(changes.count - 1))] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+            log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
         case .plan: break   // the reducer keeps it as the screen's plan
         case .outcome(let o):
             log(o.step, Self.outcomeText(o), o.outcome == .applied ? "inactive_fg" : (o.outcome == .refused ? "alert" : "warn"))
@@ -218,7 +225,9 @@ public struct RunView: Sendable {
         for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
-        changes.removeAll { $0.step > step }
+        let kept = changes.indices.filter { changes[$0].step <= step }
+        changeTags = kept.map { changeTags[$0] }
+        changes = kept.map { changes[$0] }
         skippedSteps.removeAll { $0 > step }
         epochImages = nil
         // The latest step shown is the one gone back to (its speed and time come with the next record).

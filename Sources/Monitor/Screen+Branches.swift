@@ -19,7 +19,7 @@ extension Screen {
         var c = chart
         c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
         c.cursor = s.rewindStep.map { Double(max($0, 1)) }
-        if c.markers.count == s.run.changes.count { c.markerTags = s.run.changes.indices.map(RunView.markerTag) }
+        if c.markers.count == s.run.changes.count { c.markerTags = s.run.changeTags }
         c.tagEnds = s.lettersForLines
         if let window = timeWindow(s) { c.xRange = window.lowerBound...max(window.upperBound, c.xRange?.upperBound ?? window.upperBound) }
         return c

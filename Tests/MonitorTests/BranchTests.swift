@@ -30,6 +30,20 @@ import Testing
         return s
     }
 
+    /// A change's tag is never given twice: after a rewind took a change off the live line, the next one gets a new
+    /// tag, so the event log and the chart markers still match.
+    @Test func changeTagsAreNotReusedAfterARewind() {
+        var v = RunView()
+        v.apply(.header(SyntheticRun.header()))
+        for st in 1...150 { v.apply(.step(SyntheticRun.step(st))) }
+        v.apply(.change(ParameterChange(step: 100, parameter: .lr, old: 0.001, new: 0.002, source: "keyboard")))
+        v.apply(.change(ParameterChange(step: 140, parameter: .lr, old: 0.002, new: 0.004, source: "keyboard")))
+        v.apply(.rewind(RewindRecord(step: 150, to: 120, branch: 1, reason: .rewind, detail: "rewind to step 120")))
+        v.apply(.change(ParameterChange(step: 125, parameter: .beta, old: 1, new: 0.5, source: "keyboard")))
+        #expect(v.changeTags == ["1", "3"] && v.changes.map(\.step) == [100, 125])
+        #expect(v.log.last?.text.hasPrefix("[3] ") == true)
+    }
+
     @Test func undoAsksTheTrainerAndFlashesItsAnswer() {
         var s = live()
         #expect(Reducer.reduce(&s, .key(.char("u"))) == [.command(.undo)])
