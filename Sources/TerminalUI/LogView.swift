@@ -34,17 +34,24 @@ public struct LogView {
         let prefixWidth = lines.map(\.prefix.unicodeScalars.count).max() ?? 0
         let textWidth = max(8, r.width - prefixWidth - 1)
         // Lay out only as many lines from the scroll position back as fill the panel.
-        let newest = max(0, lines.count - scroll)
+        var newest = max(0, lines.count - scroll)
         var rows: [(prefix: String, text: String, color: String)] = []
+        func laidOut(_ l: (prefix: String, text: String, color: String)) -> [(prefix: String, text: String, color: String)] {
+            let wrapped = Self.wrap(l.text, width: prefixWidth > 0 && r.width > prefixWidth + 9 ? textWidth : r.width)
+            return wrapped.enumerated().map { (k, t) in (k == 0 ? l.prefix : "", t, l.color) }
+        }
         var i = newest
         while i > 0 && rows.count < r.height {
             i -= 1
-            let l = lines[i]
-            let wrapped = Self.wrap(l.text, width: prefixWidth > 0 && r.width > prefixWidth + 9 ? textWidth : r.width)
-            let own = wrapped.enumerated().map { (k, t) in (k == 0 ? l.prefix : "", t, l.color) }
-            rows.insert(contentsOf: own, at: 0)
+            rows.insert(contentsOf: laidOut(lines[i]), at: 0)
         }
-        let shown = rows.suffix(r.height)
+        // Scrolled back to the oldest line: the panel is filled from the top with the lines after it, never left
+        // nearly empty.
+        while rows.count < r.height && newest < lines.count {
+            rows += laidOut(lines[newest])
+            newest += 1
+        }
+        let shown = i == 0 && rows.count > r.height && newest > max(0, lines.count - scroll) ? rows.prefix(r.height) : rows.suffix(r.height)
         for (row, line) in shown.enumerated() {
             let y = r.y + row
             if prefixWidth > 0 && r.width > prefixWidth + 9 {

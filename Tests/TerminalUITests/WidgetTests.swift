@@ -50,6 +50,17 @@ import Testing
         #expect(rows.map(\.height).reduce(0, +) == 37 && rows[2].maxY == r.maxY)
     }
 
+    /// Scrolled back as far as it goes, the log shows a full page from the oldest line, not one line over blanks.
+    @Test func logScrolledToTheTopShowsAFullPage() {
+        let lines = (1...30).map { (prefix: "\($0)", text: "event \($0)", color: "main_fg") }
+        var g = Grid(width: 30, height: 10)
+        LogView(lines: lines, scroll: 29).render(into: &g, g.bounds, theme: .builtin)
+        #expect(g.lines.map { $0.trimmingCharacters(in: .whitespaces) } == (1...10).map { "\($0) event \($0)" })
+        var h = Grid(width: 30, height: 10)
+        LogView(lines: lines, scroll: 5).render(into: &h, h.bounds, theme: .builtin)
+        #expect(h.lines.last!.trimmingCharacters(in: .whitespaces) == "25 event 25" && h.lines[0].contains("16 event 16"))
+    }
+
     @Test func lineChartDrawsBrailleAxesAndMarkers() {
         var g = Grid(width: 40, height: 10)
         let xs = (1...100).map(Double.init)
