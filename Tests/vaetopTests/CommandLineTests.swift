@@ -108,6 +108,7 @@ import Testing
         if p.isRunning { p.terminate() }
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(text.contains("waiting for \(later) to hold a run"), "\(text)")
+        #expect(text.contains("\(later) holds a run now"), "the end of the wait is said too: \(text)")
         #expect(text.contains("watch needs a terminal"), "\(text)")
     }
 
