@@ -67,9 +67,21 @@ public enum EventFile {
 
     /// The event files of a run folder with the sub-folder each belongs to (nil: the run's own folder).
     public static func runFiles(in dir: String) -> [(path: String, subfolder: Subfolder?)] {
+        var known: [String: Subfolder] = [:]
+        return runFiles(in: dir, known: &known)
+    }
+
+    /// The same, for a caller that lists a growing run again and again (`vaetop watch`): a sub-folder found to
+    /// belong to the run is remembered in `known` and not classified again (its kind never changes); one not
+    /// (yet) recognised, e.g. still empty, is looked at again next time.
+    public static func runFiles(in dir: String, known: inout [String: Subfolder]) -> [(path: String, subfolder: Subfolder?)] {
         var out: [(String, Subfolder?)] = files(in: dir).map { ($0, nil) }
         let subs = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted().map { (dir as NSString).appendingPathComponent($0) }
-        for sub in subs { if let kind = subfolder(sub) { out += files(in: sub).map { ($0, kind) } } }
+        for sub in subs {
+            guard let kind = known[sub] ?? subfolder(sub) else { continue }
+            known[sub] = kind
+            out += files(in: sub).map { ($0, kind) }
+        }
         return out
     }
 

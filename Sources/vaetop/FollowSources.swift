@@ -60,6 +60,8 @@ final class TensorBoardFollowSource: EventSource {
     private var alerts: [RunEvent] = []
     private var files: [(path: String, subfolder: EventFile.Subfolder?)] = []
     private var lastListing = -1.0
+    /// The run's sub-folders recognised so far (their first records are not read again at each listing).
+    private var subfolders: [String: EventFile.Subfolder] = [:]
 
     init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
@@ -72,7 +74,7 @@ final class TensorBoardFollowSource: EventSource {
         // listed again once a second, not every frame.
         if now - lastListing >= 1 || files.isEmpty {
             lastListing = now
-            files = EventFile.isEventFile(directory) ? [(directory, nil)] : EventFile.runFiles(in: directory)
+            files = EventFile.isEventFile(directory) ? [(directory, nil)] : EventFile.runFiles(in: directory, known: &subfolders)
         }
         for (file, subfolder) in files {
             let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
