@@ -18,17 +18,19 @@ let package = Package(
         .target(name: "ResourceLocator"),
         // The embedded MNIST subset is found relative to the executable (ResourceLocator), not through a bundle
         // whose build-folder path would be baked into the binary.
-        .target(name: "Datasets", dependencies: ["CZlib", "ResourceLocator"], exclude: ["Resources"], swiftSettings: fastMath),
-        .target(name: "Runs"),
+        .target(name: "Datasets", dependencies: ["CZlib", "ResourceLocator", "FileAccess"], exclude: ["Resources"], swiftSettings: fastMath),
+        // Every file vaetop reads is opened through FileAccess: regular files only, never a blocking FIFO or a device.
+        .target(name: "FileAccess"),
+        .target(name: "Runs", dependencies: ["FileAccess"]),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
-        .target(name: "TerminalUI", dependencies: ["ResourceLocator"]),
-        .target(name: "TensorBoard", dependencies: ["Runs", "CZlib"]),
+        .target(name: "TerminalUI", dependencies: ["ResourceLocator", "FileAccess"]),
+        .target(name: "TensorBoard", dependencies: ["Runs", "CZlib", "FileAccess"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator",
+                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator", "FileAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,7 +38,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
-        .testTarget(name: "RunsTests", dependencies: ["Runs", "TestSupport"]),
+        .testTarget(name: "RunsTests", dependencies: ["Runs", "FileAccess", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),

@@ -1,3 +1,4 @@
+import FileAccess
 import CZlib
 import Foundation
 
@@ -8,10 +9,18 @@ public enum IDXReader {
     /// Magic number of an IDX file of unsigned bytes with one dimension (labels).
     public static let labelMagic: UInt32 = 2049
 
-    /// The whole decompressed content of `path` (zlib reads raw files unchanged).
+    /// The most decompressed bytes read from one file (Fashion-MNIST's largest is 47 MB; a larger one is not a data
+    /// set this model trains on, or a gzip bomb).
+    public static let maxBytes = 1 << 30
+
+    /// The whole decompressed content of `path` (zlib reads raw files unchanged); a regular file only.
     public static func readBytes(_ path: String) throws(IDXError) -> [UInt8] {
-        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
-        guard let f = gzopen(path, "rb") else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        let fd: Int32
+        do { fd = try RegularFile.openDescriptor(path) } catch {
+            if case .missing = error { throw .missing(path: path) }
+            throw .unreadable(path: path, reason: error.reason)
+        }
+        guard let f = gzdopen(fd, "rb") else { close(fd); throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { gzclose(f) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -23,6 +32,9 @@ public enum IDXReader {
                 throw .unreadable(path: path, reason: "gzip: \(msg)")
             }
             if n == 0 { break }
+            guard out.count + Int(n) <= maxBytes else {
+                throw .unreadable(path: path, reason: "more than \(RegularFile.describeSize(maxBytes)) of data")
+            }
             out.append(contentsOf: chunk[0..<Int(n)])
         }
         return out

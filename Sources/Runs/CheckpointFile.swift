@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// The bytes of `checkpoint.bin`: "VAETOPCK", UInt32 version, UInt32 0, UInt64 n, n bytes of JSON metadata, then
@@ -12,6 +13,8 @@ public enum CheckpointFile {
     public static let maxMetadata = 256 << 20
     /// The most buffers a checkpoint may hold.
     public static let maxBuffers = 256
+    /// The largest checkpoint read (a limit no model vaetop trains comes near; a larger file is not a checkpoint).
+    public static let maxFileBytes = 64 << 30
 
     /// What is wrong with a checkpoint file, naming the field.
     public struct Problem: Error, Equatable, CustomStringConvertible {
@@ -61,9 +64,8 @@ public enum CheckpointFile {
 
     /// Reads and checks the framing; the metadata is returned undecoded for the trainer to check field by field.
     public static func read(_ path: String) throws(Problem) -> Contents {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Problem(path: path, reason: FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")
-        }
+        let data: Data
+        do { data = try RegularFile.contents(path, limit: maxFileBytes) } catch { throw Problem(path: path, reason: error.reason) }
         return try parse(data, path: path)
     }
 

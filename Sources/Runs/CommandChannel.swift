@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// Commands for a trainer in another process: JSON lines appended to `commands.jsonl` in the run directory.
@@ -17,7 +18,9 @@ public final class CommandChannel {
     /// `directory` is the run directory.
     public init(directory: String) {
         path = (directory as NSString).appendingPathComponent(Self.fileName)
-        let existing = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        // The next id follows the lines already there (a regular file only; a FIFO planted here is not read).
+        let data: Data = (try? RegularFile.contents(path, limit: 64 << 20)) ?? Data()
+        let existing = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         nextID = existing + 1
     }
 

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// Reads run files: tolerant of a torn last line, garbage lines and unknown record kinds.
@@ -12,13 +13,24 @@ public enum RunFileReader {
         return isDir.boolValue ? (path as NSString).appendingPathComponent(fileName) : path
     }
 
+    /// The longest line a reader parses (documented in `docs/run-format.md`): vaetop's largest records (images) are
+    /// under 100 KB. A longer line is skipped by its length without being parsed or held in memory.
+    public static let maxLineBytes = 16 << 20
+
+    /// Opens a run file for reading: a regular file only (a FIFO, device or folder is refused at once).
+    public static func open(_ file: String) throws(RunFileError) -> FileHandle {
+        do { return try RegularFile.open(file) } catch {
+            switch error {
+            case .missing: throw .missing(path: file)
+            default: throw .unreadable(path: file, reason: error.reason)
+            }
+        }
+    }
+
     /// Reads a whole run file, 8 MB at a time: memory holds the records, never the file's bytes.
     public static func read(_ path: String) throws(RunFileError) -> RunFileContents {
         let file = try resolve(path)
-        guard let h = FileHandle(forReadingAtPath: file) else {
-            if !FileManager.default.fileExists(atPath: file) { throw .missing(path: file) }
-            throw .unreadable(path: file, reason: "permission denied or I/O error")
-        }
+        let h = try open(file)
         defer { try? h.close() }
         var parser = Parser(path: file)
         while true {
@@ -32,7 +44,7 @@ public enum RunFileReader {
 
     /// The header of a run file (its first line), without reading the rest; nil when there is none yet.
     public static func header(_ path: String) -> RunHeader? {
-        guard let file = try? resolve(path), let h = FileHandle(forReadingAtPath: file) else { return nil }
+        guard let file = try? resolve(path), let h = try? open(file) else { return nil }
         defer { try? h.close() }
         guard let bytes = try? h.read(upToCount: 1 << 20), let nl = bytes.firstIndex(of: 0x0A),
               case .header(let header)? = try? RunFileCodec.decode(Substring(decoding: bytes[..<nl], as: UTF8.self)) else { return nil }
@@ -60,15 +72,36 @@ public enum RunFileReader {
         var rest: [UInt8] = []
         /// 1-based number of the next complete line.
         var lineNumber = 1
+        /// True while the bytes of a line longer than `maxLineBytes` are passed over up to its newline.
+        var discarding = false
 
         init(path: String) { self.path = path }
 
+        /// Why a line was passed over unread.
+        static var tooLong: String { "longer than \(RegularFile.describeSize(maxLineBytes)) (skipped unread)" }
+
         mutating func feed(_ data: Data) throws(RunFileError) {
+            var start = data.startIndex
+            if discarding {
+                guard let nl = data.firstIndex(of: 0x0A) else { return }
+                skipped.append(.init(line: lineNumber, reason: Self.tooLong))
+                lineNumber += 1
+                discarding = false
+                start = nl + 1
+            }
             var bytes = rest
-            bytes.append(contentsOf: data)
-            guard let lastNewline = bytes.lastIndex(of: 0x0A) else { rest = bytes; return }
-            rest = Array(bytes[(lastNewline + 1)...])
+            bytes.append(contentsOf: data[start...])
+            guard let lastNewline = bytes.lastIndex(of: 0x0A) else { try keep(bytes); return }
             try decode(bytes, upTo: lastNewline)
+            try keep(Array(bytes[(lastNewline + 1)...]))
+        }
+
+        /// Keeps the start of an incomplete line, or starts passing over it when it is already too long.
+        mutating func keep(_ tail: [UInt8]) throws(RunFileError) {
+            guard tail.count > maxLineBytes else { rest = tail; return }
+            if header == nil { throw .notARunFile(path: path, reason: "first line is \(Self.tooLong)") }
+            rest = []
+            discarding = true
         }
 
         /// Decodes the complete lines in bytes[..<end] (end is the index of the last newline).
@@ -101,6 +134,7 @@ public enum RunFileReader {
                     DispatchQueue.concurrentPerform(iterations: workers) { w in
                         for k in (n * w / workers)..<(n * (w + 1) / workers) {
                             let line = UnsafeBufferPointer(rebasing: bufBox.value[lineRanges[skip + k]])
+                            if line.count > maxLineBytes { outBox.value[k] = .failure(.invalidRecord(Self.tooLong)); continue }
                             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
                             outBox.value[k] = Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: line) }
                         }
@@ -120,6 +154,7 @@ public enum RunFileReader {
 
         static func header(_ bytes: [UInt8], _ line: Range<Int>, path: String) throws(RunFileError) -> RunHeader {
             guard !line.isEmpty else { throw .notARunFile(path: path, reason: "empty file") }
+            guard line.count <= maxLineBytes else { throw .notARunFile(path: path, reason: "first line is \(Self.tooLong)") }
             let decoded = bytes.withUnsafeBufferPointer { buf in
                 Result { () throws(RunFileError) in try RunFileCodec.decode(bytes: UnsafeBufferPointer(rebasing: buf[line])) }
             }
@@ -137,6 +172,11 @@ public enum RunFileReader {
         /// The contents; a last line without its newline is decoded if whole, else reported as torn.
         mutating func finish() throws(RunFileError) -> RunFileContents {
             var torn = false
+            if discarding {
+                skipped.append(.init(line: lineNumber, reason: "torn last line, \(Self.tooLong)"))
+                discarding = false
+                torn = true
+            }
             if !rest.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) {
                 let tail = rest + [0x0A]
                 let before = events.count, skippedBefore = skipped.count

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// Appends run events to a JSON Lines file; buffered, flushed on demand, fsync'ed on `sync()`.
@@ -11,8 +12,22 @@ public final class RunFileWriter {
     /// Opens (creating if needed) `path` for appending.
     public init(path: String) throws(RunFileError) {
         self.path = path
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        // Non-blocking open (a FIFO with no reader must not hang it), then regular files only: appending to a FIFO or
+        // a device would lose the run.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o644)
+        guard fd >= 0 else {
+            var st = stat()
+            if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+                throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file")
+            }
+            throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            Foundation.close(fd)
+            throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         pending.reserveCapacity(1 << 16)
     }

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// An exclusive lock on a run directory for as long as a process writes it: `flock` on `.vaetop-lock`, which
@@ -11,8 +12,14 @@ public final class RunLock {
     /// Takes the lock of `directory` (which must exist), or throws `.locked` naming the process that holds it.
     public init(directory: String) throws(RunFileError) {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw .writeFailed(path: path, reason: FileOutput.describe(errno)) }
+        // Non-blocking: a FIFO planted as the lock file must not hang the open; anything but a regular file is refused.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+        guard fd >= 0 else { throw .writeFailed(path: path, reason: errno == ELOOP ? "is a symlink; not following it" : FileOutput.describe(errno)) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file; remove it")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.pid(fd: fd)
             close(fd)
@@ -30,9 +37,13 @@ public final class RunLock {
     /// without taking the lock: the check a command makes before it starts.
     public static func check(_ directory: String) throws(RunFileError) {
         let path = (directory as NSString).appendingPathComponent(fileName)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { return }
         defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file; remove it")
+        }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 { flock(fd, LOCK_UN); return }
         throw .locked(path: directory, pid: pid(fd: fd))
     }

@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// Reading and writing `events.out.tfevents.*` files.
@@ -58,7 +59,7 @@ public enum EventFile {
 
     /// The scalar tags of a file's complete records within its first `limit` bytes, and whether they hold hparams.
     static func leading(_ path: String, limit: Int = 1 << 16) -> (tags: Set<String>, hparams: Bool) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return ([], false) }
+        guard let handle = try? RegularFile.open(path) else { return ([], false) }
         defer { try? handle.close() }
         let bytes = [UInt8]((try? handle.read(upToCount: limit)) ?? Data())
         let events = decode(TFRecord.records(bytes).payloads)
@@ -85,9 +86,12 @@ public enum EventFile {
         return out
     }
 
-    /// Reads one file.
+    /// Reads one file; one that is not a regular file (a FIFO, a device) is read as empty, with the reason a problem.
     public static func read(_ path: String) -> Contents {
-        let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+        let bytes: [UInt8]
+        do { bytes = [UInt8](try RegularFile.contents(path, limit: Int.max - 1)) } catch {
+            return Contents(path: path, events: [], problems: [TFRecord.Problem(offset: 0, message: error.reason)], consumed: 0)
+        }
         let (payloads, problems, consumed) = TFRecord.records(bytes)
         return Contents(path: path, events: decode(payloads), problems: problems, consumed: consumed)
     }

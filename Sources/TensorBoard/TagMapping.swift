@@ -11,6 +11,9 @@ import Foundation
 /// e.g. `train/elbo = loss`, `z/kl_07 = kl_dim 7`, `opt/lr = lr`, `layers/enc = grad_norm_layer enc`; or a pattern
 /// with `{i}` (a number, usable in the field) and `*` (anything): `KL_dim/{i} = kl_dim {i}`, `*/elbo = loss`.
 public struct TagMapping: Sendable {
+    /// The largest mapping file read (a mapping is a few lines).
+    public static let maxBytes = 1 << 20
+
     /// What a tag feeds.
     public enum Field: Sendable, Equatable, Hashable {
         case loss, recon, kl, klDim(Int), lr, beta, momentum, freeBits, gradNorm, gradNormClipped, gradNormLayer(String), testLoss

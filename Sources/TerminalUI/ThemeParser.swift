@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 
 /// A problem in a theme file, with its line.
@@ -45,11 +46,16 @@ public enum ThemeParser {
     public static let maxBytes = 1 << 20
 
     public static func load(path: String) throws(ThemeError) -> Theme {
-        guard let h = FileHandle(forReadingAtPath: path) else { throw ThemeError(file: path, line: 0, message: "cannot read the file") }
-        defer { try? h.close() }
-        guard let data = try? h.read(upToCount: maxBytes + 1) else { throw ThemeError(file: path, line: 0, message: "cannot read the file") }
-        guard data.count <= maxBytes else {
-            throw ThemeError(file: path, line: 0, message: "larger than \(maxBytes / 1024) KB; a theme file is a few KB of theme[key]=\"#RRGGBB\" lines")
+        let data: Data
+        do { data = try RegularFile.contents(path, limit: maxBytes) } catch {
+            switch error {
+            case .tooLarge: throw ThemeError(file: path, line: 0, message: "larger than \(maxBytes / 1024) KB; a theme file is a few KB of theme[key]=\"#RRGGBB\" lines")
+            case .missing: throw ThemeError(file: path, line: 0, message: "no such file")
+            default: throw ThemeError(file: path, line: 0, message: error.reason)
+            }
+        }
+        guard !data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            throw ThemeError(file: path, line: 0, message: "is empty; a theme file holds theme[key]=\"#RRGGBB\" lines")
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return try parse(String(decoding: data, as: UTF8.self), name: name, file: path)

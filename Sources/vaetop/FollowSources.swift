@@ -1,3 +1,4 @@
+import FileAccess
 import Foundation
 import Monitor
 import Runs
@@ -20,6 +21,7 @@ final class RunFollowSource: EventSource {
         case .none: update = .none
         case .appended(let e): update = .events(e)
         case .reset(let c): update = .reset(ArraySlice(Replay.events(c)))
+        case .notice(let text): update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
         }
         if !failures.isEmpty {
             switch update {
@@ -80,7 +82,7 @@ final class TensorBoardFollowSource: EventSource {
             let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
             let from = consumed[file] ?? 0
             if size < from { reset = true; break }
-            guard size > from, size != readSize[file], let h = FileHandle(forReadingAtPath: file) else { continue }
+            guard size > from, size != readSize[file], let h = try? RegularFile.open(file) else { continue }
             defer { try? h.close() }
             readSize[file] = size
             try? h.seek(toOffset: UInt64(from))

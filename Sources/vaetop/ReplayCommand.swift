@@ -1,3 +1,4 @@
+import FileAccess
 import ArgumentParser
 import CursesBackend
 import Foundation
@@ -101,10 +102,9 @@ struct Replay: ParsableCommand {
     /// A tag mapping file's mapping (none: the convention); a missing or broken file is a one-line error.
     static func mappingFile(_ path: String?) throws -> TagMapping {
         guard let path else { return TagMapping() }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw fail("--mapping: \(path): \(FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")")
-        }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw fail("--mapping: \(path): not UTF-8 text") }
+        let data: Data
+        do { data = try RegularFile.contents(path, limit: TagMapping.maxBytes) } catch { throw fail("--mapping: \(error)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw fail("--mapping: \(path): not UTF-8 text") }
         do { return try TagMapping.parse(text) } catch { throw fail("--mapping: \(path): \(error)") }
     }
 
@@ -180,7 +180,7 @@ enum SampleRuns {
 
     static func listing() -> String {
         guard let f = folder else { return "no sample-runs folder found; give a run directory: vaetop replay RUN" }
-        let readme = (try? String(contentsOfFile: f + "/README.md", encoding: .utf8)) ?? ""
+        let readme = (try? RegularFile.contents(f + "/README.md", limit: 1 << 20)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: f)) ?? [])
             .filter { FileManager.default.fileExists(atPath: f + "/" + $0 + "/run.jsonl") }.sorted()
         var out = ["sample runs in \(f) (vaetop replay NAME):"]
