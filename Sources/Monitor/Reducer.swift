@@ -7,7 +7,8 @@ public enum Reducer {
     public static func reduce(_ s: inout AppState, _ action: Action) -> [Effect] {
         switch action {
         case .events(let events):
-            for e in events {
+            for event in events {
+                let e = event.cutForScreen() ?? event
                 s.run.apply(e)
                 if s.awaitingRewind { answer(&s, e) }
                 switch e {

@@ -108,6 +108,7 @@ public struct RunView: Sendable {
 
     /// Folds one event in.
     public mutating func apply(_ e: RunEvent) {
+        if let cut = e.cutForScreen() { return apply(cut) }
         switch e {
         case .header(let h):
             self = RunView()

@@ -15,9 +15,12 @@ public struct RunFileContents: Sendable {
 
     /// A line the reader passed over.
     public struct SkippedLine: Sendable, Equatable {
+        /// The 1-based line number; 0 where the source has no lines (a TensorBoard file: the reason gives the offset).
         public var line: Int
         public var reason: String
         public init(line: Int, reason: String) { self.line = line; self.reason = reason }
+        /// "skipped line 12: why", or "skipped: file offset 4096: why".
+        public var description: String { line > 0 ? "skipped line \(line): \(reason)" : "skipped: \(reason)" }
     }
 }
 

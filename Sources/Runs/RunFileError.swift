@@ -10,6 +10,8 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
     /// Another process writes this run directory (its pid, when the lock file says).
     case locked(path: String, pid: Int32?)
     case writeFailed(path: String, reason: String)
+    /// A resume found a run file that does not read back (the reader's message): nothing was appended.
+    case resumeRefused(String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum RunFileError: Error, Equatable, CustomStringConvertible {
         case .locked(let p, let pid):
             return "\(p): another vaetop process\(pid.map { " (pid \($0))" } ?? "") is writing this run; stop it first or pick another directory"
         case .writeFailed(let p, let r): return "\(p): write failed (\(r))"
+        case .resumeRefused(let why):
+            return "\(why); resuming would append records no reader could open, so nothing was written: move the run file aside to start a new one from the checkpoint"
         }
     }
 }

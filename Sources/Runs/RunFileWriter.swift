@@ -12,8 +12,8 @@ public final class RunFileWriter {
     /// Opens (creating if needed) `path` for appending.
     public init(path: String) throws(RunFileError) {
         self.path = path
-        // Non-blocking open (a FIFO with no reader must not hang it), then regular files only: appending to a FIFO or
-        // a device would lose the run.
+        // Non-blocking open (a FIFO with no reader must not hang it), then a regular file or a character device
+        // (/dev/null discards a run on purpose, /dev/full is a full disk): a FIFO or a socket would lose the run.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o644)
         guard fd >= 0 else {
             var st = stat()
@@ -23,7 +23,7 @@ public final class RunFileWriter {
             throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
         }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG || st.st_mode & S_IFMT == S_IFCHR else {
             Foundation.close(fd)
             throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file")
         }

@@ -28,7 +28,7 @@ public enum RunImport {
         let name = ((isDir.boolValue ? path : (path as NSString).deletingLastPathComponent) as NSString).lastPathComponent
         var result = convert(read.flatMap(\.events), name: name, mapping: mapping)
         result.problems = read.flatMap { c in c.problems.map { (c.path, $0) } }
-        let skipped = result.problems.map { RunFileContents.SkippedLine(line: $0.problem.offset, reason: "\(($0.file as NSString).lastPathComponent) \($0.problem)") }
+        let skipped = result.problems.map { RunFileContents.SkippedLine(line: 0, reason: "\(($0.file as NSString).lastPathComponent) \($0.problem)") }
         result.contents.skipped = skipped + result.contents.skipped
         return result
     }

@@ -93,9 +93,23 @@ extension Trainer {
             let source: DataSource = snap.config.data.map { .directory($0) } ?? .embedded
             do { data = try source.load() } catch { throw .data(error) }
         }
-        let written = try? RunFileReader.read(directory)
+        // The records go on in the run file: it must read back. A missing or empty one is started again with a header
+        // (the checkpoint has the config); one that does not read as a run file is refused before anything is written,
+        // as appending to it would leave a run no reader can open.
+        var written: RunFileContents?
+        var startsRunFile: String?
+        do { written = try RunFileReader.read(directory) } catch {
+            switch error {
+            case .missing: startsRunFile = "was missing"
+            case .notARunFile(_, let reason) where reason == "empty file": startsRunFile = "was empty"
+            default: throw .runFile(.resumeRefused(error.description))
+            }
+        }
         try self.init(config: snap.config, data: data, directory: directory, name: written?.header.name, sink: sink)
         try restore(snap, buffers: buffers, path: path)
+        if let startsRunFile {
+            resumeNote = "\((directory as NSString).appendingPathComponent(RunFileReader.fileName)) \(startsRunFile): a new run file starts at step \(stepsDone) from the checkpoint"
+        }
         // Branch numbers go on from the run file's (a rewind after the resume starts a new one).
         history.branch = written?.events.compactMap { if case .rewind(let r) = $0 { r.branch } else { nil } }.max() ?? 0
     }
@@ -158,6 +172,7 @@ extension Trainer {
 
     /// Marks the resume point in the run file: readers drop records after `step` that precede this one.
     public func beginResumed() {
+        if resumeNote != nil { emit(.header(header)) }
         emit(.state(StateChange(step: stepsDone, state: .running, reason: StateChange.resumed)))
         flush()
     }

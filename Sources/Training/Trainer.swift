@@ -47,6 +47,8 @@ public final class Trainer {
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).
     public let plannedSteps: Int
     let header: RunHeader
+    /// Set by a resume whose run file was missing or empty: `beginResumed` writes a header first, and this says so.
+    public internal(set) var resumeNote: String?
 
     /// Starts a new run. `directory` is created; nothing is written when it is nil.
     public init(config: RunConfig, data: (train: ImageDataset, test: ImageDataset), directory: String?,

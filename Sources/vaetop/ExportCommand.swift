@@ -21,7 +21,7 @@ struct Export: ParsableCommand {
             throw fail("export: \(path) holds \(runs.count) runs (a sweep): export one of them (\(names.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", …" : ""))")
         }
         let contents = try Replay.load(SampleRuns.resolve(path), mapping: mapping)
-        for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: skipped line \(s.line): \(s.reason)\n".terminalSafe(keepNewlines: true).utf8)) }
+        for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: \(s.description)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
             // One TensorBoard run per branch: branch 0 in the folder, branch k in branch-k/.

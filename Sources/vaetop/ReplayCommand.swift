@@ -85,6 +85,9 @@ struct Replay: ParsableCommand {
             if !tbFiles.isEmpty {
                 let tags = try mappingFile(mapping)
                 guard var r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
+                if r.contents.events.isEmpty, let (file, problem) = r.problems.first {
+                    throw fail("\(path): no TensorBoard event could be read (\((file as NSString).lastPathComponent) \(problem))", code: 65)
+                }
                 r.contents.events.insert(contentsOf: ignoredNotes(r.ignoredTags, unread: r.unread).map { .alert($0) }, at: 0)
                 return r.contents
             }
@@ -160,7 +163,7 @@ enum RunDescription {
             default: break
             }
         }
-        for s in c.skipped { lines.append("skipped line \(s.line): \(s.reason)") }
+        for s in c.skipped { lines.append(s.description) }
         if c.tornTail { lines.append("the last line was torn (the writer stopped mid-record); ignored") }
         return lines.joined(separator: "\n")
     }

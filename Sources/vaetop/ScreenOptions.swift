@@ -39,7 +39,7 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
     }
     defer { CrashGuard.afterRestore = nil }
     let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: options,
-                          runName: header.name, plan: schedulePreview(header))
+                          runName: header.name, plan: schedulePreview(header), finished: { link.finished })
     // The trainer writes its final evaluation, checkpoint and end record before it exits.
     if !link.finished { link.send(.stop) }
     while !link.finished { usleep(10_000) }
@@ -56,7 +56,9 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.
 func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode, options: ScreenOptions,
                runName: String, plan: SchedulePreview?, compared: [ComparedRun] = [], checkpointSteps: [Int]? = nil,
-               keepTerminal: Bool = false) -> AppState {
+               keepTerminal: Bool = false, finished: @escaping @Sendable () -> Bool = { true }) -> AppState {
+    let watchdog = ScreenWatchdog(backend: backend, finished: finished)
+    defer { watchdog.screenReturned() }
     let library = ThemeLibrary.standard()
     let (theme, problem) = options.startingTheme(library)
     var state = AppState(mode: mode, width: 80, height: 24, theme: theme, themeNames: library.names,
@@ -68,7 +70,13 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
     if let problem { state.flash = ("theme: \(problem); using the default theme", "alert") }
     let app = App(state: state, backend: backend, source: source,
                   loadTheme: { name in let (t, e) = library.load(name); return (t, e?.description) },
-                  interrupted: { stopSignal.load(ordering: .relaxed) != 0 })
+                  interrupted: {
+                      // Fault injection (tests): the main thread stops answering, as a screen stuck in a huge frame did.
+                      if ScreenWatchdog.injectedBusyScreen && ScreenWatchdog.loops.add(1, ordering: .relaxed).newValue > 1 {
+                          while true { usleep(1_000) }
+                      }
+                      return stopSignal.load(ordering: .relaxed) != 0
+                  })
     let final = app.run()
     if !keepTerminal { backend.shutdown() }
     return final

@@ -27,8 +27,12 @@ struct Train: ParsableCommand {
         } else if at != nil {
             throw fail("--at: only with --fork RUN")
         } else if let resume {
-            do { try RunLock.check(resume) } catch { throw fail("--resume: \(error)", code: 75) }
+            do { try RunLock.check(resume) } catch {
+                if case .locked = error { throw fail("--resume: \(error)", code: 75) }
+                throw fail("--resume: \(error)", code: 74)
+            }
             do { trainer = try Trainer(resume: resume) } catch { throw fail("--resume: \(error)", code: 65) }
+            if let note = trainer.resumeNote { FileHandle.standardError.write(Data("vaetop: --resume: \(note)\n".utf8)) }
         } else {
             let config: RunConfig
             do { config = try options.makeConfig() } catch { throw fail(error.description) }

@@ -17,6 +17,8 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         guard !paths.isEmpty else { throw fail("watch: give a run directory or a folder of TensorBoard event files") }
+        // Said before any wait: a watch that cannot draw would otherwise wait for a run it can never show.
+        guard isatty(STDOUT_FILENO) == 1 else { throw fail(Self.noTerminal("standard output is not a terminal"), code: 64) }
         installStopSignalHandlers()
         // A folder that does not hold a run yet (PyTorch takes seconds to start) is waited for; a sweep folder
         // (several runs inside) is watched as a comparison of its runs.
@@ -25,7 +27,7 @@ struct Watch: ParsableCommand {
         guard paths.count <= Replay.maxCompared else { throw fail("watch: \(paths.count) runs; one screen compares at most \(Replay.maxCompared)") }
         let sources = try paths.map(followSource)
         let backend: CursesTerminal
-        do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail("watch needs a terminal (\(error))", code: 1) }
+        do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail(Self.noTerminal("\(error)"), code: 64) }
         let names = paths.map { ($0 as NSString).lastPathComponent }
         let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()))
         // vaetop's own trainer plans its schedules from its header; another process's trainer sends `plan` records.
@@ -34,6 +36,11 @@ struct Watch: ParsableCommand {
         _ = runScreen(backend: backend, source: source, mode: .follow, options: screen, runName: names[0], plan: plan,
                       compared: names.dropFirst().map { ComparedRun(name: $0, events: []) })
         if let code = signalExitCode() { throw ExitCode(code) }
+    }
+
+    /// Why watch stopped without a screen, and what reads a run without one.
+    static func noTerminal(_ why: String) -> String {
+        "watch draws on a terminal and \(why); without one, vaetop replay PATH describes a run and vaetop export PATH --csv - prints its numbers"
     }
 
     /// Returns once `path` holds a run (a run file, event files, or runs in sub-folders), saying once on stderr that

@@ -223,3 +223,28 @@ import Testing
         #expect(text.contains("o one-cycle 1.0e-05…1.0e-02") && text.contains("finished"))
     }
 }
+
+/// What one record may bring to the screen is bounded: a 50 MB alert once stalled the screen for minutes.
+@Suite struct ScreenTextBoundTests {
+    @Test func longTextIsCutWithAnEllipsisWhenItComesIn() {
+        var s = AppState(mode: .live, width: 120, height: 40, themeNames: ["default"])
+        _ = Reducer.reduce(&s, .events(SyntheticRun.events(steps: 5)))
+        let huge = String(repeating: "é", count: 3_000_000)
+        let start = Date()
+        _ = Reducer.reduce(&s, .events([.alert(Alert(step: 5, level: .warning, message: huge)),
+                                         .state(StateChange(step: 5, state: .paused, reason: huge)),
+                                         .change(ParameterChange(step: 5, parameter: .lr, old: 1e-3, new: 2e-3, source: huge))]))
+        let lines = s.run.log.suffix(3).map(\.text)
+        #expect(lines.count == 3)
+        for line in lines {
+            #expect(line.count < RunEvent.screenTextLimit + 60, "a line of \(line.count) characters")
+            #expect(line.contains("…"))
+        }
+        #expect(lines[0].hasPrefix("ééé") && lines[0].count == RunEvent.screenTextLimit)
+        _ = Screen.render(s)
+        #expect(Date().timeIntervalSince(start) < 5)
+        // Short text is untouched, and a step record is never copied.
+        #expect(RunEvent.alert(Alert(step: 1, level: .info, message: "short")).cutForScreen() == nil)
+        #expect(SyntheticRun.events(steps: 3).allSatisfy { $0.cutForScreen() == nil })
+    }
+}

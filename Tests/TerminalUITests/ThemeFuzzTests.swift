@@ -24,7 +24,17 @@ import Testing
         try String(repeating: line, count: (ThemeParser.maxBytes / line.utf8.count) + 10).write(toFile: dir.file("big.theme"), atomically: true, encoding: .utf8)
         let start = Date()
         #expect { try ThemeParser.load(path: dir.file("big.theme")) } throws: { "\($0)".contains("larger than") }
-        #expect { try ThemeParser.load(path: "/dev/zero") } throws: { "\($0)".contains("larger than") }
+        #expect { try ThemeParser.load(path: "/dev/zero") } throws: { "\($0)".contains("is a character device, not a regular file") }
+        // A FIFO nobody writes (it once blocked the screen before its first frame), a folder, a dangling symlink, an
+        // empty file: each refused at once, saying what it is.
+        #expect(mkfifo(dir.file("fifo.theme"), 0o644) == 0)
+        #expect { try ThemeParser.load(path: dir.file("fifo.theme")) } throws: { "\($0)".contains("is a FIFO, not a regular file") }
+        try FileManager.default.createDirectory(atPath: dir.file("folder.theme"), withIntermediateDirectories: false)
+        #expect { try ThemeParser.load(path: dir.file("folder.theme")) } throws: { "\($0)".contains("is a folder") }
+        try FileManager.default.createSymbolicLink(atPath: dir.file("dangling.theme"), withDestinationPath: dir.file("nowhere"))
+        #expect { try ThemeParser.load(path: dir.file("dangling.theme")) } throws: { "\($0)".contains("no such file") }
+        try Data().write(to: URL(fileURLWithPath: dir.file("empty.theme")))
+        #expect { try ThemeParser.load(path: dir.file("empty.theme")) } throws: { "\($0)".contains("is empty") }
         #expect(Date().timeIntervalSince(start) < 5)
         let (theme, problem) = ThemeLibrary(folders: []).load(dir.file("big.theme"))
         #expect(problem != nil && theme.name == Theme.builtin.name)

@@ -11,9 +11,10 @@ public enum Binary {
     /// Path of the `vaetop` executable.
     public static var vaetop: String { productsDirectory.appendingPathComponent("vaetop").path }
 
-    /// Exit status and the two output streams.
+    /// Exit status, the two output streams and the time it took.
     public struct Result {
         public let status: Int32
+        public var seconds: Double = 0
         public let stdout: String
         public let stderr: String
     }
@@ -36,11 +37,18 @@ public enum Binary {
         try p.run()
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(10_000) }
-        if p.isRunning { p.terminate() }
+        if p.isRunning {
+            // SIGTERM first (the run saves), SIGKILL 5 s later: a child stuck in a system call never hangs the tests.
+            p.terminate()
+            let kill9 = Date().addingTimeInterval(5)
+            while p.isRunning && Date() < kill9 { usleep(10_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        }
         p.waitUntilExit()
         try? out.close(); try? err.close()
         let o = FileManager.default.contents(atPath: tmp + ".out") ?? Data()
         let e = FileManager.default.contents(atPath: tmp + ".err") ?? Data()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Result(status: p.terminationStatus, seconds: Date().timeIntervalSince(deadline) + timeout,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }

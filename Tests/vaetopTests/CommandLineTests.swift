@@ -85,31 +85,14 @@ import Testing
         }
     }
 
-    /// `watch` on a folder that does not exist yet waits for a run to appear in it (then, without a terminal, says
-    /// it needs one).
-    @Test func watchWaitsForTheRunToAppear() throws {
+    /// `watch` without a terminal says why at once and exits 64 (it once waited, then exited 1), naming what reads a
+    /// run without a screen; it does not wait for a folder it could never show.
+    @Test func watchWithoutATerminalSaysWhyAtOnce() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        let later = dir.file("later")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.vaetop)
-        p.arguments = ["watch", later]
-        let err = Pipe()
-        p.standardError = err; p.standardOutput = FileHandle.nullDevice; p.standardInput = FileHandle.nullDevice
-        try p.run()
-        usleep(1_500_000)
-        #expect(p.isRunning, "watch gave up on a folder that does not exist yet")
-        // The run appears: a sample run's file copied in.
-        try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
-        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sample-runs/free-bits/run.jsonl").path
-        try FileManager.default.copyItem(atPath: sample, toPath: later + "/run.jsonl")
-        let deadline = Date().addingTimeInterval(10)
-        while p.isRunning && Date() < deadline { usleep(100_000) }
-        if p.isRunning { p.terminate() }
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(text.contains("waiting for \(later) to hold a run"), "\(text)")
-        #expect(text.contains("\(later) holds a run now"), "the end of the wait is said too: \(text)")
-        #expect(text.contains("watch needs a terminal"), "\(text)")
+        let r = try Binary.run(["watch", dir.file("later")], timeout: 20)
+        #expect(r.status == 64 && r.seconds < 10, "status \(r.status) after \(r.seconds) s")
+        #expect(r.stderr.contains("watch draws on a terminal and standard output is not a terminal") && r.stderr.contains("vaetop replay PATH"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && !r.stderr.contains("waiting for"), "\(r.stderr)")
     }
 
     @Test func missingDataFolderIsNamed() throws {

@@ -159,6 +159,49 @@ import Testing
         }
     }
 
+    /// `watch` on a folder that does not exist yet says it waits, then draws the run once it appears there.
+    @Test func watchWaitsForTheRunToAppear() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let later = dir.file("later")
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) watch \(later); echo VAETOP_EXIT=$?; sleep 60"])
+        #expect(wait(15) { screen().contains("waiting for \(later) to hold a run") }, "no waiting line:\n\(screen())")
+        try FileManager.default.createDirectory(atPath: later, withIntermediateDirectories: true)
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sample-runs/free-bits/run.jsonl").path
+        try FileManager.default.copyItem(atPath: sample, toPath: later + "/run.jsonl")
+        #expect(wait(15) { screen().contains("1 loss") }, "the run that appeared is not drawn:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") && screen().contains("holds a run now") }, "\(screen())")
+    }
+
+    /// A screen whose main thread no longer answers (it once spent minutes in a 50 MB alert) still ends on SIGTERM and
+    /// when its pane closes (SIGHUP): the watchdog restores the terminal, lets the trainer write its end record, exits.
+    @Test func busyScreenStillEndsOnSignalAndClosedPane() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        tmux(["new-session", "-d", "-s", "keep", "sleep 300"])   // keeps the server up while the others close
+        for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+            let session = "busy-\(signal)", run = dir.file("run-\(signal)")
+            let command = "env LANG=C.UTF-8 TERM=tmux-256color VAETOP_FAULT_BUSY_SCREEN=1 sh -c 'echo $$ > \(run).pid; exec \(Binary.vaetop) --epochs 300 --encoder 64 --latent 8 --out \(run)'; echo VAETOP_EXIT=$? > \(run).exit; sleep 60"
+            tmux(["-u", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+            #expect(wait(30) { screen(session).contains("1 loss") }, "no first frame:\n\(screen(session))")
+            #expect(wait(30) { records(run).contains { if case .step = $0 { true } else { false } } })
+            let pid = Int32((try? String(contentsOfFile: run + ".pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            try #require(pid > 0)
+            if signal == "TERM" { kill(pid, SIGTERM) } else { tmux(["kill-session", "-t", session]) }
+            #expect(wait(20) { kill(pid, 0) != 0 }, "\(signal): the busy screen is still running")
+            if signal == "TERM" {
+                #expect(wait(5) { (try? String(contentsOfFile: run + ".exit", encoding: .utf8))?.contains("VAETOP_EXIT=\(code)") == true })
+                #expect(wait(5) { screen(session).contains("did not answer signal 15") }, "\(screen(session))")
+            }
+            if case .end(let e)? = records(run).last { #expect(e.reason == .interrupted) } else { Issue.record("\(signal): no end record") }
+        }
+    }
+
     /// The escape hatch: type lr 10, watch the run diverge, press u; the run is healthy again, quits cleanly, and
     /// its checkpoint is finite and resumes.
     @Test func undoRecoversFromAnLrThatDiverged() throws {
