@@ -47,9 +47,13 @@ public enum RunCSV {
             // A branch's notes at its fork step (the rewind, the values it restated) have no row of that branch
             // there: they go to the branch's first row.
             let rows = Set(zip(steps, stepBranch).map { Key(branch: $1, step: $0.step) })
+            // Each branch's rows in file order, so a note finds its branch's first later row without a scan of all
+            // rows (a run with 20,000 rewinds made that quadratic).
+            var rowsOf: [Int: [Int]] = [:]
+            for i in steps.indices { rowsOf[stepBranch[i], default: []].append(i) }
             func move(_ notes: inout [Key: [String]]) {
                 for (k, v) in notes where !rows.contains(k) {
-                    guard let i = steps.indices.first(where: { stepBranch[$0] == k.branch && steps[$0].step > k.step }) else { continue }
+                    guard let i = rowsOf[k.branch]?.first(where: { steps[$0].step > k.step }) else { continue }
                     let target = Key(branch: k.branch, step: steps[i].step)
                     notes[target] = v + (notes[target] ?? [])
                     notes[k] = nil
@@ -70,12 +74,34 @@ public enum RunCSV {
         return out
     }
 
-    /// One CSV line: fields holding a comma, a quote or a line break are quoted, quotes doubled (RFC 4180).
+    /// One CSV line: fields holding a comma, a quote or a line break are quoted, quotes doubled (RFC 4180); control
+    /// characters are escaped first (`escaped`), so neither `cat` nor a terminal ever receives one from a cell.
     static func row(_ cells: [String]) -> String {
-        cells.map { cell in
+        cells.map { raw in
+            let cell = escaped(raw)
             guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
             return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }.joined(separator: ",") + "\n"
+    }
+
+    /// A cell with its control characters written as `\u00XX` (C0 but tab and line feed, DEL, C1) or `\u202E`
+    /// (bidirectional overrides and isolates), and a backslash as `\\`, so the text is kept and can be read back
+    /// exactly: documented in `docs/run-format.md` ("CSV export").
+    static func escaped(_ cell: String) -> String {
+        guard cell.unicodeScalars.contains(where: { $0 == "\\" || needsEscape($0) }) else { return cell }
+        var out = ""
+        for u in cell.unicodeScalars {
+            if u == "\\" { out += "\\\\" }
+            else if needsEscape(u) { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16, uppercase: true) }
+            else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
+    /// Whether a character must not reach a file or terminal as it is.
+    static func needsEscape(_ u: Unicode.Scalar) -> Bool {
+        if u.value >= 0x20 && u.value < 0x7F || u == "\n" || u == "\t" { return false }
+        return u.value < 0x20 || (0x7F...0x9F).contains(u.value) || (0x202A...0x202E).contains(u.value) || (0x2066...0x2069).contains(u.value)
     }
 
     /// The columns one field table gives for a set of records.

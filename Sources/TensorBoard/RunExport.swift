@@ -14,14 +14,22 @@ public enum RunExport {
     /// A run with rewinds as one TensorBoard run per branch: branch 0 (the run as it started) into the folder
     /// itself, branch k into `branch-k/` (TensorBoard shows each sub-folder as a run of its own colour). Each holds
     /// the records written on that branch: branch k starts after its fork step, where a text says where it came from.
-    public static func branchRuns(_ c: RunFileContents) -> [(folder: String, branch: Int, events: [TensorBoardEvent])] {
-        guard c.hasBranches else { return [("", 0, events(c))] }
-        let numbers = Set(RunFileContents.branches(c.timeline)).sorted()
-        return numbers.map { b in (b == 0 ? "" : "branch-\(b)", b, events(c, branch: b)) }
+    /// At most `maxBranchRuns` runs are written (documented in docs/tensorboard-and-clients.md): branch 0 and the newest
+    /// `maxBranchRuns - 1` branches; `left` counts the branches left out (the CSV keeps them all).
+    public static func branchRuns(_ c: RunFileContents) -> (runs: [(folder: String, branch: Int, events: [TensorBoardEvent])], left: Int) {
+        guard c.hasBranches else { return ([("", 0, events(c))], 0) }
+        let branchOf = RunFileContents.branches(c.timeline)
+        let numbers = Set(branchOf).sorted()
+        let kept = numbers.count <= maxBranchRuns ? numbers : [numbers[0]] + numbers.suffix(maxBranchRuns - 1)
+        return (kept.map { b in (b == 0 ? "" : "branch-\(b)", b, events(c, branch: b, branchOf: branchOf)) }, numbers.count - kept.count)
     }
 
-    /// The records of one branch (nil: all of them, as written).
-    static func events(_ c: RunFileContents, branch only: Int?) -> [TensorBoardEvent] {
+    /// The most TensorBoard runs (folders) one export writes: a run rewound 20,000 times would otherwise make
+    /// 20,000 folders, more than TensorBoard can show or anyone can compare.
+    public static let maxBranchRuns = 64
+
+    /// The records of one branch (nil: all of them, as written); `branchOf` is `RunFileContents.branches(c.timeline)`.
+    static func events(_ c: RunFileContents, branch only: Int?, branchOf given: [Int]? = nil) -> [TensorBoardEvent] {
         let start = ISO8601DateFormatter().date(from: c.header.created)?.timeIntervalSince1970 ?? 0
         let layers = c.header.layers
         var lastTime = 0.0
@@ -43,7 +51,7 @@ public enum RunExport {
             pendingTexts = p
         }
         let timeline = c.timeline
-        let branchOf = only == nil ? [] : RunFileContents.branches(timeline)
+        let branchOf = only == nil ? [] : given ?? RunFileContents.branches(timeline)
         for (i, e) in timeline.enumerated() {
             if let only, branchOf[i] != only { continue }
             switch e {

@@ -25,7 +25,10 @@ struct Export: ParsableCommand {
         if let dir = tensorboard {
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
             // One TensorBoard run per branch: branch 0 in the folder, branch k in branch-k/.
-            let runs = RunExport.branchRuns(contents)
+            let (runs, left) = RunExport.branchRuns(contents)
+            if left > 0 {
+                FileHandle.standardError.write(Data("vaetop: --tensorboard: \(runs.count + left) branches; writing branch 0 and the newest \(runs.count - 1) (at most \(RunExport.maxBranchRuns) TensorBoard runs); the CSV export keeps every branch\n".utf8))
+            }
             for run in runs {
                 let target = run.folder.isEmpty ? dir : (dir as NSString).appendingPathComponent(run.folder)
                 if let problem = EventFile.exportProblem(target) { throw fail("--tensorboard: \(problem)") }

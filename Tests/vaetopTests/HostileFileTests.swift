@@ -147,4 +147,50 @@ import Testing
             }
         }
     }
+
+    /// 20,000 rewinds: `export --tensorboard` writes at most `maxBranchRuns` runs and says how many it left out (it
+    /// once made one folder per branch without end); the CSV keeps every branch and stays linear in time.
+    @Test func manyRewindsAreBounded() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = try FaultTests.smallRun(dir)
+        var lines = try String(contentsOfFile: run + "/run.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.removeAll { $0.contains("\"kind\":\"end\"") }
+        let step = try #require(lines.first { $0.contains("\"kind\":\"step\"") && $0.contains("\"step\":6,") })
+        for b in 1...20_000 {
+            lines.append("{\"kind\":\"rewind\",\"step\":6,\"to\":5,\"branch\":\(b),\"reason\":\"undo\",\"detail\":\"undo lr\"}")
+            lines.append(step)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: run + "/run.jsonl", atomically: false, encoding: .utf8)
+        let tb = try Binary.run(["export", run, "--tensorboard", dir.file("tb")], timeout: 120)
+        let folders = try FileManager.default.contentsOfDirectory(atPath: dir.file("tb")).filter { $0.hasPrefix("branch-") }
+        #expect(tb.status == 0 && folders.count == 63 && folders.contains("branch-20000"), "\(folders.count) folders: \(tb.stderr.prefix(300))")
+        #expect(tb.stderr.contains("20001 branches; writing branch 0 and the newest 63"), "\(tb.stderr.prefix(300))")
+        let csv = try Binary.run(["export", run, "--csv", dir.file("x.csv")], timeout: 120)
+        #expect(csv.status == 0 && csv.seconds < 60, "\(csv.seconds) s: \(csv.stderr.prefix(300))")
+        #expect(try String(contentsOfFile: dir.file("x.csv"), encoding: .utf8).contains("\n20000,6,"))
+    }
+
+    /// Text from a run file (layer names, alerts, change sources, rewind details) never reaches a CSV or a terminal
+    /// with a raw control character: `ESC]0;…BEL ESC[2J` once retitled the pane and cleared the screen.
+    @Test func csvNeverCarriesControlCharacters() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = try FaultTests.smallRun(dir)
+        var text = try String(contentsOfFile: run + "/run.jsonl", encoding: .utf8)
+        let evil = "\\u001b]0;pwned\\u0007\\u001b[2J\\u009b\\u202e back\\\\slash"
+        text = text.replacingOccurrences(of: "\"enc1\"", with: "\"enc1\(evil)\"")
+        text += "{\"kind\":\"alert\",\"step\":3,\"level\":\"warning\",\"message\":\"alert \(evil)\"}\n"
+        text += "{\"kind\":\"rewind\",\"step\":8,\"to\":4,\"branch\":1,\"reason\":\"undo\",\"detail\":\"detail \(evil)\"}\n"
+        text += try #require(text.split(separator: "\n").first { $0.contains("\"kind\":\"step\"") && $0.contains("\"step\":5,") }) + "\n"
+        try text.write(toFile: run + "/run.jsonl", atomically: false, encoding: .utf8)
+        for target in ["-", dir.file("x.csv")] {
+            let r = try Binary.run(["export", run, "--csv", target])
+            #expect(r.status == 0, "\(r.stderr)")
+            let out = target == "-" ? r.stdout : try String(contentsOfFile: target, encoding: .utf8)
+            let controls = out.unicodeScalars.filter { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+            #expect(controls.isEmpty, "\(target): \(controls.map { String($0.value, radix: 16) })")
+            // Kept, escaped: the layer's column, the alert and the rewind's detail all say what the file said.
+            let escaped = "\\u001B]0;pwned\\u0007\\u001B[2J\\u009B\\u202E back\\\\slash"
+            #expect(out.contains("enc1" + escaped) && out.contains("alert " + escaped) && out.contains("detail " + escaped), "\(out.prefix(400))")
+        }
+    }
 }
