@@ -19,7 +19,10 @@ public enum Action: Sendable {
     case replayStatus(ReplayStatus)
     /// A theme finished loading (with the problem, if the file was broken).
     case themeLoaded(Theme, problem: String?)
+    /// The answer to `prepareFork`: the folder a fork would train into, or why none can be made.
+    case forkPrepared(at: Int, checkpoint: Int, Result<String, ForkRefusal>)
 }
+
 
 /// What the reducer asks the outside world to do.
 public enum Effect: Equatable, Sendable {
@@ -29,8 +32,10 @@ public enum Effect: Equatable, Sendable {
     case loadTheme(String)
     /// Leave the screen with a choice (the range test's "train with these bounds").
     case choose(LRScheduleConfig.Kind)
-    /// Leave the replay and train a new run from the checkpoint at or before this step (`f`).
-    case fork(Int)
+    /// Find the folder a fork at this step would train into (the replay asks before it forks), from `checkpoint`.
+    case prepareFork(at: Int, checkpoint: Int)
+    /// Leave the replay and train a new run from the checkpoint at or before this step into `folder` (`f`, then y).
+    case fork(Int, folder: String)
     case quit
 }
 

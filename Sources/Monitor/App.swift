@@ -9,6 +9,8 @@ public final class App {
     let source: EventSource
     let loadTheme: (String) -> (Theme, String?)
     let interrupted: () -> Bool
+    /// Finds (and makes) the folder a fork from the replay would train into; nil where forking is not possible.
+    public var prepareFork: ((Int) -> Result<String, ForkRefusal>)?
     /// Frame interval in milliseconds (~30 frames per second at most).
     public static let frameMilliseconds = 33
     private var previous: Grid?
@@ -35,7 +37,10 @@ public final class App {
                 dispatch(.themeLoaded(theme, problem: problem))
             case .quit: state.quitting = true
             case .choose(let c): state.choice = c; state.quitting = true
-            case .fork(let step): state.forkAt = step; state.quitting = true
+            case .prepareFork(let at, let checkpoint):
+                let answer = prepareFork.map { $0(at) } ?? .failure(ForkRefusal("this screen cannot start training"))
+                dispatch(.forkPrepared(at: at, checkpoint: checkpoint, answer))
+            case .fork(let step, let folder): state.forkAt = step; state.forkFolder = folder; state.quitting = true
             }
         }
     }

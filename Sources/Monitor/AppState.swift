@@ -75,8 +75,12 @@ public struct AppState: Sendable {
     public var runName: String
     /// Steps of the checkpoints on disk that a replay can fork from (nil: not known, e.g. TensorBoard logs).
     public var checkpointSteps: [Int]?
-    /// The step a replay asked to fork at (`f`), read by the caller after the loop.
+    /// The step a replay asked to fork at (`f`, confirmed), read by the caller after the loop.
     public var forkAt: Int?
+    /// The folder the confirmed fork trains into.
+    public var forkFolder: String?
+    /// A fork waiting for y / n: the replay position, the checkpoint's step and the new run's folder.
+    public var confirmFork: ForkOffer?
     /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
     public var compared: [ComparedRun] = []
     /// The compared run `[` `]` select in the run list, and the ones hidden from the charts (`v`).

@@ -65,6 +65,13 @@ public enum Reducer {
             s.theme = theme
             s.flash = problem.map { ("theme: \($0); using the default theme", "alert") } ?? ("theme \(theme.name)", "main_fg")
             return []
+        case .forkPrepared(let at, let checkpoint, .success(let folder)):
+            s.confirmFork = ForkOffer(at: at, checkpoint: checkpoint, folder: folder)
+            return []
+        case .forkPrepared(_, _, .failure(let refusal)):
+            // The replay stays open: nothing was started.
+            s.flash = ("cannot fork: \(refusal.reason)", "alert")
+            return []
         case .key(let k):
             return key(&s, k)
         case .mouse(let m):
@@ -100,6 +107,13 @@ public enum Reducer {
             switch k {
             case .char("y"), .char("Y"), .enter: return stopAndQuit(&s)
             default: s.confirmQuit = false; return []
+            }
+        }
+        if let offer = s.confirmFork {
+            s.confirmFork = nil
+            switch k {
+            case .char("y"), .char("Y"), .enter: return [.fork(offer.at, folder: offer.folder)]
+            default: s.flash = ("fork cancelled: the replay goes on", "inactive_fg"); return []
             }
         }
         if s.input != nil { return typing(&s, k) }
@@ -207,11 +221,12 @@ public enum Reducer {
                 s.flash = ("no checkpoint at or before step \(at); on disk: step \(steps.map(String.init).joined(separator: ", "))", "alert")
                 return []
             }
-            if let from = steps.filter({ $0 <= at }).max(), s.run.plannedSteps > 0, from >= s.run.plannedSteps {
+            let from = steps.filter({ $0 <= at }).max()!
+            if s.run.plannedSteps > 0, from >= s.run.plannedSteps {
                 s.flash = ("the checkpoint (step \(from)) is at the end of the run's plan: vaetop train --fork RUN --at \(from) --epochs MORE trains on", "inactive_fg")
                 return []
             }
-            return [.fork(at)]
+            return [.prepareFork(at: at, checkpoint: from)]
         case .branch:
             guard !s.run.ghosts.isEmpty else {
                 s.flash = ("no earlier branch yet: u or r makes one", "inactive_fg")

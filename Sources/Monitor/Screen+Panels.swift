@@ -193,6 +193,14 @@ extension Screen {
             g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
             return
         }
+        if let offer = s.confirmFork {
+            let choices = [" Fork: train a new run from the checkpoint at step \(offer.checkpoint) into \(offer.folder)? y / n ",
+                           " Fork from step \(offer.checkpoint) into \(offer.folder)? y / n ",
+                           " Fork from step \(offer.checkpoint)? y / n "]
+            let text = choices.firstFitting(s.width, ascii: s.ascii) ?? choices.last!
+            g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
+            return
+        }
         var x = 0
         if let f = s.flash {
             x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1

@@ -50,9 +50,10 @@ struct Replay: ParsableCommand {
         // The records move into the replay: a long run is held once, not twice.
         let source = ReplaySource(events: Self.events(consume contents), skippedLines: skipped)
         let final = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: name,
-                              plan: schedulePreview(header), compared: compared, checkpointSteps: Self.checkpointSteps(runPaths[0]))
+                              plan: schedulePreview(header), compared: compared, checkpointSteps: Self.checkpointSteps(runPaths[0]),
+                              prepareFork: { _ in RunDirectory.prepareFork() })
         if let code = signalExitCode() { throw ExitCode(code) }
-        if let step = final.forkAt { try forkOnScreen(runPaths[0], at: step) }
+        if let step = final.forkAt, let folder = final.forkFolder { try forkOnScreen(runPaths[0], at: step, into: folder) }
     }
 
     /// Steps of the checkpoints in a run's folder (its checkpoint.bin, when readable).
@@ -62,11 +63,11 @@ struct Replay: ParsableCommand {
         return [snap.stepsDone]
     }
 
-    /// `f` on the replay: trains a new run (in runs/<timestamp>) from the run's checkpoint, on the screen.
-    func forkOnScreen(_ path: String, at step: Int) throws {
+    /// `f` then y on the replay: trains a new run in `dir` (runs/<timestamp>, checked by `RunDirectory.prepareFork`)
+    /// from the run's checkpoint, on the screen.
+    func forkOnScreen(_ path: String, at step: Int, into dir: String) throws {
         let source = URL(fileURLWithPath: path.hasSuffix(".jsonl") ? (path as NSString).deletingLastPathComponent : path).standardizedFileURL.path
-        let dir = RunDirectory.defaultPath()
-        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail(error.description, code: error.exitCode) }
+        do { try RunDirectory.check(dir); try RunDirectory.create(dir) } catch { throw fail("fork: \(error.message)", code: error.exitCode) }
         let trainer: Trainer
         do { trainer = try Trainer(fork: source, at: step, into: dir) } catch {
             try? FileManager.default.removeItem(atPath: dir)

@@ -1,4 +1,6 @@
+import FileAccess
 import Foundation
+import Monitor
 import Runs
 
 /// Picks and checks the directory a new run is written to.
@@ -42,5 +44,24 @@ enum RunDirectory {
         guard access(ancestor, W_OK) == 0 else {
             throw ConfigError(flag: "--out", message: "cannot create '\(path)': '\(ancestor)' is not writable")
         }
+    }
+
+    /// The folder a fork from the replay trains into (runs/<timestamp>), with its parent made; or why it cannot be
+    /// made, in words that name the folder (the replay flashes it and stays open).
+    static func prepareFork() -> Result<String, ForkRefusal> {
+        let dir = defaultPath()
+        let parent = (dir as NSString).deletingLastPathComponent
+        var st = stat()
+        if lstat(parent, &st) == 0 && stat(parent, &st) != 0 {
+            return .failure(ForkRefusal("'\(parent)' is a symlink to nothing; the new run needs a folder there"))
+        }
+        if stat(parent, &st) == 0 && st.st_mode & S_IFMT != S_IFDIR {
+            return .failure(ForkRefusal("'\(parent)' is \(RegularFile.kindName(st.st_mode)), not a folder; the new run goes in \(parent)/"))
+        }
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            return .failure(ForkRefusal("cannot make '\(parent)/' for the new run (\((error as NSError).localizedDescription))"))
+        }
+        do { try check(dir) } catch { return .failure(ForkRefusal(error.message)) }
+        return .success(dir)
     }
 }

@@ -56,7 +56,8 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
 /// Runs the screen on a backend until the user quits; restores the terminal unless `keepTerminal`.
 func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode, options: ScreenOptions,
                runName: String, plan: SchedulePreview?, compared: [ComparedRun] = [], checkpointSteps: [Int]? = nil,
-               keepTerminal: Bool = false, finished: @escaping @Sendable () -> Bool = { true }) -> AppState {
+               keepTerminal: Bool = false, finished: @escaping @Sendable () -> Bool = { true },
+               prepareFork: ((Int) -> Result<String, ForkRefusal>)? = nil) -> AppState {
     let watchdog = ScreenWatchdog(backend: backend, finished: finished)
     defer { watchdog.screenReturned() }
     let library = ThemeLibrary.standard()
@@ -77,6 +78,7 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
                       }
                       return stopSignal.load(ordering: .relaxed) != 0
                   })
+    app.prepareFork = prepareFork
     let final = app.run()
     if !keepTerminal { backend.shutdown() }
     return final

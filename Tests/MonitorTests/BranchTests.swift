@@ -135,7 +135,21 @@ import Testing
         s.checkpointSteps = [80]
         #expect(Reducer.reduce(&s, .key(.char("f"))).isEmpty && s.flash?.text.contains("on disk: step 80") == true)
         s.replay?.position = 90
-        #expect(Reducer.reduce(&s, .key(.char("f"))) == [.fork(90)])
+        // f asks first (key mashing once turned a replay into a training run): the folder is found, then y / n.
+        #expect(Reducer.reduce(&s, .key(.char("f"))) == [.prepareFork(at: 90, checkpoint: 80)])
+        _ = Reducer.reduce(&s, .forkPrepared(at: 90, checkpoint: 80, .success("runs/20261203-101500")))
+        let hint = Screen.render(s).lines.last ?? ""
+        #expect(hint.contains("checkpoint at step 80 into runs/20261203-101500? y / n"), "\(hint)")
+        #expect(Reducer.reduce(&s, .key(.char("f"))).isEmpty && s.confirmFork == nil && s.flash?.text.contains("fork cancelled") == true)
+        _ = Reducer.reduce(&s, .key(.char("f")))
+        _ = Reducer.reduce(&s, .forkPrepared(at: 90, checkpoint: 80, .success("runs/20261203-101500")))
+        #expect(Reducer.reduce(&s, .key(.char("y"))) == [.fork(90, folder: "runs/20261203-101500")])
+        // A folder that cannot be made: said, and the replay stays open.
+        var r = s
+        r.confirmFork = nil
+        _ = Reducer.reduce(&r, .key(.char("f")))
+        #expect(Reducer.reduce(&r, .forkPrepared(at: 90, checkpoint: 80, .failure(ForkRefusal("'runs' is a FIFO, not a folder")))).isEmpty)
+        #expect(!r.quitting && r.confirmFork == nil && r.flash?.text == "cannot fork: 'runs' is a FIFO, not a folder")
         // Undo is the trainer's: a replay says it is read-only.
         #expect(Reducer.reduce(&s, .key(.char("u"))).isEmpty && s.flash?.text.contains("read-only") == true)
     }

@@ -177,6 +177,39 @@ import Testing
         #expect(wait(10) { screen().contains("VAETOP_EXIT=0") && screen().contains("holds a run now") }, "\(screen())")
     }
 
+    /// `f` in a replay asks first, naming the checkpoint's step and the new run's folder; where runs/ cannot be made
+    /// (here a FIFO) it says why and the replay stays open (it once exited 64 with an error about --out).
+    @Test func replayForkAsksAndSurvivesAnUnmakeableFolder() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("r")
+        let p = try FaultTests.longRun(run)
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        #expect(wait(30) { records(run).filter { if case .step = $0 { true } else { false } }.count >= 5 })
+        p.terminate()
+        #expect(FaultTests.waitExit(p, 60) && FileManager.default.fileExists(atPath: run + "/checkpoint.bin"))
+        let work = dir.file("work")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        #expect(mkfifo(work + "/runs", 0o644) == 0)
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+              "cd \(work) && env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) replay \(run); echo VAETOP_EXIT=$?; sleep 60"])
+        #expect(wait(20) { screen().contains("1 loss") }, "no replay:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "End"])
+        tmux(["send-keys", "-t", "e2e", "f"])
+        #expect(wait(10) { screen().contains("cannot fork: 'runs' is a FIFO, not a folder") }, "\(screen())")
+        #expect(screen().contains("1 loss") && !screen().contains("VAETOP_EXIT"), "the replay closed:\n\(screen())")
+        // A folder that can be made: asked first, n keeps the replay, and nothing is written.
+        try FileManager.default.removeItem(atPath: work + "/runs")
+        tmux(["send-keys", "-t", "e2e", "f"])
+        #expect(wait(10) { screen().contains("Fork: train a new run from the checkpoint at step") && screen().contains("into runs/") }, "\(screen())")
+        tmux(["send-keys", "-t", "e2e", "n"])
+        #expect(wait(10) { screen().contains("fork cancelled") }, "\(screen())")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: work + "/runs")) ?? []).isEmpty)
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") }, "\(screen())")
+    }
+
     /// A screen whose main thread no longer answers (it once spent minutes in a 50 MB alert) still ends on SIGTERM and
     /// when its pane closes (SIGHUP): the watchdog restores the terminal, lets the trainer write its end record, exits.
     @Test func busyScreenStillEndsOnSignalAndClosedPane() throws {
