@@ -28,7 +28,11 @@ public final class RunFileFollower {
     public let path: String
     private var offset: UInt64 = 0
     private var inode: UInt64?
+    /// Why the last `.reset` happened, in words for the event log.
+    public private(set) var resetReason: String?
     private var partial: [UInt8] = []
+    /// A notice due after the records read with it.
+    private var pendingNotice: String?
     /// True while the rest of a line longer than `RunFileReader.maxLineBytes` is passed over.
     private var discarding = false
     private var sawHeader = false
@@ -62,6 +66,7 @@ public final class RunFileFollower {
 
     /// Reads whatever was appended. Cheap when nothing changed (one stat).
     public func poll() -> Update {
+        if let n = pendingNotice { pendingNotice = nil; return .notice(n) }
         var st = stat()
         guard stat(path, &st) == 0 else {
             guard inode != nil else { return .none }   // not there yet: `watch` waited for it, a follower keeps waiting
@@ -91,8 +96,7 @@ public final class RunFileFollower {
         var chunk = data[...]
         if discarding {
             guard let nl = chunk.firstIndex(of: 0x0A) else { return .none }
-            lineNumber += 1
-            tooLong.append(lineNumber)
+            lineNumber += 1   // said (and counted as skipped) when the discarding began
             discarding = false
             chunk = chunk[(nl + 1)...]
         }
@@ -118,10 +122,14 @@ public final class RunFileFollower {
         if partial.count > RunFileReader.maxLineBytes {   // never held whole: passed over up to its newline
             partial = []
             discarding = true
+            tooLong.append(lineNumber + 1)
         }
         for n in tooLong { skipped.append(.init(line: n, reason: RunFileReader.Parser.tooLong)) }
-        if !tooLong.isEmpty && events.isEmpty {
-            return .notice("\(shortPath) line \(tooLong[0]) is \(RunFileReader.Parser.tooLong)")
+        if let first = tooLong.first {
+            // Said once per line, with the records read in the same poll delivered first.
+            let text = "\(shortPath) line \(first) is \(RunFileReader.Parser.tooLong)"
+            if events.isEmpty { return .notice(text) }
+            pendingNotice = text
         }
         return events.isEmpty ? .none : .appended(events)
     }
@@ -140,6 +148,8 @@ public final class RunFileFollower {
         }
         awaitingReset = false
         lastNotice = nil
+        // A replacement (a new inode) is how rsync and editors update a file, every sync: not worth a line.
+        resetReason = replaced ? nil : "\(shortPath) was truncated from \(was) to \(size) bytes: read again from its start"
         offset = size
         lineNumber = contents.events.count + 1 + contents.skipped.count
         sawHeader = true

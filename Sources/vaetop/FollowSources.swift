@@ -20,7 +20,10 @@ final class RunFollowSource: EventSource {
         switch follower.poll() {
         case .none: update = .none
         case .appended(let e): update = .events(e)
-        case .reset(let c): update = .reset(ArraySlice(Replay.events(c)))
+        case .reset(let c):
+            let events = Replay.events(c)
+            let step = events.last(where: { if case .step = $0 { true } else { false } })?.step ?? 0
+            update = .reset(ArraySlice(events + (follower.resetReason.map { [.alert(Alert(step: step, level: .warning, message: $0))] } ?? [])))
         case .notice(let text): update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
         }
         if !failures.isEmpty {
@@ -60,6 +63,10 @@ final class TensorBoardFollowSource: EventSource {
     /// Damage found while reading, reported once each in the event log.
     private var reported: Set<String> = []
     private var alerts: [RunEvent] = []
+    /// Files and folders whose deletion or truncation was said (said again only after they came back).
+    private var notices: Set<String> = []
+    /// The newest step read: where a problem's line goes in the event log.
+    private var lastStep = 0
     private var files: [(path: String, subfolder: EventFile.Subfolder?)] = []
     private var lastListing = -1.0
     /// The run's sub-folders recognised so far (their first records are not read again at each listing).
@@ -76,12 +83,31 @@ final class TensorBoardFollowSource: EventSource {
         // listed again once a second, not every frame.
         if now - lastListing >= 1 || files.isEmpty {
             lastListing = now
-            files = EventFile.isEventFile(directory) ? [(directory, nil)] : EventFile.runFiles(in: directory, known: &subfolders)
+            if FileManager.default.fileExists(atPath: directory) {
+                files = EventFile.isEventFile(directory) ? [(directory, nil)] : EventFile.runFiles(in: directory, known: &subfolders)
+                notices.remove(directory)
+                // A file read before and no longer listed was deleted (or renamed away): what was read stays.
+                let listed = Set(files.map(\.path))
+                for file in consumed.keys.sorted() where !listed.contains(file) && !FileManager.default.fileExists(atPath: file) {
+                    notice(file, "\((file as NSString).lastPathComponent) was deleted; the screen keeps what it read")
+                }
+            } else if started {
+                notice(directory, "\(directory) was removed; the screen keeps what it read and shows the run again if it comes back")
+            }
         }
         for (file, subfolder) in files {
-            let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int else {
+                // Deleted (or renamed away): what was read stays on the screen.
+                if consumed[file] != nil { notice(file, "\((file as NSString).lastPathComponent) was deleted; the screen keeps what it read") }
+                continue
+            }
+            notices.remove(file)
             let from = consumed[file] ?? 0
-            if size < from { reset = true; break }
+            if size < from {
+                reset = true
+                notice(file, "\((file as NSString).lastPathComponent) was truncated (\(size) bytes, \(from) read): reading the run again from the start")
+                break
+            }
             guard size > from, size != readSize[file], let h = try? RegularFile.open(file) else { continue }
             defer { try? h.close() }
             readSize[file] = size
@@ -93,20 +119,36 @@ final class TensorBoardFollowSource: EventSource {
                 let key = "\(file)@\(from + p.offset)"
                 guard reported.insert(key).inserted else { continue }
                 let where_ = (file as NSString).lastPathComponent
-                alerts.append(.alert(Alert(step: 0, level: .warning, message: "\(where_) offset \(from + p.offset): \(p.message)")))
+                alerts.append(.alert(Alert(step: lastStep, level: .warning, message: "\(where_) offset \(from + p.offset): \(p.message)")))
             }
             var decoded = payloads.compactMap { TensorBoardEvent.decode($0) }
             subfolder?.adapt(&decoded)
             fresh += decoded
         }
         if reset {
-            consumed = [:]; pending = []; started = false; readSize = [:]; reported = []
+            consumed = [:]; pending = []; started = false; readSize = [:]; reported = []; lastStep = 0
             return .reset([])
         }
-        if started && !alerts.isEmpty {
-            defer { alerts = [] }
-            return .events(alerts)
+        // Problems found in this read are said with the records read around them (which were once dropped: a watch
+        // stopped at the step before a damaged record for good).
+        let update = records(fresh, now: now)
+        guard started, !alerts.isEmpty else { return update }
+        defer { alerts = [] }
+        switch update {
+        case .events(let e): return .events(e + alerts)
+        case .reset(let e): return .reset(e + alerts)
+        case .none: return .events(alerts)
         }
+    }
+
+    /// Says `text` once as a warning in the event log, until `key` is back to normal.
+    private func notice(_ key: String, _ text: String) {
+        guard notices.insert(key).inserted else { return }
+        alerts.append(.alert(Alert(step: lastStep, level: .warning, message: text)))
+    }
+
+    /// The events freshly read records give (a step once a later one appeared, or after a quiet second).
+    private func records(_ fresh: [TensorBoardEvent], now: Double) -> SourceUpdate {
         if fresh.isEmpty {
             // Quiet for a second: the newest step is as complete as it will get for now.
             guard started, !pending.isEmpty, now - lastGrowth > 1 else { return .none }
@@ -117,6 +159,7 @@ final class TensorBoardFollowSource: EventSource {
         lastGrowth = now
         pending += fresh
         guard let maxStep = pending.map(\.step).max() else { return .none }
+        lastStep = max(lastStep, Int(clamping: maxStep))
         let ready = pending.filter { $0.step < maxStep }
         pending = pending.filter { $0.step == maxStep }
         guard !ready.isEmpty || !started else { return .none }

@@ -138,3 +138,69 @@ import Testing
         #expect(rows == [1, 2, 3, 4, 5, 6])
     }
 }
+
+/// What watch says about its run file: deleted, folder removed, truncated, not a regular file, a line that never
+/// ends; each once, and what was read stays valid.
+@Suite struct FollowerNoticeTests {
+    func text(_ lines: [RunEvent]) -> String { lines.map { RunFileCodec.encode($0) + "\n" }.joined() }
+
+    @Test func deletionTruncationAndOddFilesAreSaidOnce() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = dir.file("r"), path = run + "/run.jsonl"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        try text([.header(sampleHeader()), sampleStep(1), sampleStep(2)]).write(toFile: path, atomically: false, encoding: .utf8)
+        let f = RunFileFollower(path: run)
+        guard case .appended(let first) = f.poll() else { Issue.record("nothing read"); return }
+        #expect(first.count == 3)
+        try FileManager.default.removeItem(atPath: path)
+        guard case .notice(let deleted) = f.poll() else { Issue.record("deletion not said"); return }
+        #expect(deleted.contains("was deleted") && deleted.contains("keeps what was read"))
+        guard case .none = f.poll() else { Issue.record("said twice"); return }
+        // Back, then truncated to a shorter run: read again, and the reason is given.
+        try text([.header(sampleHeader()), sampleStep(1), sampleStep(2), sampleStep(3)]).write(toFile: path, atomically: false, encoding: .utf8)
+        _ = f.poll(); _ = f.poll()
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        try h.truncate(atOffset: UInt64(text([.header(sampleHeader()), sampleStep(1)]).utf8.count)); try h.close()
+        guard case .reset(let c) = f.poll() else { Issue.record("truncation not read again"); return }
+        #expect(c.events.count == 1 && f.resetReason?.contains("was truncated from") == true)
+        // Truncated to nothing: said, the screen keeps its run.
+        let e = try #require(FileHandle(forWritingAtPath: path)); try e.truncate(atOffset: 0); try e.close()
+        guard case .notice(let empty) = f.poll() else { Issue.record("truncation to nothing not said"); return }
+        #expect(empty.contains("was truncated") && empty.contains("waits for a run"))
+        // Replaced by a FIFO, then the folder removed.
+        try FileManager.default.removeItem(atPath: path)
+        #expect(mkfifo(path, 0o644) == 0)
+        guard case .notice(let fifo) = f.poll() else { Issue.record("FIFO not said"); return }
+        #expect(fifo.contains("is a FIFO, not a regular file"))
+        try FileManager.default.removeItem(atPath: run)
+        guard case .notice(let gone) = f.poll() else { Issue.record("removed folder not said"); return }
+        #expect(gone.contains("its folder was removed"))
+    }
+
+    /// A partial line that never ends (300 MB without a newline) is never held whole: memory stays bounded by the
+    /// line limit, the line is said to be too long, and the records after it are read.
+    @Test func anEndlessPartialLineIsBounded() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let path = dir.file("run.jsonl")
+        try text([.header(sampleHeader()), sampleStep(1)]).write(toFile: path, atomically: false, encoding: .utf8)
+        let f = RunFileFollower(path: dir.path)
+        _ = f.poll()
+        let h = try #require(FileHandle(forWritingAtPath: path))
+        h.seekToEndOfFile()
+        let block = Data(repeating: 0x41, count: 4 << 20)
+        for _ in 0..<10 { h.write(block) }   // 40 MiB and no newline yet
+        var notices: [String] = []
+        for _ in 0..<12 { if case .notice(let t) = f.poll() { notices.append(t) } }
+        h.write(Data(("\n" + text([sampleStep(2)])).utf8)); try h.close()
+        var after: [RunEvent] = []
+        for _ in 0..<4 {
+            switch f.poll() {
+            case .appended(let e): after += e
+            case .notice(let t): notices.append(t)
+            default: break
+            }
+        }
+        #expect(after == [sampleStep(2)], "\(after.count) records after the long line")
+        #expect(notices.contains { $0.contains("line 3 is longer than 16 MiB") }, "\(notices)")
+    }
+}
