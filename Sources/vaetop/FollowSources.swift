@@ -5,7 +5,7 @@ import Runs
 import TensorBoard
 
 /// A vaetop run file written by another process, with commands sent through its command channel.
-final class RunFollowSource: EventSource {
+final class RunFollowSource: EventSource, FollowNotices {
     let follower: RunFileFollower
     let channel: CommandChannel
     init(directory: String) {
@@ -14,6 +14,8 @@ final class RunFollowSource: EventSource {
     }
     /// Commands that could not be written, as alerts for the log.
     private var failures: [RunEvent] = []
+    private var notices: [String] = []
+    func takeNotices() -> [String] { defer { notices = [] }; return notices }
     private var lastStep = 0
     func poll(now: Double) -> SourceUpdate {
         var update: SourceUpdate
@@ -24,7 +26,10 @@ final class RunFollowSource: EventSource {
             let events = Replay.events(c)
             let step = events.last(where: { if case .step = $0 { true } else { false } })?.step ?? 0
             update = .reset(ArraySlice(events + (follower.resetReason.map { [.alert(Alert(step: step, level: .warning, message: $0))] } ?? [])))
-        case .notice(let text): update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
+            if let why = follower.resetReason { notices.append(why) }
+        case .notice(let text):
+            notices.append(text)
+            update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
         }
         if !failures.isEmpty {
             switch update {
@@ -49,7 +54,7 @@ final class RunFollowSource: EventSource {
 
 /// TensorBoard event files that another process is writing: new records are read from where the last read
 /// stopped; a step is shown once a later step has appeared (a step's scalars may span several records).
-final class TensorBoardFollowSource: EventSource {
+final class TensorBoardFollowSource: EventSource, FollowNotices {
     let directory: String
     let mapping: TagMapping
     private var consumed: [String: Int] = [:]
@@ -67,6 +72,9 @@ final class TensorBoardFollowSource: EventSource {
     private var notices: Set<String> = []
     /// The newest step read: where a problem's line goes in the event log.
     private var lastStep = 0
+    /// Notices not yet taken by `takeNotices`.
+    private var said: [String] = []
+    func takeNotices() -> [String] { defer { said = [] }; return said }
     private var files: [(path: String, subfolder: EventFile.Subfolder?)] = []
     private var lastListing = -1.0
     /// The run's sub-folders recognised so far (their first records are not read again at each listing).
@@ -144,6 +152,7 @@ final class TensorBoardFollowSource: EventSource {
     /// Says `text` once as a warning in the event log, until `key` is back to normal.
     private func notice(_ key: String, _ text: String) {
         guard notices.insert(key).inserted else { return }
+        said.append(text)
         alerts.append(.alert(Alert(step: lastStep, level: .warning, message: text)))
     }
 
@@ -180,10 +189,33 @@ final class TensorBoardFollowSource: EventSource {
 final class ComparingSource: EventSource {
     let main: EventSource
     let others: [EventSource]
-    init(main: EventSource, others: [EventSource]) { self.main = main; self.others = others }
-    func poll(now: Double) -> SourceUpdate { main.poll(now: now) }
+    /// The compared runs' names, for their notices in the main event log.
+    let names: [String]
+    private var forwarded: [String] = []
+    private var lastStep = 0
+    init(main: EventSource, others: [EventSource], names: [String] = []) { self.main = main; self.others = others; self.names = names }
+    func poll(now: Double) -> SourceUpdate {
+        var update = main.poll(now: now)
+        _ = (main as? FollowNotices)?.takeNotices()   // the main run's are in its own events already
+        if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
+        guard !forwarded.isEmpty else { return update }
+        let alerts = forwarded.map { RunEvent.alert(Alert(step: lastStep, level: .warning, message: $0)) }
+        forwarded = []
+        switch update {
+        case .none: update = .events(alerts)
+        case .events(let e): update = .events(e + alerts)
+        case .reset(let e): update = .reset(e + alerts)
+        }
+        return update
+    }
     func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] {
-        others.enumerated().map { ($0.offset, $0.element.poll(now: now)) }
+        let updates = others.enumerated().map { ($0.offset, $0.element.poll(now: now)) }
+        for (i, other) in others.enumerated() {
+            guard let f = other as? FollowNotices else { continue }
+            let name = i < names.count ? names[i] : "run \(i + 2)"
+            forwarded += f.takeNotices().map { "[\(name)] \($0)" }
+        }
+        return updates
     }
     func send(_ command: RunCommand) { main.send(command) }
     func control(_ c: ReplayControl, now: Double) { main.control(c, now: now) }

@@ -29,7 +29,7 @@ struct Watch: ParsableCommand {
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch { throw fail(Self.noTerminal("\(error)"), code: 64) }
         let names = paths.map { ($0 as NSString).lastPathComponent }
-        let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()))
+        let source: EventSource = sources.count == 1 ? sources[0] : ComparingSource(main: sources[0], others: Array(sources.dropFirst()), names: Array(names.dropFirst()))
         // vaetop's own trainer plans its schedules from its header; another process's trainer sends `plan` records.
         let header = RunFileReader.header(paths[0])
         let plan = header.flatMap { $0.capabilities == [] ? schedulePreview($0) : nil }

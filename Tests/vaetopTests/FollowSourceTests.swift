@@ -100,4 +100,22 @@ import Testing
         drain(from: 20)
         #expect(resets == 0 && alerts.filter { $0.contains("was removed") }.count == 1, "\(alerts)")
     }
+
+    /// `watch A B`: what happens to B's file is said in the event log too, with B's name.
+    @Test func comparedRunsNoticesReachTheMainLog() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: dir.file(name), withIntermediateDirectories: true)
+            try ([RunEvent.header(RunHeader(name: name, created: "2026-12-03T00:00:00Z", config: RunConfig(), layers: [], parameters: 1,
+                                             trainImages: 1, testImages: 1, stepsPerEpoch: 1))]
+                 .map { RunFileCodec.encode($0) + "\n" }.joined()).write(toFile: dir.file(name + "/run.jsonl"), atomically: false, encoding: .utf8)
+        }
+        let source = ComparingSource(main: RunFollowSource(directory: dir.file("a")), others: [RunFollowSource(directory: dir.file("b"))], names: ["b"])
+        _ = source.poll(now: 0); _ = source.pollCompared(now: 0)
+        try FileManager.default.removeItem(atPath: dir.file("b/run.jsonl"))
+        _ = source.pollCompared(now: 1)
+        guard case .events(let e) = source.poll(now: 1) else { Issue.record("nothing said"); return }
+        let texts = e.compactMap { if case .alert(let a) = $0 { a.message } else { nil } }
+        #expect(texts.contains { $0.hasPrefix("[b] ") && $0.contains("was deleted") }, "\(texts)")
+    }
 }
