@@ -1,5 +1,6 @@
 import FileAccess
 import Foundation
+import Runs
 
 /// Reading and writing `events.out.tfevents.*` files.
 public enum EventFile {
@@ -133,23 +134,41 @@ public enum EventFile {
 
     /// Writes `events` as one event file in `dir`, replacing vaetop's earlier exports there (exporting twice must not
     /// double every series in TensorBoard). Returns the new file's path and the files it replaced.
-    public static func write(_ events: [TensorBoardEvent], to dir: String, wallTime: Double) throws -> (path: String, replaced: [String]) {
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    public static func write(_ events: [TensorBoardEvent], to dir: String, wallTime: Double) throws(FileOutput.Failure) -> (path: String, replaced: [String]) {
+        try makeFolder(dir)
         let host = ProcessInfo.processInfo.hostName
         let path = (dir as NSString).appendingPathComponent("events.out.tfevents.\(Int(wallTime)).\(host).\(getpid()).0.vaetop")
         var out = TFRecord.frame(TensorBoardEvent.fileVersion(wallTime: wallTime))
         for e in events { out += TFRecord.frame(e.encoded()) }
-        // Written beside, then renamed into place, then the earlier exports removed: never a folder with neither.
-        let temporary = (dir as NSString).appendingPathComponent(".vaetop-export-\(getpid()).tmp")
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(out)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        // Written beside, fsync'ed, renamed into place, then the earlier exports removed: never a folder with neither.
         let earlier = files(in: dir).filter { $0.hasSuffix(".vaetop") && $0 != path }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try FileOutput.atomicReplace(Data(out), at: path)
         for f in earlier { try? FileManager.default.removeItem(atPath: f) }
         return (path, earlier)
+    }
+
+    /// Creates `dir` and its parents; a failure names the part of the path that is in the way and why.
+    static func makeFolder(_ dir: String) throws(FileOutput.Failure) {
+        do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true); return } catch {}
+        // Foundation says only "error 512": find the first part of the path that is not a folder one can write into.
+        var path = ""
+        for part in (dir as NSString).pathComponents {
+            path = path.isEmpty ? part : (path as NSString).appendingPathComponent(part)
+            var st = stat()
+            if lstat(path, &st) != 0 {
+                let parent = (path as NSString).deletingLastPathComponent
+                if mkdir(path, 0o755) != 0 {
+                    throw .failed(path: dir, reason: "cannot create '\(path)' in '\(parent.isEmpty ? "." : parent)': \(FileOutput.describe(errno))")
+                }
+                continue
+            }
+            if st.st_mode & S_IFMT == S_IFLNK && stat(path, &st) != 0 {
+                throw .failed(path: dir, reason: "'\(path)' is a symlink to nothing")
+            }
+            guard st.st_mode & S_IFMT == S_IFDIR else {
+                throw .failed(path: dir, reason: "'\(path)' is \(RegularFile.kindName(st.st_mode)), not a folder")
+            }
+        }
+        throw .failed(path: dir, reason: "cannot create it")
     }
 }

@@ -14,9 +14,10 @@ public enum Color: Hashable, Sendable {
         if s.hasPrefix("#") {
             s = s.dropFirst()
             if s.count == 3 { s = Substring(s.map { "\($0)\($0)" }.joined()) }
-            guard s.count == 6, let v = UInt32(s, radix: 16) else { return nil }
+            // Hex digits only: UInt32("+FFFFF", radix: 16) would take the sign.
+            guard s.count == 6, s.allSatisfy({ $0.isASCII && $0.isHexDigit }), let v = UInt32(s, radix: 16) else { return nil }
             self = .rgb(UInt8(v >> 16), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF))
-        } else if let grey = Int(s), (0...255).contains(grey) {
+        } else if s.allSatisfy({ $0.isASCII && $0.isNumber }), let grey = Int(s), (0...255).contains(grey) {
             self = .rgb(UInt8(grey), UInt8(grey), UInt8(grey))
         } else {
             return nil

@@ -15,12 +15,14 @@ struct Export: ParsableCommand {
 
     func run() throws {
         guard tensorboard != nil || csv != nil else { throw fail("export: give --tensorboard DIR and/or --csv FILE") }
+        guard !path.isEmpty else { throw fail(Replay.emptyPath("export")) }
         // Every source `replay` reads: a vaetop run, a sample run, or TensorBoard event files.
         if let runs = RunFolder.runs(in: SampleRuns.resolve(path)) {
             let names = runs.map { ($0 as NSString).lastPathComponent }
             throw fail("export: \(path) holds \(runs.count) runs (a sweep): export one of them (\(names.prefix(4).joined(separator: ", "))\(runs.count > 4 ? ", …" : ""))")
         }
-        let contents = try Replay.load(SampleRuns.resolve(path), mapping: mapping)
+        let contents: RunFileContents
+        do { contents = try Replay.load(SampleRuns.resolve(path), mapping: mapping) } catch let r as LoadRefusal { throw fail(r.message, code: r.code) }
         for s in contents.skipped { FileHandle.standardError.write(Data("vaetop: \(s.description)\n".terminalSafe(keepNewlines: true).utf8)) }
         if let dir = tensorboard {
             let start = ISO8601DateFormatter().date(from: contents.header.created)?.timeIntervalSince1970 ?? Date().timeIntervalSince1970
@@ -39,7 +41,7 @@ struct Export: ParsableCommand {
                     let (file, replaced) = try EventFile.write(run.events, to: target, wallTime: start)
                     print("wrote \(run.events.count) events to \(file)" + (contents.hasBranches ? " (branch \(run.branch))" : "")
                           + (replaced.isEmpty ? "" : "; replaced the earlier export \(replaced.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))"))
-                } catch { throw fail("--tensorboard: cannot write into '\(target)': \(error.localizedDescription)", code: 74) }
+                } catch { throw fail("--tensorboard: cannot write into '\(target)': \(error.reason)", code: 74) }
             }
         }
         if let csv {

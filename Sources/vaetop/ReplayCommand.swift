@@ -20,6 +20,12 @@ struct Replay: ParsableCommand {
     @Option(help: "Tag mapping file for TensorBoard logs (lines 'tag = field', patterns with {i} and *).", completion: .file()) var mapping: String?
     @OptionGroup var screen: ScreenOptions
 
+    /// The error for an empty path argument ('' once opened the sample runs).
+    static func emptyPath(_ command: String) -> String {
+        "\(command): an empty path; give a run directory, a run.jsonl file or a folder of TensorBoard event files"
+            + (command == "replay" ? " (no argument lists the sample runs)" : "")
+    }
+
     /// The most runs one screen compares.
     static let maxCompared = 8
 
@@ -28,12 +34,25 @@ struct Replay: ParsableCommand {
             print(SampleRuns.listing())
             return
         }
+        if paths.contains("") { throw fail(Self.emptyPath("replay")) }
         let resolved = paths.map(SampleRuns.resolve)
-        let runPaths = resolved.count == 1 ? (RunFolder.runs(in: resolved[0]) ?? resolved) : resolved
-        guard runPaths.count <= Self.maxCompared else {
-            throw fail("replay: \(runPaths.count) runs; one screen compares at most \(Self.maxCompared)")
+        let found = resolved.count == 1 ? (RunFolder.runs(in: resolved[0]) ?? resolved) : resolved
+        guard found.count <= Self.maxCompared else {
+            throw fail("replay: \(found.count) runs; one screen compares at most \(Self.maxCompared)")
         }
-        var all = try runPaths.map { try Self.load($0, mapping: mapping) }
+        // A run that cannot be read is left out of a comparison with a line saying why; alone, it is the error.
+        var all: [RunFileContents] = [], runPaths: [String] = [], left: [LoadRefusal] = []
+        for path in found {
+            do { all.append(try Self.load(path, mapping: mapping)); runPaths.append(path) } catch let r as LoadRefusal {
+                if found.count == 1 { throw fail(r.message, code: r.code) }
+                left.append(r)
+            }
+        }
+        guard !all.isEmpty else { throw fail("replay: none of the \(found.count) runs could be read; \(left[0].message)", code: 65) }
+        for r in left {
+            FileHandle.standardError.write(Data("vaetop: left out of the comparison: \(r.message)\n".terminalSafe(keepNewlines: true).utf8))
+            all[0].events.insert(.alert(Alert(step: 0, level: .warning, message: "left out of the comparison: \(r.message)")), at: 0)
+        }
         let backend: CursesTerminal
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
             // No screen: say why on stderr (a pipe keeps stdout clean), and what the runs hold instead.
@@ -79,22 +98,23 @@ struct Replay: ParsableCommand {
     }
 
     /// A vaetop run, or TensorBoard event files (a folder holding events.out.tfevents.*, or one such file).
+    /// A run's contents; a run that cannot be read throws `LoadRefusal` (a broken --mapping fails at once).
     static func load(_ path: String, mapping: String?) throws -> RunFileContents {
         let isRun = (try? RunFileReader.resolve(path)).map { FileManager.default.fileExists(atPath: $0) } ?? false
         let tbFiles = EventFile.isEventFile(path) ? [path] : EventFile.files(in: path)
         if !isRun || !tbFiles.isEmpty && !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(RunFileReader.fileName)) {
             if !tbFiles.isEmpty {
                 let tags = try mappingFile(mapping)
-                guard var r = RunImport.read(path, mapping: tags) else { throw fail("\(path): no TensorBoard events", code: 65) }
+                guard var r = RunImport.read(path, mapping: tags) else { throw LoadRefusal(message: "\(path): no TensorBoard events") }
                 if r.contents.events.isEmpty, let (file, problem) = r.problems.first {
-                    throw fail("\(path): no TensorBoard event could be read (\((file as NSString).lastPathComponent) \(problem))", code: 65)
+                    throw LoadRefusal(message: "\(path): no TensorBoard event could be read (\((file as NSString).lastPathComponent) \(problem))")
                 }
                 r.contents.events.insert(contentsOf: ignoredNotes(r.ignoredTags, unread: r.unread).map { .alert($0) }, at: 0)
                 return r.contents
             }
         }
         var contents: RunFileContents
-        do { contents = try RunFileReader.read(path) } catch { throw fail("\(error)", code: 65) }
+        do { contents = try RunFileReader.read(path) } catch { throw LoadRefusal(message: "\(error)") }
         if !tbFiles.isEmpty {
             // Both formats in one folder: say which was read (an export into the run's own folder, typically).
             contents.events.insert(.alert(Alert(step: 0, level: .info, message: "this folder also holds TensorBoard event files; "

@@ -17,6 +17,7 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         guard !paths.isEmpty else { throw fail("watch: give a run directory or a folder of TensorBoard event files") }
+        if paths.contains("") { throw fail(Replay.emptyPath("watch")) }
         // Said before any wait: a watch that cannot draw would otherwise wait for a run it can never show.
         guard isatty(STDOUT_FILENO) == 1 else { throw fail(Self.noTerminal("standard output is not a terminal"), code: 64) }
         installStopSignalHandlers()

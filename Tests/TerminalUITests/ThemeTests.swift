@@ -22,6 +22,14 @@ import Testing
         #expect(t["recon"] == Theme.builtin["recon"])              // missing: built-in fallback
     }
 
+    /// Colours are six (or three) hex digits after '#', or a grey level 0…255: no sign, no spaces inside.
+    @Test func coloursAreDigitsOnly() {
+        #expect(Color(hex: "#10a0FF") == .rgb(0x10, 0xA0, 0xFF) && Color(hex: "#fff") == .rgb(255, 255, 255) && Color(hex: "128") == .rgb(128, 128, 128))
+        for bad in ["#+FFFFF", "#-00001", "#FF FF0", "+12", "-0", "#0x1234", "#１２３４５６", "256", "#12345"] {
+            #expect(Color(hex: bad) == nil, "\(bad) was accepted")
+        }
+    }
+
     @Test func brokenLinesNameFileAndLine() {
         #expect(throws: ThemeError(file: "b.theme", line: 3, message: "'#12345G' is not a colour (#RRGGBB) for theme[loss]")) {
             try ThemeParser.parse("# ok\ntheme[main_bg]=\"#000000\"\ntheme[loss]=\"#12345G\"\n", name: "b", file: "b.theme")

@@ -193,4 +193,26 @@ import Testing
             #expect(out.contains("enc1" + escaped) && out.contains("alert " + escaped) && out.contains("detail " + escaped), "\(out.prefix(400))")
         }
     }
+
+    /// The silent corners of the command line: an empty path, one unreadable run among several, an export into a
+    /// path through a file, each said in one line.
+    @Test func silentCornersSayWhy() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = try FaultTests.smallRun(dir)
+        for args in [["replay", ""], ["watch", ""], ["export", "", "--csv", "-"]] {
+            let r = try Binary.run(args, timeout: 20)
+            #expect(r.status == 64 && r.stderr.contains("an empty path") && r.stdout.isEmpty, "\(args): \(r.status) \(r.stderr)")
+        }
+        // One unreadable run among several is left out, with a line; the others are compared.
+        try FileManager.default.createDirectory(atPath: dir.file("broken"), withIntermediateDirectories: true)
+        try "garbage\n".write(toFile: dir.file("broken/run.jsonl"), atomically: false, encoding: .utf8)
+        let r = try Binary.run(["replay", run, dir.file("broken"), run], timeout: 30)
+        #expect(r.status == 0 && r.stderr.contains("left out of the comparison: \(dir.file("broken"))/run.jsonl: not a vaetop run file"), "\(r.stderr)")
+        let none = try Binary.run(["replay", dir.file("broken"), dir.file("nowhere")], timeout: 30)
+        #expect(none.status == 65 && none.stderr.contains("none of the 2 runs could be read"), "\(none.stderr)")
+        // TensorBoard export through a file names it (it said "NSCocoaErrorDomain error 512").
+        try "x".write(toFile: dir.file("afile"), atomically: false, encoding: .utf8)
+        let tb = try Binary.run(["export", run, "--tensorboard", dir.file("afile/tb")])
+        #expect(tb.status == 74 && tb.stderr.contains("afile' is a regular file, not a folder") && !tb.stderr.contains("NSCocoaErrorDomain"), "\(tb.stderr)")
+    }
 }
