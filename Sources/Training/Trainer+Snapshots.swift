@@ -79,6 +79,11 @@ extension Trainer {
 
     /// `r`: goes back to the latest finite snapshot at or before `step` and stays paused there.
     func rewind(toStep step: Int, source: String) {
+        guard step <= stepsDone else {
+            emit(.alert(Alert(step: stepsDone, level: .warning,
+                              message: "step \(step) is after the run's step \(stepsDone): rewind goes back to a step already trained")))
+            return
+        }
         guard let target = history.ring.latest(atOrBefore: step) else {
             let points = history.ring.points
             emit(.alert(Alert(step: stepsDone, level: .warning,

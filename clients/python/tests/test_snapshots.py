@@ -146,11 +146,22 @@ class SnapshotTests(unittest.TestCase):
         self.assertEqual(steps[-1], 25)
         self.assertEqual(run.global_step, 25)
 
+    def test_rewind_past_the_run_is_refused_and_a_nearby_step_is_named(self):
+        hooks = [self.sender(13, {"id": 1, "command": "rewind", "step": 500}, {"id": 2, "command": "rewind", "step": 12},
+                             {"id": 3, "command": "resume"})]
+        fake_loop(self.dir, steps=20, snapshot_every=5, model=FakeModel(), before_step=lambda s: [h(s) for h in hooks])
+        outs = {o["id"]: o for o in kinds(self.dir, "outcome")}
+        self.assertEqual((outs[1]["outcome"], outs[1]["reason"]),
+                         ("refused", "step 500 is after the run's step 12: rewind goes back to a step already trained"))
+        self.assertEqual(outs[2]["outcome"], "applied")
+        self.assertTrue(outs[2]["reason"].startswith("no snapshot at step 12, the latest before it is step 10; back to step 10"),
+                        outs[2]["reason"])
+
     def test_rewind_before_every_snapshot_is_refused(self):
         run = vaetop.Run(self.dir, optimizer=FakeOptimizer(), snapshot_every=10)
         send(self.dir, {"id": 1, "command": "rewind", "step": 5})
         send(self.dir, {"id": 2, "command": "undo"})
-        run.apply_commands(3)          # no snapshot at step 3 (every 10), none before
+        run.apply_commands(7)          # no snapshot at step 7 (every 10), none before
         run.close()
         outs = kinds(self.dir, "outcome")
         self.assertEqual([(o["outcome"], o["reason"]) for o in outs],

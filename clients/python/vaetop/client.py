@@ -1071,12 +1071,20 @@ class Run:
         return self._go_back(target, "undo", f"undo {entry.detail} (step {entry.step})")
 
     def _do_rewind(self, c):
+        if c["step"] > self.global_step:
+            # Rewinding "to" a step not trained yet would silently go to the newest snapshot: refused instead.
+            raise _Refusal(f"step {c['step']} is after the run's step {self.global_step}: rewind goes back to a "
+                           f"step already trained")
         target = self._store.latest_at_or_before(c["step"])
         if target is None:
             points = self._store.points
             raise _Refusal(f"no snapshot at or before step {c['step']}" +
                            ("; snapshots: " + ", ".join(map(str, points)) if points else " (none taken yet)"))
-        return self._go_back(target, "rewind", f"rewind to step {target.step}")
+        result = self._go_back(target, "rewind", f"rewind to step {target.step}")
+        if target.step != c["step"]:
+            result["reason"] = (f"no snapshot at step {c['step']}, the latest before it is step {target.step}; "
+                                + result["reason"])
+        return result
 
     def _go_back(self, target, reason, detail):
         """Restores a snapshot, starts a new branch and records it: the rewind, every value it put back (as
