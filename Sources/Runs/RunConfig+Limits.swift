@@ -22,6 +22,8 @@ extension RunConfig {
     public static let threadRange = 1...64
     /// Megabytes of in-memory snapshots.
     public static let snapshotMemoryRange = 0...1_048_576
+    /// Snapshots' worth of memory the ring may hold.
+    public static let snapshotCountRange = 1...100_000
     /// Step counts of schedules and intervals.
     public static let stepCountRange = 0...Int(Int32.max)
 
@@ -57,6 +59,7 @@ extension RunConfig {
         int("--checkpoint-every", checkpointEvery, Self.stepCountRange)
         int("--snapshot-every", snapshotEvery, Self.stepCountRange)
         int("--snapshot-memory", snapshotMemory, Self.snapshotMemoryRange)
+        int("--snapshot-count", snapshotCount, Self.snapshotCountRange)
         int("--nan-patience", nanPatience, 1...1_000_000)
         closed("--collapse-threshold", collapseThreshold, 0, 1000)
 

@@ -29,8 +29,12 @@ public struct RunConfig: Codable, Sendable, Equatable {
     /// Take an in-memory snapshot of the training state every this many steps (0: only before changes, at
     /// evaluations and at the start); `u` and `r` go back to them.
     public var snapshotEvery: Int = 50
-    /// Megabytes the in-memory snapshots may hold; older ones are thinned out to stay within it (0: no snapshots).
+    /// Megabytes the in-memory snapshots may hold at most; older ones are thinned out to stay within it (0: no
+    /// snapshots). The budget is this or `snapshotCount` snapshots' worth, whichever is less.
     public var snapshotMemory: Int = 256
+    /// Snapshots' worth of memory the ring may hold (the budget sized to the model: a snapshot is the weights and
+    /// the optimizer state, 12 bytes per parameter with Adam: 7.5 MB for the default model, 240 MB for 32).
+    public var snapshotCount: Int = 32
     /// Pause with an alert after this many consecutive non-finite steps.
     public var nanPatience: Int = 10
     /// A dimension whose batch KL stays below this many nats counts as collapsed.
@@ -250,6 +254,7 @@ extension RunConfig {
         if let v = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) { checkpointEvery = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .snapshotEvery) { snapshotEvery = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .snapshotMemory) { snapshotMemory = v }
+        if let v = try c.decodeIfPresent(Int.self, forKey: .snapshotCount) { snapshotCount = v }
         if let v = try c.decodeIfPresent(Int.self, forKey: .nanPatience) { nanPatience = v }
         if let v = try c.decodeIfPresent(Double.self, forKey: .collapseThreshold) { collapseThreshold = v }
         if let v = try c.decodeIfPresent(OptimizerConfig.self, forKey: .optimizer) { optimizer = v }

@@ -24,7 +24,7 @@ struct RunHistory {
     /// Whether the "a snapshot does not fit the budget" warning was given.
     var tooLargeNoted = false
 
-    init(budgetBytes: Int) { ring = SnapshotRing(budget: budgetBytes) }
+    init(budgetBytes: Int, count: Int = .max) { ring = SnapshotRing(budget: budgetBytes, count: count) }
 
     /// The weights changed: a new, never used version.
     mutating func weightsChanged() { lastVersion += 1; version = lastVersion }

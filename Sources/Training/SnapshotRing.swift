@@ -5,8 +5,12 @@
 /// ones sparse (about logarithmically in age). Points taken before a change and the run's first point weigh more,
 /// and snapshots of the same weights (several changes at one step) share their buffers and count once.
 struct SnapshotRing {
-    /// Bytes the snapshots may hold (0: none are kept).
-    let budget: Int
+    /// Bytes the snapshots may hold at most (0: none are kept).
+    let memory: Int
+    /// Snapshots' worth the ring may hold: with `memory`, whichever is less (`RunConfig.snapshotCount`).
+    let count: Int
+    /// Bytes the snapshots may hold: `memory`, or `count` snapshots' worth once one was taken, whichever is less.
+    private(set) var budget: Int
     /// Snapshots in the order they were taken (ascending id; ascending step along the current timeline).
     private(set) var items: [TrainingSnapshot] = []
     /// Bytes held now (buffers shared by several snapshots counted once).
@@ -15,7 +19,7 @@ struct SnapshotRing {
     /// page faults for a new snapshot once the ring is full).
     private var spare: [[Float]]?
 
-    init(budget: Int) { self.budget = budget }
+    init(budget: Int, count: Int = .max) { memory = budget; self.count = count; self.budget = budget }
 
     /// Takes the spare buffers, if their sizes are `counts`.
     mutating func takeSpare(counts: [Int]) -> [[Float]]? {
@@ -27,7 +31,10 @@ struct SnapshotRing {
     /// Adds a snapshot, then thins until the budget holds. Returns false when even this one alone does not fit.
     @discardableResult
     mutating func insert(_ s: TrainingSnapshot) -> Bool {
-        guard budget > 0, Self.cost(of: [s]) <= budget else { return false }
+        let one = Self.cost(of: [s])
+        guard memory > 0, one <= memory else { return false }
+        // Sized to the model: `count` snapshots of this run (their size does not change during a run).
+        budget = count > memory / max(one, 1) ? memory : count * one
         items.append(s)
         bytes = Self.cost(of: items)
         while bytes > budget, items.count > 1 {

@@ -25,7 +25,7 @@ extension Trainer {
     }
 
     /// Whether snapshots are kept (`--snapshot-memory` above 0; never during a range test).
-    var snapshotsEnabled: Bool { history.ring.budget > 0 && !recorder.muted }
+    var snapshotsEnabled: Bool { history.ring.memory > 0 && !recorder.muted }
 
     /// Takes and keeps a snapshot, and tells the screen which points it can go back to.
     func takeSnapshot(_ reason: TrainingSnapshot.Reason) {

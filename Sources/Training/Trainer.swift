@@ -83,7 +83,7 @@ public final class Trainer {
         lrSchedule = plan.lr
         betaSchedule = plan.beta
         knobs = Knobs(config: config)
-        history = RunHistory(budgetBytes: config.snapshotMemory * 1_048_576)
+        history = RunHistory(budgetBytes: config.snapshotMemory * 1_048_576, count: config.snapshotCount)
         var header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,

@@ -18,7 +18,7 @@ struct BenchMemory: ParsableCommand {
 
     func run() throws {
         if let replayFile { try replayPeak(replayFile); return }
-        screen()
+        if steps > 0 { screen() }
         if replaySteps > 0 { try replay() }
     }
 
@@ -81,6 +81,7 @@ struct BenchMemory: ParsableCommand {
         let start = Date()
         let contents = try RunFileReader.read(path)
         let loaded = Date().timeIntervalSince(start)
+        let afterLoad = Memory.residentMB(), loadPeak = Memory.peakMB()
         let source = ReplaySource(events: Replay.events(consume contents))   // as `vaetop replay` does
         var state = AppState(mode: .replay, width: 200, height: 60)
         source.control(.faster, now: 0); source.control(.faster, now: 0); source.control(.faster, now: 0)
@@ -96,8 +97,8 @@ struct BenchMemory: ParsableCommand {
             if let r = source.status, r.position >= r.total, !r.playing { break }
             if frames > 10_000_000 { break }
         }
-        print(String(format: "replay: loaded in %.2f s, played to step %d in %d frames; peak RSS %.1f MB, RSS now %.1f MB",
-                     loaded, state.run.lastStep?.step ?? 0, frames, Memory.peakMB(), Memory.residentMB()))
+        print(String(format: "replay: loaded in %.2f s (RSS %.1f MB, peak %.1f MB), played to step %d in %d frames; peak RSS %.1f MB, RSS now %.1f MB",
+                     loaded, afterLoad, loadPeak, state.run.lastStep?.step ?? 0, frames, Memory.peakMB(), Memory.residentMB()))
     }
 
     static func step(_ s: Int, latent: Int) -> StepMetrics {

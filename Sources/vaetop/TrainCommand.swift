@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
         ("--lr", .lr), ("--beta", .betaTarget), ("--free-bits", .freeBits), ("--clip-norm", .clipNorm), ("--clip-value", .clipValue),
         ("--weight-decay", .weightDecay), ("--batch-size", .batchSize), ("--gan-gamma", .gamma), ("--disc-lr", .discriminatorLR),
     ]
-    static let forkSettings = ["--snapshot-every", "--snapshot-memory", "--threads", "--epochs"]
+    static let forkSettings = ["--snapshot-every", "--snapshot-memory", "--snapshot-count", "--threads", "--epochs"]
     static let forkOwnFlags = ["--fork", "--at", "--out", "--headless", "--theme", "--ascii"]
 
     /// `--fork RUN --at STEP`: a new run from RUN's checkpoint, its knob flags applied as recorded changes.
@@ -91,6 +91,7 @@ struct Train: ParsableCommand {
             trainer = try Trainer(fork: sourceDir, at: at, into: dir) { c in
                 if given.contains("--snapshot-every") { c.snapshotEvery = config.snapshotEvery }
                 if given.contains("--snapshot-memory") { c.snapshotMemory = config.snapshotMemory }
+                if given.contains("--snapshot-count") { c.snapshotCount = config.snapshotCount }
                 if given.contains("--threads") { c.threads = config.threads }
                 // More epochs extend the plan (schedules that span the run stretch to the new length).
                 if given.contains("--epochs") { c.epochs = config.epochs }

@@ -42,6 +42,7 @@ struct TrainingOptions: ParsableArguments {
         c.checkpointEvery = loopOptions.checkpointEvery
         c.snapshotEvery = loopOptions.snapshotEvery
         c.snapshotMemory = loopOptions.snapshotMemory
+        c.snapshotCount = loopOptions.snapshotCount
         c.nanPatience = loopOptions.nanPatience
 
         c.optimizer.kind = optimizerOptions.optimizer
@@ -161,8 +162,10 @@ struct LoopOptions: ParsableArguments {
     var checkpointEvery: Int = defaults.checkpointEvery
     @Option(name: .customLong("snapshot-every"), parsing: .unconditional, help: "Keep an in-memory snapshot every N steps for u / r (0: only before changes and at evaluations).")
     var snapshotEvery: Int = defaults.snapshotEvery
-    @Option(name: .customLong("snapshot-memory"), parsing: .unconditional, help: "Megabytes of in-memory snapshots (\(RunConfig.snapshotMemoryRange.lowerBound)...\(RunConfig.snapshotMemoryRange.upperBound); 0: no undo or rewind).")
+    @Option(name: .customLong("snapshot-memory"), parsing: .unconditional, help: "Megabytes in-memory snapshots may hold at most (\(RunConfig.snapshotMemoryRange.lowerBound)...\(RunConfig.snapshotMemoryRange.upperBound); 0: no undo or rewind). The memory of --snapshot-count snapshots if less: a snapshot is the weights and optimizer state, 12 bytes per parameter with Adam (the default model: 7.5 MB, so 240 MB for \(defaults.snapshotCount)).")
     var snapshotMemory: Int = defaults.snapshotMemory
+    @Option(name: .customLong("snapshot-count"), parsing: .unconditional, help: "Snapshots' worth of memory kept for u / r (\(RunConfig.snapshotCountRange.lowerBound)...\(RunConfig.snapshotCountRange.upperBound)), within --snapshot-memory; older snapshots are thinned, recent ones stay dense.")
+    var snapshotCount: Int = defaults.snapshotCount
     @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: "Pause after this many non-finite steps in a row.") var nanPatience: Int = defaults.nanPatience
 }
 

@@ -40,7 +40,8 @@ import Testing
     /// A record's every stored property is in its table (a property added without a row would not be written).
     @Test func everyStoredPropertyHasARow() {
         func properties<T>(_ value: T) -> [String] { Mirror(reflecting: value).children.compactMap(\.label) }
-        #expect(properties(StepMetrics.blank).sorted() == StepMetrics.fields.map(\.key).sorted())
+        // `gan` is stored out of line, in `ganBox`.
+        #expect(properties(StepMetrics.blank).map { $0 == "ganBox" ? "gan" : $0 }.sorted() == StepMetrics.fields.map(\.key).sorted())
         #expect(properties(EvalMetrics.blank).sorted() == EvalMetrics.fields.map(\.key).sorted())
         #expect(properties(GANStepMetrics.blank).sorted() == GANStepMetrics.fields.map(\.key).sorted())
     }

@@ -57,8 +57,11 @@ import Testing
         let u = try Trainer(config: tinyConfig { $0.snapshotMemory = 0 }, data: tinyData, directory: nil)
         var alerts: [String] = []
         u.sink = { if case .alert(let a) = $0 { alerts.append(a.message) } }
+        u.apply(.rewind(toStep: 0))
+        #expect(alerts.last?.contains("no snapshot at or before step 0") == true)
+        // A step not trained yet is refused, not taken as "the newest snapshot".
         u.apply(.rewind(toStep: 3))
-        #expect(alerts.last?.contains("no snapshot at or before step 3") == true)
+        #expect(alerts.last == "step 3 is after the run's step 0: rewind goes back to a step already trained")
     }
 
     @Test func theRingKeepsItsBudgetRecentPointsDenseAndTheFirst() {
@@ -80,6 +83,15 @@ import Testing
         let gaps = zip(points.dropFirst(), points).map { $0 - $1 }
         #expect(gaps.last! <= gaps[gaps.count / 2] && gaps[gaps.count / 2] <= gaps.max()!)
         #expect(gaps.last! == 10, "the latest points stay at full density: \(points)")
+        // Sized to the model: a count of 8 snapshots' worth holds 8, within a memory budget of 20.
+        var counted = SnapshotRing(budget: 20 * one, count: 8)
+        for step in stride(from: 0, through: 1_000, by: 10) {
+            var m = meta; m.stepsDone = step
+            counted.insert(TrainingSnapshot(id: step + 1, reason: .periodic, meta: m, buffers: [[Float](repeating: 0, count: 1000)],
+                                            version: step + 1, lastEval: nil, finite: true))
+        }
+        #expect(counted.budget == 8 * one && counted.points.count == 8 && counted.bytes <= 8 * one)
+        #expect(SnapshotRing(budget: 3 * one, count: 8).budget == 3 * one, "the memory limit holds when it is the lesser")
         // Snapshots of the same weights share their storage and count once.
         var shared = SnapshotRing(budget: 3 * one)
         for i in 1...5 {
