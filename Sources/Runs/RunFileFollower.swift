@@ -95,7 +95,7 @@ public final class RunFileFollower {
         var tooLong: [Int] = []
         var chunk = data[...]
         if discarding {
-            guard let nl = chunk.firstIndex(of: 0x0A) else { return .none }
+            guard let nl = RunFileReader.firstNewline(chunk) else { return .none }
             lineNumber += 1   // said (and counted as skipped) when the discarding began
             discarding = false
             chunk = chunk[(nl + 1)...]
