@@ -105,7 +105,10 @@ public enum FileOutput {
         // Non-blocking open: a FIFO nobody reads fails at once (ENXIO) instead of hanging; writes then block normally.
         let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
         guard fd >= 0 else {
-            throw .failed(path: path, reason: errno == ENXIO ? "no process is reading this FIFO" : describe(errno))
+            let e = errno
+            var st = stat()
+            let socket = stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFSOCK
+            throw .failed(path: path, reason: e == ENXIO ? (socket ? "is a socket; vaetop writes files, FIFOs and devices" : "no process is reading this FIFO") : describe(e))
         }
         defer { close(fd) }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)

@@ -16,11 +16,15 @@ public final class RunFileWriter {
         // (/dev/null discards a run on purpose, /dev/full is a full disk): a FIFO or a socket would lose the run.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0o644)
         guard fd >= 0 else {
+            let e = errno
             var st = stat()
             if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
                 throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file")
             }
-            throw .writeFailed(path: path, reason: String(cString: strerror(errno)))
+            if lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK {
+                throw .writeFailed(path: path, reason: "is a symlink to a path that cannot be created (\(String(cString: strerror(e))))")
+            }
+            throw .writeFailed(path: path, reason: String(cString: strerror(e)))
         }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG || st.st_mode & S_IFMT == S_IFCHR else {
@@ -30,6 +34,14 @@ public final class RunFileWriter {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         pending.reserveCapacity(1 << 16)
+        // A file that ends in a torn line (a writer died mid-record) gets its line ended first: the next record
+        // would otherwise be glued to it and lost with it (a resume's first record, which readers need).
+        if st.st_mode & S_IFMT == S_IFREG && st.st_size > 0, let r = try? RegularFile.openDescriptor(path) {
+            var last: UInt8 = 0x0A
+            _ = pread(r, &last, 1, off_t(st.st_size - 1))
+            Foundation.close(r)
+            if last != 0x0A { pending.append(0x0A) }
+        }
     }
 
     deinit { if !closed { try? flush(); Foundation.close(fd) } }

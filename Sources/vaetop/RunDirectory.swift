@@ -33,6 +33,10 @@ enum RunDirectory {
             guard access(path, W_OK) == 0 else { throw ConfigError(flag: "--out", message: "'\(path)' is not writable") }
             return
         }
+        var st = stat()
+        if lstat(path, &st) == 0 {   // there, but not followed: a symlink to nothing, or a loop
+            throw ConfigError(flag: "--out", message: "'\(path)' is a symlink to nothing (or a loop); remove it or pick another directory")
+        }
         // Walk up to the first existing ancestor: it must be a writable directory.
         var ancestor = (path as NSString).deletingLastPathComponent
         if ancestor.isEmpty { ancestor = "." }

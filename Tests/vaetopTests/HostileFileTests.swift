@@ -126,6 +126,20 @@ import Testing
         #expect(r.status == 65 && r.stderr.contains("first line is longer than 16 MiB"), "\(r.stderr.prefix(300))")
     }
 
+    /// A resume onto a run file whose last line is torn (its writer died mid-record) ends that line first: the
+    /// resume's first record was once glued to it and lost with it.
+    @Test func resumeAfterATornLineKeepsItsFirstRecord() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = try FaultTests.smallRun(dir)
+        let text = try String(contentsOfFile: run + "/run.jsonl", encoding: .utf8)
+        try String(text.dropLast(40)).write(toFile: run + "/run.jsonl", atomically: false, encoding: .utf8)
+        let r = try Binary.run(["train", "--headless", "--resume", run], timeout: 60)
+        #expect(r.status == 0, "\(r.stderr)")
+        let c = try RunFileReader.read(run)
+        #expect(c.skipped.count == 1 && !c.tornTail, "\(c.skipped)")
+        #expect(c.events.contains { if case .state(let s) = $0 { s.isResume } else { false } }, "the resume record was lost")
+    }
+
     /// `train --resume` into a missing or empty run file starts a new one with a header from the checkpoint; into a
     /// garbage one it refuses and writes nothing. Either way the run reads back (it once got headerless lines).
     @Test func resumeNeverLeavesARunThatCannotBeRead() throws {
