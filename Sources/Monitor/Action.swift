@@ -19,6 +19,8 @@ public enum Action: Sendable {
     case replayStatus(ReplayStatus)
     /// A theme finished loading (with the problem, if the file was broken).
     case themeLoaded(Theme, problem: String?)
+    /// The watched run's writer was found silent or gone (nil: alive again).
+    case liveness(WriterLiveness?)
     /// The answer to `prepareFork`: the folder a fork would train into, or why none can be made.
     case forkPrepared(at: Int, checkpoint: Int, Result<String, ForkRefusal>)
 }

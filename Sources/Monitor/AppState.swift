@@ -79,6 +79,8 @@ public struct AppState: Sendable {
     public var forkAt: Int?
     /// The folder the confirmed fork trains into.
     public var forkFolder: String?
+    /// Whether the watched run's writer looks silent or gone (nil: alive, or not known).
+    public var liveness: WriterLiveness?
     /// A fork waiting for y / n: the replay position, the checkpoint's step and the new run's folder.
     public var confirmFork: ForkOffer?
     /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.

@@ -12,10 +12,13 @@ public protocol EventSource: AnyObject {
     var status: ReplayStatus? { get }
     /// New events of the compared runs (index into `AppState.compared`), for sources that follow several runs.
     func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)]
+    /// Whether the watched run's writer looks dead or silent (nil: alive, ended, or not known).
+    var liveness: WriterLiveness? { get }
 }
 
 extension EventSource {
     public func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] { [] }
+    public var liveness: WriterLiveness? { nil }
 }
 
 /// What a poll returned.

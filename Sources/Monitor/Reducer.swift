@@ -65,6 +65,21 @@ public enum Reducer {
             s.theme = theme
             s.flash = problem.map { ("theme: \($0); using the default theme", "alert") } ?? ("theme \(theme.name)", "main_fg")
             return []
+        case .liveness(let l):
+            let was = s.liveness
+            s.liveness = s.run.end == nil ? l : nil
+            if let l = s.liveness, l != was {
+                switch l {
+                case .gone(_, let step):
+                    // Nothing reads commands any more: what was waiting for an answer is dropped, and said.
+                    let dropped = !s.pending.isEmpty || s.awaitingChange || s.awaitingRewind
+                    s.pending = [:]; s.pendingSince = nil; s.awaitingChange = false; s.awaitingRewind = false
+                    s.run.log(step, l.text + (dropped ? "; the commands waiting for an answer were dropped" : ""), "alert")
+                case .silent(_, let step):
+                    if case .silent? = was {} else { s.run.log(step, "the run's writer has been silent well past its step interval", "warn") }
+                }
+            }
+            return []
         case .forkPrepared(let at, let checkpoint, .success(let folder)):
             s.confirmFork = ForkOffer(at: at, checkpoint: checkpoint, folder: folder)
             return []
@@ -294,6 +309,10 @@ public enum Reducer {
     private static func liveKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
         guard s.run.end == nil else {
             s.flash = ("the run has ended: nothing to steer (q quits)", "inactive_fg")
+            return []
+        }
+        if case .gone? = s.liveness {
+            s.flash = ("the run's process is gone: nothing would read the command; nothing sent", "alert")
             return []
         }
         // A trainer in another process declares what it can do; nothing is sent that it would have to ignore.

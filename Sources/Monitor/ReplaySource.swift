@@ -25,11 +25,25 @@ public final class ReplaySource: EventSource {
     /// Events delivered per frame at "max".
     static let maxPerPoll = 4000
 
+    /// Said once the replay reaches the end of a run that has no end record and whose writer is gone.
+    private let endedWithout: WriterLiveness?
+
+    public var liveness: WriterLiveness? { cursor >= events.count ? endedWithout : nil }
+
     public init(events: [RunEvent], skippedLines: Int = 0) {
         self.events = events
         self.skippedLines = skippedLines
-        var steps = 0
-        for e in events { if case .step = e { steps += 1 } }
+        var steps = 0, lastStep = 0, ended = false
+        var writer: RunWriter?
+        for e in events {
+            switch e {
+            case .step(let m): steps += 1; lastStep = m.step
+            case .end: ended = true
+            case .header(let h): writer = h.writer
+            default: break
+            }
+        }
+        endedWithout = !ended && writer?.isGone == true ? .gone(pid: writer?.pid, lastStep: lastStep) : nil
         speedIndex = Self.defaultSpeedIndex(steps: steps)
     }
 

@@ -14,12 +14,13 @@ extension RunEvent {
             guard Self.tooLong(h.name) || Self.tooLong(h.created) || h.layers.contains(where: Self.tooLong)
                 || (h.logged ?? []).contains(where: Self.tooLong) || (h.capabilities ?? []).contains(where: Self.tooLong)
                 || (h.hparams ?? [:]).contains(where: { Self.tooLong($0.key) || Self.tooLong($0.value) })
-                || Self.tooLong(h.parent?.run ?? "") || Self.tooLong(h.config.data ?? "") else { return nil }
+                || Self.tooLong(h.parent?.run ?? "") || Self.tooLong(h.config.data ?? "") || Self.tooLong(h.writer?.host ?? "") else { return nil }
             h.name = Self.cut(h.name); h.created = Self.cut(h.created); h.layers = h.layers.map(Self.cut)
             h.logged = h.logged?.map(Self.cut); h.capabilities = h.capabilities?.map(Self.cut)
             h.hparams = h.hparams.map { Dictionary($0.map { (Self.cut($0.key), Self.cut($0.value)) }, uniquingKeysWith: { a, _ in a }) }
             if let run = h.parent?.run { h.parent?.run = Self.cut(run) }
             h.config.data = h.config.data.map(Self.cut)
+            if let host = h.writer?.host { h.writer?.host = Self.cut(host) }
             return .header(h)
         case .change(var c):
             guard Self.tooLong(c.source) else { return nil }

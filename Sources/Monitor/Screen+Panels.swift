@@ -118,9 +118,17 @@ extension Screen {
         case .stopped: stateKey = "inactive_fg"
         case .diverged: stateKey = "alert"
         }
-        let stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
+        var stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
+        var stateColor = stateKey
+        if let l = s.liveness, run.end == nil {
+            // A dead or silent writer never looks alive.
+            switch l {
+            case .gone: stateText = s.width >= 100 ? l.text : "gone, no end record"; stateColor = "alert"
+            case .silent(let seconds, _): stateText = s.width >= 100 ? l.text : "silent \(seconds) s"; stateColor = "warn"
+            }
+        }
         x += 1
-        x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateKey], bg: t["selected_bg"], attributes: [.bold]))
+        x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateColor], bg: t["selected_bg"], attributes: [.bold]))
         // Each part has a short form and an importance: when the line is too narrow, the least important parts
         // are abbreviated first, then dropped whole, so no number is ever cut and lr, β and λ stay in view.
         var parts: [StatusPart] = []
@@ -128,7 +136,7 @@ extension Screen {
             let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")
             // The position is the step part's; this one is the playback's own state.
             parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed.replacingOccurrences(of: " steps/s", with: "/s"))", rank: 4))
-        } else if s.mode == .follow {
+        } else if s.mode == .follow && s.liveness == nil {
             // The run's numbers matter more than the word saying it is watched: it goes first when narrow.
             parts.append(StatusPart("following", rank: 6))
         }

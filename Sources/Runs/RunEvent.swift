@@ -97,6 +97,9 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// (`pause`, `checkpoint`, `undo`, …) and the hyperparameters `set`/`clear` can change; nil: everything
     /// (vaetop's own trainer).
     public var capabilities: [String]?
+    /// The process writing the run (pid and host), when the writer records it: `vaetop watch` and `replay` tell a
+    /// run whose process is gone from one still running.
+    public var writer: RunWriter?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }

@@ -48,6 +48,16 @@ public final class RunLock {
         throw .locked(path: directory, pid: pid(fd: fd))
     }
 
+    /// The pid the lock file of `directory` names (the last process that wrote the run), if any.
+    public static func holder(_ directory: String) -> Int32? {
+        let fd = open((directory as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        return pid(fd: fd)
+    }
+
     private static func pid(fd: Int32) -> Int32? {
         var buf = [UInt8](repeating: 0, count: 32)
         let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }

@@ -11,7 +11,7 @@ extension RunSummary {
         case crashed
         /// A non-finite streak paused the run where nobody could resume it (headless).
         case diverged
-        /// The run file could no longer be written.
+        /// The run file could no longer be written, or (a client's loop) an exception ended the run.
         case error
         /// A reason written by another program (e.g. a client's own words).
         case other(String)

@@ -93,6 +93,7 @@ public final class Trainer {
         // Steered from its own screen, in process: it reads no command file, so a `vaetop watch` of its run file
         // must offer no key that would send one (RunHeader.capabilities).
         header.capabilities = []
+        header.writer = .current
         self.header = header
         recorder = try Recorder(directory: directory, sink: sink)
     }

@@ -8,10 +8,13 @@ import TensorBoard
 final class RunFollowSource: EventSource, FollowNotices {
     let follower: RunFileFollower
     let channel: CommandChannel
+    let writer: WriterWatch
     init(directory: String) {
         follower = RunFileFollower(path: directory)
         channel = CommandChannel(directory: (follower.path as NSString).deletingLastPathComponent)
+        writer = WriterWatch(directory: (follower.path as NSString).deletingLastPathComponent)
     }
+    var liveness: WriterLiveness? { writer.check() }
     /// Commands that could not be written, as alerts for the log.
     private var failures: [RunEvent] = []
     private var notices: [String] = []
@@ -40,6 +43,11 @@ final class RunFollowSource: EventSource, FollowNotices {
             failures = []
         }
         if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
+        switch update {
+        case .events(let e): writer.observe(e)
+        case .reset(let e): writer.observe(e, reset: true)
+        case .none: break
+        }
         return update
     }
     /// Writes the command for the other process; a failure is shown in the event log, never swallowed.
@@ -217,6 +225,7 @@ final class ComparingSource: EventSource {
         }
         return updates
     }
+    var liveness: WriterLiveness? { main.liveness }
     func send(_ command: RunCommand) { main.send(command) }
     func control(_ c: ReplayControl, now: Double) { main.control(c, now: now) }
     var status: ReplayStatus? { main.status }

@@ -184,6 +184,14 @@ enum RunDescription {
             default: break
             }
         }
+        if !c.events.contains(where: { if case .end = $0 { true } else { false } }) {
+            let last = c.events.last(where: { if case .step = $0 { true } else { false } })?.step ?? 0
+            switch (h.writer, h.writer?.isGone) {
+            case (let w?, true?): lines.append("no end record: the run ended without one at step \(last) (its process \(w.pid) is gone)")
+            case (let w?, false?): lines.append("no end record yet: process \(w.pid) on this host is still writing it (step \(last))")
+            default: lines.append("no end record (step \(last)): the writer is still running elsewhere, or stopped without writing one")
+            }
+        }
         for s in c.skipped { lines.append(s.description) }
         if c.tornTail { lines.append("the last line was torn (the writer stopped mid-record); ignored") }
         return lines.joined(separator: "\n")

@@ -16,6 +16,28 @@ import Testing
         return s
     }
 
+    /// A writer found gone: the status says so (never "running"), what waited for an answer is dropped and said,
+    /// and no key sends anything; a silent one is said in the status line.
+    @Test func aGoneWriterNeverLooksAlive() {
+        var s = state()
+        #expect(Reducer.reduce(&s, .key(.right)).count == 1)
+        #expect(!s.pending.isEmpty)
+        _ = Reducer.reduce(&s, .liveness(.silent(seconds: 42, lastStep: 200)))
+        #expect(Screen.render(s).lines[0].contains("● silent for 42 s (last step 200)"))
+        _ = Reducer.reduce(&s, .liveness(.gone(pid: 4242, lastStep: 200)))
+        let top = Screen.render(s).lines[0]
+        #expect(top.contains("● ended without an end record (process 4242 gone)") && !top.contains("running") && !top.contains("following"), "\(top)")
+        #expect(s.pending.isEmpty && s.run.log.last?.text == "ended without an end record (process 4242 gone); the commands waiting for an answer were dropped")
+        #expect(Reducer.reduce(&s, .key(.char(" "))).isEmpty && s.flash?.text.contains("process is gone") == true)
+        // At 80 columns, short words.
+        s.width = 80
+        #expect(Screen.render(s).lines[0].contains("gone, no end record"))
+        // An end record after all: nothing to say.
+        _ = Reducer.reduce(&s, .events([.end(RunSummary(step: 200, epoch: 1, reason: .finished, testLoss: nil, activeUnits: nil, samplesPerSecond: 0, seconds: 0))]))
+        _ = Reducer.reduce(&s, .liveness(nil))
+        #expect(s.liveness == nil)
+    }
+
     @Test func keysTheLoopCannotHonourAreNotSent() {
         var s = state()
         #expect(Reducer.reduce(&s, .key(.char("c"))).isEmpty)

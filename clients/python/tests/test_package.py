@@ -70,7 +70,7 @@ class PackageTests(unittest.TestCase):
         self.assertEqual([e for s, e, _ in seen if s in (1, 4, 5, 12)], [1, 1, 2, 3])
         self.assertEqual(kinds(d, "step")[-1]["step"], 12)
 
-    def test_a_crash_inside_the_with_statement_ends_the_run_as_crashed(self):
+    def test_an_exception_inside_the_with_statement_ends_the_run_with_its_error(self):
         d = tempfile.mkdtemp(prefix="vaetop-init-")
         self.addCleanup(shutil.rmtree, d, True)
         with self.assertRaises(ZeroDivisionError):
@@ -78,7 +78,9 @@ class PackageTests(unittest.TestCase):
                 with run.step():
                     1 / 0
         recs = records(d)
-        self.assertEqual((recs[-1]["kind"], recs[-1]["reason"], recs[-1]["step"]), ("end", "crashed", 0))
+        self.assertEqual((recs[-1]["kind"], recs[-1]["reason"], recs[-1]["step"]), ("end", "error", 0))
+        self.assertEqual(recs[-2]["reason"], "error: ZeroDivisionError: division by zero")
+        self.assertFalse(os.path.exists(os.path.join(d, ".vaetop-alive")), "the heartbeat file outlived the run")
 
     def test_the_legacy_loop_with_its_own_step_counter_still_works(self):
         d = tempfile.mkdtemp(prefix="vaetop-legacy-")

@@ -19,13 +19,17 @@ scheduler, a `plan` record gives the lr it plans for every step (the screen draw
             break
     run.close()
 """
+import atexit
 import copy
 import datetime
 import json
 import math
 import os
 import random
+import signal
+import socket
 import sys
+import threading
 import time
 import warnings
 
@@ -38,6 +42,27 @@ from .snapshots import Snapshot, SnapshotStore, estimate_bytes
 FORMAT = "vaetop-run"
 VERSION = 1
 HANDLED = ("batch_size", "checkpoint", "evaluate", "traverse")   # what `run.on(name, fn)` registers
+HEARTBEAT_FILE = ".vaetop-alive"   # touched every HEARTBEAT_SECONDS while the writing process lives
+HEARTBEAT_SECONDS = 2.0
+
+_open_runs = []                    # runs not closed yet: ended with a reason at interpreter exit
+_last_exception = []               # the uncaught exception that is ending the interpreter, if any
+
+
+def _excepthook(exc_type, exc, tb, _previous=sys.excepthook):
+    _last_exception[:] = [f"{exc_type.__name__}: {exc}"]
+    _previous(exc_type, exc, tb)
+
+
+def _close_open_runs():
+    for run in list(_open_runs):
+        detail = _last_exception[0] if _last_exception else "the process exited without run.close()"
+        run.close(reason="error", detail=detail)
+
+
+sys.excepthook = _excepthook
+atexit.register(_close_open_runs)
+
 DECLARABLE = ("beta", "beta_target", "free_bits", "clip_norm", "clip_value")  # knobs the loop reads from run.values
 OPTIMIZER_KNOBS = ("lr", "momentum", "weight_decay")
 MAX_PLAN = 1_000_000               # steps a plan record covers at most
@@ -193,6 +218,8 @@ class Run:
         self._closed = False
         self._reader = None
         self._reopened = False
+        self._writer = {"pid": os.getpid(), "host": socket.gethostname()}
+        self._heartbeat = None
         if self.is_writer:
             os.makedirs(directory, exist_ok=True)
             self._reopened = os.path.exists(self.path) and os.path.getsize(self.path) > 0
@@ -361,6 +388,8 @@ class Run:
             return
         self._header_written = True
         self._file = open(self.path, "a", encoding="utf-8")
+        self._start_heartbeat()
+        _open_runs.append(self)
         if self._reopened:
             self._write_line({"kind": "state", "step": self.global_step, "state": "running",
                               "reason": "client reopened the run"})
@@ -370,7 +399,47 @@ class Run:
                 "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "config": self.config, "layers": self.layers, "parameters": self.parameters,
                 "trainImages": self.train_images, "testImages": self.test_images,
-                "stepsPerEpoch": self.steps_per_epoch, "capabilities": self.capabilities()})
+                "stepsPerEpoch": self.steps_per_epoch, "capabilities": self.capabilities(), "writer": self._writer})
+
+    def _start_heartbeat(self):
+        """Writes HEARTBEAT_FILE (this process's pid and host) and touches it every HEARTBEAT_SECONDS from a daemon
+        thread, also while the loop is paused or inside a slow step: `vaetop watch` tells a dead or stuck process
+        from a live one. A SIGTERM with no handler of the loop's own ends the run with an end record first."""
+        path = os.path.join(self.directory, HEARTBEAT_FILE)
+        try:
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                json.dump(self._writer, f)
+            os.replace(path + ".tmp", path)
+        except OSError:
+            return
+        stop = threading.Event()
+
+        def beat():
+            while not stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    os.utime(path)
+                except OSError:
+                    return
+        thread = threading.Thread(target=beat, name="vaetop-heartbeat", daemon=True)
+        thread.start()
+        self._heartbeat = (stop, path)
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            def on_term(signum, frame):
+                self.close(reason="interrupted", detail="SIGTERM")
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGTERM)
+            signal.signal(signal.SIGTERM, on_term)
+
+    def _stop_heartbeat(self):
+        if self._heartbeat is None:
+            return
+        stop, path = self._heartbeat
+        stop.set()
+        self._heartbeat = None
+        try:
+            os.remove(path)
+        except OSError:
+            pass
 
     def _write_line(self, record):
         # One write per line, flushed, so a follower never sees half a record for long.
@@ -581,9 +650,11 @@ class Run:
     def last_active_units(self):
         return None if self.last_eval is None else self.last_eval["activeUnits"]
 
-    def close(self, step=None, epoch=None, reason=None, test_loss=None, active_units=None, samples_per_second=None):
+    def close(self, step=None, epoch=None, reason=None, test_loss=None, active_units=None, samples_per_second=None,
+              detail=None):
         """The state and end records; the run file is closed. `reason` defaults to "stopped" after a stop
-        command, else "finished"."""
+        command, else "finished"; `detail` goes into the state record ("error: ValueError: …"). A run left open
+        is closed at interpreter exit with reason "error" (and the uncaught exception, if one ended it)."""
         if self._closed:
             return
         step = self.global_step if step is None else int(step)
@@ -593,7 +664,7 @@ class Run:
             seconds = self._train_seconds()
             samples_per_second = self._samples / seconds if seconds > 0 else 0.0
         self._write({"kind": "state", "step": step, "state": "finished" if reason == "finished" else "stopped",
-                     "reason": reason})
+                     "reason": reason + (f": {clean(detail, 300)}" if detail else "")})
         record = {"kind": "end", "step": step, "epoch": int(epoch), "reason": reason,
                   "samplesPerSecond": _num(samples_per_second), "seconds": _num(time.perf_counter() - self._t0)}
         if test_loss is not None:
@@ -602,6 +673,9 @@ class Run:
             record["activeUnits"] = int(active_units)
         self._write(record)
         self._closed = True
+        if self in _open_runs:
+            _open_runs.remove(self)
+        self._stop_heartbeat()
         if self._file is not None:
             self._file.close()
         if self._control is not None:
@@ -616,7 +690,10 @@ class Run:
         if exc_type is None:
             self.close()
         else:
-            self.close(reason="interrupted" if issubclass(exc_type, KeyboardInterrupt) else "crashed")
+            if issubclass(exc_type, KeyboardInterrupt):
+                self.close(reason="interrupted", detail="KeyboardInterrupt")
+            else:
+                self.close(reason="error", detail=f"{exc_type.__name__}: {exc}")
         return False
 
     # Steps -------------------------------------------------------------------------------------------------
