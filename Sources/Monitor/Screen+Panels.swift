@@ -229,7 +229,8 @@ extension Screen {
             return
         }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
-        var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil, steering: s.run.end == nil,
+        let writerGone = { if case .gone? = s.liveness { true } else { false } }()
+        var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil, steering: s.run.end == nil && !writerGone,
                                  can: s.canSend)
         if s.run.state == .paused || s.run.state == .diverged { hints = hints.map { $0.word == "pause" ? ($0.key, "resume") : $0 } }
         if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }

@@ -124,6 +124,8 @@ public struct RunHeader: Codable, Sendable, Equatable {
         logged = try c.decodeIfPresent([String].self, forKey: .logged)
         hparams = try c.decodeIfPresent([String: String].self, forKey: .hparams)
         capabilities = try c.decodeIfPresent([String].self, forKey: .capabilities)
+        // Advisory: a malformed writer field never makes a run unreadable.
+        writer = (try? c.decodeIfPresent(RunWriter.self, forKey: .writer)) ?? nil
     }
 
     /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.

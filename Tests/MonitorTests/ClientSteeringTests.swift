@@ -29,6 +29,9 @@ import Testing
         #expect(top.contains("● ended without an end record (process 4242 gone)") && !top.contains("running") && !top.contains("following"), "\(top)")
         #expect(s.pending.isEmpty && s.run.log.last?.text == "ended without an end record (process 4242 gone); the commands waiting for an answer were dropped")
         #expect(Reducer.reduce(&s, .key(.char(" "))).isEmpty && s.flash?.text.contains("process is gone") == true)
+        s.flash = nil
+        let hints = Screen.render(s).lines.last ?? ""
+        #expect(!hints.contains("pause") && !hints.contains("adjust") && hints.contains("q quit"), "\(hints)")
         // At 80 columns, short words.
         s.width = 80
         #expect(Screen.render(s).lines[0].contains("gone, no end record"))

@@ -124,6 +124,38 @@ import Testing
         #expect(trainer.isRunning, "quitting the watcher must not stop the trainer")
     }
 
+    /// `kill -9` of the Python loop being watched: within 15 s the screen no longer says running, but that the run
+    /// ended without an end record and its process is gone; a key then sends nothing.
+    @Test func watchSaysWhenTheTrainerDies() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("ext")
+        let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
+        let trainer = Process()
+        trainer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        trainer.arguments = ["python3", client, "--slow", run]
+        trainer.standardOutput = FileHandle.nullDevice
+        trainer.standardError = FileHandle.nullDevice
+        try trainer.run()
+        defer { if trainer.isRunning { kill(trainer.processIdentifier, SIGKILL) } }
+        #expect(wait(10) { FileManager.default.fileExists(atPath: run + "/.vaetop-alive") })
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) watch \(run); echo VAETOP_EXIT=$?; sleep 30"])
+        #expect(wait(20) { screen().contains("● running") && screen().contains("1 loss") }, "no watch screen:\n\(screen())")
+        kill(trainer.processIdentifier, SIGKILL)
+        trainer.waitUntilExit()
+        let killed = Date()
+        #expect(wait(15) { screen().contains("ended without an end record (process \(trainer.processIdentifier) gone)") }, "\(screen())")
+        #expect(Date().timeIntervalSince(killed) < 15 && !screen().split(separator: "\n")[0].contains("running"))
+        tmux(["send-keys", "-t", "e2e", "Space"])
+        #expect(wait(5) { screen().contains("nothing sent") })
+        #expect(!FileManager.default.fileExists(atPath: run + "/commands.jsonl"), "a command was sent to a dead process")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") })
+    }
+
     /// 120×50, where every run with images used to die on its first frame; then SIGTERM on the screen exits 143
     /// with the end record written, and a crash signal on the screen still lets the trainer save.
     @Test func screenAt120x50SurvivesAndSignalsSave() throws {

@@ -77,4 +77,23 @@ import Testing
         slow.observe([.step(sampleStep(1, time: 0)), .step(sampleStep(2, time: 5)), .step(sampleStep(3, time: 10))])
         #expect(slow.silenceThreshold == 100)
     }
+
+    /// The no-terminal summary says what the screen says: a run without an end record whose writer is gone.
+    @Test func theSummarySaysTheRunEndedWithoutAnEndRecord() throws {
+        var h = RunHeader(name: "r", created: "", config: RunConfig(), layers: [], parameters: 1, trainImages: 1, testImages: 1, stepsPerEpoch: 1)
+        let pid = try deadPid()
+        h.writer = RunWriter(pid: pid, host: RunWriter.localHost)
+        let gone = RunFileContents(header: h, events: [.step(sampleStep(5))], skipped: [], tornTail: false)
+        #expect(RunDescription.text(gone).contains("no end record: the run ended without one at step 5 (its process \(pid) is gone)"))
+        h.writer = .current
+        let alive = RunFileContents(header: h, events: [.step(sampleStep(5))], skipped: [], tornTail: false)
+        #expect(RunDescription.text(alive).contains("no end record yet: process \(getpid()) on this host is still writing it"))
+        // The header field reads back, and a malformed one never makes the run unreadable.
+        let line = RunFileCodec.encode(.header(h))
+        guard case .header(let back) = try RunFileCodec.decode(Substring(line)) else { Issue.record("no header"); return }
+        #expect(back.writer == h.writer)
+        let broken = line.replacingOccurrences(of: "\"pid\":\(getpid())", with: "\"pid\":\"x\"")
+        guard case .header(let b) = try RunFileCodec.decode(Substring(broken)) else { Issue.record("a malformed writer broke the header"); return }
+        #expect(b.writer == nil)
+    }
 }
