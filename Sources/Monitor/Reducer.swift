@@ -343,6 +343,8 @@ public enum Reducer {
             let knobs = Knob.available(gan: s.run.isGAN)
             let i = knobs.firstIndex(of: s.selectedKnob) ?? 0
             s.selectedKnob = knobs[(i + (k == .down ? 1 : knobs.count - 1)) % knobs.count]
+        case .adjustKnob where s.run.unknownKnobs.contains(s.selectedKnob.parameter):
+            s.flash = ("\(s.selectedKnob.parameter.label): the loop has not said its value; nothing sent", "inactive_fg")
         case .adjustKnob:
             let p = s.selectedKnob.parameter
             let v = s.selectedKnob.stepped(s.pending[p] ?? s.run.current[p] ?? 0, up: k == .right)

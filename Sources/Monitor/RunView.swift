@@ -78,6 +78,8 @@ public struct RunView: Sendable {
     public var freeBits: Double { current[.freeBits] ?? 0 }
     /// The value in force of each live-changeable hyperparameter (absent: off).
     public var current: [Hyperparameter: Double] = [:]
+    /// Knobs whose value the writer did not say (another process's loop): shown as "–", nothing sent for them.
+    public var unknownKnobs: Set<Hyperparameter> = []
     /// Steps the schedules plan for (epochs × steps per epoch).
     public var plannedSteps: Int { header?.plannedSteps ?? 0 }
     /// Images of the current epoch trained on so far (nil: not known, after a rewind or resume).
@@ -123,6 +125,16 @@ public struct RunView: Sendable {
                 current[.gamma] = c.gan.gamma; current[.discriminatorLR] = c.gan.discriminatorLR
                 current[.freezeDiscriminator] = c.gan.freezeDiscriminator ? 1 : 0
             }
+            if let values = h.values {
+                // Another process's loop: its own values, never vaetop's defaults.
+                current = [:]
+                unknownKnobs = Set(Hyperparameter.allCases)
+                for (key, value) in values {
+                    guard let p = Hyperparameter(rawValue: key) else { continue }
+                    unknownKnobs.remove(p)
+                    if let value, value.isFinite { current[p] = value }
+                }
+            }
         case .step(let m):
             steps.append(Double(m.step))
             for (s, f) in Self.stepSeries { series[s.rawValue].append(f.number(m) ?? .nan) }
@@ -139,7 +151,10 @@ public struct RunView: Sendable {
                 current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
             }
             // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
-            current[.lr] = m.lr; current[.beta] = m.beta; current[.freeBits] = m.freeBits
+            // A value the writer never said stays unknown: a logged default is not the loop's value.
+            if !unknownKnobs.contains(.lr) { current[.lr] = m.lr }
+            if !unknownKnobs.contains(.beta) && m.beta.isFinite { current[.beta] = m.beta }
+            if !unknownKnobs.contains(.freeBits) { current[.freeBits] = m.freeBits }
             lastStep = m
             if state != .running && state != .paused { state = .running }
             thinIfFull()
@@ -156,6 +171,7 @@ public struct RunView: Sendable {
             changeTags.append(Self.markerTag(changesSeen))
             changesSeen += 1
             current[c.parameter] = c.new
+            unknownKnobs.remove(c.parameter)
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
             log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
         case .plan: break   // the reducer keeps it as the screen's plan

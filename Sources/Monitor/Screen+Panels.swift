@@ -46,6 +46,8 @@ extension Screen {
                 value = (s.ascii ? "-> " : "→ ") + fmt(v) + (s.ascii ? "..." : "…")   // sent, not yet acknowledged
             } else if let key = knob.loggedAs, s.run.header?.logs(key) == false {
                 value = "not logged"   // another program's log: no default shown as if it were a value
+            } else if s.run.unknownKnobs.contains(knob.parameter) {
+                value = "–"            // the loop has not said its value: nothing is shown as if it were one
             } else {
                 value = s.run.current[knob.parameter].map(fmt) ?? "off"
             }

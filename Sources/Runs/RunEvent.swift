@@ -100,6 +100,10 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// The process writing the run (pid and host), when the writer records it: `vaetop watch` and `replay` tell a
     /// run whose process is gone from one still running.
     public var writer: RunWriter?
+    /// The knobs' starting values as a trainer in another process knows them (hyperparameter raw value → value,
+    /// null: off), from what its loop declared and its optimizer's param groups; a knob absent here is not known,
+    /// and the screen shows "–" for it and sends nothing. nil: vaetop's own trainer (the config says).
+    public var values: [String: Double?]?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -126,6 +130,7 @@ public struct RunHeader: Codable, Sendable, Equatable {
         capabilities = try c.decodeIfPresent([String].self, forKey: .capabilities)
         // Advisory: a malformed writer field never makes a run unreadable.
         writer = (try? c.decodeIfPresent(RunWriter.self, forKey: .writer)) ?? nil
+        values = try c.decodeIfPresent([String: Double?].self, forKey: .values)
     }
 
     /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.

@@ -16,6 +16,33 @@ import Testing
         return s
     }
 
+    /// Knobs start at the loop's values (the header's `values`): clip 5 and weight decay 1e-4, not vaetop's "off"
+    /// and 0; → steps from the real value; a knob the loop never said shows "–" and sends nothing.
+    @Test func knobsStartAtTheLoopsValues() {
+        var s = AppState(mode: .follow, width: 120, height: 40)
+        var events = SyntheticRun.events(steps: 20)
+        if case .header(var h) = events[0] {
+            h.capabilities = ["pause", "lr", "clip_norm", "weight_decay", "clip_value"]
+            h.values = ["lr": 3e-4, "clip_norm": 5, "weight_decay": 1e-4, "beta": nil]
+            events[0] = .header(h)
+        }
+        _ = Reducer.reduce(&s, .events(events))
+        #expect(s.run.current[.clipNorm] == 5 && s.run.current[.weightDecay] == 1e-4)
+        let panel = Screen.render(s).lines.joined(separator: "\n")
+        #expect(panel.contains("clip norm          5") || panel.contains("clip norm") && panel.contains(" 5│"), "\(panel)")
+        s.selectedKnob = Knob.available(gan: false).first { $0.parameter == .clipNorm }!
+        #expect(Reducer.reduce(&s, .key(.right)) == [.command(.set(.clipNorm, 6.25))])
+        #expect(s.run.unknownKnobs.contains(.clipValue) && s.run.unknownKnobs.contains(.batchSize) && !s.run.unknownKnobs.contains(.beta))
+        if let knob = Knob.available(gan: false).first(where: { $0.parameter == .clipValue }) {
+            s.selectedKnob = knob
+            s.pending = [:]
+            #expect(Reducer.reduce(&s, .key(.right)).isEmpty && s.flash?.text == "clip value: the loop has not said its value; nothing sent")
+        }
+        // A change record makes the value known.
+        _ = Reducer.reduce(&s, .events([.change(ParameterChange(step: 20, parameter: .clipValue, old: nil, new: 2, source: "client"))]))
+        #expect(!s.run.unknownKnobs.contains(.clipValue) && s.run.current[.clipValue] == 2)
+    }
+
     /// A writer found gone: the status says so (never "running"), what waited for an answer is dropped and said,
     /// and no key sends anything; a silent one is said in the status line.
     @Test func aGoneWriterNeverLooksAlive() {

@@ -93,3 +93,31 @@ class LivenessTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class KnobValueTests(unittest.TestCase):
+    """Knobs start at the loop's values: the header says what the loop declared and what its optimizer holds."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="vaetop-knobs-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def test_the_header_carries_the_loops_values_never_defaults(self):
+        opt = FakeOptimizer(lr=3e-4)
+        for g in opt.param_groups:
+            g["weight_decay"] = 1e-4
+        run = vaetop.Run(self.dir, optimizer=opt, values={"clip_norm": 5.0, "beta": None, "free_bits": 0.0})
+        run.write_header()
+        values = records(self.dir)[0]["values"]
+        self.assertEqual(values["lr"], 3e-4)
+        self.assertEqual(values["weight_decay"], 1e-4)
+        self.assertEqual(values["momentum"], 0.9)
+        self.assertEqual(values["clip_norm"], 5.0)
+        self.assertIsNone(values["beta"])
+        self.assertNotIn("clip_value", values)      # never declared: not known, not "off"
+        self.assertNotIn("batch_size", values)
+        # β declared None: the loop's own schedule, until the screen sets one.
+        self.assertIsNone(run.beta)
+        run.values["beta"] = 0.5
+        self.assertEqual(run.beta, 0.5)
+        run.close()

@@ -323,7 +323,11 @@ class Run:
 
     @property
     def beta(self):
-        """β in force (1 when the loop declared none)."""
+        """β in force: the declared or screen-set value; None when the loop declared `beta=None` (it anneals β
+        itself): `beta = run.beta if run.beta is not None else my_schedule(step)` follows the screen once it sets
+        a value, and the loop's own schedule again after a clear. 1 when β was never declared."""
+        if "beta" in self._declared and self.values.get("beta") is None:
+            return None
         return float(self.values.get("beta", 1.0))
 
     @property
@@ -399,7 +403,26 @@ class Run:
                 "created": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "config": self.config, "layers": self.layers, "parameters": self.parameters,
                 "trainImages": self.train_images, "testImages": self.test_images,
-                "stepsPerEpoch": self.steps_per_epoch, "capabilities": self.capabilities(), "writer": self._writer})
+                "stepsPerEpoch": self.steps_per_epoch, "capabilities": self.capabilities(), "writer": self._writer,
+                "values": self._knob_values()})
+
+    def _knob_values(self):
+        """The knobs' starting values for the header, as the loop has them: what it declared (None: off) and what
+        its optimizer's first param group holds (lr, weight_decay, betas[0]/momentum). A knob it has not said is
+        left out: the screen shows "–" for it, never one of vaetop's defaults."""
+        out = {}
+        for p in HYPERPARAMETERS:
+            if p in OPTIMIZER_KNOBS:
+                if self._control is not None and self._control.supports(p):
+                    v = self._control.current(p)
+                    out[p] = float(v) if v is not None and math.isfinite(float(v)) else None
+            elif p == "batch_size":
+                if self.batch_size is not None:
+                    out[p] = float(self.batch_size)
+            elif p in self._declared:
+                v = self.values.get(p)
+                out[p] = float(v) if v is not None and math.isfinite(float(v)) else None
+        return out
 
     def _start_heartbeat(self):
         """Writes HEARTBEAT_FILE (this process's pid and host) and touches it every HEARTBEAT_SECONDS from a daemon
@@ -577,7 +600,8 @@ class Run:
             if m_now is not None and (m_now != self._momentum_first or self._control.overrides["momentum"] is not None):
                 momentum = m_now
         self.log_step(step=step, epoch=self._epoch_at(step) if epoch is None else epoch, loss=loss, recon=recon, kl=kl,
-                      kl_dims=kl_dims, beta=self.beta if beta is None else beta, lr=lr or 0.0, grad_norm=grad_norm,
+                      kl_dims=kl_dims, beta=(self.beta if self.beta is not None else math.nan) if beta is None else beta,
+                      lr=lr or 0.0, grad_norm=grad_norm,
                       grad_norm_clipped=grad_norm_clipped, clip_coef=clip_coef, layer_grad_norms=layer_grad_norms,
                       batch_size=batch_size, samples_per_second=samples_per_second, momentum=momentum,
                       free_bits=self.free_bits if free_bits is None else free_bits)
