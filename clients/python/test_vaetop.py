@@ -287,20 +287,23 @@ class ClientTests(unittest.TestCase):
                 {"id": 5, "command": "checkpoint"}, {"id": 6, "command": "resume"}, {"id": 7, "command": "pause"}]
         for c in cmds:
             send(self.dir, c)
-        self.assertEqual(run.apply_commands(1, opt), [c for c in cmds if c["command"] != "checkpoint"])
-        run.close(1, 1)
+        # The batch size is applied once a batch of 64 trains (answered then, not when asked).
+        self.assertEqual(run.apply_commands(1, opt), [c for c in cmds if c["command"] != "checkpoint" and c.get("parameter") != "batch_size"])
+        run.log(loss=1.0, recon=1.0, kl_dims=[0.1], batch_size=64, step=2)
+        run.close(2, 1)
         self.assertEqual(kinds(self.dir, "alert"), [])
         self.assertEqual([(c["parameter"], c.get("old"), c.get("new")) for c in kinds(self.dir, "change")],
-                         [("batch_size", 32, 64), ("clip_norm", None, 1e300), ("momentum", 0.9, 0.5), ("beta", 1.0, None)])
+                         [("clip_norm", None, 1e300), ("momentum", 0.9, 0.5), ("beta", 1.0, None), ("batch_size", 32, 64)])
         self.assertEqual(run.values, {"batch_size": 64, "clip_norm": 1e300})
         self.assertEqual(sizes, [64])
         self.assertEqual(opt.param_groups[1]["betas"], (0.5, 0.999))
         self.assertTrue(run.paused)
         self.assertEqual([(o.get("id"), o["outcome"]) for o in outcomes(self.dir)],
-                         [(1, "applied"), (2, "applied"), (None, "applied"), (4, "applied"), (5, "unsupported"),
-                          (6, "applied"), (7, "applied")])
-        self.assertEqual(outcomes(self.dir)[4]["reason"], 'this loop registered no checkpoint handler (run.on("checkpoint", fn))')
-        self.assertEqual(outcomes(self.dir)[5]["reason"], "already running")
+                         [(2, "applied"), (None, "applied"), (4, "applied"), (5, "unsupported"),
+                          (6, "applied"), (7, "applied"), (1, "applied")])
+        self.assertEqual(outcomes(self.dir)[3]["reason"], 'this loop registered no checkpoint handler (run.on("checkpoint", fn))')
+        self.assertEqual(outcomes(self.dir)[4]["reason"], "already running")
+        self.assertEqual(outcomes(self.dir)[6]["from"], 2)
 
 
 def all_tests():

@@ -112,10 +112,13 @@ class OutcomeTests(unittest.TestCase):
                 send(self.dir, {"id": 6, "command": "traverse", "dimension": 9})
         run, _ = fake_loop(self.dir, steps=8, before_step=before, setup=setup)
         self.assertEqual(calls, [("batch", 64), "checkpoint", ("traverse", 2)])
-        outs = kinds(self.dir, "outcome")
+        # The batch size is answered once a batch of 64 trained (step 4, which logged it), after the others.
+        outs = sorted(kinds(self.dir, "outcome"), key=lambda o: o["id"])
+        self.assertEqual([o["id"] for o in kinds(self.dir, "outcome")], [2, 3, 4, 5, 6, 1])
         self.assertEqual([(o["id"], o["outcome"], o["step"]) for o in outs],
                          [(1, "applied", 3), (2, "refused", 3), (3, "applied", 3), (4, "refused", 3),
                           (5, "applied", 3), (6, "refused", 3)])
+        self.assertEqual(outs[0]["from"], 4)
         self.assertEqual(outs[1]["reason"], "128 images do not fit in memory")
         self.assertEqual(outs[3]["reason"], "failed: OSError: disk full")
         self.assertEqual(outs[5]["reason"], "no latent dimension 9 to traverse (0…3)")

@@ -44,6 +44,7 @@ VERSION = 1
 HANDLED = ("batch_size", "checkpoint", "evaluate", "traverse")   # what `run.on(name, fn)` registers
 HEARTBEAT_FILE = ".vaetop-alive"   # touched every HEARTBEAT_SECONDS while the writing process lives
 HEARTBEAT_SECONDS = 2.0
+BATCH_SIZE_PATIENCE = 2            # epochs a batch-size change may take to reach the batches (next epoch, say)
 
 _open_runs = []                    # runs not closed yet: ended with a reason at interpreter exit
 _last_exception = []               # the uncaught exception that is ending the interpreter, if any
@@ -58,6 +59,22 @@ def _close_open_runs():
     for run in list(_open_runs):
         detail = _last_exception[0] if _last_exception else "the process exited without run.close()"
         run.close(reason="error", detail=detail)
+
+
+def _batch_length(batch):
+    """The number of examples in a batch as a DataLoader yields it (a tensor, a tuple/list or dict of them); None
+    when it cannot be told."""
+    if isinstance(batch, dict):
+        batch = next(iter(batch.values()), None)
+    elif isinstance(batch, (tuple, list)) and batch and not isinstance(batch[0], (int, float)):
+        batch = batch[0]
+    shape = getattr(batch, "shape", None)
+    if shape is not None and len(shape) > 0:
+        return int(shape[0])
+    try:
+        return len(batch)
+    except TypeError:
+        return None
 
 
 sys.excepthook = _excepthook
@@ -219,6 +236,8 @@ class Run:
         self._reader = None
         self._reopened = False
         self._writer = {"pid": os.getpid(), "host": socket.gethostname()}
+        self._loader = None             # what `run.batches` iterates (a batch_size handler may replace it)
+        self._batch_wait = None         # a batch-size change waiting for its first batch
         self._heartbeat = None
         if self.is_writer:
             os.makedirs(directory, exist_ok=True)
@@ -260,7 +279,9 @@ class Run:
                 self.values[k] = float(v)
 
     def on(self, name, fn=None, value=None):
-        """Registers what the loop does for a command: "batch_size" (fn(n) rebuilds the data loader), "checkpoint"
+        """Registers what the loop does for a command: "batch_size" (fn(n) rebuilds the data loader and returns it:
+        `run.batches` iterates the returned loader from the next batch on; the change is answered `applied` from
+        the first step whose batch had n examples, or refused when none does within 2 epochs), "checkpoint"
         (fn() saves; may return the path written), "evaluate" (fn() evaluates, e.g. calling run.log_eval) or
         "traverse" (fn(dimension) draws a latent traversal, e.g. calling run.log_images). fn may raise
         ValueError(reason): the command is then refused with that reason; success means "applied". For
@@ -571,6 +592,13 @@ class Run:
         grad_norm = _float(grad_norm)
         grad_norm_clipped = grad_norm if grad_norm_clipped is None else _float(grad_norm_clipped)
         clip_coef = 1.0 if clip_coef is None else float(clip_coef)
+        told = batch_size is not None or mu is not None   # the loop said what this step trained with
+        if not told and self._batch_wait is not None and "item" in self._batch_wait and self._loader is None:
+            # Neither batches nor a logged size tell what trained: said so rather than claimed.
+            w, self._batch_wait = self._batch_wait, None
+            self._write_change(p="batch_size", old=w["old"], new=w["size"], source="client", step=step - 1)
+            self._outcome(w["item"], "applied", (w["reason"] + "; " if w["reason"] else "") + "not checked: the loop "
+                          "logs no batch size (log(batch_size=len(x)) lets the client check it)", from_step=step, step=step - 1)
         if batch_size is None:
             batch_size = len(mu) if mu is not None else (self.batch_size or 0)
         now = time.perf_counter()
@@ -589,6 +617,8 @@ class Run:
             layer_grad_norms = v[6 + n:6 + n + m]
             batch_size = int(round(v[6 + n + m] * self.comm.world_size))
             samples_per_second = v[7 + n + m] * self.comm.world_size
+        if told:
+            self._batch_seen(int(batch_size), step)   # the whole batch, over every rank (the knob's value)
         self._samples += int(batch_size)
         if lr is None:
             if self._control is None:
@@ -684,6 +714,9 @@ class Run:
         step = self.global_step if step is None else int(step)
         epoch = self._epoch_at(step) if epoch is None else epoch
         reason = reason or ("stopped" if self.stop_requested else "finished")
+        w, self._batch_wait = self._batch_wait, None
+        if w is not None and "item" in w:
+            self._outcome(w["item"], "refused", f"the run ended before a batch of {w['size']} trained", step=step)
         if samples_per_second is None:
             seconds = self._train_seconds()
             samples_per_second = self._samples / seconds if seconds > 0 else 0.0
@@ -743,12 +776,32 @@ class Run:
         total = int(epochs) * per_epoch
         if self.steps_per_epoch <= 0:
             self.steps_per_epoch = per_epoch
+        self._loader = loader
+        offset, since = 0.0, 0          # epochs done before the loader last changed, and the step it changed at
         while not self.stopped and self.global_step < total:
-            for batch in loader:
+            current = self._loader
+            # DistributedSampler (and any sampler with set_epoch) shuffles differently every epoch.
+            sampler = getattr(current, "sampler", None)
+            if hasattr(sampler, "set_epoch"):
+                sampler.set_epoch(int(offset + max(0, self.global_step - since) / per_epoch))
+            for batch in current:
                 if self.stopped or self.global_step >= total:
                     return
-                self.epoch = 1 + self.global_step // per_epoch
+                self.epoch = 1 + int(offset + max(0, self.global_step - since) / per_epoch)
+                size = _batch_length(batch)        # this rank's share; the knob is the batch over every rank
+                self._batch_seen(None if size is None else size * self.comm.world_size, self.global_step + 1)
                 yield batch
+                if self._loader is not current:
+                    # The batch_size handler built a new loader: it is the one iterated from the next batch on,
+                    # and the rest of the planned epochs are counted in its batches.
+                    new = len(self._loader)
+                    if new <= 0:
+                        return
+                    offset += max(0, self.global_step - since) / per_epoch
+                    since = self.global_step
+                    total = self.global_step + round((total - self.global_step) * new / per_epoch)
+                    per_epoch = new
+                    break
 
     def _enter_step(self):
         if self._in_step:
@@ -910,6 +963,9 @@ class Run:
                 return self._outcome(item, "refused", str(r), step=step)
             if result is None:
                 result = {}
+            if result.get("deferred"):
+                self._batch_wait["item"] = item      # answered by _batch_seen
+                return False
             return self._outcome(item, "applied", result.get("reason"), result.get("from"), step=step)
         except Exception as e:                       # a handler's bug or a broken state: refused, never fatal
             try:
@@ -998,8 +1054,15 @@ class Run:
                 out = self._handlers["batch_size"](int(value))
             except ValueError as e:
                 raise _Refusal(str(e) or "the batch_size handler refused")
+            self._adopt_loader(out)
             self.values["batch_size"] = int(value)
-            reason = out if isinstance(out, str) else None
+            if before is not None:
+                self._remember(before, f"{LABELS[p]} {compact(old)} → {compact(int(value))}")
+            # Answered when a batch of the new size is trained (the client sees every batch it hands out, and
+            # every batch size the loop logs), never before: a loader that was not replaced keeps its size.
+            self._batch_wait = {"size": int(value), "old": old, "asked": self.global_step,
+                                "reason": out if isinstance(out, str) else None}
+            return {"deferred": True}
         elif clearing:
             self.values.pop(p, None)
         else:
@@ -1014,14 +1077,42 @@ class Run:
         self._write_change(p, old, new, "client")
         return {"reason": reason}
 
+    def _adopt_loader(self, out):
+        """A batch_size handler that returns a new loader: `run.batches` iterates it from the next batch on."""
+        if out is not None and not isinstance(out, str) and hasattr(out, "__iter__") and hasattr(out, "__len__"):
+            self._loader = out
+
+    def _batch_seen(self, size, step):
+        """A batch of `size` examples for `step`: answers a batch-size change once a batch of the new size trains
+        (its change record and `applied` outcome name that step), or refuses it when the loop goes on with the old
+        size for BATCH_SIZE_PATIENCE epochs (at least 100 steps)."""
+        w = self._batch_wait
+        if w is None or "item" not in w or size is None:
+            return
+        if int(size) == w["size"]:
+            self._batch_wait = None
+            self._write_change(p="batch_size", old=w["old"], new=w["size"], source="client", step=step - 1)
+            self._outcome(w["item"], "applied", w["reason"] or f"the first batch of {w['size']} trained at step {step}",
+                          from_step=step, step=step - 1)
+            return
+        patience = max(100, int(BATCH_SIZE_PATIENCE * max(self.steps_per_epoch, 1)))
+        if step - 1 - w["asked"] >= patience:
+            self._batch_wait = None
+            self.values["batch_size"] = int(w["old"]) if w["old"] is not None else self.values.get("batch_size")
+            self._outcome(w["item"], "refused",
+                          f"the loop went on with batches of {int(size)} for {step - 1 - w['asked']} steps after the "
+                          f"handler was asked for {w['size']}: it does not train with the loader the handler built "
+                          "(return the new DataLoader from the handler when the loop uses run.batches)", step=step - 1)
+
     def _lr_set(self, value):
         try:
             return self._control.set_lr(value)
         except ValueError as e:
             raise _Refusal(str(e))
 
-    def _write_change(self, p, old, new, source):
-        record = {"kind": "change", "step": self.global_step, "parameter": p, "old": _num(old)}
+    def _write_change(self, p, old, new, source, step=None):
+        record = {"kind": "change", "step": self.global_step if step is None else int(step), "parameter": p,
+                  "old": _num(old)}
         if new is not None and range_problem(p, new) is None:
             record["new"] = _num(int(new) if p == "batch_size" else new)
         record["source"] = source
@@ -1204,7 +1295,7 @@ class Run:
             if new != before[p]:
                 if p == "batch_size" and new is not None:
                     try:
-                        self._handlers["batch_size"](int(new))
+                        self._adopt_loader(self._handlers["batch_size"](int(new)))
                     except Exception as e:
                         self.alert(self.global_step, f"the batch_size handler failed to restore {int(new)}: "
                                    f"{type(e).__name__}: {e}", "warning")
@@ -1235,5 +1326,6 @@ class Run:
     def clip_grad_norm_(self, parameters=None, max_norm=None, norm_type=2.0):
         """Clips the gradients with the clip-norm knob in force (or `max_norm`), and the clip-value knob when
         set, after recording the per-layer norms before clipping (so `log` reports both). Returns the total
-        norm before clipping. Needs torch."""
+        norm before clipping as `torch.nn.utils.clip_grad_norm_` does: a tensor (`.item()` gives the float).
+        Needs torch."""
         return self._torch_helper().clip_grad_norm_(parameters, max_norm, norm_type)

@@ -154,7 +154,8 @@ class TorchHelper:
             with torch.no_grad():
                 clipped = math.sqrt(sum(float(p.grad.detach().double().pow(2).sum()) for p in params))
         run._grad_cache = (layers, total, clipped, coef)
-        return total
+        # As torch.nn.utils.clip_grad_norm_ does: the total norm as a tensor on the gradients' device (`.item()` works).
+        return torch.tensor(total, device=params[0].grad.device if params else "cpu")
 
 
 def attach(run, model=None, optimizer=None, scheduler=None, snapshot_rng=True):
