@@ -38,7 +38,8 @@ public enum RunCSV {
         var stepColumns = Columns(StepMetrics.fields, records: steps, latent: latent, layers: c.header.layers)
         // Another program's log: what it did not log is left empty (the step and epoch columns always hold a value).
         if c.header.logged != nil {
-            stepColumns.notLogged = Set(StepMetrics.fields.map(\.key).filter { !c.header.logs($0) && $0 != "step" && $0 != "epoch" && $0 != "kl" && $0 != "loss" })
+            // An epoch the log never had is left empty too, not made up.
+            stepColumns.notLogged = Set(StepMetrics.fields.map(\.key).filter { !c.header.logs($0) && $0 != "step" && $0 != "kl" && $0 != "loss" })
         }
         let gan = steps.compactMap(\.gan)
         let ganColumns = gan.isEmpty ? nil : Columns(GANStepMetrics.fields, records: gan, latent: latent, layers: [], prefix: "gan_")

@@ -322,6 +322,8 @@ public enum RunImport {
         if !pictures.isEmpty { logged.insert("images") }
         header.logged = logged.sorted()
         if !hparams.isEmpty { header.hparams = hparams }
+        // A TensorBoard log reads no commands: watching it offers no steering keys.
+        header.capabilities = []
         var out: [RunEvent] = []
         var textIndex = 0
         let sortedTexts = texts.enumerated().sorted { ($0.element.step, $0.offset) < ($1.element.step, $1.offset) }.map(\.element)

@@ -173,7 +173,9 @@ enum RunDescription {
         if let p = h.parent { lines.append("forked from \(p.run) at step \(p.step)") }
         for e in c.events {
             switch e {
-            case .eval(let m): lines.append("step \(m.step): test loss \(String(format: "%.2f", m.loss)), active units \(m.activeUnits)/\(m.klDims.count)")
+            case .eval(let m):
+                let au = h.logs("eval.activeUnits") ? "active units \(m.activeUnits)/\(m.klDims.count)" : "active units not logged"
+                lines.append("step \(m.step): test loss \(String(format: "%.2f", m.loss)), \(au)")
             case .change(let ch): lines.append("step \(ch.step): \(ch.parameter.label) \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
             case .alert(let a): lines.append("step \(a.step): [\(a.level.rawValue)] \(a.message)")
             case .end(let s): lines.append("end at step \(s.step): \(s.reason)")
@@ -184,7 +186,8 @@ enum RunDescription {
             default: break
             }
         }
-        if !c.events.contains(where: { if case .end = $0 { true } else { false } }) {
+        // A vaetop-format run ends with an end record (another program's TensorBoard log never has one).
+        if h.logged == nil, !c.events.contains(where: { if case .end = $0 { true } else { false } }) {
             let last = c.events.last(where: { if case .step = $0 { true } else { false } })?.step ?? 0
             switch (h.writer, h.writer?.isGone) {
             case (let w?, true?): lines.append("no end record: the run ended without one at step \(last) (its process \(w.pid) is gone)")

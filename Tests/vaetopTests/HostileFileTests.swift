@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import TensorBoard
 import TestSupport
 import Testing
 
@@ -228,5 +229,20 @@ import Testing
         try "x".write(toFile: dir.file("afile"), atomically: false, encoding: .utf8)
         let tb = try Binary.run(["export", run, "--tensorboard", dir.file("afile/tb")])
         #expect(tb.status == 74 && tb.stderr.contains("afile' is a regular file, not a folder") && !tb.stderr.contains("NSCocoaErrorDomain"), "\(tb.stderr)")
+    }
+
+    /// Another program's TensorBoard log: the summary says what it did not log (not "AU 0/0", no missing end
+    /// record), the CSV leaves an epoch it never had empty, and watching it offers no steering.
+    @Test func tensorBoardLogsClaimNothingTheyDidNotLog() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TensorBoardTests/Fixtures").path
+        let lightning = try Binary.run(["replay", fixtures + "/lightning-names"])
+        #expect(lightning.stdout.contains("step 4: test loss 106.00, active units not logged") && !lightning.stdout.contains("0/0"), "\(lightning.stdout)")
+        #expect(!lightning.stdout.contains("no end record"), "\(lightning.stdout)")
+        let csv = try Binary.run(["export", fixtures + "/torch-simple", "--csv", "-"])
+        let rows = csv.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows[0][1] == "epoch" && rows.dropFirst().allSatisfy { $0[1].isEmpty }, "\(csv.stdout.prefix(200))")
+        let imported = try #require(RunImport.read(fixtures + "/torch-simple"))
+        #expect(imported.contents.header.capabilities == [])
     }
 }
