@@ -473,6 +473,9 @@ class Run:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 os.kill(os.getpid(), signal.SIGTERM)
             signal.signal(signal.SIGTERM, on_term)
+            # As vaetop does: a parent that started the loop with SIGTERM blocked (some supervisors) would otherwise
+            # make it do nothing at all.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
     def _stop_heartbeat(self):
         if self._heartbeat is None:
