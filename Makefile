@@ -8,7 +8,7 @@ ARGS ?=
 # a 2-core machine); ARGS come after it, so ARGS="--epochs 10" still wins.
 FIRST_RUN := --epochs 200
 
-.PHONY: deps build run test bench man dist clean
+.PHONY: deps build run test bench man dist wheel clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -38,13 +38,19 @@ man: deps
 # relative to the binary. It still needs the system's ncurses, OpenBLAS and zlib (libncursesw6 libopenblas0 zlib1g).
 DIST := dist/vaetop-$(shell uname -m)
 dist: deps
-	swift build -c release --product vaetop --static-swift-stdlib --scratch-path .build-dist
+	swift build -c release --product vaetop --static-swift-stdlib --scratch-path .build-dist \
+	  -Xlinker --disable-new-dtags -Xlinker -rpath -Xlinker '$$ORIGIN/../lib'
 	rm -rf $(DIST) && mkdir -p $(DIST)/bin $(DIST)/share/vaetop
 	cp .build-dist/release/vaetop $(DIST)/bin/ && strip $(DIST)/bin/vaetop
 	cp -R themes sample-runs $(DIST)/share/vaetop/
 	cp -R Sources/Datasets/Resources/mnist $(DIST)/share/vaetop/mnist
 	tar -C dist -czf $(DIST).tar.gz $(notdir $(DIST))
 	@echo "$(DIST).tar.gz: unpack anywhere and run bin/vaetop"
+
+# A wheel that brings the screen: `pip install dist/vaetop-*.whl` gives the Python client and a `vaetop` command
+# (the dist binary, its share/ folder and the OpenBLAS it links, bundled with an $$ORIGIN rpath as auditwheel does).
+wheel: dist
+	python3 scripts/make-wheel.py --dist $(DIST) --out dist
 
 bench: deps
 	scripts/bench.sh
