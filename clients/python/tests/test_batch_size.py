@@ -98,5 +98,45 @@ class BatchSizeTests(unittest.TestCase):
         self.assertEqual((out["outcome"], out["reason"]), ("refused", "the run ended before a batch of 256 trained"))
 
 
+class CopyingOptimizer(FakeOptimizer):
+    """A wrapper whose param_groups are copies: whatever is written into them is lost."""
+    @property
+    def param_groups(self):
+        import copy
+        return copy.deepcopy(self._groups)
+
+    @param_groups.setter
+    def param_groups(self, groups):
+        self._groups = groups
+
+
+class OptimizerReadBackTests(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="vaetop-readback-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def test_an_optimizer_that_takes_nothing_is_refused_not_applied(self):
+        run = vaetop.Run(self.dir, optimizer=CopyingOptimizer(lr=1e-3))
+        for i, c in enumerate([{"command": "set", "parameter": "lr", "value": 0.002},
+                               {"command": "set", "parameter": "weight_decay", "value": 0.01}], 1):
+            send(self.dir, dict(c, id=i))
+        run.apply_commands(1)
+        run.close()
+        outs = kinds(self.dir, "outcome")
+        self.assertEqual([o["outcome"] for o in outs], ["refused", "refused"])
+        self.assertIn("param group 0 holds lr 0.001, not 0.002", outs[0]["reason"])
+        self.assertEqual(kinds(self.dir, "change"), [])
+        self.assertEqual(run.lr, 1e-3)
+
+    def test_a_real_optimizer_is_applied(self):
+        opt = FakeOptimizer(lr=1e-3)
+        run = vaetop.Run(self.dir, optimizer=opt)
+        send(self.dir, {"id": 1, "command": "set", "parameter": "weight_decay", "value": 0.01})
+        run.apply_commands(1)
+        run.close()
+        self.assertEqual(kinds(self.dir, "outcome")[0]["outcome"], "applied")
+        self.assertEqual([g["weight_decay"] for g in opt.param_groups], [0.01, 0.01])
+
+
 if __name__ == "__main__":
     unittest.main()

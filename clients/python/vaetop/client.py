@@ -1048,10 +1048,17 @@ class Run:
             return {"reason": f"{p} is already {compact(value)}: nothing changed"}
         before = self._capture("change") if self.snapshots_enabled else None
         reason = None
-        if p == "lr":
-            reason = self._control.clear_lr() if clearing else self._lr_set(value)
-        elif p in ("momentum", "weight_decay"):
-            reason = self._control.clear_override(p) if clearing else self._control.set_override(p, value)
+        if p in OPTIMIZER_KNOBS:
+            state = self._control.capture()
+            if p == "lr":
+                reason = self._control.clear_lr() if clearing else self._lr_set(value)
+            else:
+                reason = self._control.clear_override(p) if clearing else self._control.set_override(p, value)
+            # Read back from the optimizer: `applied` only when its param groups hold the new value.
+            problem = self._control.verify(p, None if clearing or p != "lr" else float(value))
+            if problem is not None:
+                self._control.restore(state)
+                raise _Refusal(f"the optimizer did not take it ({problem}): its param_groups may be copies")
         elif p == "batch_size":
             try:
                 out = self._handlers["batch_size"](int(value))

@@ -24,6 +24,7 @@ own values, so the real optimizer is never touched) to give the lr the schedule 
 import copy
 import copyreg
 import inspect
+import math
 import warnings
 
 
@@ -259,6 +260,20 @@ class OptimizerControl:
             for g, group in enumerate(self.groups):
                 gv.own[g] = gv.get(group)
                 self._write(key, g, self._target(key, gv.own[g]))
+
+    def verify(self, key, first_exact=None):
+        """After a change: None when every param group holds the value it should (read back from the optimizer, not
+        from what was written), else what a group holds instead: an optimizer whose param_groups are copies (some
+        wrappers) takes nothing, and is never answered `applied`."""
+        gv = self.values[key]
+        for g, group in enumerate(self.groups):
+            if not gv.has(group) or g >= len(gv.own):
+                continue
+            want = first_exact if g == 0 and first_exact is not None else self._target(key, gv.own[g])
+            have = gv.get(group)
+            if want is not None and have is not None and not math.isclose(float(have), float(want), rel_tol=1e-9, abs_tol=1e-15):
+                return f"param group {g} holds {key} {have:g}, not {want:g}"
+        return None
 
     # Snapshots ------------------------------------------------------------------------------------------------
 
