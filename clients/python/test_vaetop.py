@@ -123,11 +123,14 @@ class ClientTests(unittest.TestCase):
         self.assertEqual(steps[5]["lr"], 0.002)
         self.assertEqual(steps[5]["beta"], 0.5)
         self.assertEqual(kinds(self.dir, "alert"), [])
+        # β is answered once the loop read run.beta in step 5, after the others (same step, same `from`).
+        outs = sorted(outcomes(self.dir), key=lambda o: o["id"])
         self.assertEqual([(o["id"], o["command"], o["parameter"], o["outcome"], o["step"], o.get("from"))
-                          for o in outcomes(self.dir)],
+                          for o in outs],
                          [(1, "set", "lr", "applied", 4, 5), (2, "set", "beta", "applied", 4, 5),
                           (3, "set", "lr", "refused", 4, None)])
-        self.assertIn("out of range", outcomes(self.dir)[2]["reason"])
+        self.assertIn("out of range", outs[2]["reason"])
+        self.assertEqual(outs[1]["reason"], "the loop read run.beta = 0.5 at step 5")
 
     def test_pause_blocks_until_resume(self):
         def before(step):

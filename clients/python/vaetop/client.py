@@ -44,6 +44,7 @@ VERSION = 1
 HANDLED = ("batch_size", "checkpoint", "evaluate", "traverse")   # what `run.on(name, fn)` registers
 HEARTBEAT_FILE = ".vaetop-alive"   # touched every HEARTBEAT_SECONDS while the writing process lives
 HEARTBEAT_SECONDS = 2.0
+KNOB_PATIENCE = 100                # steps a declared knob's change may wait for the loop to read it
 BATCH_SIZE_PATIENCE = 2            # epochs a batch-size change may take to reach the batches (next epoch, say)
 
 _open_runs = []                    # runs not closed yet: ended with a reason at interpreter exit
@@ -238,6 +239,8 @@ class Run:
         self._writer = {"pid": os.getpid(), "host": socket.gethostname()}
         self._loader = None             # what `run.batches` iterates (a batch_size handler may replace it)
         self._batch_wait = None         # a batch-size change waiting for its first batch
+        self._reads = set()             # knobs the loop has read through their property (run.beta, …)
+        self._knob_waits = {}           # knob → a change waiting for the loop to read it
         self._heartbeat = None
         if self.is_writer:
             os.makedirs(directory, exist_ok=True)
@@ -347,6 +350,7 @@ class Run:
         """β in force: the declared or screen-set value; None when the loop declared `beta=None` (it anneals β
         itself): `beta = run.beta if run.beta is not None else my_schedule(step)` follows the screen once it sets
         a value, and the loop's own schedule again after a clear. 1 when β was never declared."""
+        self._knob_read("beta")
         if "beta" in self._declared and self.values.get("beta") is None:
             return None
         return float(self.values.get("beta", 1.0))
@@ -354,17 +358,20 @@ class Run:
     @property
     def free_bits(self):
         """Free-bits λ in force (0: off)."""
+        self._knob_read("free_bits")
         return float(self.values.get("free_bits", 0.0) or 0.0)
 
     @property
     def clip_norm(self):
         """Gradient clipping max norm in force (None: off)."""
+        self._knob_read("clip_norm")
         v = self.values.get("clip_norm")
         return float(v) if v else None
 
     @property
     def clip_value(self):
         """Gradient value clipping in force (None: off)."""
+        self._knob_read("clip_value")
         v = self.values.get("clip_value")
         return float(v) if v else None
 
@@ -595,6 +602,7 @@ class Run:
         grad_norm = _float(grad_norm)
         grad_norm_clipped = grad_norm if grad_norm_clipped is None else _float(grad_norm_clipped)
         clip_coef = 1.0 if clip_coef is None else float(clip_coef)
+        self._knob_patience(step)
         told = batch_size is not None or mu is not None   # the loop said what this step trained with
         if not told and self._batch_wait is not None and "item" in self._batch_wait and self._loader is None:
             # Neither batches nor a logged size tell what trained: said so rather than claimed.
@@ -720,6 +728,10 @@ class Run:
         w, self._batch_wait = self._batch_wait, None
         if w is not None and "item" in w:
             self._outcome(w["item"], "refused", f"the run ended before a batch of {w['size']} trained", step=step)
+        for p, w in list(self._knob_waits.items()):
+            if "item" in w:
+                self._outcome(w["item"], "refused", f"the run ended before the loop read run.{p}", step=step)
+        self._knob_waits = {}
         if samples_per_second is None:
             seconds = self._train_seconds()
             samples_per_second = self._samples / seconds if seconds > 0 else 0.0
@@ -969,6 +981,9 @@ class Run:
             if result.get("deferred"):
                 self._batch_wait["item"] = item      # answered by _batch_seen
                 return False
+            if result.get("deferred_knob"):
+                self._knob_waits[result["deferred_knob"]]["item"] = item   # answered by _knob_read
+                return False
             return self._outcome(item, "applied", result.get("reason"), result.get("from"), step=step)
         except Exception as e:                       # a handler's bug or a broken state: refused, never fatal
             try:
@@ -1078,6 +1093,12 @@ class Run:
         else:
             self.values[p] = float(value)
         new = self.knob(p)
+        if p in self._reads and old != new and p not in OPTIMIZER_KNOBS:
+            # The loop reads this knob through run.<name>: answered when it next does, from that step.
+            if before is not None:
+                self._remember(before, f"{LABELS[p]} {compact(old)} → {compact(new)}")
+            self._knob_waits[p] = {"old": old, "new": new, "asked": self.global_step}
+            return {"deferred_knob": p}
         if old == new:
             return {"reason": f"{p} has no override to clear: it follows its schedule" if clearing
                     else f"{p} is already {compact(new)}: nothing changed"}
@@ -1086,6 +1107,30 @@ class Run:
             self._remember(before, f"{LABELS[p]} {compact(old)} → {shown_new}")
         self._write_change(p, old, new, "client")
         return {"reason": reason}
+
+    def _knob_read(self, p):
+        """The loop read knob `p`: a change waiting for that is answered, from the step being trained."""
+        self._reads.add(p)
+        w = self._knob_waits.pop(p, None) if p in self._knob_waits and "item" in self._knob_waits[p] else None
+        if w is None:
+            return
+        step = self.current_step if self._in_step else self.global_step + 1
+        self._write_change(p, w["old"], w["new"], "client", step=step - 1)
+        self._outcome(w["item"], "applied", f"the loop read run.{p} = {compact(w['new'])} at step {step}",
+                      from_step=step, step=step - 1)
+
+    def _knob_patience(self, step):
+        """Changes the loop has not read for KNOB_PATIENCE steps are refused and undone (the loop stopped reading
+        run.<name>, or reads it somewhere else)."""
+        for p, w in list(self._knob_waits.items()):
+            if "item" in w and step - 1 - w["asked"] >= KNOB_PATIENCE:
+                del self._knob_waits[p]
+                if w["old"] is None:
+                    self.values.pop(p, None)
+                else:
+                    self.values[p] = w["old"]
+                self._outcome(w["item"], "refused", f"the loop has not read run.{p} in {KNOB_PATIENCE} steps: the change "
+                              "was undone (the loop reads it only through run.values, or no longer at all)", step=step - 1)
 
     def _adopt_loader(self, out):
         """A batch_size handler that returns a new loader: `run.batches` iterates it from the next batch on."""
