@@ -20,7 +20,15 @@ public struct RunWriter: Codable, Sendable, Equatable {
     /// another host).
     public var isGone: Bool? {
         guard !host.isEmpty, host == Self.localHost else { return nil }
-        if kill(pid, 0) == 0 { return false }
+        if kill(pid, 0) == 0 { return Self.isZombie(pid) }
         return errno == ESRCH
+    }
+
+    /// Whether `pid` has died and waits to be reaped by its parent (state Z in /proc/PID/stat: a killed DDP rank
+    /// before torchrun reaps it).
+    public static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
     }
 }

@@ -96,4 +96,19 @@ import Testing
         guard case .header(let b) = try RunFileCodec.decode(Substring(broken)) else { Issue.record("a malformed writer broke the header"); return }
         #expect(b.writer == nil)
     }
+
+    /// A writer that died but waits to be reaped (a killed DDP rank before torchrun reaps it) is gone too.
+    @Test func aZombieWriterIsGone() throws {
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/true"), nil]
+        defer { for a in argv { free(a) } }
+        #expect(posix_spawn(&pid, "/bin/true", nil, nil, argv, nil) == 0)
+        let deadline = Date().addingTimeInterval(5)
+        while !RunWriter.isZombie(pid) && Date() < deadline { usleep(10_000) }
+        #expect(RunWriter(pid: pid, host: RunWriter.localHost).isGone == true)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        #expect(RunWriter(pid: pid, host: RunWriter.localHost).isGone == true)
+        #expect(RunWriter.current.isGone == false)
+    }
 }

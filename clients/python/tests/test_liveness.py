@@ -121,3 +121,34 @@ class KnobValueTests(unittest.TestCase):
         run.values["beta"] = 0.5
         self.assertEqual(run.beta, 0.5)
         run.close()
+
+
+class RankTests(unittest.TestCase):
+    """Under DDP every other rank keeps a heartbeat; rank 0's end record names a rank whose process is gone."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="vaetop-ranks-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def test_rank_0_names_the_rank_that_died(self):
+        from vaetop.distributed import ThreadGroup
+        group = ThreadGroup(2)
+        run = vaetop.Run(self.dir, optimizer=FakeOptimizer(), comm=group.communicator(0))
+        run.write_header()
+        # Rank 1 ran in a process that has ended: its heartbeat names a pid no process has.
+        p = subprocess.Popen([sys.executable, "-c", "pass"]); p.wait()
+        import json
+        with open(os.path.join(self.dir, ".vaetop-alive-rank-1"), "w") as f:
+            json.dump({"pid": p.pid, "host": socket.gethostname()}, f)
+        run.close(reason="error", detail="RuntimeError: Connection reset by peer")
+        recs = records(self.dir)
+        self.assertEqual(recs[-2]["reason"], f"error: rank 1 (process {p.pid}) is gone; RuntimeError: Connection reset by peer")
+
+    def test_other_ranks_keep_their_own_heartbeat(self):
+        from vaetop.distributed import ThreadGroup
+        group = ThreadGroup(2)
+        run1 = vaetop.Run(self.dir, optimizer=FakeOptimizer(), comm=group.communicator(1))
+        beat = os.path.join(self.dir, ".vaetop-alive-rank-1")
+        self.assertTrue(os.path.exists(beat))
+        run1.close()
+        self.assertFalse(os.path.exists(beat))

@@ -62,6 +62,15 @@ def _close_open_runs():
         run.close(reason="error", detail=detail)
 
 
+def _zombie(pid):
+    """Whether `pid` has died and waits to be reaped (state Z in /proc; False where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _batch_length(batch):
     """The number of examples in a batch as a DataLoader yields it (a tensor, a tuple/list or dict of them); None
     when it cannot be told."""
@@ -242,6 +251,12 @@ class Run:
         self._reads = set()             # knobs the loop has read through their property (run.beta, …)
         self._knob_waits = {}           # knob → a change waiting for the loop to read it
         self._heartbeat = None
+        if not self.is_writer and self.comm.world_size > 1:
+            try:
+                os.makedirs(directory, exist_ok=True)
+                self._start_heartbeat()
+            except OSError:
+                pass
         if self.is_writer:
             os.makedirs(directory, exist_ok=True)
             self._reopened = os.path.exists(self.path) and os.path.getsize(self.path) > 0
@@ -453,10 +468,12 @@ class Run:
         return out
 
     def _start_heartbeat(self):
-        """Writes HEARTBEAT_FILE (this process's pid and host) and touches it every HEARTBEAT_SECONDS from a daemon
-        thread, also while the loop is paused or inside a slow step: `vaetop watch` tells a dead or stuck process
-        from a live one. A SIGTERM with no handler of the loop's own ends the run with an end record first."""
-        path = os.path.join(self.directory, HEARTBEAT_FILE)
+        """Writes HEARTBEAT_FILE (this process's pid and host; under DDP every other rank keeps its own
+        HEARTBEAT_FILE-rank-K) and touches it every HEARTBEAT_SECONDS from a daemon thread, also while the loop is
+        paused or inside a slow step: `vaetop watch` tells a dead or stuck process from a live one, and rank 0
+        names a rank that died. A SIGTERM with no handler of the loop's own ends the run with an end record first."""
+        name = HEARTBEAT_FILE if self.is_writer else f"{HEARTBEAT_FILE}-rank-{self.comm.rank}"
+        path = os.path.join(self.directory, name)
         try:
             with open(path + ".tmp", "w", encoding="utf-8") as f:
                 json.dump(self._writer, f)
@@ -483,6 +500,31 @@ class Run:
             # As vaetop does: a parent that started the loop with SIGTERM blocked (some supervisors) would otherwise
             # make it do nothing at all.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+    def _gone_ranks(self):
+        """The other ranks whose process is gone (their heartbeat names a pid on this host that no longer runs), as
+        "rank 1 (process 4086) is gone"; empty when none is known gone."""
+        found = []
+        prefix = HEARTBEAT_FILE + "-rank-"
+        try:
+            names = sorted(n for n in os.listdir(self.directory) if n.startswith(prefix))
+        except OSError:
+            return ""
+        for n in names:
+            try:
+                with open(os.path.join(self.directory, n), encoding="utf-8") as f:
+                    w = json.load(f)
+                if w.get("host") != socket.gethostname():
+                    continue
+                pid = int(w["pid"])
+                os.kill(pid, 0)
+                if _zombie(pid):                 # killed, not yet reaped by its launcher (torchrun)
+                    raise ProcessLookupError
+            except ProcessLookupError:
+                found.append(f"rank {n[len(prefix):]} (process {w['pid']}) is gone")
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+        return "; ".join(found)
 
     def _stop_heartbeat(self):
         if self._heartbeat is None:
@@ -725,6 +767,10 @@ class Run:
         step = self.global_step if step is None else int(step)
         epoch = self._epoch_at(step) if epoch is None else epoch
         reason = reason or ("stopped" if self.stop_requested else "finished")
+        if reason in ("error", "interrupted") and self.comm.world_size > 1 and self.is_writer:
+            gone = self._gone_ranks()
+            if gone:   # first: a collective's error text is long, and the record keeps 300 characters
+                detail = gone + ("; " + detail if detail else "")
         w, self._batch_wait = self._batch_wait, None
         if w is not None and "item" in w:
             self._outcome(w["item"], "refused", f"the run ended before a batch of {w['size']} trained", step=step)
