@@ -88,9 +88,23 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
     /// The run's sub-folders recognised so far (their first records are not read again at each listing).
     private var subfolders: [String: EventFile.Subfolder] = [:]
 
+    /// Another program's log has no heartbeat: its records' own pace tells a writer gone silent.
+    private lazy var writer = WriterWatch(directory: EventFile.isEventFile(directory) ? (directory as NSString).deletingLastPathComponent : directory)
+    var liveness: WriterLiveness? { started ? writer.check() : nil }
+
     init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
     func poll(now: Double) -> SourceUpdate {
+        let update = read(now: now)
+        switch update {
+        case .events(let e): writer.observe(e)
+        case .reset(let e): writer.observe(e, reset: true)
+        case .none: break
+        }
+        return update
+    }
+
+    private func read(now: Double) -> SourceUpdate {
         guard now - lastCheck >= 0.033 else { return .none }   // at most once per frame
         lastCheck = now
         var fresh: [TensorBoardEvent] = []

@@ -26,12 +26,15 @@ final class WriterWatch {
     private var lastCheck = 0.0
     private var header: RunHeader?
 
+    /// Wall-clock seconds (tests move it).
+    var clock: () -> Double = { Date().timeIntervalSince1970 }
+
     init(directory: String) { self.directory = directory }
 
     /// Takes note of records as they arrive (any record is a sign of life).
     func observe(_ events: some Sequence<RunEvent>, reset: Bool = false) {
         if reset { ended = false; paused = false; times = []; lastStep = 0 }
-        let now = Date().timeIntervalSince1970
+        let now = clock()
         for e in events {
             lastArrival = now
             switch e {
@@ -52,7 +55,7 @@ final class WriterWatch {
 
     /// Looks again (at most once a second); returns the liveness now.
     func check() -> WriterLiveness? {
-        let now = Date().timeIntervalSince1970
+        let now = clock()
         guard now - lastCheck >= 1 else { return liveness }
         lastCheck = now
         liveness = ended ? nil : assess(now: now)

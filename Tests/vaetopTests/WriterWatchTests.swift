@@ -111,4 +111,21 @@ import Testing
         #expect(RunWriter(pid: pid, host: RunWriter.localHost).isGone == true)
         #expect(RunWriter.current.isGone == false)
     }
+
+    /// No heartbeat, no lock (another program's TensorBoard log, an old client): the records' own pace. A run that
+    /// logged a step a second is silent after 30 s without one; a paused one never is.
+    @Test func aRunWithoutAHeartbeatGoesSilentByItsOwnPace() {
+        var now = 1_000.0
+        let w = WriterWatch(directory: "/nonexistent")
+        w.clock = { now }
+        w.observe((1...10).map { .step(sampleStep($0, time: Double($0))) })
+        #expect(w.check() == nil)
+        now += 29
+        #expect(w.check() == nil)
+        now += 2
+        #expect(w.check() == .silent(seconds: 31, lastStep: 10))
+        w.observe([.state(StateChange(step: 10, state: .paused, reason: "client"))])
+        now += 100
+        #expect(w.check() == nil)
+    }
 }
