@@ -53,7 +53,7 @@ public struct AppState: Sendable {
     /// An undo or rewind was sent: the trainer's answer (its rewind record or its refusal) is flashed.
     public var awaitingRewind = false
     /// A message shown in the status area until the next key.
-    public var flash: (text: String, color: String)?
+    public var flash: (text: String, color: ThemeRole)?
     public var ascii: Bool
     /// Colours the terminal shows: 0 (NO_COLOR or none), 8, 256 or 16,777,216.
     public var colorDepth = 1 << 24

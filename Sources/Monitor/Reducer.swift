@@ -18,16 +18,16 @@ public enum Reducer {
                 case .plan(let p): adopt(p, &s)
                 case .outcome(let o) where o.outcome == .applied && (o.command == "checkpoint" || o.command == "evaluate"):
                     // The answer to "checkpoint asked" / "evaluation asked".
-                    if s.mode == .follow { s.flash = (RunView.outcomeText(o), "ok") }
+                    if s.mode == .follow { s.flash = (RunView.outcomeText(o), .ok) }
                 case .outcome(let o) where o.outcome != .applied:
                     // The other process did not do it: the knob shows its value again, and the reason is flashed.
                     if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil } else if o.parameter != nil { s.pending = [:] }
                     s.awaitingChange = false; s.awaitingRewind = false
-                    s.flash = (RunView.outcomeText(o), "alert")
+                    s.flash = (RunView.outcomeText(o), .alert)
                 case .alert(let a):
                     // The trainer's answer to a set or clear that did not change anything (or was refused).
                     s.pending = [:]
-                    if s.awaitingChange && !s.awaitingRewind { s.flash = (a.message, a.level == .info ? "inactive_fg" : "alert"); s.awaitingChange = false }
+                    if s.awaitingChange && !s.awaitingRewind { s.flash = (a.message, a.level == .info ? .inactiveFg : .alert); s.awaitingChange = false }
                 default: break
                 }
             }
@@ -36,7 +36,7 @@ public enum Reducer {
                 // A watched loop that logs steps but never answers does not read the command file.
                 // The knobs show the run's values again: nothing was changed.
                 s.pendingSince = nil; s.pending = [:]; s.awaitingChange = false
-                s.flash = ("no answer in \(Self.unansweredSteps) steps: this run's loop does not read commands", "alert")
+                s.flash = ("no answer in \(Self.unansweredSteps) steps: this run's loop does not read commands", .alert)
             }
             if let k = s.klBranch, k >= s.run.ghosts.count { s.klBranch = nil }
             if s.stopping && !s.quitting && s.run.end != nil { s.quitting = true; return [.quit] }
@@ -63,7 +63,7 @@ public enum Reducer {
             return []
         case .themeLoaded(let theme, let problem):
             s.theme = theme
-            s.flash = problem.map { ("theme: \($0); using the default theme", "alert") } ?? ("theme \(theme.name)", "main_fg")
+            s.flash = problem.map { ("theme: \($0); using the default theme", .alert) } ?? ("theme \(theme.name)", .mainFg)
             return []
         case .liveness(let l):
             let was = s.liveness
@@ -74,9 +74,9 @@ public enum Reducer {
                     // Nothing reads commands any more: what was waiting for an answer is dropped, and said.
                     let dropped = !s.pending.isEmpty || s.awaitingChange || s.awaitingRewind
                     s.pending = [:]; s.pendingSince = nil; s.awaitingChange = false; s.awaitingRewind = false
-                    s.run.log(step, l.text + (dropped ? "; the commands waiting for an answer were dropped" : ""), "alert")
+                    s.run.log(step, l.text + (dropped ? "; the commands waiting for an answer were dropped" : ""), .alert)
                 case .silent(_, let step):
-                    if case .silent? = was {} else { s.run.log(step, "the run's writer has been silent well past its step interval", "warn") }
+                    if case .silent? = was {} else { s.run.log(step, "the run's writer has been silent well past its step interval", .warn) }
                 }
             }
             return []
@@ -85,7 +85,7 @@ public enum Reducer {
             return []
         case .forkPrepared(_, _, .failure(let refusal)):
             // The replay stays open: nothing was started.
-            s.flash = ("cannot fork: \(refusal.reason)", "alert")
+            s.flash = ("cannot fork: \(refusal.reason)", .alert)
             return []
         case .key(let k):
             return key(&s, k)
@@ -107,7 +107,7 @@ public enum Reducer {
     private static func stopAndQuit(_ s: inout AppState) -> [Effect] {
         s.confirmQuit = false
         if s.trainingActive {
-            s.flash = (stoppingMessage, "warn")
+            s.flash = (stoppingMessage, .warn)
             if s.stopping { return [] }
             s.stopping = true
             return [.command(.stop)]
@@ -128,7 +128,7 @@ public enum Reducer {
             s.confirmFork = nil
             switch k {
             case .char("y"), .char("Y"), .enter: return [.fork(offer.at, folder: offer.folder)]
-            default: s.flash = ("fork cancelled: the replay goes on", "inactive_fg"); return []
+            default: s.flash = ("fork cancelled: the replay goes on", .inactiveFg); return []
             }
         }
         if s.input != nil { return typing(&s, k) }
@@ -140,11 +140,11 @@ public enum Reducer {
         // Every key goes through the keymap: one table says what it does where.
         guard let binding = Keymap.binding(for: k, in: s.mode, rewinding: s.rewindStep != nil, focus: s.focus) else {
             if s.mode == .replay && Keymap.bindings.contains(where: { $0.scope == .training && $0.keys.contains(k) }) {
-                s.flash = ("replay: the run is read-only", "inactive_fg")
+                s.flash = ("replay: the run is read-only", .inactiveFg)
             } else if s.rewindStep != nil {
-                s.flash = ("\(k.name) does nothing while choosing a snapshot: ⏎ rewinds, esc leaves", "inactive_fg")
+                s.flash = ("\(k.name) does nothing while choosing a snapshot: ⏎ rewinds, esc leaves", .inactiveFg)
             } else if s.deservesNoOpMessage(k) {
-                s.flash = ("\(k.name) does nothing here; ? lists the keys", "inactive_fg")
+                s.flash = ("\(k.name) does nothing here; ? lists the keys", .inactiveFg)
             }
             return []
         }
@@ -163,7 +163,7 @@ public enum Reducer {
             if s.zoomed { s.zoomed = false } else if !s.logFilter.isEmpty { s.logFilter = ""; s.logScroll = 0 }
         case .logScale:
             guard s.focus.hasLogScale else {
-                s.flash = ("the \(s.focus.title) panel has no log scale; focus a chart (1–5) first", "inactive_fg")
+                s.flash = ("the \(s.focus.title) panel has no log scale; focus a chart (1–5) first", .inactiveFg)
                 return []
             }
             if s.logScale.contains(s.focus) { s.logScale.remove(s.focus) } else { s.logScale.insert(s.focus) }
@@ -181,7 +181,7 @@ public enum Reducer {
             s.filterInput = s.logFilter
         case .selectDimension:
             let n = s.run.lastStep?.klDims.count ?? s.run.lastEval?.klDims.count ?? 0
-            guard n > 0 else { s.flash = ("no latent dimensions logged yet", "inactive_fg"); return [] }
+            guard n > 0 else { s.flash = ("no latent dimensions logged yet", .inactiveFg); return [] }
             // ↑ ↓ move in the order the panel lists the dimensions (by index, or by KL when sorted).
             let order = s.dimensionOrder
             let i = order.firstIndex(of: s.selectedDimension) ?? 0
@@ -199,7 +199,7 @@ public enum Reducer {
             zoomTime(&s, closer: k != .char("-"))
         case .sortDimensions:
             s.sortByKL.toggle()
-            s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", "inactive_fg")
+            s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", .inactiveFg)
         case .smoothing: s.smoothing.toggle()
         case .theme:
             let i = s.themeNames.firstIndex(of: s.theme.name) ?? -1
@@ -216,7 +216,7 @@ public enum Reducer {
             return rewindKey(&s, binding.action, k)
         case .selectRun, .toggleRun:
             guard !s.compared.isEmpty else {
-                s.flash = ("one run: replay A B or watch A B compares several", "inactive_fg")
+                s.flash = ("one run: replay A B or watch A B compares several", .inactiveFg)
                 return []
             }
             if binding.action == .selectRun {
@@ -229,22 +229,22 @@ public enum Reducer {
         case .fork:
             let at = s.replay?.position ?? s.run.lastStep?.step ?? 0
             guard let steps = s.checkpointSteps, !steps.isEmpty else {
-                s.flash = ("no checkpoint.bin in this run's folder to fork from (sample runs ship none)", "inactive_fg")
+                s.flash = ("no checkpoint.bin in this run's folder to fork from (sample runs ship none)", .inactiveFg)
                 return []
             }
             guard steps.contains(where: { $0 <= at }) else {
-                s.flash = ("no checkpoint at or before step \(at); on disk: step \(steps.map(String.init).joined(separator: ", "))", "alert")
+                s.flash = ("no checkpoint at or before step \(at); on disk: step \(steps.map(String.init).joined(separator: ", "))", .alert)
                 return []
             }
             let from = steps.filter({ $0 <= at }).max()!
             if s.run.plannedSteps > 0, from >= s.run.plannedSteps {
-                s.flash = ("the checkpoint (step \(from)) is at the end of the run's plan: vaetop train --fork RUN --at \(from) --epochs MORE trains on", "inactive_fg")
+                s.flash = ("the checkpoint (step \(from)) is at the end of the run's plan: vaetop train --fork RUN --at \(from) --epochs MORE trains on", .inactiveFg)
                 return []
             }
             return [.prepareFork(at: at, checkpoint: from)]
         case .branch:
             guard !s.run.ghosts.isEmpty else {
-                s.flash = ("no earlier branch yet: u or r makes one", "inactive_fg")
+                s.flash = ("no earlier branch yet: u or r makes one", .inactiveFg)
                 return []
             }
             // live → newest ghost → … → oldest → live
@@ -264,7 +264,7 @@ public enum Reducer {
         case .rewindHere:
             s.rewindStep = nil
             s.awaitingRewind = true
-            s.flash = ("rewinding to step \(at)…", "hi_fg")
+            s.flash = ("rewinding to step \(at)…", .hiFg)
             return [.command(.rewind(toStep: at))]
         default: s.rewindStep = nil
         }
@@ -284,10 +284,10 @@ public enum Reducer {
             s.awaitingRewind = false
             // The detail names the change that was undone ("undo lr 0.001 → 10 (step 500)"): said in the past tense.
             let undone = r.detail.hasPrefix("undo ") ? "undid " + r.detail.dropFirst(5) : r.detail
-            s.flash = (r.reason == .undo ? "\(undone): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", "ok")
+            s.flash = (r.reason == .undo ? "\(undone): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", .ok)
         case .alert(let a) where a.level != .info || a.message.hasPrefix("nothing to undo"):
             s.awaitingRewind = false
-            s.flash = (a.message, a.level == .info ? "inactive_fg" : "alert")
+            s.flash = (a.message, a.level == .info ? .inactiveFg : .alert)
         default: break
         }
     }
@@ -295,11 +295,11 @@ public enum Reducer {
     /// The range-test screen: once the curve is done, o trains with one-cycle and y with a cyclic schedule.
     private static func rangeTestKey(_ s: inout AppState, _ action: KeyBinding.Action) -> [Effect] {
         guard let r = s.run.rangeTest, r.finished else {
-            s.flash = ("the range test is still running", "inactive_fg")
+            s.flash = ("the range test is still running", .inactiveFg)
             return []
         }
         guard r.cyclicBase != nil, r.cyclicMax != nil else {
-            s.flash = ("the curve gives no bounds (the loss never fell); nothing to apply", "alert")
+            s.flash = ("the curve gives no bounds (the loss never fell); nothing to apply", .alert)
             return []
         }
         return [.choose(action == .trainOneCycle ? .onecycle : .cyclic)]
@@ -308,11 +308,11 @@ public enum Reducer {
     /// Steering keys: the trainer's (live) or the other process's (watch) hyperparameters.
     private static func liveKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
         guard s.run.end == nil else {
-            s.flash = ("the run has ended: nothing to steer (q quits)", "inactive_fg")
+            s.flash = ("the run has ended: nothing to steer (q quits)", .inactiveFg)
             return []
         }
         if case .gone? = s.liveness {
-            s.flash = ("the run's process is gone: nothing would read the command; nothing sent", "alert")
+            s.flash = ("the run's process is gone: nothing would read the command; nothing sent", .alert)
             return []
         }
         // A trainer in another process declares what it can do; nothing is sent that it would have to ignore.
@@ -321,30 +321,30 @@ public enum Reducer {
             // Short enough for an 80-column hint line.
             let what = knobAction ? s.selectedKnob.parameter.label : need
             let why = s.run.header?.capabilities?.isEmpty == true ? "this run takes no commands from a watcher" : "not offered by this run's loop"
-            s.flash = ("\(what): \(why); nothing sent", "inactive_fg")
+            s.flash = ("\(what): \(why); nothing sent", .inactiveFg)
             return []
         }
         switch action {
         case .pauseResume: return [.command(s.run.state == .paused || s.run.state == .diverged ? .resume : .pause)]
         case .undo, .rewindMode:
             guard !s.run.snapshotPoints.isEmpty else {
-                s.flash = ("no snapshots to go back to (--snapshot-memory 0, or the trainer keeps none)", "inactive_fg")
+                s.flash = ("no snapshots to go back to (--snapshot-memory 0, or the trainer keeps none)", .inactiveFg)
                 return []
             }
             if action == .rewindMode { s.rewindStep = initialRewindStep(s.run); return [] }
             s.awaitingRewind = true
-            s.flash = ("undoing the last change…", "hi_fg")
+            s.flash = ("undoing the last change…", .hiFg)
             return [.command(.undo)]
         case .checkpoint, .evaluate:
             // Another process answers when it reaches a step boundary: say it is on its way.
-            if s.mode == .follow { s.flash = ("\(action == .checkpoint ? "checkpoint" : "evaluation") asked; the run answers at its next step", "inactive_fg") }
+            if s.mode == .follow { s.flash = ("\(action == .checkpoint ? "checkpoint" : "evaluation") asked; the run answers at its next step", .inactiveFg) }
             return [.command(action == .checkpoint ? .checkpoint : .evaluate)]
         case .selectKnob:
             let knobs = Knob.available(gan: s.run.isGAN)
             let i = knobs.firstIndex(of: s.selectedKnob) ?? 0
             s.selectedKnob = knobs[(i + (k == .down ? 1 : knobs.count - 1)) % knobs.count]
         case .adjustKnob where s.run.unknownKnobs.contains(s.selectedKnob.parameter):
-            s.flash = ("\(s.selectedKnob.parameter.label): the loop has not said its value; nothing sent", "inactive_fg")
+            s.flash = ("\(s.selectedKnob.parameter.label): the loop has not said its value; nothing sent", .inactiveFg)
         case .adjustKnob:
             let p = s.selectedKnob.parameter
             let v = s.selectedKnob.stepped(s.pending[p] ?? s.run.current[p] ?? 0, up: k == .right)
@@ -354,7 +354,7 @@ public enum Reducer {
             // Clear an override: lr back to the schedule, β back to its schedule.
             let p = s.selectedKnob.parameter
             if p == .lr || p == .beta { s.awaitingChange = true; return [.command(.clear(p))] }
-            s.flash = ("x clears an lr or β override; \(p.label) has none", "inactive_fg")
+            s.flash = ("x clears an lr or β override; \(p.label) has none", .inactiveFg)
         default: break
         }
         return []
@@ -383,7 +383,7 @@ public enum Reducer {
     /// One step of time zoom: closer shows half as much of the run (down to 1/1024), further back twice as much.
     private static func zoomTime(_ s: inout AppState, closer: Bool) {
         s.timeZoom = max(0, min(10, s.timeZoom + (closer ? 1 : -1)))
-        s.flash = (s.timeZoom == 0 ? "time: the whole run" : "time: the last 1/\(1 << s.timeZoom) of the run (- or wheel down: back)", "inactive_fg")
+        s.flash = (s.timeZoom == 0 ? "time: the whole run" : "time: the last 1/\(1 << s.timeZoom) of the run (- or wheel down: back)", .inactiveFg)
     }
 
     /// Typing the event-log filter: every key edits it, ⏎ keeps it, esc clears it.
@@ -407,9 +407,9 @@ public enum Reducer {
         case .backspace: if !text.isEmpty { text.removeLast() }; s.input = text
         case .enter:
             s.input = nil
-            guard !text.isEmpty else { s.flash = ("nothing typed; nothing changed", "inactive_fg"); return [] }
+            guard !text.isEmpty else { s.flash = ("nothing typed; nothing changed", .inactiveFg); return [] }
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                s.flash = ("'\(text)' is not a number; nothing changed", "alert")
+                s.flash = ("'\(text)' is not a number; nothing changed", .alert)
                 return []
             }
             return send(&s, s.selectedKnob.parameter, v)
@@ -417,7 +417,7 @@ public enum Reducer {
             if text.count < 24 { text.append(c) }
             s.input = text
         case .char(let c):
-            s.flash = ("'\(c)' is not part of a number (digits, . - + e); ⏎ applies, esc cancels", "inactive_fg")
+            s.flash = ("'\(c)' is not part of a number (digits, . - + e); ⏎ applies, esc cancels", .inactiveFg)
         default: break
         }
         return []
@@ -426,7 +426,7 @@ public enum Reducer {
     /// Validates and sends a change; a bad value only produces a message.
     private static func send(_ s: inout AppState, _ p: Hyperparameter, _ v: Double) -> [Effect] {
         if let problem = p.problem(with: v) {
-            s.flash = ("\(problem); nothing changed", "alert")
+            s.flash = ("\(problem); nothing changed", .alert)
             return []
         }
         s.pending[p] = v

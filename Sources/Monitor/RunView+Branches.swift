@@ -20,7 +20,7 @@ extension RunView {
         truncate(after: r.to)
         branch = r.branch
         if state == .diverged { state = .paused }
-        log(r.step, "\(r.reason == .undo ? "undo" : "rewind"): step \(r.step) → \(r.to), branch \(r.branch) (\(r.detail))", "marker")
+        log(r.step, "\(r.reason == .undo ? "undo" : "rewind"): step \(r.step) → \(r.to), branch \(r.branch) (\(r.detail))", .marker)
     }
 
     /// Ghosts in all, including those dropped from memory.

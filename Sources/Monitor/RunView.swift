@@ -90,7 +90,7 @@ public struct RunView: Sendable {
         public var step: Int
         public var text: String
         /// Theme colour key.
-        public var color: String
+        public var color: ThemeRole
     }
 
     public init() {}
@@ -164,7 +164,7 @@ public struct RunView: Sendable {
             let previous = lastEval
             lastEval = m
             let au = header?.logs("eval.activeUnits") ?? true ? ", AU \(m.activeUnits)/\(m.klDims.count)" : ""
-            log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), "main_fg")
+            log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), .mainFg)
             if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)
@@ -173,26 +173,26 @@ public struct RunView: Sendable {
             current[c.parameter] = c.new
             unknownKnobs.remove(c.parameter)
             let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
-            log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", "marker")
+            log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", .marker)
         case .plan: break   // the reducer keeps it as the screen's plan
         case .outcome(let o):
-            log(o.step, Self.outcomeText(o), o.outcome == .applied ? "inactive_fg" : (o.outcome == .refused ? "alert" : "warn"))
+            log(o.step, Self.outcomeText(o), o.outcome == .applied ? .inactiveFg : (o.outcome == .refused ? .alert : .warn))
         case .skipped(let s):
             skippedSteps.append(s.step)
-            log(s.step, "skipped: \(s.reason)", "warn")
+            log(s.step, "skipped: \(s.reason)", .warn)
         case .alert(let a):
-            log(a.step, a.message, a.level == .error ? "alert" : (a.level == .warning ? "warn" : "main_fg"))
+            log(a.step, a.message, a.level == .error ? .alert : (a.level == .warning ? .warn : .mainFg))
         case .checkpoint(let c):
-            log(c.step, "checkpoint \(c.path)", "inactive_fg")
+            log(c.step, "checkpoint \(c.path)", .inactiveFg)
         case .state(let s):
             if s.isResume { truncate(after: s.step); end = nil }
             state = s.state
-            log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? "paused" : "main_fg")
+            log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? .paused : .mainFg)
         case .rangeTest(let r):
             rangeTest = r
             if r.finished {
                 let text = "lr range test: steepest \(r.steepest.map(fmt) ?? "n/a"), valley \(r.valley.map(fmt) ?? "n/a"), bounds \(r.cyclicBase.map(fmt) ?? "n/a") … \(r.cyclicMax.map(fmt) ?? "n/a")" + (r.applied.map { "; applied \($0.rawValue)" } ?? "")
-                log(r.step, text, "main_fg")
+                log(r.step, text, .mainFg)
             }
         case .images(let i) where i.logged != nil:
             for picture in i.logged ?? [] {
@@ -223,7 +223,7 @@ public struct RunView: Sendable {
             if e.reason == .finished { state = .finished } else if state == .running || state == .paused { state = .stopped }
             // The end record repeats a state line that just said it; otherwise it is the line that says the run ended.
             if log.last.map({ $0.step == e.step && $0.text.hasPrefix(e.reason.rawValue) }) != true {
-                log(e.step, "run ended: \(e.reason.rawValue)", "main_fg")
+                log(e.step, "run ended: \(e.reason.rawValue)", .mainFg)
             }
         }
     }
@@ -269,15 +269,15 @@ public struct RunView: Sendable {
         let revived = Set(previous.collapsed).subtracting(m.collapsed).sorted()
         let reported = log.reversed().prefix { $0.step == m.step }.contains { $0.text.contains("collapsed") }
         if !collapsed.isEmpty && !reported {
-            log(m.step, "\(names(collapsed)) collapsed (test KL < \(threshold) nats)", "warn")
+            log(m.step, "\(names(collapsed)) collapsed (test KL < \(threshold) nats)", .warn)
         }
         if !revived.isEmpty {
             let kls = revived.map { $0 < m.klDims.count ? fmt(m.klDims[$0]) : "?" }.joined(separator: ", ")
-            log(m.step, "\(names(revived)) revived (test KL \(kls) nats)", "ok")
+            log(m.step, "\(names(revived)) revived (test KL \(kls) nats)", .ok)
         }
     }
 
-    mutating func log(_ step: Int, _ text: String, _ color: String) {
+    mutating func log(_ step: Int, _ text: String, _ color: ThemeRole) {
         log.append(LogLine(step: step, text: text, color: color))
         if log.count > 2000 { log.removeFirst(log.count - 1000) }
     }

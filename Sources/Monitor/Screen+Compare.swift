@@ -5,7 +5,7 @@ import TerminalUI
 /// the focused run's step, with a legend; one KL heatmap per run.
 extension Screen {
     /// Theme colours of compared runs, in order (the focused run keeps each chart's own colours).
-    static let comparisonColors = ["lr", "beta", "momentum", "test", "grad_clipped", "clip", "recon", "kl"]
+    static let comparisonColors: [ThemeRole] = [.lr, .beta, .momentum, .test, .gradClipped, .clip, .recon, .kl]
 
     static func comparisonColor(_ s: AppState, _ i: Int) -> Color { s.theme[comparisonColors[i % comparisonColors.count]] }
 
@@ -30,8 +30,8 @@ extension Screen {
         let dash = s.ascii ? "- " : "━ "
         let names = [(s.runName, focusedColor)] + s.visibleCompared.map { ($1.name, comparisonColor(s, $0)) }
         for (name, color) in names where x < r.maxX {
-            x += g.text(dash, x: x, y: r.y, style: Style(fg: color, bg: s.theme["main_bg"]), maxWidth: r.maxX - x)
-            x += g.text(name + "  ", x: x, y: r.y, style: s.theme.style("graph_text"), maxWidth: max(0, r.maxX - x))
+            x += g.text(dash, x: x, y: r.y, style: Style(fg: color, bg: s.theme[.mainBg]), maxWidth: r.maxX - x)
+            x += g.text(name + "  ", x: x, y: r.y, style: s.theme.style(.graphText), maxWidth: max(0, r.maxX - x))
         }
     }
 
@@ -39,22 +39,22 @@ extension Screen {
     /// the selected one marked; `[` `]` select, `v` shows or hides.
     static func runList(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
-        g.text("\(s.runName) (focused)", x: r.x, y: r.y, style: t.style("main_fg", [.bold]), maxWidth: r.width)
+        g.text("\(s.runName) (focused)", x: r.x, y: r.y, style: t.style(.mainFg, [.bold]), maxWidth: r.width)
         for (i, c) in s.compared.enumerated() where r.y + 1 + i < r.maxY {
             let shown = !s.hiddenRuns.contains(i)
             let mark = (i == s.selectedRun ? (s.ascii ? ">" : "▶") : " ") + (shown ? (s.ascii ? "[x] " : "☑ ") : (s.ascii ? "[ ] " : "☐ "))
-            let style = shown ? Style(fg: comparisonColor(s, i), bg: t["main_bg"], attributes: i == s.selectedRun ? [.bold] : [])
-                              : t.style("inactive_fg")
+            let style = shown ? Style(fg: comparisonColor(s, i), bg: t[.mainBg], attributes: i == s.selectedRun ? [.bold] : [])
+                              : t.style(.inactiveFg)
             g.text(mark + c.name, x: r.x, y: r.y + 1 + i, style: style, maxWidth: r.width)
         }
         if r.y + 1 + s.compared.count < r.maxY {
-            g.text("[ ] select  v show/hide", x: r.x, y: r.maxY - 1, style: t.style("graph_text"), maxWidth: r.width)
+            g.text("[ ] select  v show/hide", x: r.x, y: r.maxY - 1, style: t.style(.graphText), maxWidth: r.width)
         }
     }
 
     /// The KL panel of a comparison: one heatmap per run, stacked, each captioned with its run's name.
     static func comparedHeatmaps(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        let runs = [(s.runName, s.run.steps, s.run.klDims, s.theme["main_fg"])]
+        let runs = [(s.runName, s.run.steps, s.run.klDims, s.theme[.mainFg])]
             + s.visibleCompared.map { i, c in
                 let n = SeriesIndex.count(c.run.steps, atMost: comparedUpTo(s))
                 return (c.name, Array(c.run.steps[..<n]), Array(c.run.klDims.prefix(n)), comparisonColor(s, i))
@@ -63,7 +63,7 @@ extension Screen {
         for (i, run) in runs.enumerated() {
             let y = r.y + i * each
             guard y < r.maxY else { break }
-            g.text(run.0, x: r.x, y: y, style: Style(fg: run.3, bg: s.theme["main_bg"], attributes: [.bold]), maxWidth: r.width)
+            g.text(run.0, x: r.x, y: y, style: Style(fg: run.3, bg: s.theme[.mainBg], attributes: [.bold]), maxWidth: r.width)
             let h = min(each, r.maxY - y) - 1
             guard h > 0 else { continue }
             Heatmap(columns: run.2, steps: run.1, logScale: s.logScale.contains(.kl), flagged: [], ascii: s.ascii)

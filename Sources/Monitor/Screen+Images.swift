@@ -23,11 +23,11 @@ extension Screen {
         if s.run.images == nil, !s.run.loggedImages.isEmpty, r.height >= 2 { return loggedImage(&g, r, s) }
         guard let im = s.run.images, r.height >= 2, (1...4096).contains(im.rows), (1...4096).contains(im.cols) else {
             let what = s.run.header?.logged == nil ? "waiting for the first evaluation" : "waiting for the first image"
-            g.text(what, x: r.x + 1, y: r.y, style: t.style("graph_text"), maxWidth: r.width - 1)
+            g.text(what, x: r.x + 1, y: r.y, style: t.style(.graphText), maxWidth: r.width - 1)
             return
         }
         let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
-        let caption = t.style("graph_text")
+        let caption = t.style(.graphText)
         switch s.imagesPage {
         case .reconstructions:
             // Each test digit beside its reconstruction (the decoder's mean at the posterior mean).
@@ -58,7 +58,7 @@ extension Screen {
         let logged = s.run.loggedImages
         let (step, picture) = logged[s.loggedImage % logged.count]
         let next = logged.count > 1 ? "  (i: \(s.loggedImage % logged.count + 1) of \(logged.count))" : ""
-        fitted(&g, r, s.theme.style("graph_text"), ["\(picture.tag) @\(step)\(next)", "\(picture.tag) @\(step)", "@\(step)"])
+        fitted(&g, r, s.theme.style(.graphText), ["\(picture.tag) @\(step)\(next)", "\(picture.tag) @\(step)", "@\(step)"])
         let body = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
         var scale = 1
         while scale < max(picture.rows, picture.cols) {
@@ -113,13 +113,13 @@ extension Screen {
         let (w, h) = ImageTile.size(rows: im.rows, cols: im.cols, scale: scale)
         for (row, (name, tiles)) in rowsOfTiles.prefix(down).enumerated() {
             let y = r.y + row * (h + 1)
-            g.text(name, x: r.x, y: y + h / 2, style: t.style("graph_text"), maxWidth: labelWidth - 1)
+            g.text(name, x: r.x, y: y + h / 2, style: t.style(.graphText), maxWidth: labelWidth - 1)
             for (k, i) in picks.enumerated() where i < tiles.count {
                 let x = area.x + k * (w + 1)
                 ImageTile(pixels: tiles[i], rows: im.rows, cols: im.cols, scale: scale, ascii: s.ascii, shaded: s.monochrome)
                     .render(into: &g, x: x, y: y, height: r.maxY - y, theme: t)
                 let v = tr.values[i] == 0 ? "0" : SeriesMath.label(tr.values[i])
-                g.text(v, x: x + max(0, (w - v.count) / 2), y: y + h, style: t.style("inactive_fg"), maxWidth: w)
+                g.text(v, x: x + max(0, (w - v.count) / 2), y: y + h, style: t.style(.inactiveFg), maxWidth: w)
             }
         }
     }

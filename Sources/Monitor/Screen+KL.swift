@@ -33,7 +33,7 @@ extension Screen {
         let shown = klSource(s)
         var area = r
         if let title = shown.title, r.height > 3 {
-            g.text("\(title) (b: next branch)", x: r.x, y: r.y, style: t.style("inactive_fg"), maxWidth: r.width)
+            g.text("\(title) (b: next branch)", x: r.x, y: r.y, style: t.style(.inactiveFg), maxWidth: r.width)
             area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
         }
         let current = shown.title == nil ? run.lastStep?.klDims ?? [] : shown.dims.last ?? []
@@ -72,7 +72,7 @@ extension Screen {
             } else {
                 choices = [s.logScale.contains(.kl) ? "log scale" : "linear scale", s.logScale.contains(.kl) ? "log" : "lin"]
             }
-            fitted(&g, Rect(x: barArea.x, y: y, width: barArea.width, height: 1), t.style("inactive_fg"), choices)
+            fitted(&g, Rect(x: barArea.x, y: y, width: barArea.width, height: 1), t.style(.inactiveFg), choices)
         }
     }
 
@@ -84,28 +84,28 @@ extension Screen {
         // Segments in display order with their importance (0 first): whole segments are left out when short of room.
         var segments: [(rank: Int, parts: [(String, Style)])] = []
         if let range {
-            var parts: [(String, Style)] = [(SeriesMath.label(range.lo) + " ", t.style("graph_text"))]
+            var parts: [(String, Style)] = [(SeriesMath.label(range.lo) + " ", t.style(.graphText))]
             for k in 0..<5 {
                 let v = Double(k) / 4
                 if s.shadesAsCharacters {
-                    parts.append((String(Heatmap.rampGlyph(v)), t.style("main_fg")))
+                    parts.append((String(Heatmap.rampGlyph(v)), t.style(.mainFg)))
                 } else {
-                    parts.append(("█", Style(fg: t.gradient("heat", v), bg: t["main_bg"])))
+                    parts.append(("█", Style(fg: t.gradient(.heat, v), bg: t[.mainBg])))
                 }
             }
-            parts.append((" \(SeriesMath.label(range.hi)) nats", t.style("graph_text")))
+            parts.append((" \(SeriesMath.label(range.hi)) nats", t.style(.graphText)))
             segments.append((1, parts))
         }
-        segments.append((2, [("×", t.style("collapsed", [.bold])), (" <\(fmt(threshold))", t.style("graph_text"))]))
+        segments.append((2, [("×", t.style(.collapsed, [.bold])), (" <\(fmt(threshold))", t.style(.graphText))]))
         if run.freeBits > 0 {
-            segments.append((0, [(s.ascii ? ":" : "┊", t.style("marker")), (" λ \(fmt(run.freeBits))", t.style("graph_text"))]))
+            segments.append((0, [(s.ascii ? ":" : "┊", t.style(.marker)), (" λ \(fmt(run.freeBits))", t.style(.graphText))]))
             if let m = run.lastStep, let objective = m.klObjective {
-                segments.append((3, [("KL raw \(fmt(m.kl)) obj \(fmt(objective))", t.style("graph_text"))]))
+                segments.append((3, [("KL raw \(fmt(m.kl)) obj \(fmt(objective))", t.style(.graphText))]))
             }
         }
         if s.focus == .kl, current.indices.contains(s.selectedDimension) {
             let d = s.selectedDimension
-            segments.append((0, [("\(d.latentName) now \(SeriesMath.label(Double(current[d])))", t.style("hi_fg", [.bold]))]))
+            segments.append((0, [("\(d.latentName) now \(SeriesMath.label(Double(current[d])))", t.style(.hiFg, [.bold]))]))
         }
         func width(_ seg: [(String, Style)]) -> Int { seg.reduce(0) { $0 + $1.0.columns(ascii: s.ascii) } }
         var room = r.width, keep = Set<Int>()
@@ -143,15 +143,15 @@ extension Screen {
         guard width > 1 else { return }
         let lambdaColumn = s.run.freeBits > 0 ? Int((fraction(s.run.freeBits) * Double(width - 1)).rounded()) : nil
         let shown = Array(rows.shown)
-        let background = t["main_bg"], lambdaCell = Cell(s.ascii ? ":" : "┊", t.style("marker"))
+        let background = t[.mainBg], lambdaCell = Cell(s.ascii ? ":" : "┊", t.style(.marker))
         for line in 0..<min(r.height, (shown.count + rows.perRow - 1) / rows.perRow) {
             let y = r.y + line
             let group = Array(shown[(line * rows.perRow)..<min(shown.count, line * rows.perRow + rows.perRow)])
             let lengths = group.map { Int((fraction(Double(current[$0])) * Double(width)).rounded()) }
-            let colors = group.map { collapsed.contains($0) ? t["collapsed"] : (s.shadesAsCharacters ? t["main_fg"] : t.gradient("bar", fraction(Double(current[$0])))) }
+            let colors = group.map { collapsed.contains($0) ? t[.collapsed] : (s.shadesAsCharacters ? t[.mainFg] : t.gradient(.bar, fraction(Double(current[$0])))) }
             if single {
                 let d = group[0]
-                var style = collapsed.contains(d) ? t.style("collapsed", [.bold]) : t.style("graph_text")
+                var style = collapsed.contains(d) ? t.style(.collapsed, [.bold]) : t.style(.graphText)
                 if s.focus == .kl && d == s.selectedDimension { style = style.with(.reverse) }
                 g.text(Heatmap.labels([d], digits: digits)[0], x: r.x, y: y, style: style)
                 let value = (collapsed.contains(d) ? "×" : "") + SeriesMath.label(Double(current[d]))

@@ -32,13 +32,13 @@ extension Screen {
                 let room = max(3, r.width - value.count - 1)
                 if shown.count > room { shown = String(shown.prefix(room - 1)) + (s.ascii ? "~" : "…") }
                 let line = shown.rightPadded(room) + " " + value
-                g.text(line.rightPadded(r.width), x: r.x, y: y, style: t.style("main_fg"), maxWidth: r.width)
+                g.text(line.rightPadded(r.width), x: r.x, y: y, style: t.style(.mainFg), maxWidth: r.width)
                 continue
             }
             let selected = knob == s.selectedKnob && s.mode != .replay
-            var style = selected ? Style(fg: t["selected_fg"], bg: t["selected_bg"], attributes: [.bold]) : t.style("main_fg")
+            var style = selected ? Style(fg: t[.selectedFg], bg: t[.selectedBg], attributes: [.bold]) : t.style(.mainFg)
             // A knob the other process's loop cannot change is dimmed (its value still shows).
-            if s.mode == .replay || !s.canSend(knob.parameter.rawValue) { style = selected ? style.with(.dim) : t.style("inactive_fg") }
+            if s.mode == .replay || !s.canSend(knob.parameter.rawValue) { style = selected ? style.with(.dim) : t.style(.inactiveFg) }
             let value: String
             if selected, let typed = s.input {
                 value = typed + (s.ascii ? "_" : "▏")
@@ -73,7 +73,7 @@ extension Screen {
     static func logPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let shown = logLines(s)
         if shown.isEmpty && !s.logFilter.isEmpty {
-            g.text("no event matches '\(s.logFilter)' (esc clears)", x: r.x, y: r.y, style: s.theme.style("inactive_fg"), maxWidth: r.width)
+            g.text("no event matches '\(s.logFilter)' (esc clears)", x: r.x, y: r.y, style: s.theme.style(.inactiveFg), maxWidth: r.width)
             return
         }
         let lines = shown.map { (prefix: String($0.step), text: $0.text, color: $0.color) }
@@ -81,7 +81,7 @@ extension Screen {
         let badge = logBadge(s)
         if !badge.isEmpty && "8 \(Panel.log.title)".count + badge.count + 8 > r.width + 2 && r.height > 2 {
             // Too narrow for the title's badge: the filter and scroll position on the panel's first line.
-            g.text(badge, x: r.x, y: r.y, style: s.theme.style("hi_fg"), maxWidth: r.width)
+            g.text(badge, x: r.x, y: r.y, style: s.theme.style(.hiFg), maxWidth: r.width)
             area = Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1)
         }
         LogView(lines: lines, scroll: min(s.logScroll, max(0, lines.count - 1))).render(into: &g, area, theme: s.theme)
@@ -104,33 +104,33 @@ extension Screen {
 
     static func statusLine(_ g: inout Grid, _ s: AppState) {
         let t = s.theme, run = s.run
-        g.fill(Rect(x: 0, y: 0, width: s.width, height: 1), Cell(" ", Style(fg: t["main_fg"], bg: t["selected_bg"])))
-        let bar = Style(fg: t["title"], bg: t["selected_bg"], attributes: [.bold])
+        g.fill(Rect(x: 0, y: 0, width: s.width, height: 1), Cell(" ", Style(fg: t[.mainFg], bg: t[.selectedBg])))
+        let bar = Style(fg: t[.title], bg: t[.selectedBg], attributes: [.bold])
         var x = g.text(" vaetop ", x: 0, y: 0, style: bar)
         // The run's name gives way on narrow terminals (to at least 10 columns) before the numbers do.
         let name = s.runName.isEmpty ? (run.header?.name ?? "") : s.runName
         let nameRoom = s.width >= 110 ? 24 : (s.width >= 90 ? 16 : 10)
         let shownName = name.unicodeScalars.count > nameRoom ? String(name.prefix(nameRoom - 1)) + (s.ascii ? "~" : "…") : name
-        x += g.text(shownName, x: x, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: nameRoom)
-        let stateKey: String
+        x += g.text(shownName, x: x, y: 0, style: Style(fg: t[.mainFg], bg: t[.selectedBg]), maxWidth: nameRoom)
+        let stateKey: ThemeRole
         switch run.state {
-        case .running: stateKey = "ok"
-        case .paused: stateKey = "paused"
-        case .finished: stateKey = "ok"
-        case .stopped: stateKey = "inactive_fg"
-        case .diverged: stateKey = "alert"
+        case .running: stateKey = .ok
+        case .paused: stateKey = .paused
+        case .finished: stateKey = .ok
+        case .stopped: stateKey = .inactiveFg
+        case .diverged: stateKey = .alert
         }
         var stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
         var stateColor = stateKey
         if let l = s.liveness, run.end == nil {
             // A dead or silent writer never looks alive.
             switch l {
-            case .gone: stateText = s.width >= 100 ? l.text : "gone, no end record"; stateColor = "alert"
-            case .silent(let seconds, _): stateText = s.width >= 100 ? l.text : "silent \(seconds) s"; stateColor = "warn"
+            case .gone: stateText = s.width >= 100 ? l.text : "gone, no end record"; stateColor = .alert
+            case .silent(let seconds, _): stateText = s.width >= 100 ? l.text : "silent \(seconds) s"; stateColor = .warn
             }
         }
         x += 1
-        x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateColor], bg: t["selected_bg"], attributes: [.bold]))
+        x += g.text(" \(s.ascii ? "*" : "●") \(stateText) ", x: x, y: 0, style: Style(fg: t[stateColor], bg: t[.selectedBg], attributes: [.bold]))
         // Each part has a short form and an importance: when the line is too narrow, the least important parts
         // are abbreviated first, then dropped whole, so no number is ever cut and lr, β and λ stay in view.
         var parts: [StatusPart] = []
@@ -173,7 +173,7 @@ extension Screen {
         parts.append(StatusPart("λ \(run.header?.logs("freeBits") == false ? "–" : fmt(run.freeBits))", rank: 3))
         let separator = s.ascii ? " | " : " │ "
         let fitted = StatusPart.fit(parts, width: s.width - x - 1, separator: separator, ascii: s.ascii)
-        g.text(fitted, x: x + 1, y: 0, style: Style(fg: t["main_fg"], bg: t["selected_bg"]), maxWidth: s.width - x - 1)
+        g.text(fitted, x: x + 1, y: 0, style: Style(fg: t[.mainFg], bg: t[.selectedBg]), maxWidth: s.width - x - 1)
     }
 
     /// The status line's collapse count: from the last evaluation (test KL below the threshold), else from the
@@ -200,7 +200,7 @@ extension Screen {
                 ? [" Training is still running. Stop it (final evaluation + checkpoint) and quit? y / n ", " Stop training (final eval + checkpoint) and quit? y / n ", " Stop and quit? y / n "]
                 : [" The run has ended. Quit? y / n ", " Quit? y / n "]
             let text = choices.firstFitting(s.width, ascii: s.ascii) ?? choices.last!
-            g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
+            g.text(text, x: 0, y: y, style: t.style(.warn, [.bold]).with(.reverse))
             return
         }
         if let offer = s.confirmFork {
@@ -208,7 +208,7 @@ extension Screen {
                            " Fork from step \(offer.checkpoint) into \(offer.folder)? y / n ",
                            " Fork from step \(offer.checkpoint)? y / n "]
             let text = choices.firstFitting(s.width, ascii: s.ascii) ?? choices.last!
-            g.text(text, x: 0, y: y, style: t.style("warn", [.bold]).with(.reverse))
+            g.text(text, x: 0, y: y, style: t.style(.warn, [.bold]).with(.reverse))
             return
         }
         var x = 0
@@ -216,18 +216,18 @@ extension Screen {
             x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1
         }
         if let typed = s.filterInput {
-            g.text("filter events: \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") keep  esc clear", x: x, y: y, style: t.style("hi_fg"))
+            g.text("filter events: \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") keep  esc clear", x: x, y: y, style: t.style(.hiFg))
             return
         }
         if let typed = s.input {
-            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style("hi_fg"))
+            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style(.hiFg))
             return
         }
         if let at = s.rewindStep {
-            x += g.text(rewindHint(s, at: at), x: x, y: y, style: t.style("hi_fg", [.bold]), maxWidth: max(0, s.width - x))
+            x += g.text(rewindHint(s, at: at), x: x, y: y, style: t.style(.hiFg, [.bold]), maxWidth: max(0, s.width - x))
         } else if s.flash == nil, let way = divergenceHint(s) {
             // Diverged: the way back is the whole line (help stays one key away).
-            g.text(" \(way) ", x: 0, y: y, style: t.style("alert", [.bold]), maxWidth: s.width)
+            g.text(" \(way) ", x: 0, y: y, style: t.style(.alert, [.bold]), maxWidth: s.width)
             return
         }
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
@@ -242,8 +242,8 @@ extension Screen {
         let room = s.width - 1
         while hints.count > 2 && x + width(hints) - 2 > room { hints.remove(at: hints.count - 3) }   // the last hint needs no gap
         for (k, what) in hints where x + k.columns(ascii: s.ascii) + 1 + what.count <= room {
-            x += g.text(k, x: x, y: y, style: t.style("hi_fg", [.bold]))
-            x += g.text(" \(what)  ", x: x, y: y, style: t.style("graph_text"))
+            x += g.text(k, x: x, y: y, style: t.style(.hiFg, [.bold]))
+            x += g.text(" \(what)  ", x: x, y: y, style: t.style(.graphText))
         }
     }
 
@@ -251,10 +251,10 @@ extension Screen {
         let lines = Keymap.helpLines(for: s.mode).map { $0.keys.rightPadded(13) + $0.text }
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
         let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
-        g.fill(r, Cell(" ", s.theme.style("main_fg")))
+        g.fill(r, Cell(" ", s.theme.style(.mainFg)))
         let inner = Box(title: "keys", focused: true, ascii: s.ascii).render(into: &g, r, theme: s.theme)
         for (i, line) in lines.prefix(inner.height).enumerated() {
-            g.text(line, x: inner.x + 1, y: inner.y + i, style: s.theme.style("main_fg"), maxWidth: inner.width - 1)
+            g.text(line, x: inner.x + 1, y: inner.y + i, style: s.theme.style(.mainFg), maxWidth: inner.width - 1)
         }
     }
 }

@@ -23,35 +23,35 @@ extension Screen {
         let inner = Box(title: "LR range test: loss vs learning rate (log axis)", focused: true, ascii: s.ascii,
                         badge: s.run.rangeTest.map(rangeTestBadge) ?? "").render(into: &g, parts[0], theme: t)
         guard let rt = s.run.rangeTest, !rt.lrs.isEmpty, !inner.isEmpty else {
-            g.text("starting…", x: inner.x + 1, y: inner.y, style: t.style("graph_text"))
+            g.text("starting…", x: inner.x + 1, y: inner.y, style: t.style(.graphText))
             return
         }
         let xs = rt.lrs.map { log10($0) }
         // Each suggestion in a colour of its own, the same in the chart and in the list beside it.
-        let suggestions = [(rt.steepest, "ok"), (rt.valley, "recon"), (rt.minimumOverTen, "kl"), (rt.cyclicBase, "beta"), (rt.cyclicMax, "beta")]
+        let suggestions: [(Double?, ThemeRole)] = [(rt.steepest, .ok), (rt.valley, .recon), (rt.minimumOverTen, .kl), (rt.cyclicBase, .beta), (rt.cyclicMax, .beta)]
         let marks = suggestions.compactMap { $0.0.map(log10) }
-        var chart = LineChart(series: [ChartSeries(xs: xs, ys: rt.losses, color: t["recon"], dimmed: true),
-                                       ChartSeries(xs: xs, ys: rt.smoothed, color: t["loss"])],
+        var chart = LineChart(series: [ChartSeries(xs: xs, ys: rt.losses, color: t[.recon], dimmed: true),
+                                       ChartSeries(xs: xs, ys: rt.smoothed, color: t[.loss])],
                               xRange: log10(rt.start)...log10(rt.end), logY: s.logScale.contains(.loss), markers: marks, ascii: s.ascii)
         chart.xLabel = { String(format: "%.0e", pow(10, $0)) }
         chart.markerColors = suggestions.filter { $0.0 != nil }.map { t[$0.1] }
         g.text((s.ascii ? "- " : "━ ") + "smoothed   " + (s.ascii ? "- " : "━ ") + "raw   " + (s.ascii ? ": " : "┊ ") + "suggestions",
-               x: inner.x, y: inner.y, style: t.style("graph_text"), maxWidth: inner.width)
+               x: inner.x, y: inner.y, style: t.style(.graphText), maxWidth: inner.width)
         chart.render(into: &g, Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1), theme: t)
         let side = Box(title: "suggestions", ascii: s.ascii).render(into: &g, parts[1], theme: t)
         func f(_ v: Double?) -> String { v.map { String(format: "%.2e", $0) } ?? (rt.finished ? "n/a" : "…") }
-        var lines: [(String, String, String)] = [
-            ("steepest descent", f(rt.steepest), "ok"), ("valley (fastai)", f(rt.valley), "recon"),
-            ("minimum / 10", f(rt.minimumOverTen), "kl"), ("cyclic base_lr", f(rt.cyclicBase), "beta"), ("cyclic max_lr", f(rt.cyclicMax), "beta"),
+        var lines: [(String, String, ThemeRole)] = [
+            ("steepest descent", f(rt.steepest), .ok), ("valley (fastai)", f(rt.valley), .recon),
+            ("minimum / 10", f(rt.minimumOverTen), .kl), ("cyclic base_lr", f(rt.cyclicBase), .beta), ("cyclic max_lr", f(rt.cyclicMax), .beta),
         ]
-        if let lr = rt.lrs.last, let l = rt.smoothed.last { lines.insert(("now", "lr \(f(lr)) loss \(SeriesMath.label(l))", "graph_text"), at: 0) }
+        if let lr = rt.lrs.last, let l = rt.smoothed.last { lines.insert(("now", "lr \(f(lr)) loss \(SeriesMath.label(l))", .graphText), at: 0) }
         for (i, (k, v, key)) in lines.enumerated() where i * 2 + 1 < side.height {
             // The suggestion's name carries its line's colour: the legend of the chart's markers.
-            let mark = key == "graph_text" ? "  " : (s.ascii ? ": " : "┊ ")
+            let mark = key == .graphText ? "  " : (s.ascii ? ": " : "┊ ")
             g.text(mark + k, x: side.x + 1, y: side.y + i * 2, style: t.style(key, [.bold]), maxWidth: side.width - 1)
-            g.text(v, x: side.x + 3, y: side.y + i * 2 + 1, style: t.style("main_fg", [.bold]), maxWidth: side.width - 3)
+            g.text(v, x: side.x + 3, y: side.y + i * 2 + 1, style: t.style(.mainFg, [.bold]), maxWidth: side.width - 3)
         }
         let status = rt.finished ? (rt.diverged ? "stopped: the loss diverged" : "done") : "running"
-        if side.height > 13 { g.text(status, x: side.x + 1, y: side.maxY - 1, style: t.style(rt.finished ? "ok" : "warn"), maxWidth: side.width - 1) }
+        if side.height > 13 { g.text(status, x: side.x + 1, y: side.maxY - 1, style: t.style(rt.finished ? .ok : .warn), maxWidth: side.width - 1) }
     }
 }

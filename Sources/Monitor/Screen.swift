@@ -8,7 +8,7 @@ public enum Screen {
     public static let minimumHeight = 18
 
     public static func render(_ s: AppState) -> Grid {
-        var g = Grid(width: s.width, height: s.height, fill: Cell(" ", s.theme.style("main_fg")))
+        var g = Grid(width: s.width, height: s.height, fill: Cell(" ", s.theme.style(.mainFg)))
         g.ascii = s.ascii
         guard s.width >= minimumWidth, s.height >= minimumHeight else {
             tooSmall(&g, s)
@@ -74,7 +74,7 @@ public enum Screen {
         for (i, line) in msg.enumerated() {
             let y = s.height / 2 - 1 + i
             let x = max(0, (s.width - line.count) / 2)
-            g.text(line, x: x, y: y, style: s.theme.style(i == 0 ? "warn" : "main_fg"))
+            g.text(line, x: x, y: y, style: s.theme.style(i == 0 ? .warn : .mainFg))
         }
     }
 
@@ -103,10 +103,10 @@ public enum Screen {
         guard !inner.isEmpty else { return }
         if !logged && s.mode != .live && s.run.header != nil {
             // Another program's run that does not log this: say so, greyed out, instead of an empty chart.
-            g.restyle(r) { $0.fg = s.theme["inactive_fg"] }
+            g.restyle(r) { $0.fg = s.theme[.inactiveFg] }
             let msg = "this run does not log \(p.title)"
             g.text(msg, x: inner.x + max(0, (inner.width - msg.count) / 2), y: inner.y + inner.height / 2,
-                   style: s.theme.style("inactive_fg"), maxWidth: inner.width)
+                   style: s.theme.style(.inactiveFg), maxWidth: inner.width)
             return
         }
         switch p {

@@ -27,14 +27,14 @@ public struct Bars {
         guard barWidth > 0 else { return }
         let maxV = maximum ?? max(items.map(\.value).filter(\.isFinite).max() ?? 1, 1e-9)
         let overflow = items.count > r.height
-        let background = theme["main_bg"]
+        let background = theme[.mainBg]
         for (i, item) in items.prefix(overflow ? r.height - 1 : r.height).enumerated() {
             let y = r.y + i
-            let labelStyle = item.flagged ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
+            let labelStyle = item.flagged ? theme.style(.collapsed, [.bold]) : theme.style(.graphText)
             grid.text(item.label, x: r.x, y: y, style: labelStyle, maxWidth: labelWidth - 1)
             let frac = item.value.isFinite ? min(1, max(0, item.value / maxV)) : 0
             let eighthsTotal = (frac * Double(barWidth * 8)).rounded().clampedInt(0...(barWidth * 8))
-            let color = item.flagged ? theme["collapsed"] : theme.gradient("bar", frac)
+            let color = item.flagged ? theme[.collapsed] : theme.gradient(.bar, frac)
             for c in 0..<barWidth {
                 let e = min(8, max(0, eighthsTotal - c * 8))
                 let scalar: Unicode.Scalar = ascii ? (e >= 4 ? "#" : " ") : Self.eighths[e]
@@ -44,7 +44,7 @@ public struct Bars {
             grid.text(v.leftPadded(valueWidth), x: r.maxX - valueWidth, y: y, style: labelStyle)
         }
         if overflow {
-            grid.text("+\(items.count - r.height + 1) more", x: r.x, y: r.maxY - 1, style: theme.style("inactive_fg"))
+            grid.text("+\(items.count - r.height + 1) more", x: r.x, y: r.maxY - 1, style: theme.style(.inactiveFg))
         }
     }
 }

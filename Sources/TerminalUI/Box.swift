@@ -14,7 +14,7 @@ public struct Box {
     @discardableResult
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) -> Rect {
         guard r.width >= 2, r.height >= 2 else { return Rect(x: r.x, y: r.y, width: 0, height: 0) }
-        let line = theme.style(focused ? "box_focus" : "box", focused ? [.bold] : [])
+        let line = theme.style(focused ? .boxFocus : .box, focused ? [.bold] : [])
         let (h, v, tl, tr, bl, br): (Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar, Unicode.Scalar) =
             ascii ? ("-", "|", "+", "+", "+", "+") : ("─", "│", "╭", "╮", "╰", "╯")
         for x in (r.x + 1)..<(r.maxX - 1) { grid[x, r.y] = Cell(h, line); grid[x, r.maxY - 1] = Cell(h, line) }
@@ -22,11 +22,11 @@ public struct Box {
         grid[r.x, r.y] = Cell(tl, line); grid[r.maxX - 1, r.y] = Cell(tr, line)
         grid[r.x, r.maxY - 1] = Cell(bl, line); grid[r.maxX - 1, r.maxY - 1] = Cell(br, line)
         if r.width > 4 {
-            grid.text(" \(title) ", x: r.x + 1, y: r.y, style: theme.style("title", [.bold]), maxWidth: r.width - 2)
+            grid.text(" \(title) ", x: r.x + 1, y: r.y, style: theme.style(.title, [.bold]), maxWidth: r.width - 2)
         }
         let badgeWidth = badge.columns(ascii: grid.ascii)
         if !badge.isEmpty, r.width > title.columns(ascii: grid.ascii) + badgeWidth + 6 {
-            grid.text(" \(badge) ", x: r.maxX - badgeWidth - 3, y: r.y, style: theme.style("graph_text"))
+            grid.text(" \(badge) ", x: r.maxX - badgeWidth - 3, y: r.y, style: theme.style(.graphText))
         }
         return r.inset(1)
     }

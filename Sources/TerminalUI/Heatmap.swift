@@ -77,7 +77,7 @@ public struct Heatmap {
 
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
         guard r.width > 5, r.height > 0, let count = columns.last?.count, count > 0, !steps.isEmpty else {
-            if r.width > 16 && r.height > 0 { grid.text("waiting for data", x: r.x + 1, y: r.y, style: theme.style("graph_text")) }
+            if r.width > 16 && r.height > 0 { grid.text("waiting for data", x: r.x + 1, y: r.y, style: theme.style(.graphText)) }
             return
         }
         let useRamp = ascii || monochrome
@@ -94,7 +94,7 @@ public struct Heatmap {
         let xlo = xRange?.lowerBound ?? steps.first!, xhi = max(xRange?.upperBound ?? steps.last!, xlo + 1)
         let range = self.range ?? Self.valueRange(columns, logScale: logScale) ?? (1, 10)
         // The colour scale sampled once per frame (101 steps, as `Theme.gradient` rounds them).
-        let heat = useRamp ? [] : (0...100).map { theme.gradient("heat", Double($0) / 100) }
+        let heat = useRamp ? [] : (0...100).map { theme.gradient(.heat, Double($0) / 100) }
         func color(_ t: Double) -> Color { heat[(t * 100).rounded().clampedInt(0...100)] }
         let lo = Self.shade(Float(range.lo), log: logScale), hi = max(Self.shade(Float(range.hi), log: logScale), lo + 1e-9)
         // Labels: each dimension's number in its own style (collapsed in the alert colour, the selected one reversed).
@@ -103,13 +103,13 @@ public struct Heatmap {
             var x = r.x
             for (k, text) in Self.labels(group, digits: digits).enumerated() {
                 let d = group.count == 1 ? group[0] : group[k]
-                var style = flagged.contains(d) ? theme.style("collapsed", [.bold]) : theme.style("graph_text")
+                var style = flagged.contains(d) ? theme.style(.collapsed, [.bold]) : theme.style(.graphText)
                 if d == selected { style = style.with(.reverse) }
-                if k == 1 { x += grid.text("/", x: x, y: r.y + line, style: theme.style("inactive_fg")) }
+                if k == 1 { x += grid.text("/", x: x, y: r.y + line, style: theme.style(.inactiveFg)) }
                 x += grid.text(text, x: x, y: r.y + line, style: style)
             }
         }
-        let background = theme["main_bg"], rampStyle = theme.style("main_fg")
+        let background = theme[.mainBg], rampStyle = theme.style(.mainFg)
         // Each screen column shows the largest value among (a sample of) the steps that fall in it.
         var first = SeriesMath.lowerBound(steps, xlo)
         for c in 0..<width {
@@ -142,7 +142,7 @@ public struct Heatmap {
         }
         if axis == 1 {
             // The step axis: first and last step under the cells, the middle one when there is room.
-            let y = r.maxY - 1, text = theme.style("graph_text")
+            let y = r.maxY - 1, text = theme.style(.graphText)
             let left = SeriesMath.stepLabel(xlo), right = SeriesMath.stepLabel(xhi)
             grid.text(left, x: r.x + labelWidth, y: y, style: text)
             grid.text(right, x: r.maxX - right.count, y: y, style: text)

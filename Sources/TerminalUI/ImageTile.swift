@@ -31,10 +31,10 @@ public struct ImageTile {
                 let top = average(cx * scale, 2 * cy * scale), bottom = average(cx * scale, (2 * cy + 1) * scale)
                 if ascii || shaded {
                     let ramp = ascii ? Self.shades : Self.blocks
-                    grid[x + cx, y + cy] = Cell(ramp[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style("main_fg"))
+                    grid[x + cx, y + cy] = Cell(ramp[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style(.mainFg))
                 } else {
-                    grid[x + cx, y + cy] = Cell("▀", Style(fg: Color.mix(theme["image_dark"], theme["image_light"], top),
-                                                           bg: Color.mix(theme["image_dark"], theme["image_light"], bottom)))
+                    grid[x + cx, y + cy] = Cell("▀", Style(fg: Color.mix(theme[.imageDark], theme[.imageLight], top),
+                                                           bg: Color.mix(theme[.imageDark], theme[.imageLight], bottom)))
                 }
             }
         }

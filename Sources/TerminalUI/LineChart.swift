@@ -52,7 +52,7 @@ public struct LineChart {
 
     /// Draws into `r` (axes included).
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
-        let text = theme.style("graph_text")
+        let text = theme.style(.graphText)
         guard r.width >= 12, r.height >= 3 else {
             if r.width > 0 && r.height > 0 { grid.text("…", x: r.x, y: r.y, style: text) }
             return
@@ -93,7 +93,7 @@ public struct LineChart {
         func py(_ y: Double) -> Int { ((yhi / 2 - y / 2) / (yhi / 2 - ylo / 2) * Double(ph - 1)).rounded().clampedInt(-2...(ph + 1)) }
         // Series.
         for (s, b) in zip(series, buckets) {
-            let color = s.dimmed ? Color.mix(s.color, theme["main_bg"], 0.55) : s.color
+            let color = s.dimmed ? Color.mix(s.color, theme[.mainBg], 0.55) : s.color
             var prev: (x: Int, y: Int)?
             for (x, bucket) in b.enumerated() {
                 guard let (a, c) = bucket else { continue }
@@ -117,7 +117,7 @@ public struct LineChart {
             }
         }
         // Reference lines and markers go where the plot is empty.
-        let background = theme["main_bg"]
+        let background = theme[.mainBg]
         for ref in references {
             let t = transform(ref.y)
             guard t.isFinite else { continue }
@@ -130,7 +130,7 @@ public struct LineChart {
         func column(_ m: Double) -> Int {
             (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
         }
-        let lines: [([Double], Unicode.Scalar, String)] = [(markers, ascii ? ":" : "┊", "marker"), (forks, ascii ? "!" : "╎", "inactive_fg")]
+        let lines: [([Double], Unicode.Scalar, ThemeRole)] = [(markers, ascii ? ":" : "┊", .marker), (forks, ascii ? "!" : "╎", .inactiveFg)]
         for (k, (list, glyph, key)) in lines.enumerated() {
             let cell = Cell(glyph, theme.style(key))
             var last = -1
@@ -160,11 +160,11 @@ public struct LineChart {
                 }
                 guard let free else { continue }
                 used.insert(free * plot.width + col)
-                grid.text(tag, x: plot.x + col, y: plot.y + free, style: theme.style("main_fg", [.bold]), maxWidth: 1)
+                grid.text(tag, x: plot.x + col, y: plot.y + free, style: theme.style(.mainFg, [.bold]), maxWidth: 1)
             }
         }
         // Marker tags on the top row, where the plot is empty (a later marker in the same column wins).
-        let tagStyle = theme.style("marker", [.bold])
+        let tagStyle = theme.style(.marker, [.bold])
         for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi + 1 && !tag.isEmpty {
             // At the top of the marker's column, or the highest row the plot leaves empty there.
             let c = column(m)
@@ -174,7 +174,7 @@ public struct LineChart {
         }
         if let m = cursor, m >= xlo, m <= xhi {
             let c = column(m)
-            let mark = Cell(ascii ? "|" : "│", theme.style("hi_fg", [.bold])), selected = theme["selected_bg"]
+            let mark = Cell(ascii ? "|" : "│", theme.style(.hiFg, [.bold])), selected = theme[.selectedBg]
             for row in 0..<plot.height {
                 var cell = grid[plot.x + c, plot.y + row]
                 if canvas.isEmpty(col: c, row: row) { cell = mark }
@@ -183,7 +183,7 @@ public struct LineChart {
             }
         }
         // Axes.
-        let axisCell = Cell(ascii ? "|" : "┤", theme.style("div_line"))
+        let axisCell = Cell(ascii ? "|" : "┤", theme.style(.divLine))
         for row in 0..<plot.height { grid[plot.x - 1, plot.y + row] = axisCell }
         // Top and bottom rows are labelled with the extremes, a middle row with the value at its centre; a log axis
         // that spans a decade or more is labelled at the powers of ten instead.

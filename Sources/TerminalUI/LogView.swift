@@ -1,11 +1,11 @@
 /// A log, newest at the bottom: long lines wrap under their own text, and it can be scrolled back.
 public struct LogView {
     /// (prefix, text, colour key) lines, oldest first; the prefix (a step number) stays in its own column.
-    public var lines: [(prefix: String, text: String, color: String)]
+    public var lines: [(prefix: String, text: String, color: ThemeRole)]
     /// Lines scrolled back from the newest (0: the newest line is at the bottom).
     public var scroll: Int
 
-    public init(lines: [(prefix: String, text: String, color: String)], scroll: Int = 0) {
+    public init(lines: [(prefix: String, text: String, color: ThemeRole)], scroll: Int = 0) {
         self.lines = lines; self.scroll = scroll
     }
 
@@ -35,8 +35,8 @@ public struct LogView {
         let textWidth = max(8, r.width - prefixWidth - 1)
         // Lay out only as many lines from the scroll position back as fill the panel.
         var newest = max(0, lines.count - scroll)
-        var rows: [(prefix: String, text: String, color: String)] = []
-        func laidOut(_ l: (prefix: String, text: String, color: String)) -> [(prefix: String, text: String, color: String)] {
+        var rows: [(prefix: String, text: String, color: ThemeRole)] = []
+        func laidOut(_ l: (prefix: String, text: String, color: ThemeRole)) -> [(prefix: String, text: String, color: ThemeRole)] {
             let wrapped = Self.wrap(l.text, width: prefixWidth > 0 && r.width > prefixWidth + 9 ? textWidth : r.width)
             return wrapped.enumerated().map { (k, t) in (k == 0 ? l.prefix : "", t, l.color) }
         }
@@ -55,7 +55,7 @@ public struct LogView {
         for (row, line) in shown.enumerated() {
             let y = r.y + row
             if prefixWidth > 0 && r.width > prefixWidth + 9 {
-                grid.text(line.prefix.leftPadded(prefixWidth), x: r.x, y: y, style: theme.style("graph_text"))
+                grid.text(line.prefix.leftPadded(prefixWidth), x: r.x, y: y, style: theme.style(.graphText))
                 grid.text(line.text, x: r.x + prefixWidth + 1, y: y, style: theme.style(line.color), maxWidth: textWidth)
             } else {
                 grid.text(line.text, x: r.x, y: y, style: theme.style(line.color), maxWidth: r.width)

@@ -27,19 +27,23 @@ public struct Theme: Sendable, Equatable {
 
     public init(name: String, colors: [String: Color]) { self.name = name; self.colors = colors }
 
-    /// The colour for `key`, falling back to the built-in theme.
-    public subscript(_ key: String) -> Color { colors[key] ?? Self.builtinColors[key] ?? .terminalDefault }
+    /// The colour of `role`, falling back to the built-in theme.
+    public subscript(_ role: ThemeRole) -> Color { color(named: role.rawValue) }
 
-    /// A style with the key's foreground on the main background.
-    public func style(_ key: String, _ attributes: Style.Attributes = []) -> Style {
-        Style(fg: self[key], bg: self["main_bg"], attributes: attributes)
+    /// The colour a theme file names `key`, falling back to the built-in theme.
+    func color(named key: String) -> Color { colors[key] ?? Self.builtinColors[key] ?? .terminalDefault }
+
+    /// A style with the role's foreground on the main background.
+    public func style(_ role: ThemeRole, _ attributes: Style.Attributes = []) -> Style {
+        Style(fg: self[role], bg: self[.mainBg], attributes: attributes)
     }
 
     /// btop's 101-step gradient: start → mid → end (mid optional), sampled at t ∈ [0, 1].
-    public func gradient(_ prefix: String, _ t: Double) -> Color {
+    public func gradient(_ ramp: ThemeGradient, _ t: Double) -> Color {
+        let prefix = ramp.rawValue
         let t = t.isFinite ? min(1, max(0, t)) : 0
         let step = (t * 100).rounded() / 100
-        let start = self[prefix + "_start"], end = self[prefix + "_end"]
+        let start = color(named: prefix + "_start"), end = color(named: prefix + "_end")
         if let mid = colors[prefix + "_mid"] ?? Self.builtinColors[prefix + "_mid"] {
             return step < 0.5 ? Color.mix(start, mid, step * 2) : Color.mix(mid, end, (step - 0.5) * 2)
         }

@@ -68,7 +68,7 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
     state.colorDepth = backend.colorDepth
     state.compared = compared
     state.checkpointSteps = checkpointSteps
-    if let problem { state.flash = ("theme: \(problem); using the default theme", "alert") }
+    if let problem { state.flash = ("theme: \(problem); using the default theme", .alert) }
     let app = App(state: state, backend: backend, source: source,
                   loadTheme: { name in let (t, e) = library.load(name); return (t, e?.description) },
                   interrupted: {

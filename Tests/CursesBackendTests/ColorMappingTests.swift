@@ -23,7 +23,7 @@ import TerminalUI
         for name in library.names {
             let (theme, problem) = library.load(name)
             #expect(problem == nil)
-            for prefix in ["heat", "bar"] {
+            for prefix in ThemeGradient.allCases {
                 // Along the scale each channel of the mapped colour moves one way only (as the theme's own does), so
                 // a shade never jumps to a brighter or other-hued cell in the middle of a scale: no speckles.
                 let mapped = (0...100).map { t -> (Int, Int, Int) in
@@ -49,13 +49,13 @@ import TerminalUI
     @Test func eightColoursKeepALightThemeReadable() {
         let (light, _) = ThemeLibrary(folders: [Self.themes]).load("light")
         var indices = Set<Int32>()
-        for key in ["loss", "recon", "kl", "test", "beta", "lr", "grad", "alert", "ok"] {
+        for key in [ThemeRole.loss, .recon, .kl, .test, .beta, .lr, .grad, .alert, .ok] {
             guard case .rgb(let r, let g, let b) = light[key] else { continue }
             indices.insert(ColorMapper.basic8(r, g, b))
         }
         // The series are told apart (a per-channel threshold mapped nearly all of them to white).
         #expect(indices.count >= 4)
-        guard case .rgb(let r, let g, let b) = light["main_bg"] else { return }
+        guard case .rgb(let r, let g, let b) = light[.mainBg] else { return }
         #expect(ColorMapper.basic8(r, g, b) == 7)
     }
 

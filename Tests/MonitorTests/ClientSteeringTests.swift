@@ -140,7 +140,7 @@ import Testing
                                                                 reason: "this loop registered no checkpoint handler"))]))
         #expect(s.run.log.last?.text == "checkpoint unsupported: this loop registered no checkpoint handler")
         // "evaluation asked" is replaced by the answer once it comes.
-        s.flash = ("evaluation asked; the run answers at its next step", "inactive_fg")
+        s.flash = ("evaluation asked; the run answers at its next step", .inactiveFg)
         _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 202, id: 7, command: "evaluate", outcome: .applied, from: 203))]))
         #expect(s.flash?.text == "evaluate applied from step 203")
     }

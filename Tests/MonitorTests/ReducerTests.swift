@@ -95,7 +95,7 @@ import Testing
         #expect(!s.smoothing)
         #expect(Reducer.reduce(&s, .key(.char("t"))) == [.loadTheme("light")])
         _ = Reducer.reduce(&s, .themeLoaded(.builtin, problem: "x.theme:3: bad"))
-        #expect(s.flash!.color == "alert")
+        #expect(s.flash!.color == .alert)
         _ = Reducer.reduce(&s, .key(.char("?")))
         #expect(s.showHelp)
         _ = Reducer.reduce(&s, .key(.char("?")))
@@ -123,7 +123,7 @@ import Testing
         #expect(v.changes.map(\.step) == [100, 150])
         #expect(v.current[.lr] == SyntheticRun.step(200).lr)
         #expect(v.clipNorm == 50)
-        #expect(v.log.contains { $0.text.contains("collapsed") && $0.color == "warn" })
+        #expect(v.log.contains { $0.text.contains("collapsed") && $0.color == .warn })
     }
 
     @Test func resumeDropsTheAbandonedContinuation() {

@@ -95,7 +95,7 @@ import Testing
         Self.render(typing, sizes: Self.sample(30, seed: 41))
         var quit = base; quit.confirmQuit = true
         Self.render(quit, sizes: Self.sample(30, seed: 42))
-        var flash = base; flash.flash = (String(repeating: "long message ", count: 40), "alert")
+        var flash = base; flash.flash = (String(repeating: "long message ", count: 40), .alert)
         Self.render(flash, sizes: Self.sample(30, seed: 43))
     }
 

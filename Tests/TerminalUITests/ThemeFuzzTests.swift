@@ -12,7 +12,7 @@ import Testing
         try lf.replacingOccurrences(of: "\n", with: "\r\n").write(toFile: dir.file("crlf.theme"), atomically: true, encoding: .utf8)
         try lf.write(toFile: dir.file("lf.theme"), atomically: true, encoding: .utf8)
         let a = try ThemeParser.load(path: dir.file("crlf.theme")), b = try ThemeParser.load(path: dir.file("lf.theme"))
-        #expect(a["main_bg"] == b["main_bg"] && a["title"] == b["title"])
+        #expect(a[.mainBg] == b[.mainBg] && a[.title] == b[.title])
         // Line numbers still count CRLF lines.
         try "theme[a]=\"#000000\"\r\nnonsense\r\n".write(toFile: dir.file("bad.theme"), atomically: true, encoding: .utf8)
         #expect { try ThemeParser.load(path: dir.file("bad.theme")) } throws: { ($0 as? ThemeError)?.line == 2 }

@@ -15,11 +15,20 @@ import Testing
 
         """
         let t = try ThemeParser.parse(text, name: "x", file: "x.theme")
-        #expect(t["main_bg"] == .rgb(0, 0, 0))
-        #expect(t["loss"] == .rgb(255, 128, 0))
-        #expect(t["main_fg"] == .rgb(255, 255, 255))
+        #expect(t[.mainBg] == .rgb(0, 0, 0))
+        #expect(t[.loss] == .rgb(255, 128, 0))
+        #expect(t[.mainFg] == .rgb(255, 255, 255))
         #expect(t.colors["cpu_box"] == nil)                       // btop's own key: ignored
-        #expect(t["recon"] == Theme.builtin["recon"])              // missing: built-in fallback
+        #expect(t[.recon] == Theme.builtin[.recon])              // missing: built-in fallback
+    }
+
+    /// Every colour the code names is a `ThemeRole` (a misspelt one does not compile), and the built-in theme gives
+    /// exactly those: one list of keys; each gradient's start and end are roles too.
+    @Test func theRolesAreTheBuiltInThemesKeys() {
+        #expect(Set(Theme.builtinColors.keys) == Set(ThemeRole.allCases.map(\.rawValue)))
+        for g in ThemeGradient.allCases {
+            #expect(ThemeRole(rawValue: g.rawValue + "_start") != nil && ThemeRole(rawValue: g.rawValue + "_end") != nil)
+        }
     }
 
     /// Colours are six (or three) hex digits after '#', or a grey level 0…255: no sign, no spaces inside.
@@ -59,7 +68,7 @@ import Testing
         for name in lib.names {
             let (t, e) = lib.load(name)
             #expect(e == nil, "\(name): \(String(describing: e))")
-            backgrounds.insert(t["main_bg"])
+            backgrounds.insert(t[.mainBg])
         }
         #expect(backgrounds.count >= 2)
         let (mono, _) = lib.load("monochrome")
@@ -70,9 +79,9 @@ import Testing
 
     @Test func gradientHitsItsEnds() {
         let t = Theme.builtin
-        #expect(t.gradient("heat", 0) == t["heat_start"])
-        #expect(t.gradient("heat", 0.5) == t["heat_mid"])
-        #expect(t.gradient("heat", 1) == t["heat_end"])
-        #expect(t.gradient("heat", .nan) == t["heat_start"])
+        #expect(t.gradient(.heat, 0) == t[.heatStart])
+        #expect(t.gradient(.heat, 0.5) == t[.heatMid])
+        #expect(t.gradient(.heat, 1) == t[.heatEnd])
+        #expect(t.gradient(.heat, .nan) == t[.heatStart])
     }
 }

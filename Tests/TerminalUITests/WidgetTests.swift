@@ -52,7 +52,7 @@ import Testing
 
     /// Scrolled back as far as it goes, the log shows a full page from the oldest line, not one line over blanks.
     @Test func logScrolledToTheTopShowsAFullPage() {
-        let lines = (1...30).map { (prefix: "\($0)", text: "event \($0)", color: "main_fg") }
+        let lines = (1...30).map { (prefix: "\($0)", text: "event \($0)", color: ThemeRole.mainFg) }
         var g = Grid(width: 30, height: 10)
         LogView(lines: lines, scroll: 29).render(into: &g, g.bounds, theme: .builtin)
         #expect(g.lines.map { $0.trimmingCharacters(in: .whitespaces) } == (1...10).map { "\($0) event \($0)" })
