@@ -116,7 +116,7 @@ extension RunConfig {
         if let v = clip.maxNorm, !(v.isFinite && v > 0) { fail("--clip-norm", "must be ≥ 0 (0 turns it off), got \(v)") }
         if let v = clip.value, !(v.isFinite && v > 0) { fail("--clip-value", "must be ≥ 0 (0 turns it off), got \(v)") }
         int("--gan-hidden", gan.hidden, Self.widthRange)
-        closedOpen("--gan-gamma", gan.gamma, 0, 1e6)
+        closed("--gan-gamma", gan.gamma, 0, 1e6)   // as a live γ (Hyperparameter.gamma): [0, 10⁶]
         open("--disc-lr", gan.discriminatorLR, above: 0, upTo: 10)
         closedOpen("--margin", gan.margin, 0, 0.6931)
         return found

@@ -46,3 +46,15 @@ import Testing
         #expect(properties(GANStepMetrics.blank).sorted() == GANStepMetrics.fields.map(\.key).sorted())
     }
 }
+
+/// A setting that is both a flag and a live knob accepts the same range both ways (they had drifted: --gan-gamma
+/// refused 10⁶, which a live γ accepts).
+@Suite struct FlagAndKnobRangeTests {
+    @Test func ganGammaAgreesAtItsBounds() {
+        for (v, ok) in [(0.0, true), (1e6, true), (1e6 * (1 + 1e-9), false), (-1e-9, false)] {
+            var c = RunConfig(); c.model = .vaeGAN; c.gan.gamma = v
+            #expect((c.problem() == nil) == ok, "--gan-gamma \(v): \(c.problem()?.description ?? "accepted")")
+            #expect((Hyperparameter.gamma.problem(with: v) == nil) == ok, "live γ \(v)")
+        }
+    }
+}
