@@ -86,14 +86,6 @@ public enum RegularFile {
         return data
     }
 
-    /// Nil when `path` is absent or a regular file (after following symlinks); else why a writer that appends or
-    /// replaces in place must not open it (opening a FIFO for writing blocks until a reader comes).
-    public static func writeProblem(_ path: String) -> Refusal? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return st.st_mode & S_IFMT == S_IFREG ? nil : .notRegular(path: path, kind: kindName(st.st_mode))
-    }
-
     /// "16 MiB", "512 KiB", "100 bytes".
     public static func describeSize(_ bytes: Int) -> String {
         if bytes >= 1 << 20 && bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }

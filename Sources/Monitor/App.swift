@@ -66,7 +66,8 @@ public final class App {
                 }
             }
             if let r = source.status, r != state.replay { dispatch(.replayStatus(r)); dirty = true }
-            if source.liveness != state.liveness { dispatch(.liveness(source.liveness)); dirty = true }
+            let liveness = source.liveness
+            if liveness != state.liveness { dispatch(.liveness(liveness)); dirty = true }
             if state.quitting { break }
             let t = now
             if dirty && t - lastFrame >= Double(Self.frameMilliseconds) / 1000 {

@@ -22,36 +22,30 @@ extension RunEvent {
             h.config.data = h.config.data.map(Self.cut)
             if let host = h.writer?.host { h.writer?.host = Self.cut(host) }
             return .header(h)
-        case .change(var c):
-            guard Self.tooLong(c.source) else { return nil }
-            c.source = Self.cut(c.source); return .change(c)
+        case .change(let c): return Self.cut(c, \.source, RunEvent.change)
         case .outcome(var o):
             guard Self.tooLong(o.command ?? "") || Self.tooLong(o.parameter ?? "") || Self.tooLong(o.reason ?? "") else { return nil }
             o.command = o.command.map(Self.cut); o.parameter = o.parameter.map(Self.cut); o.reason = o.reason.map(Self.cut)
             return .outcome(o)
-        case .skipped(var s):
-            guard Self.tooLong(s.reason) else { return nil }
-            s.reason = Self.cut(s.reason); return .skipped(s)
-        case .alert(var a):
-            guard Self.tooLong(a.message) else { return nil }
-            a.message = Self.cut(a.message); return .alert(a)
-        case .checkpoint(var c):
-            guard Self.tooLong(c.path) else { return nil }
-            c.path = Self.cut(c.path); return .checkpoint(c)
-        case .state(var s):
-            guard Self.tooLong(s.reason) else { return nil }
-            s.reason = Self.cut(s.reason); return .state(s)
-        case .rangeTest(var r):
-            guard Self.tooLong(r.mode) else { return nil }
-            r.mode = Self.cut(r.mode); return .rangeTest(r)
+        case .skipped(let s): return Self.cut(s, \.reason, RunEvent.skipped)
+        case .alert(let a): return Self.cut(a, \.message, RunEvent.alert)
+        case .checkpoint(let c): return Self.cut(c, \.path, RunEvent.checkpoint)
+        case .state(let s): return Self.cut(s, \.reason, RunEvent.state)
+        case .rangeTest(let r): return Self.cut(r, \.mode, RunEvent.rangeTest)
         case .images(var i):
             guard let logged = i.logged, logged.contains(where: { Self.tooLong($0.tag) }) else { return nil }
             i.logged = logged.map { var p = $0; p.tag = Self.cut(p.tag); return p }
             return .images(i)
-        case .rewind(var r):
-            guard Self.tooLong(r.detail) else { return nil }
-            r.detail = Self.cut(r.detail); return .rewind(r)
+        case .rewind(let r): return Self.cut(r, \.detail, RunEvent.rewind)
         }
+    }
+
+    /// `record` with its one text field cut, as an event; nil when the field is short.
+    static func cut<R>(_ record: R, _ field: WritableKeyPath<R, String>, _ event: (R) -> RunEvent) -> RunEvent? {
+        guard tooLong(record[keyPath: field]) else { return nil }
+        var r = record
+        r[keyPath: field] = cut(r[keyPath: field])
+        return event(r)
     }
 
     /// Whether `s` holds more than `screenTextLimit` characters (a byte count first: O(1) for native strings).

@@ -6,7 +6,7 @@ import Foundation
 /// what was read is kept).
 public final class RunFileFollower {
     /// What a poll found.
-    public enum Update: Equatable {
+    public enum Update {
         case none
         /// Records appended since the last poll (the header first, on the first poll).
         case appended([RunEvent])
@@ -15,14 +15,6 @@ public final class RunFileFollower {
         /// Something happened to the file that the screen should say (deleted, truncated, not a regular file, a line
         /// too long); what was read before stays valid.
         case notice(String)
-
-        public static func == (a: Update, b: Update) -> Bool {
-            switch (a, b) {
-            case (.none, .none): return true
-            case (.notice(let x), .notice(let y)): return x == y
-            default: return false
-            }
-        }
     }
 
     public let path: String

@@ -36,13 +36,10 @@ public final class RunLock {
     /// Throws `.locked` (with the holder's pid when its lock file says) when another process writes `directory`,
     /// without taking the lock: the check a command makes before it starts.
     public static func check(_ directory: String) throws(RunFileError) {
-        let path = (directory as NSString).appendingPathComponent(fileName)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return }
+        guard let (fd, path, mode) = openExisting(directory) else { return }
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
-            throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(st.st_mode)), not a regular file; remove it")
+        guard mode & S_IFMT == S_IFREG else {
+            throw .writeFailed(path: path, reason: "is \(RegularFile.kindName(mode)), not a regular file; remove it")
         }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 { flock(fd, LOCK_UN); return }
         throw .locked(path: directory, pid: pid(fd: fd))
@@ -50,12 +47,19 @@ public final class RunLock {
 
     /// The pid the lock file of `directory` names (the last process that wrote the run), if any.
     public static func holder(_ directory: String) -> Int32? {
-        let fd = open((directory as NSString).appendingPathComponent(fileName), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
+        guard let (fd, _, mode) = openExisting(directory) else { return nil }
         defer { close(fd) }
+        return mode & S_IFMT == S_IFREG ? pid(fd: fd) : nil
+    }
+
+    /// The lock file of `directory` opened for reading, without following a symlink or blocking on a FIFO, with its
+    /// path and file type (0 when it cannot be stat'ed); nil when there is none (or it cannot be opened).
+    private static func openExisting(_ directory: String) -> (fd: Int32, path: String, mode: mode_t)? {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
-        return pid(fd: fd)
+        return (fd, path, fstat(fd, &st) == 0 ? st.st_mode : 0)
     }
 
     private static func pid(fd: Int32) -> Int32? {

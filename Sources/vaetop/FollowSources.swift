@@ -34,20 +34,10 @@ final class RunFollowSource: EventSource, FollowNotices {
             notices.append(text)
             update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
         }
-        if !failures.isEmpty {
-            switch update {
-            case .none: update = .events(failures)
-            case .events(let e): update = .events(e + failures)
-            case .reset(let e): update = .reset(e + failures)
-            }
-            failures = []
-        }
+        update = update.appending(failures)
+        failures = []
         if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
-        switch update {
-        case .events(let e): writer.observe(e)
-        case .reset(let e): writer.observe(e, reset: true)
-        case .none: break
-        }
+        writer.observe(update)
         return update
     }
     /// Writes the command for the other process; a failure is shown in the event log, never swallowed.
@@ -96,11 +86,7 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
 
     func poll(now: Double) -> SourceUpdate {
         let update = read(now: now)
-        switch update {
-        case .events(let e): writer.observe(e)
-        case .reset(let e): writer.observe(e, reset: true)
-        case .none: break
-        }
+        writer.observe(update)
         return update
     }
 
@@ -162,13 +148,9 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
         // Problems found in this read are said with the records read around them (which were once dropped: a watch
         // stopped at the step before a damaged record for good).
         let update = records(fresh, now: now)
-        guard started, !alerts.isEmpty else { return update }
+        guard started else { return update }
         defer { alerts = [] }
-        switch update {
-        case .events(let e): return .events(e + alerts)
-        case .reset(let e): return .reset(e + alerts)
-        case .none: return .events(alerts)
-        }
+        return update.appending(alerts)
     }
 
     /// Says `text` once as a warning in the event log, until `key` is back to normal.
@@ -217,18 +199,11 @@ final class ComparingSource: EventSource {
     private var lastStep = 0
     init(main: EventSource, others: [EventSource], names: [String] = []) { self.main = main; self.others = others; self.names = names }
     func poll(now: Double) -> SourceUpdate {
-        var update = main.poll(now: now)
+        let update = main.poll(now: now)
         _ = (main as? FollowNotices)?.takeNotices()   // the main run's are in its own events already
         if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
-        guard !forwarded.isEmpty else { return update }
-        let alerts = forwarded.map { RunEvent.alert(Alert(step: lastStep, level: .warning, message: $0)) }
-        forwarded = []
-        switch update {
-        case .none: update = .events(alerts)
-        case .events(let e): update = .events(e + alerts)
-        case .reset(let e): update = .reset(e + alerts)
-        }
-        return update
+        defer { forwarded = [] }
+        return update.appending(forwarded.map { .alert(Alert(step: lastStep, level: .warning, message: $0)) })
     }
     func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] {
         let updates = others.enumerated().map { ($0.offset, $0.element.poll(now: now)) }

@@ -53,6 +53,15 @@ final class WriterWatch {
         if ended { liveness = nil }
     }
 
+    /// Takes note of what a source's poll delivered.
+    func observe(_ update: SourceUpdate) {
+        switch update {
+        case .events(let e): observe(e)
+        case .reset(let e): observe(e, reset: true)
+        case .none: break
+        }
+    }
+
     /// Looks again (at most once a second); returns the liveness now.
     func check() -> WriterLiveness? {
         let now = clock()

@@ -30,6 +30,20 @@ import Testing
 
     func records(_ dir: String) -> [RunEvent] { (try? RunFileReader.read(dir).events) ?? [] }
 
+    /// The Python client's slow fake loop (`test_vaetop.py --slow RUN`) started in the background: a training loop in
+    /// another process for `vaetop watch` to follow and steer.
+    func slowClientRun(_ run: String) throws -> Process {
+        let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
+        let trainer = Process()
+        trainer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        trainer.arguments = ["python3", client, "--slow", run]
+        trainer.standardOutput = FileHandle.nullDevice
+        trainer.standardError = FileHandle.nullDevice
+        try trainer.run()
+        return trainer
+    }
+
     @Test func trainPauseChangeLrResizeQuit() throws {
         let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
         try #require(hasTmux, "tmux is not installed (make deps installs it)")
@@ -100,14 +114,7 @@ import Testing
         try #require(hasTmux, "tmux is not installed (make deps installs it)")
         let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
         let run = dir.file("ext")
-        let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
-        let trainer = Process()
-        trainer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        trainer.arguments = ["python3", client, "--slow", run]
-        trainer.standardOutput = FileHandle.nullDevice
-        trainer.standardError = FileHandle.nullDevice
-        try trainer.run()
+        let trainer = try slowClientRun(run)
         defer { if trainer.isRunning { trainer.terminate() } }
         #expect(wait(10) { FileManager.default.fileExists(atPath: run + "/run.jsonl") })
         tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
@@ -131,14 +138,7 @@ import Testing
         try #require(hasTmux, "tmux is not installed (make deps installs it)")
         let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
         let run = dir.file("ext")
-        let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("clients/python/test_vaetop.py").path
-        let trainer = Process()
-        trainer.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        trainer.arguments = ["python3", client, "--slow", run]
-        trainer.standardOutput = FileHandle.nullDevice
-        trainer.standardError = FileHandle.nullDevice
-        try trainer.run()
+        let trainer = try slowClientRun(run)
         defer { if trainer.isRunning { kill(trainer.processIdentifier, SIGKILL) } }
         #expect(wait(10) { FileManager.default.fileExists(atPath: run + "/.vaetop-alive") })
         tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",

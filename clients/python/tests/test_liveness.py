@@ -1,5 +1,6 @@
 """A dead or silent trainer never looks alive: the header names the writer, a heartbeat file is touched while the
 process lives, and an exception, SIGTERM or an interpreter exit without close() still writes an end record."""
+import json
 import os
 import shutil
 import signal
@@ -25,10 +26,17 @@ def script(body):
     """) + textwrap.dedent(body)
 
 
-class LivenessTests(unittest.TestCase):
+class TempDirTest(unittest.TestCase):
+    """A fresh run directory per test (named by `prefix`), removed after it."""
+    prefix = "vaetop-"
+
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="vaetop-alive-")
+        self.dir = tempfile.mkdtemp(prefix=self.prefix)
         self.addCleanup(shutil.rmtree, self.dir, True)
+
+
+class LivenessTests(TempDirTest):
+    prefix = "vaetop-alive-"
 
     def test_the_header_names_the_writer_and_the_heartbeat_is_touched(self):
         old = vaetop.client.HEARTBEAT_SECONDS
@@ -84,23 +92,17 @@ class LivenessTests(unittest.TestCase):
         self.assertEqual(p.stdout.readline().strip(), b"ready")
         p.kill()
         p.communicate(timeout=30)
-        import json
         with open(os.path.join(self.dir, ".vaetop-alive")) as f:
             writer = json.load(f)
         self.assertEqual(writer["pid"], p.pid)
         self.assertNotEqual(records(self.dir)[-1]["kind"], "end")   # what `vaetop watch` must tell from a live run
 
 
-if __name__ == "__main__":
-    unittest.main()
 
-
-class KnobValueTests(unittest.TestCase):
+class KnobValueTests(TempDirTest):
     """Knobs start at the loop's values: the header says what the loop declared and what its optimizer holds."""
 
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="vaetop-knobs-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
+    prefix = "vaetop-knobs-"
 
     def test_the_header_carries_the_loops_values_never_defaults(self):
         opt = FakeOptimizer(lr=3e-4)
@@ -123,12 +125,10 @@ class KnobValueTests(unittest.TestCase):
         run.close()
 
 
-class RankTests(unittest.TestCase):
+class RankTests(TempDirTest):
     """Under DDP every other rank keeps a heartbeat; rank 0's end record names a rank whose process is gone."""
 
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="vaetop-ranks-")
-        self.addCleanup(shutil.rmtree, self.dir, True)
+    prefix = "vaetop-ranks-"
 
     def test_rank_0_names_the_rank_that_died(self):
         from vaetop.distributed import ThreadGroup
@@ -137,7 +137,6 @@ class RankTests(unittest.TestCase):
         run.write_header()
         # Rank 1 ran in a process that has ended: its heartbeat names a pid no process has.
         p = subprocess.Popen([sys.executable, "-c", "pass"]); p.wait()
-        import json
         with open(os.path.join(self.dir, ".vaetop-alive-rank-1"), "w") as f:
             json.dump({"pid": p.pid, "host": socket.gethostname()}, f)
         run.close(reason="error", detail="RuntimeError: Connection reset by peer")
@@ -152,3 +151,7 @@ class RankTests(unittest.TestCase):
         self.assertTrue(os.path.exists(beat))
         run1.close()
         self.assertFalse(os.path.exists(beat))
+
+
+if __name__ == "__main__":
+    unittest.main()

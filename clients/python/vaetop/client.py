@@ -649,9 +649,8 @@ class Run:
         if not told and self._batch_wait is not None and "item" in self._batch_wait and self._loader is None:
             # Neither batches nor a logged size tell what trained: said so rather than claimed.
             w, self._batch_wait = self._batch_wait, None
-            self._write_change(p="batch_size", old=w["old"], new=w["size"], source="client", step=step - 1)
-            self._outcome(w["item"], "applied", (w["reason"] + "; " if w["reason"] else "") + "not checked: the loop "
-                          "logs no batch size (log(batch_size=len(x)) lets the client check it)", from_step=step, step=step - 1)
+            self._applied_from(step, w, "batch_size", w["size"], (w["reason"] + "; " if w["reason"] else "") +
+                               "not checked: the loop logs no batch size (log(batch_size=len(x)) lets the client check it)")
         if batch_size is None:
             batch_size = len(mu) if mu is not None else (self.batch_size or 0)
         now = time.perf_counter()
@@ -1161,9 +1160,7 @@ class Run:
         if w is None:
             return
         step = self.current_step if self._in_step else self.global_step + 1
-        self._write_change(p, w["old"], w["new"], "client", step=step - 1)
-        self._outcome(w["item"], "applied", f"the loop read run.{p} = {compact(w['new'])} at step {step}",
-                      from_step=step, step=step - 1)
+        self._applied_from(step, w, p, w["new"], f"the loop read run.{p} = {compact(w['new'])} at step {step}")
 
     def _knob_patience(self, step):
         """Changes the loop has not read for KNOB_PATIENCE steps are refused and undone (the loop stopped reading
@@ -1177,6 +1174,11 @@ class Run:
                     self.values[p] = w["old"]
                 self._outcome(w["item"], "refused", f"the loop has not read run.{p} in {KNOB_PATIENCE} steps: the change "
                               "was undone (the loop reads it only through run.values, or no longer at all)", step=step - 1)
+
+    def _applied_from(self, step, wait, p, new, reason):
+        """Answers a change that waited to be in force: its change record and `applied` outcome, from `step`."""
+        self._write_change(p, wait["old"], new, "client", step=step - 1)
+        self._outcome(wait["item"], "applied", reason, from_step=step, step=step - 1)
 
     def _adopt_loader(self, out):
         """A batch_size handler that returns a new loader: `run.batches` iterates it from the next batch on."""
@@ -1192,9 +1194,8 @@ class Run:
             return
         if int(size) == w["size"]:
             self._batch_wait = None
-            self._write_change(p="batch_size", old=w["old"], new=w["size"], source="client", step=step - 1)
-            self._outcome(w["item"], "applied", w["reason"] or f"the first batch of {w['size']} trained at step {step}",
-                          from_step=step, step=step - 1)
+            self._applied_from(step, w, "batch_size", w["size"],
+                               w["reason"] or f"the first batch of {w['size']} trained at step {step}")
             return
         patience = max(100, int(BATCH_SIZE_PATIENCE * max(self.steps_per_epoch, 1)))
         if step - 1 - w["asked"] >= patience:
