@@ -116,15 +116,7 @@ public struct RunView: Sendable {
             self = RunView()
             header = h
             layerNorms = Array(repeating: [], count: h.layers.count)
-            let c = h.config
-            current = [.lr: c.optimizer.lr, .betaTarget: c.betaSchedule.target, .freeBits: c.freeBits,
-                       .weightDecay: c.optimizer.effectiveWeightDecay, .batchSize: Double(c.batchSize)]
-            current[.beta] = c.betaSchedule.kind == .constant ? c.betaSchedule.target : c.betaSchedule.start
-            current[.clipNorm] = c.clip.maxNorm
-            if c.model == .vaeGAN {
-                current[.gamma] = c.gan.gamma; current[.discriminatorLR] = c.gan.discriminatorLR
-                current[.freezeDiscriminator] = c.gan.freezeDiscriminator ? 1 : 0
-            }
+            current = Hyperparameter.initialValues(in: h.config)
             if let values = h.values {
                 // Another process's loop: its own values, never vaetop's defaults.
                 current = [:]

@@ -29,18 +29,15 @@ public final class CommandChannel {
         func obj(_ fields: [(String, String)]) -> String {
             "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
         }
+        var fields = [("id", "\(id)"), ("command", "\"\(c.name.rawValue)\"")]
         switch c {
-        case .pause: return obj([("id", "\(id)"), ("command", "\"pause\"")])
-        case .resume: return obj([("id", "\(id)"), ("command", "\"resume\"")])
-        case .checkpoint: return obj([("id", "\(id)"), ("command", "\"checkpoint\"")])
-        case .evaluate: return obj([("id", "\(id)"), ("command", "\"evaluate\"")])
-        case .stop: return obj([("id", "\(id)"), ("command", "\"stop\"")])
-        case .undo: return obj([("id", "\(id)"), ("command", "\"undo\"")])
-        case .rewind(let step): return obj([("id", "\(id)"), ("command", "\"rewind\""), ("step", "\(step)")])
-        case .traverse(let d): return obj([("id", "\(id)"), ("command", "\"traverse\""), ("dimension", "\(d)")])
-        case .set(let p, let v): return obj([("id", "\(id)"), ("command", "\"set\""), ("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")])
-        case .clear(let p): return obj([("id", "\(id)"), ("command", "\"clear\""), ("parameter", "\"\(p.rawValue)\"")])
+        case .pause, .resume, .checkpoint, .evaluate, .stop, .undo: break
+        case .rewind(let step): fields.append(("step", "\(step)"))
+        case .traverse(let d): fields.append(("dimension", "\(d)"))
+        case .set(let p, let v): fields += [("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")]
+        case .clear(let p): fields.append(("parameter", "\"\(p.rawValue)\""))
         }
+        return obj(fields)
     }
 
     /// Appends a command (one write, so a reader never sees half a line). The file is opened without following

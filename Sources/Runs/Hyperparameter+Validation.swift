@@ -1,26 +1,58 @@
-/// Ranges of the live-changeable hyperparameters, shared by the trainer (which enforces them) and the
-/// screen (which refuses a typed value before sending it).
+/// Ranges, labels and starting values of the live-changeable hyperparameters, shared by the trainer (which enforces
+/// them) and the screen (which refuses a typed value before sending it); the ranges are the settings table's.
 extension Hyperparameter {
+    /// The configuration field whose range a live value keeps: the knob's own row, or for the two overrides of a
+    /// scheduled value (β, β1/momentum) the row of what they override.
+    public var setting: Setting {
+        switch self {
+        case .beta: return RunConfig.setting("betaSchedule.target")
+        case .momentum: return RunConfig.setting("optimizer.momentum")
+        default:
+            guard let s = RunConfig.settings.first(where: { $0.live == self }) else { preconditionFailure("no setting for \(self)") }
+            return s
+        }
+    }
+
+    /// Whether the value must be a whole number (the batch size) or a switch (0 or 1).
+    var isWhole: Bool {
+        switch setting.value {
+        case .int, .optionalInt, .bool: return true
+        default: return false
+        }
+    }
+
+    /// The live range as people write it: "(0, 10]", "a whole number in 1…4096", "0 or 1".
+    public var rangeText: String {
+        if case .bool = setting.value { return "0 or 1" }
+        let text = setting.bound.text ?? "any number"
+        return isWhole ? "a whole number in \(text)" : text
+    }
+
     /// nil when `v` is acceptable, else the reason.
     public func problem(with v: Double) -> String? {
         guard v.isFinite else { return "\(label): \(v) is not a finite number" }
+        if case .bool = setting.value { return v == 0 || v == 1 ? nil : "\(label) must be 0 or 1, got \(v)" }
+        return setting.bound.problem(v, whole: isWhole).map { "\(label) \($0)" }
+    }
+
+    /// Only a VAE-GAN has it.
+    public var isGANOnly: Bool { self == .gamma || self == .discriminatorLR || self == .freezeDiscriminator }
+
+    /// The value it starts at in a run of configuration `c` (nil: off, or left to a schedule).
+    public func initialValue(in c: RunConfig) -> Double? {
         switch self {
-        case .lr: return v > 0 && v <= 10 ? nil : "lr must be in (0, 10], got \(v)"
-        case .beta: return v >= 0 && v <= 1000 ? nil : "beta must be in [0, 1000], got \(v)"
-        case .betaTarget: return v >= 0 && v <= 1000 ? nil : "beta target must be in [0, 1000], got \(v)"
-        case .freeBits: return v >= 0 && v <= 10 ? nil : "free bits λ must be in [0, 10] nats, got \(v)"
-        case .clipNorm: return v >= 0 ? nil : "clip norm must be ≥ 0 (0 turns clipping off), got \(v)"
-        case .clipValue: return v >= 0 ? nil : "clip value must be ≥ 0 (0 turns it off), got \(v)"
-        case .weightDecay: return v >= 0 && v < 1 ? nil : "weight decay must be in [0, 1), got \(v)"
-        case .batchSize:
-            let r = RunConfig.batchSizeRange
-            return v >= Double(r.lowerBound) && v <= Double(r.upperBound) && v == v.rounded() ? nil
-                : "batch size must be a whole number in \(r.lowerBound)…\(r.upperBound), got \(v)"
-        case .momentum: return v >= 0 && v < 1 ? nil : "β1/momentum must be in [0, 1), got \(v)"
-        case .gamma: return v >= 0 && v <= 1e6 ? nil : "γ must be in [0, 1000000], got \(v)"
-        case .discriminatorLR: return v > 0 && v <= 10 ? nil : "discriminator lr must be in (0, 10], got \(v)"
-        case .freezeDiscriminator: return v == 0 || v == 1 ? nil : "freeze must be 0 or 1, got \(v)"
+        case .beta: return c.betaSchedule.kind == .constant ? c.betaSchedule.target : c.betaSchedule.start
+        case .momentum: return nil   // the schedule's (cycled or the optimizer's β1/momentum)
+        case .weightDecay: return c.optimizer.effectiveWeightDecay
+        default: return setting.number(c)
         }
+    }
+
+    /// The starting value of every hyperparameter the run has.
+    public static func initialValues(in c: RunConfig) -> [Hyperparameter: Double] {
+        var out: [Hyperparameter: Double] = [:]
+        for p in allCases where c.model == .vaeGAN || !p.isGANOnly { out[p] = p.initialValue(in: c) }
+        return out
     }
 
     /// Short name for screens and logs.

@@ -19,27 +19,6 @@ public enum RunEvent: Sendable, Equatable {
     /// The lr a schedule in another process plans for every step (the screen's dimmed future).
     indirect case plan(PlanRecord)
 
-    /// The record's `kind` field in the run file.
-    public var kind: String {
-        switch self {
-        case .header: return "header"
-        case .step: return "step"
-        case .eval: return "eval"
-        case .change: return "change"
-        case .skipped: return "skipped"
-        case .alert: return "alert"
-        case .checkpoint: return "checkpoint"
-        case .state: return "state"
-        case .images: return "images"
-        case .rangeTest: return "range_test"
-        case .end: return "end"
-        case .rewind: return "rewind"
-        case .snapshots: return "snapshots"
-        case .outcome: return "outcome"
-        case .plan: return "plan"
-        }
-    }
-
     /// The step the record belongs to (0 for the header).
     public var step: Int {
         switch self {

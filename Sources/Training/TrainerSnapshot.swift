@@ -41,9 +41,12 @@ public struct Knobs: Codable, Sendable, Equatable {
     public var discriminatorLR: Double
     public var freezeDiscriminator: Bool
 
+    /// The knobs at the start of a run: each hyperparameter's starting value (`Hyperparameter.initialValue`).
     public init(config c: RunConfig) {
-        freeBits = c.freeBits; clipNorm = c.clip.maxNorm; clipValue = c.clip.value
-        weightDecay = c.optimizer.effectiveWeightDecay; batchSize = c.batchSize; betaTarget = c.betaSchedule.target
-        gamma = c.gan.gamma; discriminatorLR = c.gan.discriminatorLR; freezeDiscriminator = c.gan.freezeDiscriminator
+        func v(_ p: Hyperparameter) -> Double? { p.initialValue(in: c) }
+        // Only clipping can be off; every other knob's row is a plain number or switch.
+        freeBits = v(.freeBits)!; clipNorm = v(.clipNorm); clipValue = v(.clipValue)
+        weightDecay = v(.weightDecay)!; batchSize = Int(v(.batchSize)!); betaTarget = v(.betaTarget)!
+        gamma = v(.gamma)!; discriminatorLR = v(.discriminatorLR)!; freezeDiscriminator = v(.freezeDiscriminator) == 1
     }
 }

@@ -13,7 +13,7 @@ struct Train: ParsableCommand {
     @Flag(help: "No screen: progress on stdout, records in the run file.") var headless = false
     @Option(help: "Run directory to create (default: runs/<timestamp>).", completion: .directory) var out: String?
     @Option(help: "Continue the run in this directory from its checkpoint, appending to its run file.", completion: .directory) var resume: String?
-    @Option(help: "Start a new run from the checkpoint of this run (with --at); knob flags (--lr, --beta, --free-bits, --clip-norm, --clip-value, --weight-decay, --batch-size, --gan-gamma, --disc-lr) then apply as changes, --epochs extends the plan.",
+    @Option(help: "Start a new run from the checkpoint of this run (with --at); knob flags (\(Train.forkKnobs.map(\.flag).joined(separator: ", "))) then apply as changes, --epochs extends the plan.",
             completion: .directory)
     var fork: String?
     @Option(help: "With --fork: the step to fork at (the run's checkpoint must be at or before it).") var at: Int?
@@ -60,12 +60,12 @@ struct Train: ParsableCommand {
     }
 
     /// The knob flags a fork applies as changes, and the settings it may take from the flags without changing the
-    /// model, the data or the schedules.
-    static let forkKnobs: [(flag: String, parameter: Hyperparameter)] = [
-        ("--lr", .lr), ("--beta", .betaTarget), ("--free-bits", .freeBits), ("--clip-norm", .clipNorm), ("--clip-value", .clipValue),
-        ("--weight-decay", .weightDecay), ("--batch-size", .batchSize), ("--gan-gamma", .gamma), ("--disc-lr", .discriminatorLR),
-    ]
-    static let forkSettings = ["--snapshot-every", "--snapshot-memory", "--snapshot-count", "--threads", "--epochs"]
+    /// model, the data or the schedules (the settings table's `fork` column).
+    static let forkKnobs: [(flag: String, parameter: Hyperparameter)] = RunConfig.settings.compactMap { s in
+        guard s.fork == .knob, let flag = s.flag, let p = s.live else { return nil }
+        return (flag, p)
+    }
+    static let forkSettings = RunConfig.settings.filter { $0.fork == .setting }.compactMap(\.flag)
     static let forkOwnFlags = ["--fork", "--at", "--out", "--headless", "--theme", "--ascii"]
 
     /// `--fork RUN --at STEP`: a new run from RUN's checkpoint, its knob flags applied as recorded changes.
@@ -88,24 +88,16 @@ struct Train: ParsableCommand {
         do { try RunDirectory.create(dir) } catch { throw fail(error.description) }
         let trainer: Trainer
         do {
+            // More epochs extend the plan (schedules that span the run stretch to the new length).
             trainer = try Trainer(fork: sourceDir, at: at, into: dir) { c in
-                if given.contains("--snapshot-every") { c.snapshotEvery = config.snapshotEvery }
-                if given.contains("--snapshot-memory") { c.snapshotMemory = config.snapshotMemory }
-                if given.contains("--snapshot-count") { c.snapshotCount = config.snapshotCount }
-                if given.contains("--threads") { c.threads = config.threads }
-                // More epochs extend the plan (schedules that span the run stretch to the new length).
-                if given.contains("--epochs") { c.epochs = config.epochs }
+                for s in RunConfig.settings where s.fork == .setting && s.flag.map(given.contains) == true { s.copy(from: config, into: &c) }
             }
         } catch {
             try? FileManager.default.removeItem(atPath: dir)
             throw fail("--fork: \(error)", code: 65)
         }
-        let values: [Hyperparameter: Double] = [
-            .lr: config.optimizer.lr, .betaTarget: config.betaSchedule.target, .freeBits: config.freeBits, .clipNorm: config.clip.maxNorm ?? 0,
-            .clipValue: config.clip.value ?? 0, .weightDecay: config.optimizer.effectiveWeightDecay, .batchSize: Double(config.batchSize),
-            .gamma: config.gan.gamma, .discriminatorLR: config.gan.discriminatorLR,
-        ]
-        let changes = Self.forkKnobs.filter { given.contains($0.flag) }.compactMap { k in values[k.parameter].map { RunCommand.set(k.parameter, $0) } }
+        // A knob that is off (clipping) is set to 0, which turns it off.
+        let changes = Self.forkKnobs.filter { given.contains($0.flag) }.map { k in RunCommand.set(k.parameter, k.parameter.initialValue(in: config) ?? 0) }
         return (trainer, changes)
     }
 

@@ -10,8 +10,14 @@ import Testing
         var g = RecordGenerator(seed: 0x5EC0_2D5)
         var kinds: [String: Int] = [:]
         var fastSteps = 0
+        // Every registered kind in turn, step records three times as often (they are most of a run file).
+        let order = RunEvent.recordTypes.map { $0.kind } + [StepMetrics.kind, StepMetrics.kind]
         for i in 0..<4000 {
-            let event = g.event(i)
+            guard let event = g.event(kind: order[i % order.count]) else {
+                Issue.record("the generator makes no \(order[i % order.count]) record: add it to RecordGenerator.event(kind:)")
+                continue
+            }
+            #expect(event.kind == order[i % order.count])
             kinds[event.kind, default: 0] += 1
             let line = RunFileCodec.encode(event)
             let bytes = Array(line.utf8)
@@ -31,7 +37,7 @@ import Testing
             }
             if !event.hasNaN { #expect(slow == event && viaReader == event) }
         }
-        #expect(kinds.count == 13, "every record kind: \(kinds.keys.sorted())")
+        #expect(kinds.count == RunEvent.recordTypes.count, "every record kind: \(kinds.keys.sorted())")
         #expect(fastSteps > 300)
     }
 
@@ -131,42 +137,38 @@ struct RecordGenerator {
         return m
     }
 
-    /// A record of kind `i % 11`.
-    mutating func event(_ i: Int) -> RunEvent {
+    /// A random record of `kind` (nil: a kind this generator does not know yet).
+    mutating func event(kind: String) -> RunEvent? {
         let step = int(0...RunEvent.maxStep)
-        switch i % 11 {
-        case 0:
+        switch kind {
+        case RunHeader.kind:
             var c = RunConfig()
             c.latent = int(1...64); c.seed = UInt64(int(0...1_000_000)); c.batchSize = int(1...512)
             return .header(RunHeader(name: text(), created: "2026-11-28T04:00:00Z", config: c, layers: (0..<int(0...5)).map { "l\($0)" },
                                      parameters: int(0...1_000_000), trainImages: int(0...60_000), testImages: int(0...10_000),
                                      stepsPerEpoch: int(0...1000), parent: maybe { RunParent(run: $0.text(), step: $0.int(0...RunEvent.maxStep)) }))
-        case 1, 2, 3: return .step(self.step())
-        case 4:
+        case StepMetrics.kind: return .step(self.step())
+        case EvalMetrics.kind:
             let n = int(0...40)
             return .eval(EvalMetrics(step: step, epoch: int(0...1000), loss: float(), recon: float(), kl: float(), klDims: (0..<n).map { _ in float() },
                                      meanVariance: (0..<n).map { _ in float() }, activeUnits: int(0...n), collapsed: (0..<n).filter { _ in coin() },
                                      images: int(0...10_000)))
-        case 5:
+        case ParameterChange.kind:
             let p = Hyperparameter.allCases[int(0...(Hyperparameter.allCases.count - 1))]
             return .change(ParameterChange(step: step, parameter: p, old: maybe { $0.double() }, new: nil, source: text()))
-        case 6: return .skipped(SkippedStep(step: step, epoch: int(0...1000), reason: text()))
-        case 7: return .alert(Alert(step: step, level: [.info, .warning, .error][int(0...2)], message: text()))
-        case 8:
-            switch int(0...3) {
-            case 0: return .checkpoint(CheckpointRecord(step: step, path: text()))
-            case 1: return .state(StateChange(step: step, state: [.running, .paused, .finished, .stopped, .diverged][int(0...4)], reason: text()))
-            case 2: return .rewind(RewindRecord(step: step, to: int(0...step), branch: int(1...1000), reason: coin() ? .undo : .rewind, detail: text()))
-            default:
-                let points = (0..<int(0...40)).map { _ in int(0...RunEvent.maxStep) }.sorted()
-                return .snapshots(SnapshotsRecord(step: step, points: points, bytes: int(0...1 << 40), budget: int(0...1 << 40)))
-            }
-        case 9:
-            if coin() {
-                let rows = int(1...8), cols = int(1...8)
-                func imgs(_ g: inout Self) -> [[UInt8]] { (0..<g.int(0...3)).map { _ in (0..<(rows * cols)).map { _ in UInt8(g.int(0...255)) } } }
-                return .images(ImageRecord(step: step, rows: rows, cols: cols, originals: imgs(&self), reconstructions: imgs(&self), samples: imgs(&self)))
-            }
+        case SkippedStep.kind: return .skipped(SkippedStep(step: step, epoch: int(0...1000), reason: text()))
+        case Alert.kind: return .alert(Alert(step: step, level: [.info, .warning, .error][int(0...2)], message: text()))
+        case CheckpointRecord.kind: return .checkpoint(CheckpointRecord(step: step, path: text()))
+        case StateChange.kind: return .state(StateChange(step: step, state: [.running, .paused, .finished, .stopped, .diverged][int(0...4)], reason: text()))
+        case RewindRecord.kind: return .rewind(RewindRecord(step: step, to: int(0...step), branch: int(1...1000), reason: coin() ? .undo : .rewind, detail: text()))
+        case SnapshotsRecord.kind:
+            let points = (0..<int(0...40)).map { _ in int(0...RunEvent.maxStep) }.sorted()
+            return .snapshots(SnapshotsRecord(step: step, points: points, bytes: int(0...1 << 40), budget: int(0...1 << 40)))
+        case ImageRecord.kind:
+            let rows = int(1...8), cols = int(1...8)
+            func imgs(_ g: inout Self) -> [[UInt8]] { (0..<g.int(0...3)).map { _ in (0..<(rows * cols)).map { _ in UInt8(g.int(0...255)) } } }
+            return .images(ImageRecord(step: step, rows: rows, cols: cols, originals: imgs(&self), reconstructions: imgs(&self), samples: imgs(&self)))
+        case RangeTestRecord.kind:
             let n = int(0...30)
             var r = RangeTestRecord(step: step, mode: coin() ? "exponential" : "linear", start: double(), end: double(), steps: int(0...1000),
                                     lrs: (0..<n).map { _ in double() }, losses: (0..<n).map { _ in double() }, smoothed: (0..<n).map { _ in double() },
@@ -174,10 +176,18 @@ struct RecordGenerator {
             r.steepest = maybe { $0.double() }; r.valley = maybe { $0.double() }; r.cyclicBase = maybe { $0.double() }
             r.applied = maybe { $0.coin() ? .onecycle : .cyclic }
             return .rangeTest(r)
-        default:
+        case CommandOutcome.kind:
+            let result = [CommandOutcome.Result.applied, .refused, .unsupported][int(0...2)]
+            return .outcome(CommandOutcome(step: step, id: maybe { $0.int(0...1_000_000) }, command: maybe { _ in "set" },
+                                           parameter: maybe { _ in "lr" }, outcome: result, from: maybe { $0.int(0...RunEvent.maxStep) },
+                                           reason: result == .applied ? maybe { $0.text() } : "why \(int(0...9))"))
+        case PlanRecord.kind:
+            return .plan(PlanRecord(step: step, lr: (0..<int(0...40)).map { _ in Double(int(0...1_000_000)) / 1e7 }))
+        case RunSummary.kind:
             return .end(RunSummary(step: step, epoch: int(0...1000), reason: coin() ? RunSummary.Reason.known[int(0...5)] : .other(text()),
                                    testLoss: maybe { $0.float() }, activeUnits: maybe { $0.int(0...64) },
                                    samplesPerSecond: double(), seconds: Double(int(0...1_000_000))))
+        default: return nil
         }
     }
 }

@@ -12,17 +12,19 @@ import json
 import math
 import os
 
-HYPERPARAMETERS = ("lr", "beta", "beta_target", "free_bits", "clip_norm", "clip_value", "weight_decay", "batch_size",
-                   "momentum")
-COMMANDS = ("pause", "resume", "stop", "set", "clear", "checkpoint", "evaluate", "undo", "rewind", "traverse")
+from .schema import SCHEMA
+
+# The hyperparameters, commands, labels and ranges are vaetop's own (`vaetop schema`, generated into schema.py):
+# the VAE's hyperparameters (a VAE-GAN's discriminator knobs are vaetop's trainer's only), in the table's order.
+_HYPER = {h["name"]: h for h in SCHEMA["hyperparameters"] if not h["ganOnly"]}
+HYPERPARAMETERS = tuple(_HYPER)
+COMMANDS = tuple(c["name"] for c in SCHEMA["commands"])
 MAX_COMMAND_LINE = 64 * 1024      # bytes; a command is ~100, anything longer is refused unread
 MAX_STEP = 10 ** 12               # the run format's range for steps
 _READ_CHUNK = 1 << 20
 
 # Names as vaetop's screen and records show them (Hyperparameter.label in the Swift sources).
-LABELS = {"lr": "lr", "beta": "β", "beta_target": "β target", "free_bits": "free bits λ", "clip_norm": "clip norm",
-          "clip_value": "clip value", "weight_decay": "weight decay", "batch_size": "batch size",
-          "momentum": "β1/momentum"}
+LABELS = {name: h["label"] for name, h in _HYPER.items()}
 
 
 def clean(text, limit=200):
@@ -66,19 +68,17 @@ def compact(v):
 
 def range_problem(parameter, value):
     """Why `value` is not acceptable for `parameter` (None if it is): the ranges vaetop's keyboard accepts
-    (Hyperparameter.problem in the Swift sources), so every `change` record written is one vaetop can read."""
+    (the settings table, through schema.py), so every `change` record written is one vaetop can read."""
     v = float(value)
     if not math.isfinite(v):
         return f"{parameter} value is not a finite number"
-    ok = {"lr": 0 < v <= 10, "beta": 0 <= v <= 1000, "beta_target": 0 <= v <= 1000, "free_bits": 0 <= v <= 10,
-          "clip_norm": v >= 0, "clip_value": v >= 0, "weight_decay": 0 <= v < 1,
-          "batch_size": 1 <= v <= 4096 and v == int(v), "momentum": 0 <= v < 1}[parameter]
+    h = _HYPER[parameter]
+    lo, hi = h["min"], h["max"]
+    ok = ((lo is None or (v > lo if h["minOpen"] else v >= lo)) and (hi is None or (v < hi if h["maxOpen"] else v <= hi))
+          and (not h["whole"] or v == int(v)))
     if ok:
         return None
-    allowed = {"lr": "(0, 10]", "beta": "[0, 1000]", "beta_target": "[0, 1000]", "free_bits": "[0, 10]",
-               "clip_norm": "≥ 0", "clip_value": "≥ 0", "weight_decay": "[0, 1)",
-               "batch_size": "a whole number in 1…4096", "momentum": "[0, 1)"}[parameter]
-    return f"{parameter} = {v!r} is out of range ({allowed}); nothing changed"
+    return f"{parameter} = {v!r} is out of range ({h['range']}); nothing changed"
 
 
 def _whole(v):

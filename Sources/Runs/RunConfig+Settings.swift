@@ -1,0 +1,116 @@
+/// The settings table: one row per configuration field, in `--help` order. Adding a setting is a row here, its
+/// stored property, its `@Option` and its use; the decoder, the range checks, `vaetop schema`, the Python client's
+/// generated ranges and the docs' config table follow from the row.
+extension RunConfig {
+    private static let stepCount = SettingBound.integers(SettingBound.stepCountRange)
+    private static let positiveSteps = SettingBound.integers(1...Int(Int32.max))
+    private static let rate = SettingBound.above(0, upTo: 10)
+    private static let unitOpen = SettingBound.from(0, below: 1)
+
+    public static let settings: [Setting] = [
+        // Model and data
+        Setting("data", "--data", .path(\.data), "MNIST/Fashion-MNIST folder in torchvision's layout (default: the embedded 5k MNIST subset)"),
+        Setting("encoder", "--encoder", .ints(\.encoder), .widths, "Encoder hidden widths, comma separated"),
+        Setting("latent", "--latent", .int(\.latent), .integers(1...4096), "Latent dimensions"),
+        Setting("decoder", "--decoder", .ints(\.decoder), .widths, "Decoder hidden widths, comma separated (default: the encoder's, reversed)"),
+        Setting("likelihood", "--likelihood", .choice(\.likelihood), "Decoder likelihood"),
+        Setting("model", "--model", .choice(\.model), "Model: a VAE or a VAE-GAN (Larsen et al. 2016)"),
+        // Training
+        Setting("epochs", "--epochs", .int(\.epochs), .integers(1...100_000), fork: .setting, "Epochs (a fork may extend the plan)"),
+        Setting("batchSize", "--batch-size", .int(\.batchSize), .integers(1...4096), live: .batchSize, fork: .knob, "Mini-batch size"),
+        Setting("baseBatchSize", "--base-batch-size", .int(\.baseBatchSize), .integers(1...4096), "Batch size the lr was tuned for (linear scaling rule)"),
+        Setting("scaleLR", "--scale-lr", .bool(\.scaleLR), "Scale the lr by batch-size / base-batch-size"),
+        Setting("seed", "--seed", .seed(\.seed), "Random seed of weights, data order and noise"),
+        Setting("threads", "--threads", .int(\.threads), .integers(1...64), fork: .setting,
+                "Trainer threads: each batch is split over this many workers, each calling single-threaded OpenBLAS"),
+        Setting("evalEvery", "--eval-every", .int(\.evalEvery), stepCount, unit: "steps", "Evaluate every N steps (0: once per epoch)"),
+        Setting("checkpointEvery", "--checkpoint-every", .int(\.checkpointEvery), stepCount, unit: "steps", "Checkpoint every N steps (0: only at the end)"),
+        Setting("snapshotEvery", "--snapshot-every", .int(\.snapshotEvery), stepCount, unit: "steps", fork: .setting,
+                "Keep an in-memory snapshot every N steps for u / r (0: only before changes and at evaluations)"),
+        Setting("snapshotMemory", "--snapshot-memory", .int(\.snapshotMemory), .integers(0...1_048_576), unit: "MB", fork: .setting,
+                "Megabytes in-memory snapshots may hold at most (0: no undo or rewind); the memory of --snapshot-count snapshots if less: a snapshot is the weights and optimizer state, 12 bytes per parameter with Adam (the default model: 7.5 MB)"),
+        Setting("snapshotCount", "--snapshot-count", .int(\.snapshotCount), .integers(1...100_000), fork: .setting,
+                "Snapshots' worth of memory kept for u / r, within --snapshot-memory; older snapshots are thinned, recent ones stay dense"),
+        Setting("nanPatience", "--nan-patience", .int(\.nanPatience), .integers(1...1_000_000), unit: "steps", "Pause after this many non-finite steps in a row"),
+        Setting("collapseThreshold", "--collapse-threshold", .double(\.collapseThreshold), .closed(0, 1000), unit: "nats",
+                "A dimension whose KL stays below this counts as collapsed"),
+        // Optimizer and clipping
+        Setting("optimizer.kind", "--optimizer", .choice(\.optimizer.kind), "Optimizer"),
+        Setting("optimizer.lr", "--lr", .double(\.optimizer.lr), rate, live: .lr, fork: .knob, "Learning rate"),
+        Setting("optimizer.beta1", "--beta1", .double(\.optimizer.beta1), unitOpen, "Adam-family beta1"),
+        Setting("optimizer.beta2", "--beta2", .double(\.optimizer.beta2), unitOpen, "Adam-family beta2"),
+        Setting("optimizer.eps", "--eps", .double(\.optimizer.eps), .above(0, upTo: 1), "Adam-family eps"),
+        Setting("optimizer.weightDecay", "--weight-decay", .optionalDouble(\.optimizer.weightDecay), unitOpen, live: .weightDecay, fork: .knob,
+                "Weight decay (default 0; AdamW 1e-2)"),
+        Setting("optimizer.momentum", "--momentum", .double(\.optimizer.momentum), unitOpen, "SGD momentum"),
+        Setting("optimizer.dampening", "--dampening", .double(\.optimizer.dampening), .closed(0, 1), "SGD dampening"),
+        Setting("optimizer.nesterov", "--nesterov", .bool(\.optimizer.nesterov), "SGD Nesterov momentum (needs --momentum > 0 and --dampening 0)"),
+        Setting("optimizer.amsgrad", "--amsgrad", .bool(\.optimizer.amsgrad), "AMSGrad (Adam, AdamW)"),
+        Setting("optimizer.decoupledWeightDecay", "--decoupled-wd", .bool(\.optimizer.decoupledWeightDecay), "RAdam with decoupled weight decay"),
+        Setting("clip.maxNorm", "--clip-norm", .optionalDouble(\.clip.maxNorm), .offOrPositive, live: .clipNorm, fork: .knob, "Clip the global gradient norm"),
+        Setting("clip.value", "--clip-value", .optionalDouble(\.clip.value), .offOrPositive, live: .clipValue, fork: .knob, "Clip gradient elements to +/-value"),
+        // lr schedule
+        Setting("lrSchedule.kind", "--lr-schedule", .choice(\.lrSchedule.kind), "The lr schedule (PyTorch's lr_scheduler names)"),
+        Setting("lrSchedule.stepSize", "--step-size", .int(\.lrSchedule.stepSize), positiveSteps, unit: "steps", "StepLR step size"),
+        Setting("lrSchedule.gamma", "--gamma", .double(\.lrSchedule.gamma), .above(0, upTo: 10), "Decay factor (step, multistep, exponential, exp_range)"),
+        Setting("lrSchedule.milestones", "--milestones", .ints(\.lrSchedule.milestones), .milestones, "MultiStepLR milestones, comma separated steps"),
+        Setting("lrSchedule.tMax", "--t-max", .int(\.lrSchedule.tMax), stepCount, unit: "steps", "Cosine T_max (0: the whole run)"),
+        Setting("lrSchedule.etaMin", "--eta-min", .double(\.lrSchedule.etaMin), .from(0, below: 10), "Cosine minimum lr"),
+        Setting("lrSchedule.t0", "--t0", .int(\.lrSchedule.t0), positiveSteps, unit: "steps", "Warm restarts T_0"),
+        Setting("lrSchedule.tMult", "--t-mult", .int(\.lrSchedule.tMult), .integers(1...1000), "Warm restarts T_mult"),
+        Setting("lrSchedule.baseLR", "--base-lr", .optionalDouble(\.lrSchedule.baseLR), rate, "Cyclic base_lr (default: --lr)"),
+        Setting("lrSchedule.maxLR", "--max-lr", .optionalDouble(\.lrSchedule.maxLR), rate, "Cyclic / one-cycle max_lr (default: 10 x --lr)"),
+        Setting("lrSchedule.stepSizeUp", "--step-size-up", .int(\.lrSchedule.stepSizeUp), positiveSteps, unit: "steps", "Cyclic step_size_up"),
+        Setting("lrSchedule.stepSizeDown", "--step-size-down", .optionalInt(\.lrSchedule.stepSizeDown), positiveSteps, unit: "steps",
+                "Cyclic step_size_down (default: step_size_up)"),
+        Setting("lrSchedule.mode", "--cyclic-mode", .choice(\.lrSchedule.mode), "CyclicLR's mode"),
+        Setting("lrSchedule.cycleMomentum", "--no-cycle-momentum", .bool(\.lrSchedule.cycleMomentum),
+                "Cycle beta1/momentum inversely to the lr (cyclic, one-cycle); the flag turns it off"),
+        Setting("lrSchedule.baseMomentum", "--base-momentum", .optionalDouble(\.lrSchedule.baseMomentum), unitOpen,
+                "Lower beta1/momentum when cycling (default: PyTorch's 0.8 cyclic, 0.85 one-cycle)"),
+        Setting("lrSchedule.maxMomentum", "--max-momentum", .optionalDouble(\.lrSchedule.maxMomentum), unitOpen,
+                "Upper beta1/momentum when cycling (default: 0.9 cyclic, 0.95 one-cycle)"),
+        Setting("lrSchedule.pctStart", "--pct-start", .double(\.lrSchedule.pctStart), .above(0, upTo: 0.9999), "One-cycle pct_start (< 0.5 with --three-phase)"),
+        Setting("lrSchedule.divFactor", "--div-factor", .double(\.lrSchedule.divFactor), .above(0, upTo: 1e12), "One-cycle div_factor"),
+        Setting("lrSchedule.finalDivFactor", "--final-div-factor", .double(\.lrSchedule.finalDivFactor), .above(0, upTo: 1e12), "One-cycle final_div_factor"),
+        Setting("lrSchedule.anneal", "--anneal", .choice(\.lrSchedule.anneal), "One-cycle anneal strategy"),
+        Setting("lrSchedule.threePhase", "--three-phase", .bool(\.lrSchedule.threePhase), "One-cycle three_phase"),
+        Setting("lrSchedule.totalSteps", "--total-steps", .int(\.lrSchedule.totalSteps), stepCount, unit: "steps", "One-cycle total_steps (0: the whole run)"),
+        Setting("lrSchedule.warmupSteps", "--warmup-steps", .int(\.lrSchedule.warmupSteps), stepCount, unit: "steps", "Linear lr warmup steps in front of the schedule"),
+        Setting("lrSchedule.warmupStartFactor", "--warmup-start-factor", .double(\.lrSchedule.warmupStartFactor), .closed(0, 1),
+                "Warmup start factor (PyTorch LinearLR's start_factor; > 0 with --warmup-steps)"),
+        // KL weight (beta) schedule and free bits
+        Setting("betaSchedule.kind", "--beta-schedule", .choice(\.betaSchedule.kind), "KL weight schedule"),
+        Setting("betaSchedule.target", "--beta", .double(\.betaSchedule.target), .closed(0, 1000), live: .betaTarget, fork: .knob, "Target beta (KL weight)"),
+        Setting("betaSchedule.start", "--beta-start", .double(\.betaSchedule.start), .closed(0, 1000), "beta at the start of a ramp"),
+        Setting("betaSchedule.warmupSteps", "--beta-warmup", .int(\.betaSchedule.warmupSteps), stepCount, unit: "steps", "Linear beta warmup steps (0: a quarter of the run)"),
+        Setting("betaSchedule.cycles", "--beta-cycles", .int(\.betaSchedule.cycles), .integers(1...100_000), "Cyclical annealing: number of cycles"),
+        Setting("betaSchedule.ratio", "--beta-ratio", .double(\.betaSchedule.ratio), .above(0, upTo: 1), "Cyclical annealing: fraction of a cycle spent ramping"),
+        Setting("betaSchedule.ramp", "--beta-ramp", .choice(\.betaSchedule.ramp), "Cyclical ramp shape"),
+        Setting("betaSchedule.capacityMax", "--capacity-max", .double(\.betaSchedule.capacityMax), .from(0, below: 10_000), unit: "nats",
+                "Capacity annealing: final capacity C_max"),
+        Setting("betaSchedule.capacitySteps", "--capacity-steps", .int(\.betaSchedule.capacitySteps), stepCount, unit: "steps",
+                "Capacity annealing: steps for C to reach C_max (0: the run)"),
+        Setting("betaSchedule.capacityGamma", "--capacity-gamma", .double(\.betaSchedule.capacityGamma), .above(0, upTo: 1e6), "Capacity annealing: weight gamma of |KL - C|"),
+        Setting("freeBits", "--free-bits", .double(\.freeBits), .closed(0, 10), unit: "nats", live: .freeBits, fork: .knob,
+                "Free-bits lambda per latent dimension (0: off)"),
+        // VAE-GAN
+        Setting("gan.hidden", "--gan-hidden", .int(\.gan.hidden), .integers(SettingBound.widthRange), "VAE-GAN: discriminator hidden width"),
+        Setting("gan.gamma", "--gan-gamma", .double(\.gan.gamma), .closed(0, 1e6), live: .gamma, fork: .knob, "VAE-GAN: weight gamma of the feature-wise reconstruction"),
+        Setting("gan.discriminatorLR", "--disc-lr", .double(\.gan.discriminatorLR), rate, live: .discriminatorLR, fork: .knob, "VAE-GAN: discriminator learning rate"),
+        Setting("gan.equilibrium", "--equilibrium", .bool(\.gan.equilibrium), "VAE-GAN: equilibrium rule around ln 2"),
+        Setting("gan.margin", "--margin", .double(\.gan.margin), .from(0, below: 0.6931), "VAE-GAN: equilibrium margin"),
+        Setting("gan.freezeDiscriminator", nil, .bool(\.gan.freezeDiscriminator), live: .freezeDiscriminator, "VAE-GAN: freeze the discriminator (a live switch)"),
+    ]
+
+    /// The row of `name` (a key path such as `optimizer.lr`); every name the sources use is in the table.
+    public static func setting(_ name: String) -> Setting {
+        guard let s = settingsByName[name] else { preconditionFailure("no setting \(name)") }
+        return s
+    }
+
+    /// The row whose flag is `flag`, if any.
+    public static func setting(flag: String) -> Setting? { settings.first { $0.flag == flag } }
+
+    private static let settingsByName = Dictionary(uniqueKeysWithValues: settings.map { ($0.name, $0) })
+}
