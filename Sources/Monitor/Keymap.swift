@@ -1,3 +1,4 @@
+import Runs
 import TerminalUI
 
 /// Every key binding of the screen in one table (bubbletea's `key.Binding` is the model): the keys, what they do,
@@ -15,13 +16,16 @@ public struct KeyBinding: Sendable {
 
         /// The capability a trainer in another process must declare for this key to be sent (`RunHeader.can`);
         /// nil for keys that send nothing or depend on the selected knob.
-        public var capability: String? {
+        public var capability: String? { command?.rawValue }
+
+        /// The command the key sends (nil for keys that send nothing or depend on the selected knob).
+        public var command: RunCommand.Name? {
             switch self {
-            case .pauseResume: return "pause"
-            case .checkpoint: return "checkpoint"
-            case .evaluate: return "evaluate"
-            case .undo: return "undo"
-            case .rewindMode: return "rewind"
+            case .pauseResume: return .pause
+            case .checkpoint: return .checkpoint
+            case .evaluate: return .evaluate
+            case .undo: return .undo
+            case .rewindMode: return .rewind
             default: return nil
             }
         }

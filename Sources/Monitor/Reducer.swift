@@ -14,9 +14,9 @@ public enum Reducer {
                 switch e {
                 case .change(let c):
                     s.pending[c.parameter] = nil
-                    if c.source == "keyboard" || c.source == "client" { s.awaitingChange = false }
+                    if c.origin?.answersCommand == true { s.awaitingChange = false }
                 case .plan(let p): adopt(p, &s)
-                case .outcome(let o) where o.outcome == .applied && (o.command == "checkpoint" || o.command == "evaluate"):
+                case .outcome(let o) where o.outcome == .applied && (o.command == RunCommand.Name.checkpoint.rawValue || o.command == RunCommand.Name.evaluate.rawValue):
                     // The answer to "checkpoint asked" / "evaluation asked".
                     if s.mode == .follow { s.flash = (RunView.outcomeText(o), .ok) }
                 case .outcome(let o) where o.outcome != .applied:
@@ -24,10 +24,11 @@ public enum Reducer {
                     if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil } else if o.parameter != nil { s.pending = [:] }
                     s.awaitingChange = false; s.awaitingRewind = false
                     s.flash = (RunView.outcomeText(o), .alert)
-                case .alert(let a):
-                    // The trainer's answer to a set or clear that did not change anything (or was refused).
-                    s.pending = [:]
-                    if s.awaitingChange && !s.awaitingRewind { s.flash = (a.message, a.level == .info ? .inactiveFg : .alert); s.awaitingChange = false }
+                case .outcome(let o) where o.outcome == .applied && (o.command == RunCommand.Name.set.rawValue || o.command == RunCommand.Name.clear.rawValue):
+                    // Done without a change record: the value was already in force ("lr is already 0.01: nothing changed").
+                    if let p = o.parameter.flatMap(Hyperparameter.init(rawValue:)) { s.pending[p] = nil }
+                    if s.awaitingChange, let why = o.reason { s.flash = (why, .inactiveFg) }
+                    s.awaitingChange = false
                 default: break
                 }
             }
@@ -285,9 +286,6 @@ public enum Reducer {
             // The detail names the change that was undone ("undo lr 0.001 → 10 (step 500)"): said in the past tense.
             let undone = r.detail.hasPrefix("undo ") ? "undid " + r.detail.dropFirst(5) : r.detail
             s.flash = (r.reason == .undo ? "\(undone): back at step \(r.to), running" : "back at step \(r.to), paused: set the knobs, space resumes", .ok)
-        case .alert(let a) where a.level != .info || a.message.hasPrefix("nothing to undo"):
-            s.awaitingRewind = false
-            s.flash = (a.message, a.level == .info ? .inactiveFg : .alert)
         default: break
         }
     }

@@ -80,6 +80,8 @@ public struct RunView: Sendable {
     public var current: [Hyperparameter: Double] = [:]
     /// Knobs whose value the writer did not say (another process's loop): shown as "–", nothing sent for them.
     public var unknownKnobs: Set<Hyperparameter> = []
+    /// The step of the writer's latest collapse alert (`Alert.collapsed`): the collapse it reports is not repeated.
+    var collapseAlertStep: Int?
     /// Steps the schedules plan for (epochs × steps per epoch).
     public var plannedSteps: Int { header?.plannedSteps ?? 0 }
     /// Images of the current epoch trained on so far (nil: not known, after a rewind or resume).
@@ -173,6 +175,7 @@ public struct RunView: Sendable {
             skippedSteps.append(s.step)
             log(s.step, "skipped: \(s.reason)", .warn)
         case .alert(let a):
+            if a.collapsed != nil { collapseAlertStep = a.step }
             log(a.step, a.message, a.level == .error ? .alert : (a.level == .warning ? .warn : .mainFg))
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", .inactiveFg)
@@ -259,7 +262,7 @@ public struct RunView: Sendable {
         func names(_ dims: [Int]) -> String { dims.map(\.latentName).joined(separator: ", ") }
         let collapsed = Set(m.collapsed).subtracting(previous.collapsed).sorted()
         let revived = Set(previous.collapsed).subtracting(m.collapsed).sorted()
-        let reported = log.reversed().prefix { $0.step == m.step }.contains { $0.text.contains("collapsed") }
+        let reported = collapseAlertStep == m.step
         if !collapsed.isEmpty && !reported {
             log(m.step, "\(names(collapsed)) collapsed (test KL < \(threshold) nats)", .warn)
         }

@@ -66,7 +66,7 @@ extension Screen {
     static func divergenceHint(_ s: AppState, short: Bool) -> String? {
         guard let n = s.run.divergedAt, s.mode == .live || s.mode == .follow, !s.run.snapshotPoints.isEmpty else { return nil }
         var ways: [String] = []
-        if let c = s.run.changes.last(where: { $0.source != "undo" && $0.source != "rewind" && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
+        if let c = s.run.changes.last(where: { $0.origin != .undo && $0.origin != .rewind && $0.step >= (s.run.ghosts.last?.fork ?? 0) }) {
             ways.append(short ? "u undo \(c.parameter.label) \(c.new.map(fmt) ?? "")" : "u undo \(c.parameter.label) \(c.old.map(fmt) ?? "off") \(arrow(s.ascii)) \(c.new.map(fmt) ?? "schedule")")
         }
         if let m = Reducer.initialRewindStep(s.run) { ways.append(short ? "r rewind to step \(m)" : "r rewind to the last healthy snapshot (step \(m))") }

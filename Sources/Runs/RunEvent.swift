@@ -192,7 +192,12 @@ public struct Alert: Codable, Sendable, Equatable {
     public var step: Int
     public var level: Level
     public var message: String
-    public init(step: Int, level: Level, message: String) { self.step = step; self.level = level; self.message = message }
+    /// The latent dimensions this alert reports as newly collapsed (vaetop's trainer at an evaluation); the screen
+    /// then does not say it again. nil: not a collapse alert.
+    public var collapsed: [Int]? = nil
+    public init(step: Int, level: Level, message: String, collapsed: [Int]? = nil) {
+        self.step = step; self.level = level; self.message = message; self.collapsed = collapsed
+    }
 }
 
 /// A checkpoint written to disk.

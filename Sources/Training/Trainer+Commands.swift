@@ -2,19 +2,20 @@ import Foundation
 import Runs
 
 extension Trainer {
-    /// Applies a command at a step boundary; a refused command becomes an alert and changes nothing.
-    public func apply(_ command: RunCommand, source: String = "keyboard") {
+    /// Applies a command at a step boundary. A command that changes nothing is answered with an `outcome` record
+    /// (refused, with the reason; or applied with "nothing changed"), as a trainer in another process answers.
+    public func apply(_ command: RunCommand, source: ChangeSource = .keyboard) {
         switch command {
         case .pause:
             guard !paused else { return }
             paused = true
-            emit(.state(StateChange(step: stepsDone, state: .paused, reason: source)))
+            emit(.state(StateChange(step: stepsDone, state: .paused, reason: source.rawValue)))
         case .resume:
             guard paused else { return }
             paused = false
             diverged = false
             nanStreak = 0
-            emit(.state(StateChange(step: stepsDone, state: .running, reason: source)))
+            emit(.state(StateChange(step: stepsDone, state: .running, reason: source.rawValue)))
         case .checkpoint:
             requestCheckpoint()
         case .evaluate:
@@ -27,7 +28,7 @@ extension Trainer {
             rewind(toStep: step, source: source)
         case .traverse(let d):
             guard (0..<config.latent).contains(d) else {
-                emit(.alert(Alert(step: stepsDone, level: .warning, message: "no latent dimension \(d) to traverse (0…\(config.latent - 1))")))
+                answer(command, .refused, "no latent dimension \(d) to traverse (0…\(config.latent - 1))")
                 return
             }
             traversalDimension = d
@@ -44,13 +45,13 @@ extension Trainer {
                 let (old, new) = try set(p, v)
                 guard knobs != knobsBefore else {
                     // Nothing changed (e.g. the same value twice): said, not recorded as a change or made undoable.
-                    emit(.alert(Alert(step: stepsDone, level: .info, message: "\(p.label) is already \(new.map(\.compact) ?? "off"): nothing changed")))
+                    answer(command, .applied, "\(p.label) is already \(new.map(\.compact) ?? "off"): nothing changed")
                     break
                 }
                 if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → \(new.map(\.compact) ?? "off")") }
-                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
+                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source.rawValue)))
             } catch {
-                emit(.alert(Alert(step: stepsDone, level: .warning, message: "\(error)")))
+                answer(command, .refused, "\(error)")
             }
         case .clear(let p):
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil
@@ -61,18 +62,26 @@ extension Trainer {
             case .beta: old = knobs.betaOverride; knobs.betaOverride = nil
             case .momentum: old = knobs.momentumOverride; knobs.momentumOverride = nil
             default:
-                emit(.alert(Alert(step: stepsDone, level: .warning, message: "\(p.rawValue) has no override to clear")))
+                answer(command, .refused, "\(p.label) has no override to clear: set a value")
                 return
             }
             let new: Double = p == .lr ? currentLR : (p == .beta ? currentBeta : currentMomentum)
             guard knobs != knobsBefore else {
-                emit(.alert(Alert(step: stepsDone, level: .info, message: "\(p.label) has no override to clear: it follows its schedule")))
+                answer(command, .applied, "\(p.label) has no override to clear: it follows its schedule")
                 break
             }
             if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → schedule") }
-            emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source)))
+            emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source.rawValue)))
         }
         flush()
+    }
+
+    /// The typed answer to a command that changed nothing: an `outcome` record, the Python client's kind.
+    func answer(_ command: RunCommand, _ result: CommandOutcome.Result, _ reason: String) {
+        var parameter: String?
+        if case .set(let p, _) = command { parameter = p.rawValue }
+        if case .clear(let p) = command { parameter = p.rawValue }
+        emit(.outcome(CommandOutcome(step: stepsDone, id: nil, command: command.name.rawValue, parameter: parameter, outcome: result, reason: reason)))
     }
 
     /// Keeps the snapshot taken just before an applied change and makes the change undoable.

@@ -14,7 +14,8 @@ extension Trainer {
             let newly = Set(e.collapsed).subtracting(prev.collapsed).sorted()
             if !newly.isEmpty {
                 emit(.alert(Alert(step: stepsDone, level: .warning,
-                                  message: "\(newly.map(\.latentName).joined(separator: ", ")) collapsed (test KL < \(config.collapseThreshold) nats)")))
+                                  message: "\(newly.map(\.latentName).joined(separator: ", ")) collapsed (test KL < \(config.collapseThreshold) nats)",
+                                  collapsed: newly)))
             }
         }
         lastEval = e

@@ -63,31 +63,30 @@ extension Trainer {
     }
 
     /// `u`: goes back to the snapshot taken just before the last change, and continues from there.
-    func undoLastChange(source: String) {
+    func undoLastChange(source: ChangeSource) {
         guard let entry = history.undo.last else {
-            emit(.alert(Alert(step: stepsDone, level: .info, message: "nothing to undo: no change since the run started" + (history.branch > 0 ? " or since the last rewind" : ""))))
+            answer(.undo, .refused, "nothing to undo: no change since the run started" + (history.branch > 0 ? " or since the last rewind" : ""))
             return
         }
         // The snapshot itself, or (thinned out) the latest one before it: its knobs predate the change too.
         guard let target = history.ring.snapshot(id: entry.snapshotID) ?? history.ring.items.last(where: { $0.id < entry.snapshotID && $0.finite }) else {
             history.undo.removeLast()
-            emit(.alert(Alert(step: stepsDone, level: .warning, message: "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")))
+            answer(.undo, .refused, "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")
             return
         }
         rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
     }
 
     /// `r`: goes back to the latest finite snapshot at or before `step` and stays paused there.
-    func rewind(toStep step: Int, source: String) {
+    func rewind(toStep step: Int, source: ChangeSource) {
         guard step <= stepsDone else {
-            emit(.alert(Alert(step: stepsDone, level: .warning,
-                              message: "step \(step) is after the run's step \(stepsDone): rewind goes back to a step already trained")))
+            answer(.rewind(toStep: step), .refused, "step \(step) is after the run's step \(stepsDone): rewind goes back to a step already trained")
             return
         }
         guard let target = history.ring.latest(atOrBefore: step) else {
             let points = history.ring.points
-            emit(.alert(Alert(step: stepsDone, level: .warning,
-                              message: "no snapshot at or before step \(step)" + (points.isEmpty ? " (snapshots are off or none taken yet)" : "; snapshots: \(points.map(String.init).joined(separator: ", "))"))))
+            answer(.rewind(toStep: step), .refused,
+                   "no snapshot at or before step \(step)" + (points.isEmpty ? " (snapshots are off or none taken yet)" : "; snapshots: \(points.map(String.init).joined(separator: ", "))"))
             return
         }
         rewind(to: target, reason: .rewind, detail: "rewind to step \(target.step)", source: source, resume: false)
@@ -95,11 +94,11 @@ extension Trainer {
 
     /// Restores a snapshot, starts a new branch and records it: the rewind, every value that changed with it, and
     /// the state (running after an undo, paused after a rewind so the knobs can be set first).
-    func rewind(to target: TrainingSnapshot, reason: RewindRecord.Reason, detail: String, source: String, resume: Bool) {
+    func rewind(to target: TrainingSnapshot, reason: RewindRecord.Reason, detail: String, source: ChangeSource, resume: Bool) {
         let from = stepsDone
         let before = Hyperparameter.allCases.map { value(of: $0) }
         do { try restore(target.meta, buffers: target.buffers, path: "snapshot of step \(target.step)") } catch {
-            emit(.alert(Alert(step: stepsDone, level: .error, message: "rewind failed: \(error)")))
+            answer(reason == .undo ? .undo : .rewind(toStep: target.step), .refused, "rewind failed: \(error)")
             return
         }
         history.weightsRestored(to: target.version)
@@ -111,12 +110,12 @@ extension Trainer {
         emit(.rewind(RewindRecord(step: from, to: target.step, branch: history.branch, reason: reason, detail: detail)))
         for (p, old) in zip(Hyperparameter.allCases, before) {
             let new = value(of: p)
-            if old != new, gan != nil || ![.gamma, .discriminatorLR, .freezeDiscriminator].contains(p) {
+            if old != new, gan != nil || !p.isGANOnly {
                 emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: reason.rawValue)))
             }
         }
         paused = !resume
-        emit(.state(StateChange(step: stepsDone, state: paused ? .paused : .running, reason: "\(reason.rawValue) (\(source))")))
+        emit(.state(StateChange(step: stepsDone, state: paused ? .paused : .running, reason: "\(reason.rawValue) (\(source.rawValue))")))
         announceSnapshots()
         emitImages()
         flush()

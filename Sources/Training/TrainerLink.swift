@@ -42,7 +42,7 @@ public enum TrainerWorker {
             let t = box.trainer
             t.sink = { link.post($0) }
             if resumed { t.beginResumed() } else { t.begin() }
-            for c in initial { t.apply(c, source: "fork") }
+            for c in initial { t.apply(c, source: .fork) }
             t.run(Trainer.Control(drain: { link.takeCommands() }, interruption: interruption, idle: { link.idle() }))
             link.markFinished()
         }

@@ -107,7 +107,7 @@ struct Train: ParsableCommand {
         trainer.sink = printer.handle
         installStopSignalHandlers()
         if resumed { trainer.beginResumed() } else { trainer.begin() }
-        for c in initial { trainer.apply(c, source: "fork") }
+        for c in initial { trainer.apply(c, source: .fork) }
         FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
         let summary = trainer.run(Trainer.Control(interruption: stopReason, endWhenDiverged: true))
         try exitStatus(of: trainer, summary: summary)

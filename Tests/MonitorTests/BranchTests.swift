@@ -54,8 +54,8 @@ import Testing
         #expect(s.run.changes.contains { $0.step == 100 }, "the change at the fork step stays a marker")
         // A refusal is flashed too.
         #expect(Reducer.reduce(&s, .key(.char("u"))) == [.command(.undo)])
-        _ = Reducer.reduce(&s, .events([.alert(Alert(step: 100, level: .info, message: "nothing to undo: no change since the run started"))]))
-        #expect(s.flash?.text.hasPrefix("nothing to undo") == true)
+        _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 100, id: nil, command: "undo", outcome: .refused, reason: "nothing to undo: no change since the run started"))]))
+        #expect(s.flash?.text == "undo refused: nothing to undo: no change since the run started")
     }
 
     @Test func undoAndRewindNeedSnapshots() {

@@ -104,7 +104,7 @@ import Testing
         }
         #expect(abs(b - a * 1.25) < 1e-12)
         // The trainer says a set changed nothing: flashed, and the pending values are dropped.
-        _ = Reducer.reduce(&s, .events([.alert(Alert(step: 200, level: .info, message: "lr is already 0.01: nothing changed"))]))
+        _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 200, id: nil, command: "set", parameter: "lr", outcome: .applied, reason: "lr is already 0.01: nothing changed"))]))
         #expect(s.flash?.text.contains("nothing changed") == true && s.pending.isEmpty)
         // After the run has ended, every steering key says so and the hint bar stops offering them.
         _ = Reducer.reduce(&s, .events([.end(RunSummary(step: 200, epoch: 5, reason: .finished, testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1))]))

@@ -37,7 +37,7 @@ import Testing
         let restated = events.compactMap { if case .change(let c) = $0, c.source == "undo" { c.parameter } else { nil } }
         #expect(restated.contains(.beta) && restated.contains(.lr))
         t.apply(.undo)
-        #expect(events.contains { if case .alert(let a) = $0 { a.message.hasPrefix("nothing to undo") } else { false } })
+        #expect(events.contains { if case .outcome(let o) = $0 { o.command == "undo" && o.outcome == .refused && o.reason?.hasPrefix("nothing to undo") == true } else { false } })
     }
 
     @Test func rewindToAStepPausesThereAndTrainsOnExactly() throws {
@@ -56,7 +56,8 @@ import Testing
         // Nothing before the first snapshot: refused with the points that exist.
         let u = try Trainer(config: tinyConfig { $0.snapshotMemory = 0 }, data: tinyData, directory: nil)
         var alerts: [String] = []
-        u.sink = { if case .alert(let a) = $0 { alerts.append(a.message) } }
+        // Refusals are answered as a trainer in another process answers: `outcome` records.
+        u.sink = { if case .outcome(let o) = $0, o.outcome == .refused, o.command == "rewind" { alerts.append(o.reason ?? "") } }
         u.apply(.rewind(toStep: 0))
         #expect(alerts.last?.contains("no snapshot at or before step 0") == true)
         // A step not trained yet is refused, not taken as "the newest snapshot".

@@ -112,8 +112,14 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         let before = t.knobs
         t.apply(.set(.freeBits, -1))
         #expect(t.knobs == before)
-        guard case .alert(let a)? = events.last else { Issue.record("no alert"); return }
-        #expect(a.message.contains("free bits") && a.message.contains("-1"))
+        guard case .outcome(let o)? = events.last else { Issue.record("no outcome"); return }
+        #expect(o.outcome == .refused && o.command == "set" && o.parameter == "free_bits" && o.from == nil)
+        #expect(o.reason?.contains("free bits") == true && o.reason?.contains("-1") == true)
+        // The same value again: applied, nothing changed, no change record.
+        let freeBits = t.knobs.freeBits
+        t.apply(.set(.freeBits, freeBits))
+        guard case .outcome(let same)? = events.last else { Issue.record("no outcome"); return }
+        #expect(same.outcome == .applied && same.reason?.contains("nothing changed") == true)
         t.apply(.set(.batchSize, 40))
         #expect(t.knobs.batchSize == 40 && (t.workspace?.capacity ?? 0) >= 40)
         t.step()        // the last 16 images of epoch 1

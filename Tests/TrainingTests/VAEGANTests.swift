@@ -88,7 +88,7 @@ import Testing
         #expect(b.knobs.gamma == 2)
         let plain = try Trainer(config: tinyConfig(), data: tinyData, directory: nil)
         var alerts: [String] = []
-        plain.sink = { if case .alert(let x) = $0 { alerts.append(x.message) } }
+        plain.sink = { if case .outcome(let o) = $0, o.outcome == .refused, o.parameter == "gamma" { alerts.append(o.reason ?? "") } }
         plain.apply(.set(.gamma, 2))
         #expect(alerts.first?.contains("VAE-GAN runs only") == true)
     }
