@@ -19,17 +19,13 @@ public struct AppState: Sendable {
     public var theme: Theme
     /// Names `t` cycles through.
     public var themeNames: [String]
-    public var showHelp = false
+    /// What the keyboard is doing (typing, filtering, the help, a question, the rewind cursor): one value.
+    public var interaction: Interaction = .normal
     public var selectedKnob: Knob = .lr
-    /// Text being typed for the selected knob (nil: not typing).
-    public var input: String?
-    public var confirmQuit = false
     /// Event-log lines scrolled back from the newest (0: following the newest).
     public var logScroll = 0
     /// Only log lines containing this (case-insensitive) are shown; empty: all.
     public var logFilter = ""
-    /// The filter being typed after `/` (nil: not typing).
-    public var filterInput: String?
     /// The latent dimension selected in the KL panel (its traversal is drawn).
     public var selectedDimension = 0
     /// The KL panel lists dimensions by their current KL, largest first, instead of by index.
@@ -40,8 +36,6 @@ public struct AppState: Sendable {
     public var imagesPage: ImagesPage = .reconstructions
     /// Which of another program's logged pictures the images panel shows (`i` steps through the tags).
     public var loggedImage = 0
-    /// The rewind cursor's step on the time axis (nil: not choosing a snapshot).
-    public var rewindStep: Int?
     /// The branch the KL panel shows: nil for the live one, else an index into `run.ghosts`.
     public var klBranch: Int?
     /// Values sent to the trainer and not yet acknowledged: the next ← → steps from them, so quick presses add up.
@@ -81,8 +75,6 @@ public struct AppState: Sendable {
     public var forkFolder: String?
     /// Whether the watched run's writer looks silent or gone (nil: alive, or not known).
     public var liveness: WriterLiveness?
-    /// A fork waiting for y / n: the replay position, the checkpoint's step and the new run's folder.
-    public var confirmFork: ForkOffer?
     /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
     public var compared: [ComparedRun] = []
     /// The compared run `[` `]` select in the run list, and the ones hidden from the charts (`v`).

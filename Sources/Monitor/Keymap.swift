@@ -33,7 +33,11 @@ public struct KeyBinding: Sendable {
 
     /// Where a binding applies (`rewinding`: while the rewind cursor is on the charts; `logPanel`, `klPanel`: while
     /// that panel has the focus, before the mode's own keys).
-    public enum Scope: Sendable, Equatable { case everywhere, training, replay, rangeTest, rewinding, comparing, logPanel, klPanel }
+    public enum Scope: Sendable, Equatable {
+        case everywhere, training, replay, rangeTest, rewinding, comparing
+        /// While this panel has the focus (declared by the panel, `PanelView.keys`).
+        case focused(Panel)
+    }
 
     /// The keys that trigger it.
     public let keys: [Key]
@@ -57,10 +61,10 @@ public struct KeyBinding: Sendable {
 
 /// The table, in hint-bar order within each scope.
 public enum Keymap {
-    public static let bindings: [KeyBinding] = [
-        // The focused panel's keys come first: they take ↑ ↓ from the knobs while that panel has the focus.
-        KeyBinding([.up, .down, .pageUp, .pageDown], .scrollLog, .logPanel, help: Keymap.logKeys, Keymap.logHelp),
-        KeyBinding([.up, .down], .selectDimension, .klPanel, help: Keymap.klKeys, Keymap.klHelp),
+    /// The panels' own keys come first (they take ↑ ↓ from the knobs while their panel has the focus), then the table.
+    public static let bindings: [KeyBinding] = Panel.registry.flatMap(\.keys) + table
+
+    static let table: [KeyBinding] = [
         // Training.
         KeyBinding([.char(" ")], .pauseResume, .training, hint: ("space", "space"), "pause",
                    help: "space", "pause / resume training (replay: play / pause)"),
@@ -100,14 +104,12 @@ public enum Keymap {
         KeyBinding([.char("y")], .trainCyclic, .rangeTest, hint: ("y", "y"), "train cyclic",
                    help: "y", "lr-find: train with a cyclic schedule between the bounds"),
         // Everywhere.
-        KeyBinding([.tab], .focusNext, .everywhere, hint: ("tab", "tab"), "focus", help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
-        KeyBinding([.backTab], .focusPrevious, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
-        KeyBinding((1...8).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–8", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding([.tab], .focusNext, .everywhere, hint: ("tab", "tab"), "focus", help: "tab, 1–\(Panel.allCases.count)", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding([.backTab], .focusPrevious, .everywhere, help: "tab, 1–\(Panel.allCases.count)", "focus a panel (shift-tab: the previous one)"),
+        KeyBinding((1...min(9, Panel.allCases.count)).map { .char(Character(String($0))) }, .focusPanel, .everywhere, help: "tab, 1–\(Panel.allCases.count)", "focus a panel (shift-tab: the previous one)"),
         KeyBinding([.char("z")], .zoom, .everywhere, hint: ("z", "z"), "zoom", help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
         KeyBinding([.escape], .unzoom, .everywhere, help: "z, esc", "zoom the focused panel to the full screen; esc leaves"),
         KeyBinding([.char("l")], .logScale, .everywhere, hint: ("l", "l"), "log", help: "l, m, t", Keymap.chartHelp),
-        KeyBinding([.char("/")], .filterLog, .everywhere, help: Keymap.logKeys, Keymap.logHelp),
-        KeyBinding([.char("s")], .sortDimensions, .everywhere, help: Keymap.klKeys, Keymap.klHelp),
         KeyBinding([.char("+"), .char("="), .char("-")], .zoomTime, .everywhere, help: "+ -, wheel", "time: the last half, quarter, … of the run (- back)"),
         KeyBinding([.char("i")], .imagesPage, .everywhere, help: "i", "images: reconstructions, prior samples, traversal of z_j"),
         KeyBinding([.char("b")], .branch, .everywhere,
@@ -128,12 +130,6 @@ public enum Keymap {
     /// Log scale and smoothing share one help line.
     static let chartHelp = "log scale of the focused chart; m smoothing; t theme"
 
-    /// The events panel's keys share one help line, and so do the KL panel's.
-    static let logKeys = "8: ↑↓ pgup /"
-    static let logHelp = "events focused: scroll; / filters them (esc clears)"
-    static let klKeys = "4: ↑↓, s"
-    static let klHelp = "KL focused: select z_j (its traversal in 6); s sorts by KL"
-
     /// The rewind cursor's keys share one help line.
     static let rewindKeys = "in rewind"
     static let rewindHelp = "← → home end: pick a snapshot, ⏎ go back there, esc leave"
@@ -144,8 +140,7 @@ public enum Keymap {
     /// Whether a binding applies in a mode (live training and following another process both steer a trainer);
     /// while the rewind cursor is up, its keys and the shared ones apply.
     static func applies(_ b: KeyBinding, in mode: AppState.Mode, rewinding: Bool = false, focus: Panel? = nil) -> Bool {
-        if b.scope == .logPanel { return !rewinding && focus == .log }
-        if b.scope == .klPanel { return !rewinding && focus == .kl && mode != .rangeTest }
+        if case .focused(let p) = b.scope { return !rewinding && focus == p && mode != .rangeTest }
         if rewinding { return b.scope == .rewinding || (b.scope == .everywhere && sharedWhileRewinding.contains(b.action)) }
         switch b.scope {
         case .everywhere: return true
@@ -154,7 +149,7 @@ public enum Keymap {
         case .rangeTest: return mode == .rangeTest
         case .rewinding: return false
         case .comparing: return mode == .replay || mode == .follow
-        case .logPanel, .klPanel: return false
+        case .focused: return false
         }
     }
 
@@ -185,15 +180,15 @@ public enum Keymap {
     public static func helpLines(for mode: AppState.Mode) -> [(keys: String, text: String)] {
         lines(bindings.filter {
             applies($0, in: mode) || ($0.scope == .rewinding && (mode == .live || mode == .follow))
-                || ($0.scope == .logPanel) || ($0.scope == .klPanel && mode != .rangeTest)
+                || ({ if case .focused = $0.scope { return mode != .rangeTest } else { return false } }($0))
         })
     }
 
     static func lines(_ bs: [KeyBinding]) -> [(keys: String, text: String)] {
         var seen = Set<String>(), out: [(String, String)] = []
         for b in bs where seen.insert(b.helpKeys + b.help).inserted { out.append((b.helpKeys, b.help)) }
-        // The focused panels' lines go last, after the keys that work everywhere.
-        let focused = [logKeys, klKeys]
+        // The panels' own lines go last, after the keys that work everywhere.
+        let focused = Panel.registry.flatMap(\.keys).map(\.helpKeys)
         return out.filter { !focused.contains($0.0) } + out.filter { focused.contains($0.0) }
     }
 

@@ -119,24 +119,24 @@ public enum Reducer {
 
     private static func key(_ s: inout AppState, _ k: Key) -> [Effect] {
         if !s.stopping { s.flash = nil }
-        if s.confirmQuit {
+        switch s.interaction {
+        case .confirmingQuit:
             switch k {
             case .char("y"), .char("Y"), .enter: return stopAndQuit(&s)
-            default: s.confirmQuit = false; return []
+            default: s.interaction = .normal; return []
             }
-        }
-        if let offer = s.confirmFork {
-            s.confirmFork = nil
+        case .confirmingFork(let offer):
+            s.interaction = .normal
             switch k {
             case .char("y"), .char("Y"), .enter: return [.fork(offer.at, folder: offer.folder)]
             default: s.flash = ("fork cancelled: the replay goes on", .inactiveFg); return []
             }
-        }
-        if s.input != nil { return typing(&s, k) }
-        if s.filterInput != nil { return typingFilter(&s, k) }
-        if s.showHelp {
+        case .typing: return typing(&s, k)
+        case .filtering: return typingFilter(&s, k)
+        case .help:
             if k == .char("?") || k == .escape || k == .char("q") { s.showHelp = false }
             return []
+        case .normal, .rewinding: break   // the keymap (the rewind cursor's keys are a scope of it)
         }
         // Every key goes through the keymap: one table says what it does where.
         guard let binding = Keymap.binding(for: k, in: s.mode, rewinding: s.rewindStep != nil, focus: s.focus) else {
@@ -149,58 +149,34 @@ public enum Reducer {
             }
             return []
         }
+        // A panel's own keys go to its reducer.
+        for v in Panel.registry { if let effects = v.reduce(&s, binding.action, k) { return effects } }
         switch binding.action {
+        case .scrollLog, .filterLog, .selectDimension, .sortDimensions: break   // the panels' (above)
         case .quit:
             if s.trainingActive { s.confirmQuit = true; return [] }
             s.quitting = true
             return [.quit]
         case .help: s.showHelp = true
-        case .focusNext: s.focus = Panel(rawValue: (s.focus.rawValue + 1) % Panel.allCases.count)!
-        case .focusPrevious: s.focus = Panel(rawValue: (s.focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .focusNext: s.focus = s.focus.cycled(1)
+        case .focusPrevious: s.focus = s.focus.cycled(-1)
         case .focusPanel:
-            if case .char(let c) = k, let n = c.wholeNumberValue, n >= 1, n <= Panel.allCases.count { s.focus = Panel(rawValue: n - 1)! }
+            if case .char(let c) = k, let n = c.wholeNumberValue, let p = Panel.numbered(n) { s.focus = p }
         case .zoom: s.zoomed.toggle()
         case .unzoom:
             if s.zoomed { s.zoomed = false } else if !s.logFilter.isEmpty { s.logFilter = ""; s.logScroll = 0 }
         case .logScale:
             guard s.focus.hasLogScale else {
-                s.flash = ("the \(s.focus.title) panel has no log scale; focus a chart (1–5) first", .inactiveFg)
+                s.flash = ("the \(s.focus.title) panel has no log scale; focus a chart (\(Panel.logScaleNumbers)) first", .inactiveFg)
                 return []
             }
             if s.logScale.contains(s.focus) { s.logScale.remove(s.focus) } else { s.logScale.insert(s.focus) }
-        case .scrollLog:
-            let page = max(1, s.logPageHeight - 1)
-            switch k {
-            case .up: s.logScroll += 1
-            case .down: s.logScroll -= 1
-            case .pageUp: s.logScroll += page
-            default: s.logScroll -= page
-            }
-            s.logScroll = max(0, min(s.logScroll, max(0, s.run.log.count - 1)))
-        case .filterLog:
-            s.focus = .log
-            s.filterInput = s.logFilter
-        case .selectDimension:
-            let n = s.run.lastStep?.klDims.count ?? s.run.lastEval?.klDims.count ?? 0
-            guard n > 0 else { s.flash = ("no latent dimensions logged yet", .inactiveFg); return [] }
-            // ↑ ↓ move in the order the panel lists the dimensions (by index, or by KL when sorted).
-            let order = s.dimensionOrder
-            let i = order.firstIndex(of: s.selectedDimension) ?? 0
-            s.selectedDimension = order[max(0, min(order.count - 1, i + (k == .down ? 1 : -1)))]
-            s.imagesPage = .traversal
-            // The live trainer draws the traversal of the selected dimension now (a client run shows what it logged).
-            // (A watched run draws it when its client declared a traverse handler.)
-            let draws = s.mode == .live || (s.mode == .follow && s.run.header?.capabilities?.contains("traverse") == true)
-            if draws && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
         case .imagesPage:
             // A TensorBoard log's pictures (no images of vaetop's own): the next image tag.
             if s.run.images == nil && !s.run.loggedImages.isEmpty { s.loggedImage = (s.loggedImage + 1) % s.run.loggedImages.count }
             else { s.imagesPage = s.imagesPage.next }
         case .zoomTime:
             zoomTime(&s, closer: k != .char("-"))
-        case .sortDimensions:
-            s.sortByKL.toggle()
-            s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", .inactiveFg)
         case .smoothing: s.smoothing.toggle()
         case .theme:
             let i = s.themeNames.firstIndex(of: s.theme.name) ?? -1
@@ -361,9 +337,9 @@ public enum Reducer {
     /// The mouse, as in btop/htop: a click focuses the panel under it; the wheel scrolls the event log, or zooms the
     /// time charts in (up) and out (down).
     private static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {
-        guard s.input == nil, s.filterInput == nil, !s.confirmQuit, !s.showHelp, s.mode != .rangeTest else { return [] }
+        guard s.interaction == .normal || s.rewindStep != nil && !s.showHelp, s.mode != .rangeTest else { return [] }
         let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
-        let panel = s.zoomed ? s.focus : Screen.layout(body).first { $0.1.contains(x: m.x, y: m.y) }?.0
+        let panel = s.zoomed ? s.focus : Screen.layout(body, focus: s.focus).first { $0.1.contains(x: m.x, y: m.y) }?.0
         guard let panel else { return [] }
         switch m.kind {
         case .press:

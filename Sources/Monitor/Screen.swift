@@ -25,44 +25,24 @@ public enum Screen {
         if s.zoomed {
             panel(s.focus, &g, body, s)
         } else {
-            for (p, r) in layout(body) { panel(p, &g, r, s) }
+            for (p, r) in layout(body, focus: s.focus) { panel(p, &g, r, s) }
         }
         hintLine(&g, s)
         if s.showHelp { help(&g, s) }
         return g
     }
 
-    /// Where each panel goes in the body.
-    public static func layout(_ body: Rect) -> [(Panel, Rect)] {
-        let cols = body.columns([0.58, 0.42])
-        let left = cols[0].rows([0.42, 0.30, 0.28]), right = cols[1].rows([0.42, 0.30, 0.28])
-        let schedules = left[1].columns([0.5, 0.5])
-        let bottom = right[2].columns([0.48, 0.52])
-        return [(.loss, left[0]), (.beta, schedules[0]), (.lr, schedules[1]), (.grads, left[2]),
-                (.kl, right[0]), (.images, right[1]), (.knobs, bottom[0]), (.log, bottom[1])]
+    /// Where each panel goes in the body: each registered panel in its slot; of panels sharing a slot, the focused
+    /// one (else the first registered).
+    public static func layout(_ body: Rect, focus: Panel? = nil) -> [(Panel, Rect)] {
+        let rects = PanelSlot.rects(body)
+        var shown: [PanelSlot: Panel] = [:]
+        for v in Panel.registry where shown[v.slot] == nil || v.id == focus { shown[v.slot] = v.id }
+        return Panel.registry.compactMap { v in shown[v.slot] == v.id ? rects[v.slot].map { (v.id, $0) } : nil }
     }
 
     /// Whether the run has logged anything a panel shows (other programs' runs may not log everything).
-    static func hasData(_ p: Panel, _ run: RunView) -> Bool {
-        switch p {
-        case .loss: return run.loss.contains { $0.isFinite } || run.recon.contains { $0.isFinite } || !run.evalLoss.isEmpty
-        case .beta: return run.beta.contains { $0.isFinite }
-        case .lr: return run.lr.contains { $0.isFinite }
-        case .kl: return run.klDims.contains { !$0.isEmpty }
-        case .grads: return run.gradNorm.contains { $0.isFinite }
-        case .images: return run.images != nil || !run.loggedImages.isEmpty || (run.header?.logs("images") ?? true)
-        case .knobs, .log: return true
-        }
-    }
-
-    /// The KL panel's badge: active units with their criterion and the mutual information, shortened to fit.
-    static func klBadge(_ e: EvalMetrics, room: Int) -> String {
-        let au = "AU \(e.activeUnits)/\(e.klDims.count)"
-        let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
-        let shortMI = e.mutualInformation.map { " · MI \(String(format: "%.2g", $0))" } ?? ""
-        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
-        return candidates.firstFitting(room, ascii: false) ?? au
-    }
+    static func hasData(_ p: Panel, _ run: RunView) -> Bool { p.view.hasData(run) }
 
     static func tooSmall(_ g: inout Grid, _ s: AppState) {
         // Each line in full when it fits, else shorter (never a cut word).
@@ -79,45 +59,28 @@ public enum Screen {
     }
 
     static func panel(_ p: Panel, _ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let view = p.view
         var badge = ""
-        if p.hasLogScale && s.logScale.contains(p) { badge = "log" }
-        if [.loss, .grads].contains(p) && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
-        // The KL panel's log state is under its bars; its badge is for active units and the mutual information.
-        if p == .kl, let e = s.run.lastEval, s.run.header?.logs("eval.activeUnits") ?? true {
-            badge = klBadge(e, room: r.width - "\(p.rawValue + 1) \(p.title)".count - 7)
-        }
-        if p == .loss, let b = branchBadge(s.run, ascii: s.ascii) { badge = b + (badge.isEmpty ? "" : " · \(badge)") }
-        if p == .log { badge = logBadge(s) }
+        if view.hasLogScale && s.logScale.contains(p) { badge = "log" }
+        if view.smooths && s.smoothing { badge += badge.isEmpty ? "smoothed" : " · smoothed" }
+        badge = view.badge(s, generic: badge, room: r.width - "\(p.number) \(p.title)".count - 7)
         if s.zoomed && s.focus == p { badge = (badge.isEmpty ? "" : badge + " · ") + "z or esc: back" }
-        let logged = hasData(p, s.run)
+        let logged = view.hasData(s.run)
         if !logged && s.mode != .live { badge = "not logged" }
-        var title = p.title
-        if p == .knobs && !s.compared.isEmpty { title = "runs" }
-        if p == .beta && s.run.isGAN { title = "discriminator outputs" }
-        if p == .beta && s.run.capacity.contains(where: { $0.isFinite }) { title = "capacity C and KL" }
-        if p == .loss && s.run.isGAN { title = "losses: encoder, decoder, discriminator" }
+        var title = view.title(s)
         // A title that does not fit its panel is shortened, not cut ("7 hyperparame").
-        if "\(p.rawValue + 1) \(title)".columns(ascii: s.ascii) + 4 > r.width { title = p.shortTitle }
-        let box = Box(title: "\(p.rawValue + 1) \(title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
+        if "\(p.number) \(title)".columns(ascii: s.ascii) + 4 > r.width { title = view.shortTitle }
+        let box = Box(title: "\(p.number) \(title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
         let inner = box.render(into: &g, r, theme: s.theme)
         guard !inner.isEmpty else { return }
         if !logged && s.mode != .live && s.run.header != nil {
             // Another program's run that does not log this: say so, greyed out, instead of an empty chart.
             g.restyle(r) { $0.fg = s.theme[.inactiveFg] }
-            let msg = "this run does not log \(p.title)"
+            let msg = "this run does not log \(view.title)"
             g.text(msg, x: inner.x + max(0, (inner.width - msg.count) / 2), y: inner.y + inner.height / 2,
                    style: s.theme.style(.inactiveFg), maxWidth: inner.width)
             return
         }
-        switch p {
-        case .loss: lossChart(&g, inner, s)
-        case .beta: betaChart(&g, inner, s)
-        case .lr: lrChart(&g, inner, s)
-        case .kl: klPanel(&g, inner, s)
-        case .grads: gradPanel(&g, inner, s)
-        case .images: imagesPanel(&g, inner, s)
-        case .knobs: if s.compared.isEmpty { knobsPanel(&g, inner, s) } else { runList(&g, inner, s) }
-        case .log: logPanel(&g, inner, s)
-        }
+        view.render(&g, inner, s)
     }
 }

@@ -13,6 +13,28 @@ import Testing
         return s
     }
 
+    /// One interaction at a time: the help opens over the rewind cursor and esc returns to it; a question or
+    /// typing replaces whatever was going on, and the keys go to it alone.
+    @Test func oneInteractionAtATime() {
+        var s = state()
+        s.rewindStep = 100
+        _ = Reducer.reduce(&s, .key(.char("?")))
+        #expect(s.showHelp && s.rewindStep == 100 && s.interaction == .help(over: .rewinding(step: 100)))
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(!s.showHelp && s.interaction == .rewinding(step: 100), "esc closes the help, the cursor stays")
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.interaction == .normal)
+        _ = Reducer.reduce(&s, .key(.enter))   // type a value for the selected knob
+        #expect(s.input == "" && s.interaction == .typing(""))
+        _ = Reducer.reduce(&s, .key(.char("q")))
+        #expect(!s.confirmQuit && !s.quitting && s.input != nil, "q while typing is not quit")
+        _ = Reducer.reduce(&s, .key(.escape))
+        _ = Reducer.reduce(&s, .key(.char("q")))
+        #expect(s.interaction == .confirmingQuit && s.input == nil && !s.showHelp)
+        _ = Reducer.reduce(&s, .key(.char("n")))
+        #expect(s.interaction == .normal && !s.quitting)
+    }
+
     @Test func clickFocusesThePanelUnderIt() {
         var s = state()
         let body = Rect(x: 0, y: 1, width: 120, height: 38)

@@ -87,7 +87,7 @@ import Testing
         for p in Panel.allCases {
             var s = base
             s.focus = p; s.zoomed = true
-            Self.render(s, sizes: Self.sample(25, seed: UInt64(30 + p.rawValue)))
+            Self.render(s, sizes: Self.sample(25, seed: UInt64(30 + p.number - 1)))
         }
         var help = base; help.showHelp = true
         Self.render(help, sizes: Self.sample(30, seed: 40))

@@ -102,7 +102,7 @@ import Testing
         for (w, h) in [(80, 24), (120, 40), (200, 60)] {
             let text = Screen.render(state(w, h)).lines.joined(separator: "\n")
             for p in Panel.allCases {
-                #expect(text.contains("\(p.rawValue + 1) \(p.title.prefix(6))") || text.contains("\(p.rawValue + 1) \(p.shortTitle) "), "\(w)x\(h) lacks \(p)")
+                #expect(text.contains("\(p.number) \(p.title.prefix(6))") || text.contains("\(p.number) \(p.shortTitle) "), "\(w)x\(h) lacks \(p)")
             }
         }
     }

@@ -1,6 +1,19 @@
 import Runs
 import TerminalUI
 
+extension Panel { public static let images = Panel("images") }
+
+/// Reconstructions of test digits and prior samples at the latest evaluation, the selected dimension's traversal,
+/// or another program's logged image.
+struct ImagesPanel: PanelView {
+    let id = Panel.images
+    let title = "reconstructions · samples", shortTitle = "images"
+    let slot = PanelSlot.sideMiddle
+
+    func hasData(_ run: RunView) -> Bool { run.images != nil || !run.loggedImages.isEmpty || (run.header?.logs("images") ?? true) }
+    func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.imagesPanel(&g, r, s) }
+}
+
 /// The images panel: one page at a time (`i`), at the largest size that shows at least two of its groups.
 extension Screen {
     /// The largest scale (fewest pixels per cell) at which `minimum` groups of `perGroup` tiles fit `r`, each
@@ -40,7 +53,7 @@ extension Screen {
             drawGroups(&g, body, s, im, im.samples.map { [$0] }, gap: 1)
         case .traversal:
             guard let tr = im.traversal else {
-                let why = s.mode == .live ? "select a dimension in the KL panel (4, ↑↓)" : "this run recorded no traversal"
+                let why = s.mode == .live ? "select a dimension in the KL panel (\(Panel.kl.number), ↑↓)" : "this run recorded no traversal"
                 fitted(&g, r, caption, ["traversal: \(why)  (i: reconstructions)", "traversal: \(why)", "no traversal (i: next)"])
                 return
             }

@@ -2,8 +2,66 @@ import Foundation
 import Runs
 import TerminalUI
 
+extension Panel { public static let kl = Panel("kl") }
+
 /// The KL panel: a legend, the per-dimension heatmap over time and the bars of the current KL, row for row.
+struct KLPanel: PanelView {
+    let id = Panel.kl
+    let title = "KL per latent dimension", shortTitle = "KL per dim"
+    let hasLogScale = true
+    let slot = PanelSlot.side
+
+    func hasData(_ run: RunView) -> Bool { run.klDims.contains { !$0.isEmpty } }
+    /// Active units with their criterion and the mutual information (its log state is under its bars).
+    func badge(_ s: AppState, generic: String, room: Int) -> String {
+        guard let e = s.run.lastEval, s.run.header?.logs("eval.activeUnits") ?? true else { return generic }
+        return Screen.klBadge(e, room: room)
+    }
+    func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.klPanel(&g, r, s) }
+
+    /// Its keys share one help line.
+    static let helpKeys = "\(Panel.kl.number): ↑↓, s", help = "KL focused: select z_j (its traversal in \(Panel.images.number)); s sorts by KL"
+    // Computed, not stored: the help line names panel numbers, which come from the registry these views are in.
+    var keys: [KeyBinding] {
+        [
+            KeyBinding([.up, .down], .selectDimension, .focused(.kl), help: KLPanel.helpKeys, KLPanel.help),
+            KeyBinding([.char("s")], .sortDimensions, .everywhere, help: KLPanel.helpKeys, KLPanel.help),
+        ]
+    }
+
+    func reduce(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect]? {
+        switch action {
+        case .selectDimension:
+            let n = s.run.lastStep?.klDims.count ?? s.run.lastEval?.klDims.count ?? 0
+            guard n > 0 else { s.flash = ("no latent dimensions logged yet", .inactiveFg); return [] }
+            // ↑ ↓ move in the order the panel lists the dimensions (by index, or by KL when sorted).
+            let order = s.dimensionOrder
+            let i = order.firstIndex(of: s.selectedDimension) ?? 0
+            s.selectedDimension = order[max(0, min(order.count - 1, i + (k == .down ? 1 : -1)))]
+            s.imagesPage = .traversal
+            // The live trainer draws the traversal of the selected dimension now (a client run shows what it logged;
+            // a watched run draws it when its client declared a traverse handler).
+            let draws = s.mode == .live || (s.mode == .follow && s.run.header?.capabilities?.contains("traverse") == true)
+            if draws && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
+        case .sortDimensions:
+            s.sortByKL.toggle()
+            s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", .inactiveFg)
+        default: return nil
+        }
+        return []
+    }
+}
+
 extension Screen {
+    /// The KL panel's badge: active units with their criterion and the mutual information, shortened to fit.
+    static func klBadge(_ e: EvalMetrics, room: Int) -> String {
+        let au = "AU \(e.activeUnits)/\(e.klDims.count)"
+        let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
+        let shortMI = e.mutualInformation.map { " · MI \(String(format: "%.2g", $0))" } ?? ""
+        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
+        return candidates.firstFitting(room, ascii: false) ?? au
+    }
+
     /// Which dimensions the KL panel shows and how: in `order`, `perRow` to a text row, starting at `first`.
     struct KLRows {
         var order: [Int]
@@ -68,7 +126,7 @@ extension Screen {
             let choices: [String]
             if rows.overflow {
                 let last = min(order.count, rows.first + rows.capacity), range = "\(rows.first + 1)–\(last)"
-                choices = ["\(range) of \(order.count)" + (s.focus == .kl ? " ↑↓" : " (4, ↑↓)"), "\(range) of \(order.count)", "\(range)/\(order.count)"]
+                choices = ["\(range) of \(order.count)" + (s.focus == .kl ? " ↑↓" : " (\(Panel.kl.number), ↑↓)"), "\(range) of \(order.count)", "\(range)/\(order.count)"]
             } else {
                 choices = [s.logScale.contains(.kl) ? "log scale" : "linear scale", s.logScale.contains(.kl) ? "log" : "lin"]
             }
@@ -171,3 +229,4 @@ extension Screen {
         }
     }
 }
+

@@ -1,0 +1,39 @@
+import Runs
+import TerminalUI
+
+extension Panel { public static let grads = Panel("grads") }
+
+/// The gradient norm before and after clipping, the clipping threshold, and the latest norm per layer.
+struct GradsPanel: PanelView {
+    let id = Panel.grads
+    let title = "gradient norm", shortTitle = "grad norm"
+    let hasLogScale = true, smooths = true
+    let slot = PanelSlot.bottom
+
+    func hasData(_ run: RunView) -> Bool { run.gradNorm.contains { $0.isFinite } }
+    func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.gradPanel(&g, r, s) }
+}
+
+extension Screen {
+    static func gradPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme, run = s.run
+        let parts = r.width >= 50 ? r.columns([0.68, 0.32]) : [r]
+        let chartArea = parts[0]
+        var x = chartArea.x
+        x += legend(&g, Rect(x: x, y: chartArea.y, width: chartArea.maxX - x, height: 1), s,
+                    [("before clip", .grad, "B"), ("after", .gradClipped, "A"), ("threshold", .clip, "-")])
+        let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t[.clip])] } ?? []
+        decorated(LineChart(series: ghostLines(s, color: t[.grad]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
+            + comparedLines(s) { s.smoothing ? $0.smoothed.grad : $0.gradNorm } + [
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t[.grad], tag: "B"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t[.gradClipped], tag: "A"),
+        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
+            .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
+        if parts.count > 1, let m = run.lastStep {
+            let names = run.header?.layers ?? m.layerGradNorms.indices.map { "l\($0)" }
+            let items = zip(names, m.layerGradNorms).map { Bars.Item(label: $0, value: Double($1)) }
+            g.text("per layer", x: parts[1].x + 1, y: parts[1].y, style: t.style(.graphText))
+            Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y + 1, width: parts[1].width - 1, height: parts[1].height - 1), theme: t)
+        }
+    }
+}

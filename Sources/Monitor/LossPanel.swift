@@ -1,0 +1,58 @@
+import Runs
+import TerminalUI
+
+extension Panel { public static let loss = Panel("loss") }
+
+/// The loss: total, reconstruction and KL per step (smoothed or raw), the test ELBO at each evaluation, the ghosts of
+/// abandoned branches and the compared runs; a VAE-GAN's three objectives instead.
+struct LossPanel: PanelView {
+    let id = Panel.loss
+    let title = "loss (nats per image)", shortTitle = "loss"
+    let hasLogScale = true, smooths = true
+    let slot = PanelSlot.main
+
+    func title(_ s: AppState) -> String { s.run.isGAN ? "losses: encoder, decoder, discriminator" : title }
+    func hasData(_ run: RunView) -> Bool { run.loss.contains { $0.isFinite } || run.recon.contains { $0.isFinite } || !run.evalLoss.isEmpty }
+    func badge(_ s: AppState, generic: String, room: Int) -> String {
+        guard let b = Screen.branchBadge(s.run, ascii: s.ascii) else { return generic }
+        return b + (generic.isEmpty ? "" : " · \(generic)")
+    }
+    func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.lossChart(&g, r, s) }
+}
+
+extension Screen {
+    static func lossChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme, run = s.run
+        if run.isGAN {
+            // VAE-GAN: the three networks' objectives.
+            legend(&g, r, s, [("encoder", .loss, "E"), ("decoder", .recon, "G"), ("discriminator", .kl, "D")])
+            decorated(LineChart(series: ghostLines(s, color: t[.loss]) { $0[.ganEncoder] } + [
+                               ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t[.loss], tag: "E"),
+                               ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t[.recon], tag: "G"),
+                               ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t[.kl], tag: "D")],
+                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
+                .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
+            return
+        }
+        let legendRows = r.height > 4 ? 1 : 0
+        if legendRows == 1 && !s.compared.isEmpty {
+            comparisonLegend(&g, r, s, focusedColor: t[.loss])
+        } else if legendRows == 1 {
+            let x = r.x + legend(&g, r, s, [("total", .loss, "T"), ("recon", .recon, "R"), ("KL", .kl, "K"), ("test ELBO", .test, "E")])
+            if let e = run.lastEval {
+                let label = "test \(fmt(e.loss))"
+                if r.maxX - x >= label.count { g.text(label, x: r.maxX - label.count, y: r.y, style: t.style(.test)) }
+            }
+        }
+        let ghosts = ghostLines(s, color: t[.loss]) { s.smoothing ? $0.smoothed.loss : $0[.loss] }
+            + ghostLines(s, color: t[.kl]) { s.smoothing ? $0.smoothed.kl : $0[.kl] }
+            + comparedLines(s) { s.smoothing ? $0.smoothed.loss : $0.loss }
+        let chart = decorated(LineChart(series: ghosts + [
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t[.loss], tag: "T"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t[.recon], tag: "R"),
+            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t[.kl], tag: "K"),
+            ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t[.test], kind: .points, tag: "E"),
+        ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
+        chart.render(into: &g, Rect(x: r.x, y: r.y + legendRows, width: r.width, height: r.height - legendRows), theme: t)
+    }
+}
