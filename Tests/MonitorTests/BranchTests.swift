@@ -109,10 +109,10 @@ import Testing
         var wide = s
         wide.width = 200
         #expect(Screen.render(wide).lines[0].contains("branch 2 │"), "the status line names the branch when there is room")
-        #expect(Snapshot.check(Screen.render(s).lines, named: "branches-120x40") == nil)
+        #expect(Snapshot.check(Screen.render(s), named: "branches-120x40") == nil)
         var a = s
         a.ascii = true
-        #expect(Snapshot.check(Screen.render(a).lines, named: "branches-ascii-120x40") == nil)
+        #expect(Snapshot.check(Screen.render(a), named: "branches-ascii-120x40") == nil)
     }
 
     @Test func bShowsAnEarlierBranchInTheKLPanel() {

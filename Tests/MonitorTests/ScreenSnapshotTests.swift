@@ -20,7 +20,7 @@ import Testing
     func liveScreen(width: Int, height: Int) {
         let g = Screen.render(state(width, height))
         #expect(g.width == width && g.height == height)
-        let problem = Snapshot.check(g.lines, named: "live-\(width)x\(height)")
+        let problem = Snapshot.check(g, named: "live-\(width)x\(height)")
         #expect(problem == nil, "\(problem ?? "")")
     }
 
@@ -28,10 +28,10 @@ import Testing
         var s = state(120, 40)
         _ = Reducer.reduce(&s, .key(.enter))
         for c in "0.002" { _ = Reducer.reduce(&s, .key(.char(c))) }
-        #expect(Snapshot.check(Screen.render(s).lines, named: "typing-120x40") == nil)
+        #expect(Snapshot.check(Screen.render(s), named: "typing-120x40") == nil)
         _ = Reducer.reduce(&s, .key(.escape))
         _ = Reducer.reduce(&s, .key(.char("4"))); _ = Reducer.reduce(&s, .key(.char("z")))
-        #expect(Snapshot.check(Screen.render(s).lines, named: "zoom-kl-120x40") == nil)
+        #expect(Snapshot.check(Screen.render(s), named: "zoom-kl-120x40") == nil)
     }
 
     @Test func helpAndQuitConfirmation() {
@@ -52,7 +52,7 @@ import Testing
         #expect(g.lines[0].contains("> 10x | 200/380"))
         // ASCII mode: nothing outside ASCII (β, λ and the like in labels aside).
         #expect(g.lines.joined().unicodeScalars.allSatisfy { $0.isASCII || "βλ·…".unicodeScalars.contains($0) })
-        #expect(Snapshot.check(g.lines, named: "replay-ascii-120x40") == nil)
+        #expect(Snapshot.check(g, named: "replay-ascii-120x40") == nil)
     }
 
     /// Another program's run that logs only the loss: the other charts say so, greyed out.

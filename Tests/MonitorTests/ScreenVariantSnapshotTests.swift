@@ -28,8 +28,8 @@ import Testing
     @Test(arguments: variants)
     func variantAtEverySize(variant: String) {
         for (w, h) in Self.sizes {
-            let lines = Screen.render(Self.state(variant, width: w, height: h)).lines
-            let problem = Snapshot.check(lines, named: "\(variant)-\(w)x\(h)")
+            let grid = Screen.render(Self.state(variant, width: w, height: h)), lines = grid.lines
+            let problem = Snapshot.check(grid, named: "\(variant)-\(w)x\(h)")
             #expect(problem == nil, "\(problem ?? "")")
             let status = lines[0], hints = lines[h - 1]
             // What must never go: lr, β and λ in the status line; help and quit in the hint line.
