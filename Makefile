@@ -8,7 +8,7 @@ ARGS ?=
 # a 2-core machine); ARGS come after it, so ARGS="--epochs 10" still wins.
 FIRST_RUN := --epochs 200
 
-.PHONY: deps build run test bench man dist wheel clean
+.PHONY: deps build run test test-unit bench man dist wheel clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -26,6 +26,11 @@ run: build
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+
+# The unit tests only (no binary runs, no tmux): about a minute.
+test-unit: deps
+	swift build --build-tests
+	swift test --skip-build --skip EndToEndTests
 
 # The man page, generated from the command line's own declarations (swift-argument-parser's generate-manual).
 man: deps

@@ -43,6 +43,9 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
+        // In-process tests of the executable's code (flags, follow sources, writer liveness).
         .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "TestSupport"]),
+        // End to end: the built binary run as a person runs it (processes, files, signals, tmux at real sizes).
+        .testTarget(name: "EndToEndTests", dependencies: ["vaetop", "Runs", "Training", "TensorBoard", "TestSupport"]),
     ]
 )
