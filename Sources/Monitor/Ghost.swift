@@ -10,16 +10,16 @@ public struct Ghost: Sendable {
     public var left: Int
     /// What the rewind said ("undo lr 0.001 → 10 (step 500)").
     public var detail: String
-    public var steps: [Double]
-    /// The branch's values per `StepSeries` (same layout as `RunView.series`).
-    public var series: [[Double]]
+    /// Every field of the branch's steps (as `RunView.columns`).
+    public var columns: StepColumns
     /// Its smoothed loss, recon, KL and gradient norms (as the live chart drew them).
     public var smoothed: Smoothed
-    public var klDims: [[Float]]
     public var evalSteps: [Double]
     public var evalLoss: [Double]
     /// Changes made on the branch after the fork.
     public var changes: [ParameterChange]
 
-    public subscript(_ s: StepSeries) -> [Double] { series[s.rawValue] }
+    public var steps: [Double] { columns.numbers[StepColumns.stepField] }
+    public var klDims: [[Float]] { columns.vectors[StepColumns.klDimsField] }
+    public subscript(_ s: StepSeries) -> [Double] { columns[s] }
 }

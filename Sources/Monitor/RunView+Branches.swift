@@ -10,9 +10,7 @@ extension RunView {
         let keepEval = SeriesIndex.count(evalSteps, atMost: Double(r.to))
         var smooth = Smoothed()
         for k in Smoothed.series { smooth[keyPath: k] = Array(smoothed[keyPath: k].dropFirst(keep)) }
-        let ghost = Ghost(branch: branch, fork: r.to, left: r.step, detail: r.detail,
-                          steps: Array(steps[keep...]), series: series.map { Array($0.dropFirst(keep)) }, smoothed: smooth,
-                          klDims: Array(klDims[min(keep, klDims.count)...]),
+        let ghost = Ghost(branch: branch, fork: r.to, left: r.step, detail: r.detail, columns: columns.dropFirst(keep), smoothed: smooth,
                           evalSteps: Array(evalSteps[keepEval...]), evalLoss: Array(evalLoss[keepEval...]),
                           changes: changes.filter { $0.step > r.to })
         ghosts.append(ghost)

@@ -13,13 +13,10 @@ extension RunView {
 
     /// Thins the step series when they reach `historyCapacity`.
     mutating func thinIfFull() {
-        guard steps.count >= Self.historyCapacity else { return }
+        guard columns.count >= Self.historyCapacity else { return }
         let region = Self.historyCapacity / 2
-        steps = Self.thinPositions(steps, region)
-        for i in series.indices { series[i] = Self.thinValues(series[i], region) }
-        for l in layerNorms.indices { layerNorms[l] = Self.thinValues(layerNorms[l], region) }
+        columns.thin(region)
         for k in Smoothed.series { smoothed[keyPath: k] = Self.thinValues(smoothed[keyPath: k], region) }
-        klDims = Self.thinVectors(klDims, region)
         thinned += 1
     }
 
@@ -38,6 +35,19 @@ extension RunView {
         out.reserveCapacity(xs.count - region / 2)
         for g in stride(from: 0, to: region, by: 4) { out.append(xs[g]); out.append(xs[g + 2]) }
         out.append(contentsOf: xs[region...])
+        return out
+    }
+
+    /// Flags of `fs[..<region]`: each group of four becomes two, each set when any of the group's was.
+    static func thinFlags(_ fs: [Bool], _ region: Int) -> [Bool] {
+        guard fs.count >= region else { return fs }
+        var out: [Bool] = []
+        out.reserveCapacity(fs.count - region / 2)
+        for g in stride(from: 0, to: region, by: 4) {
+            let any = fs[g] || fs[g + 1] || fs[g + 2] || fs[g + 3]
+            out.append(any); out.append(any)
+        }
+        out.append(contentsOf: fs[region...])
         return out
     }
 

@@ -5,38 +5,38 @@ import TerminalUI
 /// Everything the screen shows about a run, accumulated from its events (live, replayed or followed alike).
 public struct RunView: Sendable {
     public var header: RunHeader?
+    /// Every field of every step record, one column each (`StepColumns`, from the field tables).
+    public var columns = StepColumns()
     /// Step numbers of the step records, ascending.
-    public var steps: [Double] = []
-    /// One history per `StepSeries`, fed by the record field the field tables name for it (nan where a step did
-    /// not report it; the VAE-GAN series grow only with VAE-GAN steps).
-    public var series: [[Double]] = Array(repeating: [], count: StepSeries.allCases.count)
-    public var loss: [Double] { series[StepSeries.loss.rawValue] }
-    public var recon: [Double] { series[StepSeries.recon.rawValue] }
-    public var kl: [Double] { series[StepSeries.kl.rawValue] }
-    public var beta: [Double] { series[StepSeries.beta.rawValue] }
-    public var lr: [Double] { series[StepSeries.lr.rawValue] }
+    public var steps: [Double] { columns.numbers[StepColumns.stepField] }
+    /// The history of each `StepSeries`: the column of the record field the field tables name for it (nan where a
+    /// step did not report it; the VAE-GAN series are empty for a plain VAE).
+    public var series: [[Double]] { StepSeries.allCases.map { columns[$0] } }
+    public var loss: [Double] { columns[.loss] }
+    public var recon: [Double] { columns[.recon] }
+    public var kl: [Double] { columns[.kl] }
+    public var beta: [Double] { columns[.beta] }
+    public var lr: [Double] { columns[.lr] }
     /// β1/momentum per step (nan where not reported).
-    public var momentum: [Double] { series[StepSeries.momentum.rawValue] }
+    public var momentum: [Double] { columns[.momentum] }
     /// Capacity C per step (nan outside capacity annealing).
-    public var capacity: [Double] { series[StepSeries.capacity.rawValue] }
+    public var capacity: [Double] { columns[.capacity] }
     /// VAE-GAN per step: encoder, decoder, discriminator losses and D's mean outputs (empty for a plain VAE).
-    public var ganEncoder: [Double] { series[StepSeries.ganEncoder.rawValue] }
-    public var ganDecoder: [Double] { series[StepSeries.ganDecoder.rawValue] }
-    public var ganDiscriminator: [Double] { series[StepSeries.ganDiscriminator.rawValue] }
-    public var dReal: [Double] { series[StepSeries.dReal.rawValue] }
-    public var dFake: [Double] { series[StepSeries.dFake.rawValue] }
-    public var dPrior: [Double] { series[StepSeries.dPrior.rawValue] }
+    public var ganEncoder: [Double] { columns[.ganEncoder] }
+    public var ganDecoder: [Double] { columns[.ganDecoder] }
+    public var ganDiscriminator: [Double] { columns[.ganDiscriminator] }
+    public var dReal: [Double] { columns[.dReal] }
+    public var dFake: [Double] { columns[.dFake] }
+    public var dPrior: [Double] { columns[.dPrior] }
     /// Whether this run is a VAE-GAN.
     public var isGAN: Bool { header?.config.model == .vaeGAN }
-    public var gradNorm: [Double] { series[StepSeries.gradNorm.rawValue] }
-    public var gradClipped: [Double] { series[StepSeries.gradClipped.rawValue] }
+    public var gradNorm: [Double] { columns[.gradNorm] }
+    public var gradClipped: [Double] { columns[.gradClipped] }
     /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
     /// kept up to date as steps arrive so a frame never re-smooths the whole history.
     public var smoothed = Smoothed()
-    /// Per-layer gradient norms: layerNorms[layer][i].
-    public var layerNorms: [[Double]] = []
     /// KL per dimension per step: klDims[i][dim].
-    public var klDims: [[Float]] = []
+    public var klDims: [[Float]] { columns.vectors[StepColumns.klDimsField] }
     public var evalSteps: [Double] = []
     public var evalLoss: [Double] = []
     public var lastStep: StepMetrics?
@@ -97,11 +97,6 @@ public struct RunView: Sendable {
 
     public init() {}
 
-    /// The step record's fields that feed a series, from `StepMetrics.fields`.
-    static let stepSeries = StepMetrics.fields.compactMap { f in f.series.map { ($0, f) } }
-    /// The VAE-GAN record's fields that feed a series, from `GANStepMetrics.fields`.
-    static let ganSeries = GANStepMetrics.fields.compactMap { f in f.series.map { ($0, f) } }
-
     /// An outcome as the event log says it: "set lr applied from step 121", "set batch_size unsupported: …".
     public static func outcomeText(_ o: CommandOutcome) -> String {
         switch o.outcome {
@@ -117,7 +112,6 @@ public struct RunView: Sendable {
         case .header(let h):
             self = RunView()
             header = h
-            layerNorms = Array(repeating: [], count: h.layers.count)
             current = Hyperparameter.initialValues(in: h.config)
             if let values = h.values {
                 // Another process's loop: its own values, never vaetop's defaults.
@@ -130,20 +124,11 @@ public struct RunView: Sendable {
                 }
             }
         case .step(let m):
-            steps.append(Double(m.step))
-            for (s, f) in Self.stepSeries { series[s.rawValue].append(f.number(m) ?? .nan) }
+            columns.append(m)
             smoothed.append(loss: loss.last!, recon: recon.last!, kl: kl.last!, grad: gradNorm.last!, clipped: gradClipped.last!)
-            if layerNorms.count < m.layerGradNorms.count {
-                layerNorms += Array(repeating: [Double](repeating: .nan, count: steps.count - 1), count: m.layerGradNorms.count - layerNorms.count)
-            }
-            for l in layerNorms.indices { layerNorms[l].append(l < m.layerGradNorms.count ? Double(m.layerGradNorms[l]) : .nan) }
-            klDims.append(m.klDims)
             if m.epoch != lastStep?.epoch { epochImages = lastStep == nil && m.step > 1 ? nil : 0 }
             epochImages = epochImages.map { $0 + m.batchSize }
-            if let gm = m.gan {
-                for (s, f) in Self.ganSeries { series[s.rawValue].append(f.number(gm) ?? .nan) }
-                current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR
-            }
+            if let gm = m.gan { current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR }
             // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
             // A value the writer never said stays unknown: a logged default is not the loop's value.
             if !unknownKnobs.contains(.lr) { current[.lr] = m.lr }
@@ -231,10 +216,7 @@ public struct RunView: Sendable {
     mutating func truncate(after step: Int) {
         let keep = SeriesIndex.count(steps, atMost: Double(step))
         guard keep < steps.count else { return }
-        steps.removeLast(steps.count - keep)
-        for i in series.indices where series[i].count > keep { series[i].removeLast(series[i].count - keep) }
-        klDims.removeLast(klDims.count - keep)
-        for l in layerNorms.indices where layerNorms[l].count > keep { layerNorms[l].removeLast(layerNorms[l].count - keep) }
+        columns.keepFirst(keep)
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
         let kept = changes.indices.filter { changes[$0].step <= step }
@@ -242,15 +224,8 @@ public struct RunView: Sendable {
         changes = kept.map { changes[$0] }
         skippedSteps.removeAll { $0 > step }
         epochImages = nil
-        // The latest step shown is the one gone back to (its speed and time come with the next record).
-        if let i = steps.indices.last, var m = lastStep {
-            m.step = Int(steps[i]); m.loss = Float(loss[i]); m.recon = Float(recon[i]); m.kl = Float(kl[i])
-            m.beta = beta[i]; m.lr = lr[i]; m.gradNorm = Float(gradNorm[i]); m.gradNormClipped = Float(gradClipped[i])
-            m.klDims = klDims[i]; m.layerGradNorms = layerNorms.map { Float($0[i]) }
-            lastStep = m
-        } else if steps.isEmpty {
-            lastStep = nil
-        }
+        // The latest step shown is the one gone back to, every field of it as a replay shows it there.
+        lastStep = columns.count > 0 ? columns.record(at: columns.count - 1) : nil
         smoothed = Smoothed()
         for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
     }

@@ -17,6 +17,21 @@ public struct RecordField<Record>: @unchecked Sendable {
         case ints(WritableKeyPath<Record, [Int]>)
         /// VAE-GAN's nested record (its own table), absent for a plain VAE.
         case gan(WritableKeyPath<Record, GANStepMetrics?>)
+
+        /// A single number (or switch).
+        public var isScalar: Bool {
+            switch self {
+            case .int, .float, .double, .bool, .optionalFloat, .optionalDouble: return true
+            default: return false
+            }
+        }
+        /// A list of numbers.
+        public var isList: Bool {
+            switch self {
+            case .floats, .optionalFloats, .ints: return true
+            default: return false
+            }
+        }
     }
 
     /// What the elements of a list field are indexed by; exports name one column or tag per element.
@@ -73,6 +88,37 @@ public struct RecordField<Record>: @unchecked Sendable {
         case .optionalFloats(let k): return r[keyPath: k].map { $0.map(Double.init) }
         case .ints(let k): return r[keyPath: k].map(Double.init)
         default: return nil
+        }
+    }
+
+    /// Whether the record holds the field (always, for a required one).
+    public func isPresent(in r: Record) -> Bool {
+        switch value {
+        case .optionalFloat(let k): return r[keyPath: k] != nil
+        case .optionalDouble(let k): return r[keyPath: k] != nil
+        case .optionalFloats(let k): return r[keyPath: k] != nil
+        case .gan(let k): return r[keyPath: k] != nil
+        default: return true
+        }
+    }
+
+    /// A list field's elements as stored (nil when absent or not a list of floats).
+    public func floats(_ r: Record) -> [Float]? {
+        switch value {
+        case .floats(let k): return r[keyPath: k]
+        case .optionalFloats(let k): return r[keyPath: k]
+        case .ints(let k): return r[keyPath: k].map(Float.init)
+        default: return nil
+        }
+    }
+
+    /// Sets a list field from its elements.
+    public func setFloats(_ v: [Float], in r: inout Record) {
+        switch value {
+        case .floats(let k): r[keyPath: k] = v
+        case .optionalFloats(let k): r[keyPath: k] = v
+        case .ints(let k): r[keyPath: k] = v.map { Int($0) }
+        default: break
         }
     }
 
@@ -145,5 +191,5 @@ extension TabledRecord {
 
 extension RecordField.Value {
     /// Whether the field is a nested record with its own table.
-    var isNested: Bool { if case .gan = self { true } else { false } }
+    public var isNested: Bool { if case .gan = self { true } else { false } }
 }

@@ -175,3 +175,42 @@ import Testing
         #expect(s.hiddenRuns.isEmpty)
     }
 }
+
+/// After a rewind the screen shows what a replay of the same run file shows at the step gone back to: every field of
+/// that step record (epoch, batch size, λ, momentum, KL objective, speed, time…), not 9 of them with the abandoned
+/// branch's values in the rest.
+@Suite struct RewindEqualsReplayTests {
+    static func step(_ s: Int, gan: Bool = false) -> StepMetrics {
+        var m = SyntheticRun.step(s)
+        m.epoch = s / 30 + 1; m.batchSize = 64 + s; m.freeBits = Double(s) / 100; m.samplesPerSecond = Float(1000 + s); m.time = Double(s) / 7
+        m.momentum = s % 3 == 0 ? nil : 0.9 - Double(s) / 1e4
+        m.klObjective = s % 2 == 0 ? Float(s) : nil
+        m.klObjectiveDims = s % 2 == 0 ? [Float(s), 1] : nil
+        m.capacity = s % 5 == 0 ? Double(s) / 10 : nil
+        m.clipCoef = Float(s) / 1000
+        if gan {
+            m.gan = GANStepMetrics(encoderLoss: Float(s), decoderLoss: 2, discriminatorLoss: 3, featureRecon: 4, dReal: 0.5, dFake: 0.25,
+                                   dPrior: 0.125, gradNormEncoder: 1, gradNormDecoder: 2, gradNormDiscriminator: 3,
+                                   discriminatorUpdated: s % 2 == 0, decoderUpdated: true, gamma: Double(s), discriminatorLR: 1e-4)
+        }
+        return m
+    }
+
+    @Test(arguments: [false, true])
+    func lastStepAfterARewindIsTheReplaysAtThatStep(gan: Bool) {
+        var c = RunConfig(); if gan { c.model = .vaeGAN }
+        let header = RunEvent.header(RunHeader(name: "r", created: "", config: c, layers: ["a", "b", "c", "d", "e"], parameters: 1,
+                                               trainImages: 1000, testImages: 10, stepsPerEpoch: 30))
+        let before = [header] + (1...100).map { RunEvent.step(Self.step($0, gan: gan)) }
+        let abandoned = (101...160).map { RunEvent.step(Self.step($0, gan: gan)) }
+        var live = RunView(), replay = RunView()
+        for e in before + abandoned { live.apply(e) }
+        live.apply(.rewind(RewindRecord(step: 160, to: 100, branch: 1, reason: .rewind, detail: "rewind to step 100")))
+        for e in before { replay.apply(e) }
+        #expect(live.lastStep == replay.lastStep)
+        #expect(live.lastStep == Self.step(100, gan: gan) && replay.columns.record(at: 0) == Self.step(1, gan: gan))
+        #expect(live.series.map(\.count) == replay.series.map(\.count) && live.steps == replay.steps)
+        // The ghost holds the abandoned steps whole.
+        #expect(live.ghosts.last?.columns.record(at: 59) == Self.step(160, gan: gan))
+    }
+}

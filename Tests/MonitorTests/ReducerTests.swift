@@ -118,7 +118,8 @@ import Testing
     @Test func accumulatesSeriesMarkersAndCurrentValues() {
         var v = RunView()
         for e in SyntheticRun.events(steps: 200) { v.apply(e) }
-        #expect(v.steps.count == 200 && v.klDims.count == 200 && v.layerNorms.count == 5 && v.layerNorms[0].count == 200)
+        let layers = v.columns.vectors[StepMetrics.index(of: "layerGradNorms")!]
+        #expect(v.steps.count == 200 && v.klDims.count == 200 && layers.count == 200 && layers[0].count == 5)
         #expect(v.evalSteps == [40, 80, 120, 160, 200])
         #expect(v.changes.map(\.step) == [100, 150])
         #expect(v.current[.lr] == SyntheticRun.step(200).lr)
