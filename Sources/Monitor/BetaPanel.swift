@@ -13,9 +13,9 @@ struct BetaPanel: PanelView {
 
     func title(_ s: AppState) -> String {
         if s.run.isGAN { return "discriminator outputs" }
-        return s.run.capacity.contains(where: { $0.isFinite }) ? "capacity C and KL" : title
+        return s.run.logs(.capacity) ? "capacity C and KL" : title
     }
-    func hasData(_ run: RunView) -> Bool { run.beta.contains { $0.isFinite } }
+    func hasData(_ run: RunView) -> Bool { run.logs(.beta) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.betaChart(&g, r, s) }
 }
 
@@ -34,7 +34,7 @@ extension Screen {
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
-        if run.capacity.contains(where: { $0.isFinite }) {
+        if run.logs(.capacity) {
             // Capacity annealing: the chart shows the target capacity C against the KL it pulls along.
             let c = run.capacity.last(where: { $0.isFinite }) ?? .nan
             g.text("C \(fmt(c)) nats  KL \(run.kl.last.map(fmt) ?? "–")  γ \(run.current[.beta].map(fmt) ?? "–")", x: r.x, y: r.y,
@@ -61,7 +61,7 @@ extension Screen {
                 f.color = t[.beta]; series.append(f)
             }
         }
-        let cycled = run.momentum.contains { $0.isFinite }
+        let cycled = run.logs(.momentum)
         if cycled {
             series.append(ChartSeries(xs: run.steps, ys: run.momentum, color: t[.momentum]))
             if run.end == nil, var f = future(s.plan?.momentum, from: step, now: nil, planned: run.plannedSteps) {

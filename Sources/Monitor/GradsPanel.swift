@@ -10,7 +10,7 @@ struct GradsPanel: PanelView {
     let hasLogScale = true, smooths = true
     let slot = PanelSlot.bottom
 
-    func hasData(_ run: RunView) -> Bool { run.gradNorm.contains { $0.isFinite } }
+    func hasData(_ run: RunView) -> Bool { run.logs(.gradNorm) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.gradPanel(&g, r, s) }
 }
 

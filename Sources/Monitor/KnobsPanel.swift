@@ -65,7 +65,7 @@ extension Screen {
                 value = s.run.current[knob.parameter].map(fmt) ?? "off"
             }
             // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
-            let capacity = knob.parameter == .beta && s.run.capacity.contains(where: { $0.isFinite })
+            let capacity = knob.parameter == .beta && s.run.logs(.capacity)
             let prefix = selected ? (s.ascii ? "> " : "▶ ") : "  "
             // The full name when it fits beside the value, else the short one (never a cut word).
             let full = prefix + (capacity ? "γ (capacity)" : knob.parameter.label)

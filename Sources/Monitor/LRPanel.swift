@@ -10,7 +10,7 @@ struct LRPanel: PanelView {
     let hasLogScale = true
     let slot = PanelSlot.scheduleRight
 
-    func hasData(_ run: RunView) -> Bool { run.lr.contains { $0.isFinite } }
+    func hasData(_ run: RunView) -> Bool { run.logs(.lr) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.lrChart(&g, r, s) }
 }
 

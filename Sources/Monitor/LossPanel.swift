@@ -12,7 +12,7 @@ struct LossPanel: PanelView {
     let slot = PanelSlot.main
 
     func title(_ s: AppState) -> String { s.run.isGAN ? "losses: encoder, decoder, discriminator" : title }
-    func hasData(_ run: RunView) -> Bool { run.loss.contains { $0.isFinite } || run.recon.contains { $0.isFinite } || !run.evalLoss.isEmpty }
+    func hasData(_ run: RunView) -> Bool { run.logs(.loss) || run.logs(.recon) || !run.evalLoss.isEmpty }
     func badge(_ s: AppState, generic: String, room: Int) -> String {
         guard let b = Screen.branchBadge(s.run, ascii: s.ascii) else { return generic }
         return b + (generic.isEmpty ? "" : " · \(generic)")

@@ -32,6 +32,8 @@ public struct RunView: Sendable {
     public var isGAN: Bool { header?.config.model == .vaeGAN }
     public var gradNorm: [Double] { columns[.gradNorm] }
     public var gradClipped: [Double] { columns[.gradClipped] }
+    /// Whether the series holds a finite number at any step (a flag kept as steps come: no scan of the history).
+    public func logs(_ s: StepSeries) -> Bool { columns.hasFinite(s) }
     /// TensorBoard-smoothed (debiased EMA, weight 0.6) copies of loss, recon, kl, gradNorm, gradClipped,
     /// kept up to date as steps arrive so a frame never re-smooths the whole history.
     public var smoothed = Smoothed()

@@ -72,7 +72,7 @@ extension Screen {
         if let p = run.header?.parent { parts.append(StatusPart("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", short: "fork@\(p.step)", rank: 12)) }
         if !s.compared.isEmpty { parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(s.compared.count) runs", rank: 11)) }
         parts.append(StatusPart("lr \(run.header?.logs("lr") == false ? "–" : run.current[.lr].map(fmt) ?? "–")", rank: 1))
-        if run.capacity.contains(where: { $0.isFinite }) {
+        if run.logs(.capacity) {
             // Capacity annealing: the weight is γ, and C is what the KL is pulled to.
             parts.append(StatusPart("γ \(run.current[.beta].map(fmt) ?? "–")", rank: 2))
             parts.append(StatusPart("C \(run.capacity.last(where: { $0.isFinite }).map(fmt) ?? "–")", rank: 3))

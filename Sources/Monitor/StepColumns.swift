@@ -16,6 +16,10 @@ public struct StepColumns: Sendable {
     var gan: [[Double]] = Array(repeating: [], count: GANStepMetrics.fields.count)
     /// Whether each step had a VAE-GAN part (empty until one had).
     var ganPresent: [Bool] = []
+    /// Per `StepMetrics.fields` and `GANStepMetrics.fields` entry: whether its column holds a finite number (kept as
+    /// steps come, so a frame asking "does this run log capacity?" reads a flag instead of scanning the history).
+    var finite = Array(repeating: false, count: StepMetrics.fields.count)
+    var ganFinite = Array(repeating: false, count: GANStepMetrics.fields.count)
 
     static let scalarFields = StepMetrics.fields.indices.filter { StepMetrics.fields[$0].value.isScalar }
     static let listFields = StepMetrics.fields.indices.filter { StepMetrics.fields[$0].value.isList }
@@ -51,16 +55,20 @@ public struct StepColumns: Sendable {
             func load<T>(_ offset: Int, _ type: T.Type) -> T { (raw + offset).assumingMemoryBound(to: T.self).pointee }
             for (i, slot, offset) in Self.slots {
                 switch slot {
-                case .int: numbers[i].append(Double(load(offset, Int.self)))
-                case .float: numbers[i].append(Double(load(offset, Float.self)))
-                case .double: numbers[i].append(load(offset, Double.self))
+                case .int: numbers[i].append(Double(load(offset, Int.self))); finite[i] = true
+                case .float:
+                    let v = load(offset, Float.self)
+                    numbers[i].append(Double(v)); if v.isFinite { finite[i] = true }
+                case .double:
+                    let v = load(offset, Double.self)
+                    numbers[i].append(v); if v.isFinite { finite[i] = true }
                 case .bool: numbers[i].append(load(offset, Bool.self) ? 1 : 0)
                 case .optionalFloat:
                     let v = load(offset, Float?.self)
-                    numbers[i].append(v.map(Double.init) ?? .nan); present[i].append(v != nil)
+                    numbers[i].append(v.map(Double.init) ?? .nan); present[i].append(v != nil); if v?.isFinite == true { finite[i] = true }
                 case .optionalDouble:
                     let v = load(offset, Double?.self)
-                    numbers[i].append(v ?? .nan); present[i].append(v != nil)
+                    numbers[i].append(v ?? .nan); present[i].append(v != nil); if v?.isFinite == true { finite[i] = true }
                 case .floats: vectors[i].append(load(offset, [Float].self))
                 case .optionalFloats:
                     let v = load(offset, [Float]?.self)
@@ -75,7 +83,10 @@ public struct StepColumns: Sendable {
         }
         guard m.gan != nil || !ganPresent.isEmpty else { return }
         ganPresent.append(m.gan != nil)
-        for (i, f) in GANStepMetrics.fields.enumerated() { gan[i].append(m.gan.flatMap { f.number($0) } ?? .nan) }
+        for (i, f) in GANStepMetrics.fields.enumerated() {
+            let v = m.gan.flatMap { f.number($0) } ?? .nan
+            gan[i].append(v); if v.isFinite { ganFinite[i] = true }
+        }
     }
 
     /// The step record at `i`, every field read back.
@@ -97,6 +108,12 @@ public struct StepColumns: Sendable {
         return inGAN ? gan[i] : numbers[i]
     }
 
+    /// Whether the series `s` holds a finite number at any step.
+    func hasFinite(_ s: StepSeries) -> Bool {
+        let (inGAN, i) = Self.seriesField[s.rawValue]
+        return inGAN ? ganFinite[i] : finite[i]
+    }
+
     /// Where each series lives: (in the VAE-GAN part, field position).
     static let seriesField: [(Bool, Int)] = StepSeries.allCases.map { s in
         if let i = StepMetrics.fields.firstIndex(where: { $0.series == s }) { return (false, i) }
@@ -109,6 +126,8 @@ public struct StepColumns: Sendable {
         for i in numbers.indices { cut(&numbers[i]); cut(&vectors[i]); cut(&present[i]) }
         for i in gan.indices { cut(&gan[i]) }
         cut(&ganPresent)
+        for i in Self.scalarFields { finite[i] = numbers[i].contains { $0.isFinite } }
+        for i in gan.indices { ganFinite[i] = gan[i].contains { $0.isFinite } }
     }
 
     /// The steps from `n` on (a ghost's copy of the branch left at a rewind).
@@ -119,6 +138,8 @@ public struct StepColumns: Sendable {
         c.present = present.map { Array($0.dropFirst(n)) }
         c.gan = gan.map { Array($0.dropFirst(n)) }
         c.ganPresent = Array(ganPresent.dropFirst(n))
+        for i in Self.scalarFields { c.finite[i] = c.numbers[i].contains { $0.isFinite } }
+        for i in c.gan.indices { c.ganFinite[i] = c.gan[i].contains { $0.isFinite } }
         return c
     }
 
