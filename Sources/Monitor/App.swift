@@ -30,8 +30,8 @@ public final class App {
     public func dispatch(_ action: Action) {
         for effect in Reducer.reduce(&state, action) {
             switch effect {
-            case .command(let c): source.send(c)
-            case .replay(let c): source.control(c, now: now)
+            case .command(let c): (source as? CommandTarget)?.send(c)
+            case .replay(let c): (source as? ReplayTransport)?.control(c, now: now)
             case .loadTheme(let name):
                 let (theme, problem) = loadTheme(name)
                 dispatch(.themeLoaded(theme, problem: problem))

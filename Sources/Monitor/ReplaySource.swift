@@ -4,7 +4,7 @@ import Runs
 ///
 /// Steps per second, not multiples of the recorded wall time: a run trained at 2,000 steps/s would otherwise be
 /// over before a person can look at it, and the default (`defaultSpeed`) plays any run in about a minute.
-public final class ReplaySource: EventSource {
+public final class ReplaySource: EventSource, ReplayTransport {
     /// All events, header first.
     public let events: [RunEvent]
     /// Lines of the file that were skipped when reading it.
@@ -116,7 +116,6 @@ public final class ReplaySource: EventSource {
         return .events(Array(events[from..<end]))
     }
 
-    public func send(_ command: RunCommand) {}
 
     public func control(_ c: ReplayControl, now: Double) {
         switch c {

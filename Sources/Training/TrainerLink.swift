@@ -9,6 +9,8 @@ public final class TrainerLink: Sendable {
     private let done = Atomic<Bool>(false)
     /// Wakes a paused trainer when a command arrives.
     private let wake = DispatchSemaphore(value: 0)
+    /// Signalled once the trainer has finished (and passed on by each waiter, so every wait after it returns at once).
+    private let ended = DispatchSemaphore(value: 0)
 
     public init() {}
 
@@ -24,10 +26,22 @@ public final class TrainerLink: Sendable {
     /// True once the trainer thread has written its end record and exited.
     public var finished: Bool { done.load(ordering: .acquiring) }
 
+    /// Waits (on a semaphore, not a polling loop) until the trainer has finished, at most `seconds` when given;
+    /// whether it has.
+    @discardableResult
+    public func waitUntilFinished(seconds: Double? = nil) -> Bool {
+        let got = seconds.map { ended.wait(timeout: .now() + $0) == .success } ?? { ended.wait(); return true }()
+        if got { ended.signal() }
+        return got
+    }
+
     func takeCommands() -> [RunCommand] { inbox.withLock { box in defer { box.removeAll() }; return box } }
     func post(_ e: RunEvent) { outbox.withLock { $0.append(e) } }
     func idle() { _ = wake.wait(timeout: .now() + .milliseconds(50)) }
-    func markFinished() { done.store(true, ordering: .releasing) }
+    func markFinished() {
+        done.store(true, ordering: .releasing)
+        ended.signal()
+    }
 }
 
 /// Runs a trainer on its own thread, wired to a link.

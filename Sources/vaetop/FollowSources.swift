@@ -5,7 +5,7 @@ import Runs
 import TensorBoard
 
 /// A vaetop run file written by another process, with commands sent through its command channel.
-final class RunFollowSource: EventSource, FollowNotices {
+final class RunFollowSource: EventSource, CommandTarget, FollowNotices {
     let follower: RunFileFollower
     let channel: CommandChannel
     let writer: WriterWatch
@@ -46,7 +46,6 @@ final class RunFollowSource: EventSource, FollowNotices {
             failures.append(.alert(Alert(step: lastStep, level: .error, message: "command not sent: \(error)")))
         }
     }
-    func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }
 
@@ -184,13 +183,11 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
         return .events(converted.contents.events)
     }
 
-    func send(_ command: RunCommand) {}
-    func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }
 
 /// Several followed runs: the first is shown and steered, the others are compared on the same charts.
-final class ComparingSource: EventSource {
+final class ComparingSource: EventSource, CommandTarget, ReplayTransport {
     let main: EventSource
     let others: [EventSource]
     /// The compared runs' names, for their notices in the main event log.
@@ -215,7 +212,7 @@ final class ComparingSource: EventSource {
         return updates
     }
     var liveness: WriterLiveness? { main.liveness }
-    func send(_ command: RunCommand) { main.send(command) }
-    func control(_ c: ReplayControl, now: Double) { main.control(c, now: now) }
+    func send(_ command: RunCommand) { (main as? CommandTarget)?.send(command) }
+    func control(_ c: ReplayControl, now: Double) { (main as? ReplayTransport)?.control(c, now: now) }
     var status: ReplayStatus? { main.status }
 }

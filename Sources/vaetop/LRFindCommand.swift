@@ -101,7 +101,7 @@ struct LRFind: ParsableCommand {
         thread.start()
         let state = runScreen(backend: backend, source: source, mode: .rangeTest, options: screen, runName: "lr-find",
                               plan: nil, keepTerminal: true)
-        while !source.isFinished && state.choice != nil { usleep(10_000) }
+        if state.choice != nil { source.waitUntilFinished() }
         guard let choice = state.choice, let result = source.result,
               let lo = result.suggestions.cyclicBase, let hi = result.suggestions.cyclicMax else {
             backend.shutdown()
@@ -135,8 +135,11 @@ final class RangeTestSource: EventSource, @unchecked Sendable {
     private var pending: [RunEvent] = []
     private var done: LRRangeTest.Result?
     func post(_ e: RunEvent) { lock.lock(); pending.append(e); lock.unlock() }
-    func finish(_ r: LRRangeTest.Result) { lock.lock(); done = r; lock.unlock() }
-    var isFinished: Bool { lock.lock(); defer { lock.unlock() }; return done != nil }
+    /// Signalled when the test has finished (passed on by the waiter).
+    private let ended = DispatchSemaphore(value: 0)
+    func finish(_ r: LRRangeTest.Result) { lock.lock(); done = r; lock.unlock(); ended.signal() }
+    /// Waits on a semaphore until the test has finished.
+    func waitUntilFinished() { ended.wait(); ended.signal() }
     var result: LRRangeTest.Result? { lock.lock(); defer { lock.unlock() }; return done }
     func poll(now: Double) -> SourceUpdate {
         lock.lock(); defer { lock.unlock() }
@@ -147,7 +150,5 @@ final class RangeTestSource: EventSource, @unchecked Sendable {
         pending.removeAll()
         return .events(out)
     }
-    func send(_ command: RunCommand) {}
-    func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }

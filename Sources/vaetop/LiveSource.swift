@@ -3,7 +3,7 @@ import Runs
 import Training
 
 /// The trainer thread as an event source for the screen.
-final class LiveSource: EventSource {
+final class LiveSource: EventSource, CommandTarget {
     let link: TrainerLink
     init(link: TrainerLink) { self.link = link }
     func poll(now: Double) -> SourceUpdate {
@@ -11,6 +11,5 @@ final class LiveSource: EventSource {
         return e.isEmpty ? .none : .events(e)
     }
     func send(_ command: RunCommand) { link.send(command) }
-    func control(_ c: ReplayControl, now: Double) {}
     var status: ReplayStatus? { nil }
 }

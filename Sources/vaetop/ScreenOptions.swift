@@ -35,14 +35,14 @@ func trainOnScreen(_ trainer: Trainer, backend: CursesTerminal, resumed: Bool, o
     // If the screen crashes, the trainer still writes its final evaluation, checkpoint and end record (5 s at most).
     CrashGuard.afterRestore = { signal in
         stopSignal.store(signal, ordering: .relaxed)
-        for _ in 0..<500 where !link.finished { usleep(10_000) }
+        link.waitUntilFinished(seconds: 5)
     }
     defer { CrashGuard.afterRestore = nil }
     let final = runScreen(backend: backend, source: LiveSource(link: link), mode: .live, options: options,
                           runName: header.name, plan: schedulePreview(header), finished: { link.finished })
     // The trainer writes its final evaluation, checkpoint and end record before it exits.
     if !link.finished { link.send(.stop) }
-    while !link.finished { usleep(10_000) }
+    link.waitUntilFinished()
     let dir = trainer.directory ?? "-"
     if let e = final.run.end {
         print(String(format: "%@ after %d steps: test loss %.2f nats/image, active units %@, %.0f samples/s; run saved in %@",
