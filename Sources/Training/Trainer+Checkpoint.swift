@@ -16,8 +16,12 @@ extension Trainer {
                                buffers: checkpointBuffers.map { $0.0 }, ganOptimizerSteps: o.ganSteps)
     }
 
-    /// Checkpoints asked for from the keyboard or a client are at most one per this many seconds (the rest coalesce).
-    static let checkpointInterval = 2.0
+    /// The step of the checkpoint on disk (nil: none yet).
+    public var checkpointStep: Int? { checkpoints.step }
+    /// Why the last checkpoint attempt wrote nothing (nil once one succeeds).
+    public var checkpointError: String? { checkpoints.error }
+    /// A checkpoint was asked for within the coalescing interval: it is written when the interval is over.
+    var checkpointPending: Bool { checkpoints.pending }
 
     /// Writes `checkpoint.bin` into the run directory and records it. Failures become alerts and `checkpointError`.
     /// Weights or optimizer state that are not finite are never written over the checkpoint on disk. `state`
@@ -25,26 +29,24 @@ extension Trainer {
     public func checkpoint() { checkpoint(state: nil) }
 
     func checkpoint(state: TrainingSnapshot?) {
-        checkpointPending = false
-        guard let directory else { return }
+        guard let directory else { checkpoints.attempted(step: nil, error: nil, touchedDisk: false); return }
         let path = (directory as NSString).appendingPathComponent(Checkpoint.fileName)
         let names = checkpointBuffers.map(\.0)
         let buffers = state.map { Self.buffers($0.buffers) } ?? checkpointBuffers.map(\.1)
         let step = state?.step ?? stepsDone
         let kept = checkpointStep.map { "checkpoint.bin keeps step \($0)" } ?? "no checkpoint is on disk"
         if let bad = zip(names, buffers).first(where: { !$0.1.allFinite }) {
-            checkpointError = "checkpoint not written at step \(step): \(bad.0) holds non-finite values; \(kept)"
+            checkpoints.attempted(step: nil, error: "checkpoint not written at step \(step): \(bad.0) holds non-finite values; \(kept)",
+                                  touchedDisk: false)
         } else {
             do {
                 try Checkpoint.write(state?.meta ?? snapshot, buffers: buffers, to: path)
-                checkpointStep = step
-                checkpointError = nil
+                checkpoints.attempted(step: step, error: nil)
                 history.checkpointVersion = state?.version ?? history.version
                 emit(.checkpoint(CheckpointRecord(step: step, path: Checkpoint.fileName)))
             } catch {
-                checkpointError = "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)"
+                checkpoints.attempted(step: nil, error: "checkpoint at step \(stepsDone) not saved (\(error)); \(kept)")
             }
-            checkpointWall = Date().timeIntervalSince1970
         }
         if let why = checkpointError { emit(.alert(Alert(step: stepsDone, level: .error, message: why))) }
         flush()
@@ -60,23 +62,19 @@ extension Trainer {
     }
 
     /// A checkpoint asked for by a person or a client: none when the one on disk is of this step, and at most one
-    /// per `checkpointInterval` (a burst of requests becomes one write when the interval is over).
+    /// per `CheckpointStore.interval` (a burst of requests becomes one write when the interval is over).
     func requestCheckpoint() {
-        if checkpointStep == stepsDone && history.checkpointVersion == history.version && checkpointError == nil {
-            if checkpointNoted != stepsDone {   // said once per step, however often asked
-                checkpointNoted = stepsDone
-                emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk")))
-            }
-            return
+        switch checkpoints.request(at: stepsDone, onDisk: history.checkpointVersion == history.version) {
+        case .alreadyOnDisk(let note):
+            // Said once per step, however often asked.
+            if note { emit(.alert(Alert(step: stepsDone, level: .info, message: "checkpoint of step \(stepsDone) is already on disk"))) }
+        case .later: break
+        case .write: checkpoint()
         }
-        if Date().timeIntervalSince1970 - checkpointWall < Self.checkpointInterval { checkpointPending = true; return }
-        checkpoint()
     }
 
     /// Writes a coalesced checkpoint once its interval is over.
-    func checkpointIfDue() {
-        if checkpointPending && Date().timeIntervalSince1970 - checkpointWall >= Self.checkpointInterval { checkpoint() }
-    }
+    func checkpointIfDue() { if checkpoints.due { checkpoint() } }
 
     /// Reopens a run directory at its checkpoint; new records are appended to the same run file.
     /// `data` replaces the configured data source (tests); nil loads what the config names.

@@ -28,15 +28,8 @@ public final class Trainer {
     /// Paused by a non-finite streak (cleared by a resume).
     public internal(set) var diverged = false
     var nanStreak = 0
-    /// The step of the checkpoint on disk (nil: none yet) and the wall-clock time it was written.
-    public internal(set) var checkpointStep: Int?
-    var checkpointWall = 0.0
-    /// A checkpoint asked for less than `checkpointInterval` after the last one: written when the interval is over.
-    var checkpointPending = false
-    /// The step whose "already on disk" note was given.
-    var checkpointNoted: Int?
-    /// Why the last checkpoint attempt wrote nothing (nil once one succeeds).
-    public internal(set) var checkpointError: String?
+    /// The checkpoint on disk and the coalescing of requests (its clock is injectable).
+    var checkpoints = CheckpointStore()
     public internal(set) var trainSeconds = 0.0
     var samplesSeen = 0
     public internal(set) var lastEval: EvalMetrics?

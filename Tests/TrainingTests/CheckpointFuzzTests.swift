@@ -144,6 +144,30 @@ import Testing
         // The pending one is written when the run finishes (finish() checkpoints).
     }
 
+    /// The coalescing rule on an injected clock: a write, then requests within 2 s wait and become one write when
+    /// the interval is over; a step already on disk is said once, not written.
+    @Test func theStoreCoalescesOnItsClock() {
+        final class Clock: @unchecked Sendable { var now = 100.0 }
+        let clock = Clock()
+        var store = CheckpointStore()
+        store.clock = { clock.now }
+        #expect(store.request(at: 1, onDisk: false) == .write)
+        store.attempted(step: 1, error: nil)
+        #expect(store.request(at: 1, onDisk: true) == .alreadyOnDisk(note: true))
+        #expect(store.request(at: 1, onDisk: true) == .alreadyOnDisk(note: false), "said once per step")
+        clock.now += 1
+        #expect(store.request(at: 2, onDisk: false) == .later && store.pending && !store.due)
+        clock.now += 1.5
+        #expect(store.due)
+        store.attempted(step: 2, error: nil)
+        #expect(!store.pending && store.step == 2)
+        // A refusal that wrote nothing (non-finite weights) starts no interval: the next request writes at once.
+        clock.now += 0.1
+        store.attempted(step: nil, error: "non-finite", touchedDisk: false)
+        clock.now += 2.5
+        #expect(store.request(at: 3, onDisk: false) == .write && store.step == 2 && store.error == "non-finite")
+    }
+
     @Test func nonFiniteWeightsNeverReplaceAGoodCheckpoint() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let t = try Trainer(config: tinyConfig(), data: tinyData, directory: dir.file("r"))
