@@ -6,10 +6,7 @@ extension Panel { public static let beta = Panel("beta") }
 /// β, the KL weight, over the run with its planned future; capacity annealing's C against the KL; a VAE-GAN's
 /// discriminator outputs instead.
 struct BetaPanel: PanelView {
-    let id = Panel.beta
-    let title = "β (KL weight)", shortTitle = "β"
-    let hasLogScale = true
-    let slot = PanelSlot.scheduleLeft
+    let meta = PanelMeta(.beta, "β (KL weight)", short: "β", .scheduleLeft, logScale: true)
 
     func title(_ s: AppState) -> String {
         if s.run.isGAN { return "discriminator outputs" }

@@ -5,10 +5,7 @@ extension Panel { public static let grads = Panel("grads") }
 
 /// The gradient norm before and after clipping, the clipping threshold, and the latest norm per layer.
 struct GradsPanel: PanelView {
-    let id = Panel.grads
-    let title = "gradient norm", shortTitle = "grad norm"
-    let hasLogScale = true, smooths = true
-    let slot = PanelSlot.bottom
+    let meta = PanelMeta(.grads, "gradient norm", short: "grad norm", .bottom, logScale: true, smooths: true)
 
     func hasData(_ run: RunView) -> Bool { run.logs(.gradNorm) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.gradPanel(&g, r, s) }

@@ -6,9 +6,7 @@ extension Panel { public static let images = Panel("images") }
 /// Reconstructions of test digits and prior samples at the latest evaluation, the selected dimension's traversal,
 /// or another program's logged image.
 struct ImagesPanel: PanelView {
-    let id = Panel.images
-    let title = "reconstructions · samples", shortTitle = "images"
-    let slot = PanelSlot.sideMiddle
+    let meta = PanelMeta(.images, "reconstructions · samples", short: "images", .sideMiddle)
 
     func hasData(_ run: RunView) -> Bool { run.images != nil || !run.loggedImages.isEmpty || (run.header?.logs("images") ?? true) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.imagesPanel(&g, r, s) }

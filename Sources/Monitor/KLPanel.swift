@@ -6,10 +6,7 @@ extension Panel { public static let kl = Panel("kl") }
 
 /// The KL panel: a legend, the per-dimension heatmap over time and the bars of the current KL, row for row.
 struct KLPanel: PanelView {
-    let id = Panel.kl
-    let title = "KL per latent dimension", shortTitle = "KL per dim"
-    let hasLogScale = true
-    let slot = PanelSlot.side
+    let meta = PanelMeta(.kl, "KL per latent dimension", short: "KL per dim", .side, logScale: true)
 
     func hasData(_ run: RunView) -> Bool { run.klDims.contains { !$0.isEmpty } }
     /// Active units with their criterion and the mutual information (its log state is under its bars).

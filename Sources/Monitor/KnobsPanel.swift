@@ -5,9 +5,7 @@ extension Panel { public static let knobs = Panel("knobs") }
 
 /// The hyperparameters the keyboard can change (and another program's logged hparams); the run list when comparing.
 struct KnobsPanel: PanelView {
-    let id = Panel.knobs
-    let title = "hyperparameters", shortTitle = "knobs"
-    let slot = PanelSlot.sideBottomLeft
+    let meta = PanelMeta(.knobs, "hyperparameters", short: "knobs", .sideBottomLeft)
 
     func title(_ s: AppState) -> String { s.compared.isEmpty ? title : "runs" }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) {

@@ -5,10 +5,7 @@ extension Panel { public static let lr = Panel("lr") }
 
 /// The learning rate over the run, with the schedule's planned future dimmed.
 struct LRPanel: PanelView {
-    let id = Panel.lr
-    let title = "learning rate", shortTitle = "lr"
-    let hasLogScale = true
-    let slot = PanelSlot.scheduleRight
+    let meta = PanelMeta(.lr, "learning rate", short: "lr", .scheduleRight, logScale: true)
 
     func hasData(_ run: RunView) -> Bool { run.logs(.lr) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.lrChart(&g, r, s) }

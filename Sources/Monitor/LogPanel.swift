@@ -6,9 +6,7 @@ extension Panel { public static let log = Panel("log") }
 
 /// The event log: changes, evaluations, alerts and answers, newest last; filtered with `/`, scrolled with ↑↓.
 struct LogPanel: PanelView {
-    let id = Panel.log
-    let title = "events", shortTitle = "events"
-    let slot = PanelSlot.sideBottomRight
+    let meta = PanelMeta(.log, "events", short: "events", .sideBottomRight)
 
     func badge(_ s: AppState, generic: String, room: Int) -> String { Screen.logBadge(s) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.logPanel(&g, r, s) }

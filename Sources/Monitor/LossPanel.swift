@@ -6,10 +6,7 @@ extension Panel { public static let loss = Panel("loss") }
 /// The loss: total, reconstruction and KL per step (smoothed or raw), the test ELBO at each evaluation, the ghosts of
 /// abandoned branches and the compared runs; a VAE-GAN's three objectives instead.
 struct LossPanel: PanelView {
-    let id = Panel.loss
-    let title = "loss (nats per image)", shortTitle = "loss"
-    let hasLogScale = true, smooths = true
-    let slot = PanelSlot.main
+    let meta = PanelMeta(.loss, "loss (nats per image)", short: "loss", .main, logScale: true, smooths: true)
 
     func title(_ s: AppState) -> String { s.run.isGAN ? "losses: encoder, decoder, discriminator" : title }
     func hasData(_ run: RunView) -> Bool { run.logs(.loss) || run.logs(.recon) || !run.evalLoss.isEmpty }

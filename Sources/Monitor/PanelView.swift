@@ -6,17 +6,8 @@ import TerminalUI
 /// frame, focus numbers, help and mouse hit-testing derive from `Panel.registry`; a new panel on data the state
 /// already holds is one file with its view and one registry line.
 protocol PanelView: Sendable {
-    var id: Panel { get }
-    /// The title in the panel's border.
-    var title: String { get }
-    /// The title when the full one does not fit.
-    var shortTitle: String { get }
-    /// Whether it is a chart with a log-scale toggle (`L`).
-    var hasLogScale: Bool { get }
-    /// Whether `s` (smoothing) applies to it.
-    var smooths: Bool { get }
-    /// Where it goes in the layout; panels sharing a slot show the focused one (else the first registered).
-    var slot: PanelSlot { get }
+    /// Its id, titles, place and toggles.
+    var meta: PanelMeta { get }
     /// The title for this state (e.g. a VAE-GAN's loss panel names its three losses).
     func title(_ s: AppState) -> String
     /// Whether the run has logged anything it shows (other programs' runs may not log everything).
@@ -32,13 +23,32 @@ protocol PanelView: Sendable {
 }
 
 extension PanelView {
-    var hasLogScale: Bool { false }
-    var smooths: Bool { false }
+    var id: Panel { meta.id }
+    var title: String { meta.title }
+    var shortTitle: String { meta.shortTitle }
+    var hasLogScale: Bool { meta.hasLogScale }
+    var smooths: Bool { meta.smooths }
+    var slot: PanelSlot { meta.slot }
     func title(_ s: AppState) -> String { title }
     func hasData(_ run: RunView) -> Bool { true }
     func badge(_ s: AppState, generic: String, room: Int) -> String { generic }
     var keys: [KeyBinding] { [] }
     func reduce(_ s: inout AppState, _ action: KeyBinding.Action, _ key: Key) -> [Effect]? { nil }
+}
+
+/// What a panel is, in one line of its file: its id, the title in its border (and the one when that does not fit),
+/// its place in the layout (panels sharing a slot show the focused one, else the first registered), whether it is a
+/// chart with a log-scale toggle (`l`) and whether smoothing (`m`) applies to it.
+struct PanelMeta: Sendable {
+    let id: Panel
+    let title: String
+    let shortTitle: String
+    let slot: PanelSlot
+    let hasLogScale: Bool
+    let smooths: Bool
+    init(_ id: Panel, _ title: String, short: String, _ slot: PanelSlot, logScale: Bool = false, smooths: Bool = false) {
+        self.id = id; self.title = title; self.shortTitle = short; self.slot = slot; self.hasLogScale = logScale; self.smooths = smooths
+    }
 }
 
 /// The places of the default layout: a 58/42 split, each side in three rows (the left's middle row split in two,
