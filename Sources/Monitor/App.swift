@@ -14,17 +14,21 @@ public final class App {
     /// Frame interval in milliseconds (~30 frames per second at most).
     public static let frameMilliseconds = 33
     private var previous: Grid?
-    private let start = Date()
+    /// Seconds since the loop started (injectable: a test drives time instead of sleeping).
+    let clock: () -> Double
 
     public init(state: AppState, backend: TerminalBackend, source: EventSource,
-                loadTheme: @escaping (String) -> (Theme, String?), interrupted: @escaping () -> Bool) {
+                loadTheme: @escaping (String) -> (Theme, String?), interrupted: @escaping () -> Bool,
+                clock: (() -> Double)? = nil) {
         self.state = state; self.backend = backend; self.source = source
         self.loadTheme = loadTheme; self.interrupted = interrupted
+        let start = Date()
+        self.clock = clock ?? { Date().timeIntervalSince(start) }
         let size = backend.size
         self.state.width = size.width; self.state.height = size.height
     }
 
-    private var now: Double { Date().timeIntervalSince(start) }
+    private var now: Double { clock() }
 
     /// Dispatches an action and carries out its effects.
     public func dispatch(_ action: Action) {
