@@ -68,6 +68,21 @@ import Testing
         #expect(export.status == 64 && export.stderr.contains("holds 3 runs (a sweep): export one of them (lightning-names, torch-rich, torch-simple)"), "\(export.stderr)")
     }
 
+    /// `vaetop schema` is JSON naming every setting with its flag and bounds; `--python` is the client's module.
+    @Test func schemaCommand() throws {
+        let r = try Binary.run(["schema"])
+        #expect(r.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let settings = try #require(object["settings"] as? [[String: Any]])
+        #expect(settings.count == RunConfig.settings.count)
+        let lr = try #require(settings.first { $0["name"] as? String == "optimizer.lr" })
+        #expect(lr["flag"] as? String == "--lr" && lr["min"] as? Double == 0 && lr["max"] as? Double == 10 && lr["minOpen"] as? Bool == true)
+        #expect(lr["live"] as? String == "lr" && lr["default"] as? Double == 0.001)
+        let module = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("clients/python/vaetop/schema.py").path
+        #expect(try Binary.run(["schema", "--python"]).stdout == (try String(contentsOfFile: module, encoding: .utf8)))
+    }
+
     /// `--version`, and shell completion that completes folders where a run is expected.
     @Test func versionAndCompletion() throws {
         let v = try Binary.run(["--version"])
