@@ -4,7 +4,7 @@ import TensorCore
 /// One optimizer step of a model family (forward, backward, clipping, its optimizers' updates), as llm.c's
 /// `gpt2_forward/backward/update` or a PyTorch loop's body. It owns its workspaces and optimizers; the trainer owns
 /// the schedules and the records.
-protocol ModelStep: AnyObject {
+protocol ModelStep: TrainingStatePart {
     /// The batch it trains when `requested` images are available (VAE-GAN: at most its workspace's capacity).
     func batch(for requested: Int) -> Int
     /// Whether its records carry the β1/momentum in force (VAE-GAN's records never did).
@@ -16,8 +16,6 @@ protocol ModelStep: AnyObject {
     func ensureCapacity(_ batch: Int)
     /// The buffers a checkpoint stores besides the VAE's weights, named, in a fixed order.
     var checkpointBuffers: [(String, Buffer<Float>)] { get }
-    /// The optimizers' step counts and SGD's buffer flag, as a checkpoint records them.
-    var optimizerState: OptimizerState { get set }
 }
 
 /// What a step measured (per image), or why it could not train.
@@ -38,12 +36,4 @@ struct StepMeasurement {
     /// The objective the step applied (VAE-GAN: β only).
     var applied: Objective
     var gan: GANStepMetrics?
-}
-
-/// The optimizers' counters a checkpoint stores (format 2's fields).
-struct OptimizerState: Equatable {
-    var steps: Int
-    var sgdHasBuffer: Bool
-    /// VAE-GAN: the encoder's, decoder's and discriminator's step counts.
-    var ganSteps: [Int]?
 }

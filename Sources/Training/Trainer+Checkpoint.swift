@@ -7,13 +7,15 @@ extension Trainer {
     /// The buffers a checkpoint stores: weights, then the model family's (optimizer state; VAE-GAN's discriminator).
     var checkpointBuffers: [(String, Buffer<Float>)] { [("params", model.params.values)] + family.checkpointBuffers }
 
-    /// The resumable state besides the buffers.
+    /// The parts of the state other objects own: the data loader's and the model family's.
+    var stateParts: [any TrainingStatePart] { [loader, family] }
+
+    /// The resumable state besides the buffers: the trainer's own fields, then each part's.
     var snapshot: TrainerSnapshot {
-        let o = family.optimizerState
-        return TrainerSnapshot(config: config, stepsDone: stepsDone, epoch: loader.epoch, position: loader.position, permutation: loader.order,
-                               noiseRNG: noiseRNG, dataRNG: loader.rng, optimizerSteps: o.steps, sgdHasBuffer: o.sgdHasBuffer, knobs: knobs,
-                               trainSeconds: trainSeconds, samplesSeen: samplesSeen, nanStreak: nanStreak,
-                               buffers: checkpointBuffers.map { $0.0 }, ganOptimizerSteps: o.ganSteps)
+        var s = TrainerSnapshot(config: config, stepsDone: stepsDone, noiseRNG: noiseRNG, knobs: knobs, trainSeconds: trainSeconds,
+                                samplesSeen: samplesSeen, nanStreak: nanStreak, buffers: checkpointBuffers.map { $0.0 })
+        for part in stateParts { part.capture(into: &s) }
+        return s
     }
 
     /// The step of the checkpoint on disk (nil: none yet).
@@ -159,9 +161,8 @@ extension Trainer {
         for ((_, dst), src) in zip(targets, buffers) {
             src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
         }
-        stepsDone = snap.stepsDone; loader.epoch = snap.epoch; loader.position = snap.position; loader.order = snap.permutation
-        noiseRNG = snap.noiseRNG; loader.rng = snap.dataRNG
-        family.optimizerState = OptimizerState(steps: snap.optimizerSteps, sgdHasBuffer: snap.sgdHasBuffer, ganSteps: snap.ganOptimizerSteps)
+        stepsDone = snap.stepsDone; noiseRNG = snap.noiseRNG
+        for part in stateParts { part.restore(from: snap) }
         knobs = snap.knobs
         betaSchedule.config.target = snap.knobs.betaTarget
         family.ensureCapacity(knobs.batchSize)

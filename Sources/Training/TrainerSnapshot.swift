@@ -22,6 +22,17 @@ public struct TrainerSnapshot: Codable, Sendable, Equatable {
     public var ganOptimizerSteps: [Int]? = nil
 }
 
+extension TrainerSnapshot {
+    /// The trainer's own fields; the data loader's and the model family's are filled in by them
+    /// (`TrainingStatePart.capture`).
+    init(config: RunConfig, stepsDone: Int, noiseRNG: RandomSource, knobs: Knobs, trainSeconds: Double, samplesSeen: Int,
+         nanStreak: Int, buffers: [String]) {
+        self.config = config; self.stepsDone = stepsDone; self.noiseRNG = noiseRNG; self.knobs = knobs
+        self.trainSeconds = trainSeconds; self.samplesSeen = samplesSeen; self.nanStreak = nanStreak; self.buffers = buffers
+        epoch = 1; position = 0; permutation = []; dataRNG = noiseRNG; optimizerSteps = 0; sgdHasBuffer = false
+    }
+}
+
 /// The live-changeable hyperparameters and overrides.
 public struct Knobs: Codable, Sendable, Equatable {
     /// Multiplies the scheduled lr (set by an lr override: new / scheduled).

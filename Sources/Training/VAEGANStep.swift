@@ -39,20 +39,6 @@ final class VAEGANStep: ModelStep {
         return out
     }
 
-    var optimizerState: OptimizerState {
-        get {
-            OptimizerState(steps: wholeModelOptimizer.stepCount, sgdHasBuffer: (wholeModelOptimizer as? SGD)?.hasBuffer ?? false,
-                           ganSteps: [encoderOptimizer, decoderOptimizer, discriminatorOptimizer].map(\.stepCount))
-        }
-        set {
-            wholeModelOptimizer.stepCount = newValue.steps
-            (wholeModelOptimizer as? SGD)?.hasBuffer = newValue.sgdHasBuffer
-            if let counts = newValue.ganSteps, counts.count == 3 {
-                for (o, c) in zip([encoderOptimizer, decoderOptimizer, discriminatorOptimizer], counts) { o.stepCount = c }
-            }
-        }
-    }
-
     func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
                knobs: Knobs) -> StepResult {
         let ws = gan.ws, model = gan.vae

@@ -44,11 +44,6 @@ final class VAEStep: ModelStep {
 
     var checkpointBuffers: [(String, Buffer<Float>)] { optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) } }
 
-    var optimizerState: OptimizerState {
-        get { OptimizerState(steps: optimizer.stepCount, sgdHasBuffer: (optimizer as? SGD)?.hasBuffer ?? false, ganSteps: nil) }
-        set { optimizer.stepCount = newValue.steps; (optimizer as? SGD)?.hasBuffer = newValue.sgdHasBuffer }
-    }
-
     func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
                knobs: Knobs) -> StepResult {
         let ws = workspace
