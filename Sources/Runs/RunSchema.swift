@@ -77,7 +77,8 @@ extension RunSchema {
             let d = defaultValue(s, defaults)
             let shownDefault: String
             switch d {
-            case .null: shownDefault = s.name == "data" ? "embedded MNIST" : "off"
+            // Absent: off for a setting whose 0 turns it off; else another setting's value, as its meaning says.
+            case .null: shownDefault = s.name == "data" ? "embedded MNIST" : (s.bound == .offOrPositive ? "off" : "(see meaning)")
             default: shownDefault = "`\(d.text())`"
             }
             let range = (s.choices.map { $0.map { "`\($0)`" }.joined(separator: ", ") } ?? s.bound.text ?? "") + (s.unit.map { " \($0)" } ?? "")
