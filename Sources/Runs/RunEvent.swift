@@ -18,27 +18,6 @@ public enum RunEvent: Sendable, Equatable {
     indirect case outcome(CommandOutcome)
     /// The lr a schedule in another process plans for every step (the screen's dimmed future).
     indirect case plan(PlanRecord)
-
-    /// The step the record belongs to (0 for the header).
-    public var step: Int {
-        switch self {
-        case .header: return 0
-        case .step(let m): return m.step
-        case .eval(let m): return m.step
-        case .change(let c): return c.step
-        case .skipped(let s): return s.step
-        case .alert(let a): return a.step
-        case .checkpoint(let c): return c.step
-        case .state(let s): return s.step
-        case .images(let i): return i.step
-        case .rangeTest(let r): return r.step
-        case .end(let e): return e.step
-        case .rewind(let r): return r.step
-        case .snapshots(let s): return s.step
-        case .outcome(let o): return o.step
-        case .plan(let p): return p.step
-        }
-    }
 }
 
 /// The first record of every run file.
@@ -296,5 +275,51 @@ public struct RangeTestRecord: Codable, Sendable, Equatable {
         self.losses = losses; self.smoothed = smoothed; self.finished = finished; self.diverged = diverged
         self.steepest = steepest; self.valley = valley; self.minimumOverTen = minimumOverTen
         self.cyclicBase = cyclicBase; self.cyclicMax = cyclicMax; self.applied = applied
+    }
+}
+
+extension RunEvent {
+    /// Every record type: the registry of kinds.
+    public static let recordTypes: [any RunRecord.Type] = [
+        RunHeader.self, StepMetrics.self, EvalMetrics.self, ParameterChange.self, SkippedStep.self, Alert.self, CheckpointRecord.self,
+        StateChange.self, ImageRecord.self, RangeTestRecord.self, RunSummary.self, RewindRecord.self, SnapshotsRecord.self,
+        CommandOutcome.self, PlanRecord.self,
+    ]
+
+    /// The record type of each kind, for decoding.
+    static let recordTypeByKind: [String: any RunRecord.Type] = Dictionary(uniqueKeysWithValues: recordTypes.map { ($0.kind, $0) })
+
+    /// The record inside the event.
+    public var record: any RunRecord {
+        switch self {
+        case .header(let r): return r
+        case .step(let r): return r
+        case .eval(let r): return r
+        case .change(let r): return r
+        case .skipped(let r): return r
+        case .alert(let r): return r
+        case .checkpoint(let r): return r
+        case .state(let r): return r
+        case .images(let r): return r
+        case .rangeTest(let r): return r
+        case .end(let r): return r
+        case .rewind(let r): return r
+        case .snapshots(let r): return r
+        case .outcome(let r): return r
+        case .plan(let r): return r
+        }
+    }
+
+    /// The record's `kind` field in the run file (its type's declaration).
+    public var kind: String {
+        // A step record is the common case: answered without boxing it into an existential.
+        if case .step = self { return StepMetrics.kind }
+        return type(of: record).kind
+    }
+
+    /// The step the record belongs to (0 for the header).
+    public var step: Int {
+        if case .step(let m) = self { return m.step }
+        return record.step
     }
 }
