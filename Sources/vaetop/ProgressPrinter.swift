@@ -40,6 +40,9 @@ final class ProgressPrinter {
             clearBar(); emitLine("step \(s.step): skipped: \(s.reason)")
         case .alert(let a):
             clearBar(); emitLine("[\(a.level.rawValue)] step \(a.step): \(a.message)")
+        case .outcome(let o) where o.outcome != .applied || o.reason != nil:
+            // The trainer's answer to a command that changed nothing (a fork's knob flag already in force, a refusal).
+            clearBar(); emitLine("[\(o.outcome == .applied ? "info" : "warning")] step \(o.step): \(o.reason ?? o.subject + " " + o.outcome.rawValue)")
         case .end(let s):
             clearBar()
             emitLine(String(format: "%@ after %d steps (%d epochs): test loss %.2f nats/image, active units %@, %.0f samples/s, %.1f s training",
