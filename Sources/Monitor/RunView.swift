@@ -99,10 +99,14 @@ public struct RunView: Sendable {
 
     public init() {}
 
-    /// An outcome as the event log says it: "set lr applied from step 121", "set batch_size unsupported: …".
+    /// An outcome as the event log says it: "set lr applied from step 121", "set batch_size unsupported: …",
+    /// "pause: already paused".
     public static func outcomeText(_ o: CommandOutcome) -> String {
         switch o.outcome {
-        case .applied: return "\(o.subject) applied" + (o.from.map { " from step \($0)" } ?? "") + (o.reason.map { ": \($0)" } ?? "")
+        case .applied:
+            // Done without a step to train from: nothing changed, and the reason says why ("set lr: lr is already 0.001…").
+            if o.from == nil, let why = o.reason { return "\(o.subject): \(why)" }
+            return "\(o.subject) applied" + (o.from.map { " from step \($0)" } ?? "") + (o.reason.map { ": \($0)" } ?? "")
         case .refused, .unsupported: return "\(o.subject) \(o.outcome.rawValue): \(o.reason ?? "no reason given")"
         }
     }

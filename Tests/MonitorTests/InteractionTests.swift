@@ -128,6 +128,7 @@ import Testing
         // The trainer says a set changed nothing: flashed, and the pending values are dropped.
         _ = Reducer.reduce(&s, .events([.outcome(CommandOutcome(step: 200, id: nil, command: "set", parameter: "lr", outcome: .applied, reason: "lr is already 0.01: nothing changed"))]))
         #expect(s.flash?.text.contains("nothing changed") == true && s.pending.isEmpty)
+        #expect(s.run.log.last?.text == "set lr: lr is already 0.01: nothing changed", "\(s.run.log.last?.text ?? "")")
         // After the run has ended, every steering key says so and the hint bar stops offering them.
         _ = Reducer.reduce(&s, .events([.end(RunSummary(step: 200, epoch: 5, reason: .finished, testLoss: nil, activeUnits: nil, samplesPerSecond: 1, seconds: 1))]))
         _ = Reducer.reduce(&s, .key(.char("e")))
