@@ -126,6 +126,11 @@ public struct StepColumns: Sendable {
         for i in numbers.indices { cut(&numbers[i]); cut(&vectors[i]); cut(&present[i]) }
         for i in gan.indices { cut(&gan[i]) }
         cut(&ganPresent)
+        recomputeFinite()
+    }
+
+    /// The finite flags read again from the columns (after steps were cut off).
+    private mutating func recomputeFinite() {
         for i in Self.scalarFields { finite[i] = numbers[i].contains { $0.isFinite } }
         for i in gan.indices { ganFinite[i] = gan[i].contains { $0.isFinite } }
     }
@@ -138,8 +143,7 @@ public struct StepColumns: Sendable {
         c.present = present.map { Array($0.dropFirst(n)) }
         c.gan = gan.map { Array($0.dropFirst(n)) }
         c.ganPresent = Array(ganPresent.dropFirst(n))
-        for i in Self.scalarFields { c.finite[i] = c.numbers[i].contains { $0.isFinite } }
-        for i in c.gan.indices { c.ganFinite[i] = c.gan[i].contains { $0.isFinite } }
+        c.recomputeFinite()
         return c
     }
 

@@ -4,14 +4,20 @@ extension Hyperparameter {
     /// The configuration field whose range a live value keeps: the knob's own row, or for the two overrides of a
     /// scheduled value (β, β1/momentum) the row of what they override.
     public var setting: Setting {
-        switch self {
-        case .beta: return RunConfig.setting("betaSchedule.target")
-        case .momentum: return RunConfig.setting("optimizer.momentum")
-        default:
-            guard let s = RunConfig.settings.first(where: { $0.live == self }) else { preconditionFailure("no setting for \(self)") }
-            return s
-        }
+        guard let s = Self.settings[self] else { preconditionFailure("no setting for \(self)") }
+        return s
     }
+
+    /// Each hyperparameter's row, found once.
+    private static let settings: [Hyperparameter: Setting] = Dictionary(uniqueKeysWithValues: allCases.map { p in
+        switch p {
+        case .beta: return (p, RunConfig.setting("betaSchedule.target"))
+        case .momentum: return (p, RunConfig.setting("optimizer.momentum"))
+        default:
+            guard let s = RunConfig.settings.first(where: { $0.live == p }) else { preconditionFailure("no setting for \(p)") }
+            return (p, s)
+        }
+    })
 
     /// Whether the value must be a whole number (the batch size) or a switch (0 or 1).
     var isWhole: Bool {

@@ -114,7 +114,7 @@ public struct Setting: @unchecked Sendable {
         case .int(let k): return bound.problem(Double(c[keyPath: k]), whole: true)
         case .optionalInt(let k): return c[keyPath: k].flatMap { bound.problem(Double($0), whole: true) }
         case .double(let k): return bound.problem(c[keyPath: k], whole: false)
-        case .optionalDouble(let k): return c[keyPath: k].flatMap { bound.problem($0, whole: false) }
+        case .optionalDouble(let k): return c[keyPath: k].flatMap { bound.problem(stored: $0) }
         case .ints(let k): return bound.problem(list: c[keyPath: k])
         case .bool, .seed, .path, .choice: return nil
         }

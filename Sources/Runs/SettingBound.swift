@@ -23,6 +23,8 @@ public enum SettingBound: Sendable, Equatable {
 
     /// Hidden widths of the encoder, decoder and discriminator.
     public static let widthRange = 1...16384
+    /// Hidden layers of the encoder or the decoder at most.
+    public static let maxLayers = 64
     /// Step counts of schedules and intervals.
     public static let stepCountRange = 0...Int(Int32.max)
 
@@ -37,7 +39,7 @@ public enum SettingBound: Sendable, Equatable {
         case .integers(let r): return "\(r.lowerBound)\(to)\(r.upperBound)"
         case .reals(let lo, let hi, let lo0, let hi0): return "\(lo0 ? "(" : "[")\(Self.show(lo)), \(Self.show(hi))\(hi0 ? ")" : "]")"
         case .offOrPositive: return (ascii ? ">=" : "≥") + " 0 (0: off)"
-        case .widths: return "\(Self.widthRange.lowerBound)\(to)\(Self.widthRange.upperBound) each, at most 64"
+        case .widths: return "\(Self.widthRange.lowerBound)\(to)\(Self.widthRange.upperBound) each, at most \(Self.maxLayers)"
         case .milestones: return "increasing, 0\(to)\(Int32.max)"
         }
     }
@@ -65,12 +67,19 @@ public enum SettingBound: Sendable, Equatable {
         }
     }
 
+    /// Why a value held in a configuration is not acceptable: as `problem(_:whole:)`, except that a setting whose 0
+    /// turns it off holds "off" as absent, never as 0 (the flags and the reader turn a 0 into absent).
+    public func problem(stored v: Double) -> String? {
+        if self == .offOrPositive && v == 0 { return "must be ≥ 0 (0 turns it off), got 0 (off is stored as absent)" }
+        return problem(v, whole: false)
+    }
+
     /// Why the list `w` is not acceptable (widths, milestones), else nil.
     public func problem(list w: [Int]) -> String? {
         switch self {
         case .widths:
-            if w.count > 64 || w.contains(where: { !Self.widthRange.contains($0) }) {
-                return "widths must be whole numbers in 1…16384, at most 64 layers, got \(w.map(String.init).joined(separator: ","))"
+            if w.count > Self.maxLayers || w.contains(where: { !Self.widthRange.contains($0) }) {
+                return "widths must be whole numbers in \(Self.widthRange.lowerBound)…\(Self.widthRange.upperBound), at most \(Self.maxLayers) layers, got \(w.map(String.init).joined(separator: ","))"
             }
         case .milestones:
             if w.count > 10_000 || w.contains(where: { !Self.stepCountRange.contains($0) }) {

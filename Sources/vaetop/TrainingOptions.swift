@@ -128,7 +128,7 @@ struct TrainingOptions: ParsableArguments {
         var out: [Int] = []
         for p in parts where !(parts.count == 1 && p.isEmpty) {
             guard let v = Int(p.trimmingCharacters(in: .whitespaces)), SettingBound.widthRange.contains(v) else {
-                throw ConfigError(flag: flag, message: "widths must be whole numbers in 1…16384, comma separated, got '\(s)'")
+                throw ConfigError(flag: flag, message: "widths must be whole numbers in \(SettingBound.widthRange.lowerBound)…\(SettingBound.widthRange.upperBound), comma separated, got '\(s)'")
             }
             out.append(v)
         }
