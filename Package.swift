@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TensorCore", "Training", "Runs", "TerminalUI"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "FileAccess", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),

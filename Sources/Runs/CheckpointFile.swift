@@ -2,13 +2,13 @@ import FileAccess
 import Foundation
 
 /// The bytes of `checkpoint.bin`: "VAETOPCK", UInt32 version, UInt32 0, UInt64 n, n bytes of JSON metadata, then
-/// each float buffer as UInt64 count + count little-endian Float32s; version 2 ends with the CRC-32C of every byte
-/// before it. Reading checks every length against what is left before using it (this module is compiled with
+/// each float buffer as UInt64 count + count little-endian Float32s; versions 2 and 3 end with the CRC-32C of every
+/// byte before it (3 names its buffers and optimizers per model family, `TrainerSnapshot`). Reading checks every length against what is left before using it (this module is compiled with
 /// overflow checks, and nothing here trusts the file), so a damaged file is a one-line error, never a crash.
 public enum CheckpointFile {
     static let magic = Array("VAETOPCK".utf8)
-    /// Version written; 1 (no checksum) is still read.
-    public static let version: UInt32 = 2
+    /// Version written; 1 (no checksum) and 2 (format 2's metadata, migrated by the trainer) are still read.
+    public static let version: UInt32 = 3
     /// The largest metadata block accepted (a config, RNG states and a data order of 10 million images fit).
     public static let maxMetadata = 256 << 20
     /// The most buffers a checkpoint may hold.
@@ -26,6 +26,8 @@ public enum CheckpointFile {
 
     /// The contents: metadata bytes and float buffers.
     public struct Contents {
+        /// The format's version (1, 2 or 3): the framing of 2 and 3 is the same, their metadata is not.
+        public var version: UInt32
         public var metadata: Data
         public var buffers: [[Float]]
     }
@@ -78,7 +80,7 @@ public enum CheckpointFile {
         /// The little-endian UInt32 at byte `o` (the caller has checked that 4 bytes are there).
         func u32(at o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) } }
         let version = u32(at: 8)
-        guard version == 1 || version == 2 else {
+        guard version >= 1 && version <= Self.version else {
             throw fail(version > Self.version ? "checkpoint version \(version) is newer than \(Self.version)" : "unknown checkpoint version \(version)")
         }
         var end = bytes.count
@@ -117,6 +119,6 @@ public enum CheckpointFile {
             o += count * 4
             buffers.append(a)
         }
-        return Contents(metadata: metadata, buffers: buffers)
+        return Contents(version: version, metadata: metadata, buffers: buffers)
     }
 }

@@ -16,6 +16,7 @@ public final class Adam: Optimizer {
     /// AMSGrad's running maximum of v (allocated only with amsgrad).
     public let vMax: Buffer<Float>
     public var stateBuffers: [Buffer<Float>] { [m, v, vMax] }
+    public static let stateBufferNames = ["m", "v", "vmax"]
 
     public init(count: Int, amsgrad: Bool = false, decoupled: Bool = false) {
         self.amsgrad = amsgrad; self.decoupled = decoupled

@@ -17,14 +17,19 @@ public enum Checkpoint {
         catch { throw .checkpoint(path: error.path, reason: error.reason) }
     }
 
-    /// Reads the metadata and the float buffers; the framing is checked here, the fields by `TrainerSnapshot.problem`.
+    /// Reads the metadata and the float buffers (a format 1 or 2 file migrated to format 3); the framing is checked
+    /// here, the fields by `TrainerSnapshot.problem` and the buffers' names by `Trainer.restore`.
     public static func read(_ path: String) throws(TrainerError) -> (TrainerSnapshot, [[Float]]) {
         let contents: CheckpointFile.Contents
         do { contents = try CheckpointFile.read(path) } catch { throw .checkpoint(path: error.path, reason: error.reason) }
-        let snapshot: TrainerSnapshot
-        do { snapshot = try JSONDecoder().decode(TrainerSnapshot.self, from: contents.metadata) }
+        do {
+            if contents.version < 3 {
+                let old = try JSONDecoder().decode(TrainerSnapshot.Format2.self, from: contents.metadata)
+                return TrainerSnapshot.migrated(old, buffers: contents.buffers)
+            }
+            return (try JSONDecoder().decode(TrainerSnapshot.self, from: contents.metadata), contents.buffers)
+        }
         catch let e as DecodingError { throw .checkpoint(path: path, reason: "metadata: \(RunFileCodec.reason(e))") }
         catch { throw .checkpoint(path: path, reason: "metadata unreadable") }
-        return (snapshot, contents.buffers)
     }
 }

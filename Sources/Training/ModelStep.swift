@@ -14,8 +14,10 @@ protocol ModelStep: TrainingStatePart {
                knobs: Knobs) -> StepResult
     /// Grows the workspaces so a batch of `batch` images fits.
     func ensureCapacity(_ batch: Int)
-    /// The buffers a checkpoint stores besides the VAE's weights, named, in a fixed order.
-    var checkpointBuffers: [(String, Buffer<Float>)] { get }
+    /// Its networks' weights, named: `params` (the VAE's, in `header.layers` order) first.
+    var weights: [(String, Buffer<Float>)] { get }
+    /// Its optimizers, each by the name its state has in a checkpoint (`vae`; `encoder`, `decoder`, `discriminator`).
+    var optimizers: [(String, any Optimizer)] { get }
 }
 
 /// What a step measured (per image), or why it could not train.

@@ -19,14 +19,39 @@ public struct StepHyperparameters: Sendable, Equatable {
 public protocol Optimizer: AnyObject {
     /// Steps taken so far (PyTorch's `state['step']`).
     var stepCount: Int { get set }
-    /// The per-parameter state buffers, in a fixed order (for checkpoints).
+    /// The per-parameter state buffers, in a fixed order (for checkpoints), named by `stateBufferNames`.
     var stateBuffers: [Buffer<Float>] { get }
+    /// The names of `stateBuffers` in a checkpoint (PyTorch's `state` keys where it has them).
+    static var stateBufferNames: [String] { get }
+    /// Its counters in a checkpoint: the step count, and SGD's whether the momentum buffer exists.
+    var counters: OptimizerCounters { get set }
     /// Updates `p` in place from the gradient `g` (which it may modify).
     func step(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, count: Int, _ h: StepHyperparameters)
 }
 
+extension Optimizer {
+    public var counters: OptimizerCounters {
+        get { OptimizerCounters(steps: stepCount) }
+        set { stepCount = newValue.steps }
+    }
+
+    /// Its state buffers named `owner.name` (`vae.m`, `encoder.momentum`).
+    func namedStateBuffers(_ owner: String) -> [(String, Buffer<Float>)] {
+        zip(Self.stateBufferNames, stateBuffers).map { ("\(owner).\($0)", $1) }
+    }
+}
+
 /// Builds the optimizer a config names.
 public enum OptimizerFactory {
+    /// The names of the state buffers of the optimizer `c` builds.
+    static func stateBufferNames(_ c: OptimizerConfig) -> [String] {
+        switch c.kind {
+        case .sgd: SGD.stateBufferNames
+        case .adam, .adamw: Adam.stateBufferNames
+        case .radam: RAdam.stateBufferNames
+        }
+    }
+
     /// A new optimizer for `count` parameters.
     public static func make(_ c: OptimizerConfig, count: Int) -> any Optimizer {
         switch c.kind {

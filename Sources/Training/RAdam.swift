@@ -10,6 +10,7 @@ public final class RAdam: Optimizer {
     public let m: Buffer<Float>
     public let v: Buffer<Float>
     public var stateBuffers: [Buffer<Float>] { [m, v] }
+    public static let stateBufferNames = ["m", "v"]
 
     public init(count: Int, decoupled: Bool = false) {
         self.decoupled = decoupled

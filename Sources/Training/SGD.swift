@@ -10,8 +10,13 @@ public final class SGD: Optimizer {
     /// Momentum buffer b.
     public let buffer: Buffer<Float>
     public var stateBuffers: [Buffer<Float>] { [buffer] }
+    public static let stateBufferNames = ["momentum"]
     /// Whether the buffer has been initialised (PyTorch creates it on the first step with momentum).
     public var hasBuffer = false
+    public var counters: OptimizerCounters {
+        get { OptimizerCounters(steps: stepCount, hasBuffer: hasBuffer) }
+        set { stepCount = newValue.steps; hasBuffer = newValue.hasBuffer ?? false }
+    }
 
     /// The momentum μ arrives with every step (`StepHyperparameters.beta1`), so it can be cycled and changed live.
     public init(count: Int, dampening: Double = 0, nesterov: Bool = false) {

@@ -4,11 +4,11 @@ import Runs
 import TensorCore
 
 extension Trainer {
-    /// The buffers a checkpoint stores: weights, then the model family's (optimizer state; VAE-GAN's discriminator).
-    var checkpointBuffers: [(String, Buffer<Float>)] { [("params", model.params.values)] + family.checkpointBuffers }
-
     /// The parts of the state other objects own: the data loader's and the model family's.
     var stateParts: [any TrainingStatePart] { [loader, family] }
+
+    /// The buffers a checkpoint stores, named by their parts: the family's weights, then its optimizers' state.
+    var checkpointBuffers: [(String, Buffer<Float>)] { stateParts.flatMap(\.stateBuffers) }
 
     /// The resumable state besides the buffers: the trainer's own fields, then each part's.
     var snapshot: TrainerSnapshot {
@@ -140,17 +140,25 @@ extension Trainer {
         try restore(snap, buffers: buffers, path: path)
     }
 
-    /// Puts a snapshot and its buffers back.
+    /// Puts a snapshot and its buffers back; the buffers are matched to this model's by name.
     func restore(_ snap: TrainerSnapshot, buffers: [[Float]], path: String) throws(TrainerError) {
         if let why = snap.problem(trainImages: train.count) { throw .checkpoint(path: path, reason: why) }
         let targets = checkpointBuffers
-        guard snap.buffers == targets.map(\.0) else {
-            throw .checkpoint(path: path, reason: "buffers are \(snap.buffers.joined(separator: ",")), this model and optimizer need \(targets.map(\.0).joined(separator: ","))")
+        let needed = targets.map(\.0)
+        guard snap.buffers.count == needed.count, Set(snap.buffers) == Set(needed) else {
+            throw .checkpoint(path: path, reason: "buffers are \(snap.buffers.joined(separator: ",")), this model and optimizer need \(needed.joined(separator: ","))")
         }
         guard buffers.count == targets.count else {
             throw .checkpoint(path: path, reason: "holds \(buffers.count) buffers, this model and optimizer need \(targets.count)")
         }
-        for ((name, dst), src) in zip(targets, buffers) {
+        let optimizers = family.optimizers.map(\.0)
+        guard Set(snap.optimizers.keys) == Set(optimizers) else {
+            throw .checkpoint(path: path, reason: "optimizers are \(snap.optimizers.keys.sorted().joined(separator: ",")), this model needs \(optimizers.joined(separator: ","))")
+        }
+        // In this model's order (the snapshot's names are these names, each once).
+        let position = Dictionary(uniqueKeysWithValues: snap.buffers.enumerated().map { ($1, $0) })
+        let sources = needed.map { buffers[position[$0]!] }
+        for ((name, dst), src) in zip(targets, sources) {
             guard src.count == dst.count else {
                 throw .checkpoint(path: path, reason: "\(name) has \(src.count) values, expected \(dst.count)")
             }
@@ -158,7 +166,7 @@ extension Trainer {
                 throw .checkpoint(path: path, reason: "\(name) at step \(snap.stepsDone) holds non-finite values (the run had diverged); resume an earlier checkpoint")
             }
         }
-        for ((_, dst), src) in zip(targets, buffers) {
+        for ((_, dst), src) in zip(targets, sources) {
             src.withUnsafeBufferPointer { dst.base.update(from: $0.baseAddress!, count: src.count) }
         }
         stepsDone = snap.stepsDone; noiseRNG = snap.noiseRNG

@@ -17,8 +17,9 @@ extension TrainerSnapshot {
             guard i >= 0, i < trainImages, !seen[i] else { return "data order is not a permutation of the \(trainImages) images" }
             seen[i] = true
         }
-        guard optimizerSteps >= 0 else { return "optimizerSteps \(optimizerSteps) is negative" }
-        if let g = ganOptimizerSteps, g.count != 3 || g.contains(where: { $0 < 0 }) { return "ganOptimizerSteps must be 3 counts ≥ 0" }
+        for (name, c) in optimizers.sorted(by: { $0.key < $1.key }) where c.steps < 0 || c.steps > RunEvent.maxStep {
+            return "optimizers.\(name).steps \(c.steps) is out of range"
+        }
         guard trainSeconds.isFinite, trainSeconds >= 0 else { return "trainSeconds \(trainSeconds) is not a duration" }
         guard samplesSeen >= 0 else { return "samplesSeen \(samplesSeen) is negative" }
         guard nanStreak >= 0 else { return "nanStreak \(nanStreak) is negative" }

@@ -1,7 +1,8 @@
 import Runs
 import TensorCore
 
-/// Everything besides the weights and optimizer buffers that a resumed run needs to continue bit for bit.
+/// Everything besides the weights and optimizer buffers that a resumed run needs to continue bit for bit: the
+/// metadata of checkpoint format 3 (`TrainerSnapshot.Format2` reads the earlier one).
 public struct TrainerSnapshot: Codable, Sendable, Equatable {
     public var config: RunConfig
     public var stepsDone: Int
@@ -10,16 +11,15 @@ public struct TrainerSnapshot: Codable, Sendable, Equatable {
     public var permutation: [Int]
     public var noiseRNG: RandomSource
     public var dataRNG: RandomSource
-    public var optimizerSteps: Int
-    public var sgdHasBuffer: Bool
     public var knobs: Knobs
     public var trainSeconds: Double
     public var samplesSeen: Int
     public var nanStreak: Int
-    /// Names of the float buffers that follow the metadata, in order.
+    /// Names of the float buffers that follow the metadata, in order (`TrainingStatePart.stateBuffers`).
     public var buffers: [String]
-    /// VAE-GAN: step counts of the encoder, decoder and discriminator optimizers (updates may be skipped).
-    public var ganOptimizerSteps: [Int]? = nil
+    /// Each optimizer's counters by its name (`ModelStep.optimizers`: `vae`; VAE-GAN's `encoder`, `decoder`,
+    /// `discriminator`, whose updates may be skipped).
+    public var optimizers: [String: OptimizerCounters]
 }
 
 extension TrainerSnapshot {
@@ -29,7 +29,7 @@ extension TrainerSnapshot {
          nanStreak: Int, buffers: [String]) {
         self.config = config; self.stepsDone = stepsDone; self.noiseRNG = noiseRNG; self.knobs = knobs
         self.trainSeconds = trainSeconds; self.samplesSeen = samplesSeen; self.nanStreak = nanStreak; self.buffers = buffers
-        epoch = 1; position = 0; permutation = []; dataRNG = noiseRNG; optimizerSteps = 0; sgdHasBuffer = false
+        epoch = 1; position = 0; permutation = []; dataRNG = noiseRNG; optimizers = [:]
     }
 }
 

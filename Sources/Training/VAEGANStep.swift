@@ -10,15 +10,11 @@ final class VAEGANStep: ModelStep {
     let encoderOptimizer: any Optimizer
     let decoderOptimizer: any Optimizer
     let discriminatorOptimizer: any Optimizer
-    /// An optimizer over all of the VAE's weights that VAE-GAN never steps: its buffers keep the layout of checkpoint
-    /// format 2 (weights, `opt…`, then the VAE-GAN buffers), so VAE-GAN checkpoints written before stay resumable.
-    let wholeModelOptimizer: any Optimizer
 
     init(gan: VAEGAN<Float>, settings: GANConfig, optimizer: OptimizerConfig) {
         self.gan = gan
         self.settings = settings
         let count = gan.vae.params.count
-        wholeModelOptimizer = OptimizerFactory.make(optimizer, count: count)
         encoderOptimizer = OptimizerFactory.make(optimizer, count: gan.decoderStart)
         decoderOptimizer = OptimizerFactory.make(optimizer, count: count - gan.decoderStart)
         discriminatorOptimizer = Adam(count: gan.disc.params.count)
@@ -30,13 +26,9 @@ final class VAEGANStep: ModelStep {
     /// The workspace is sized for the configured batch when built; larger batches are trimmed to it.
     func ensureCapacity(_ batch: Int) {}
 
-    var checkpointBuffers: [(String, Buffer<Float>)] {
-        var out = wholeModelOptimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) }
-        out.append(("disc", gan.disc.params.values))
-        for (name, opt) in [("enc", encoderOptimizer), ("dec", decoderOptimizer), ("dis", discriminatorOptimizer)] {
-            out += opt.stateBuffers.enumerated().map { ("\(name)opt\($0.offset)", $0.element) }
-        }
-        return out
+    var weights: [(String, Buffer<Float>)] { [("params", gan.vae.params.values), ("discriminator.params", gan.disc.params.values)] }
+    var optimizers: [(String, any Optimizer)] {
+        [("encoder", encoderOptimizer), ("decoder", decoderOptimizer), ("discriminator", discriminatorOptimizer)]
     }
 
     func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,

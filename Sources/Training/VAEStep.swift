@@ -42,7 +42,8 @@ final class VAEStep: ModelStep {
         }
     }
 
-    var checkpointBuffers: [(String, Buffer<Float>)] { optimizer.stateBuffers.enumerated().map { ("opt\($0.offset)", $0.element) } }
+    var weights: [(String, Buffer<Float>)] { [("params", model.params.values)] }
+    var optimizers: [(String, any Optimizer)] { [("vae", optimizer)] }
 
     func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
                knobs: Knobs) -> StepResult {

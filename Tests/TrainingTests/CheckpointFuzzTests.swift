@@ -65,7 +65,8 @@ import Testing
             ("stepsDone", -5, "stepsDone"), ("stepsDone", Int64.max, "stepsDone"), ("position", 1_000_000, "position"),
             ("position", -1, "position"), ("epoch", -2, "epoch"), ("permutation", [0, 0, 1], "data order"),
             ("permutation", Array(repeating: 5, count: 64), "permutation"), ("permutation", (0..<64).map { $0 == 3 ? -7 : $0 }, "permutation"),
-            ("optimizerSteps", -1, "optimizerSteps"), ("trainSeconds", -3.0, "trainSeconds"), ("nanStreak", -1, "nanStreak"),
+            ("optimizers", ["vae": ["steps": -1]], "optimizers.vae.steps"), ("optimizers", ["adam": ["steps": 1]], "optimizers are adam"),
+            ("optimizers", [String: Any](), "optimizers are"), ("trainSeconds", -3.0, "trainSeconds"), ("nanStreak", -1, "nanStreak"),
             ("buffers", ["params"], "buffers"), ("samplesSeen", -9, "samplesSeen"),
         ]
         for (field, value, named) in cases {
@@ -97,11 +98,13 @@ import Testing
         #expect(resumeNeverCrashes(run, good) == nil)
     }
 
-    /// Version-1 files (no checksum): a first buffer count of 2^64 − 1 or a metadata length past the end is named.
+    /// Version-1 files (no checksum; format 2's metadata): a first buffer count of 2^64 − 1 or a metadata length past
+    /// the end is named.
     @Test func versionOneLengthsAreChecked() throws {
         let dir = TempDirectory(); defer { dir.remove() }
-        let (run, good) = try makeRun(dir)
-        var v1 = Array(good.dropLast(4)); v1[8] = 1
+        let (run, _) = try makeRun(dir)
+        let format2 = [UInt8](try Data(contentsOf: URL(fileURLWithPath: CheckpointFormatTests.fixtures + "/format2-vae-sgd.bin")))
+        var v1 = Array(format2.dropLast(4)); v1[8] = 1
         let metaLength = Int(v1[16]) | Int(v1[17]) << 8 | Int(v1[18]) << 16
         #expect(resumeNeverCrashes(run, v1) == nil, "a sound version-1 file resumes")
         var huge = v1

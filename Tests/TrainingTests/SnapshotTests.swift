@@ -67,8 +67,8 @@ import Testing
 
     @Test func theRingKeepsItsBudgetRecentPointsDenseAndTheFirst() {
         let meta = TrainerSnapshot(config: RunConfig(), stepsDone: 0, epoch: 1, position: 0, permutation: [], noiseRNG: RandomSource(seed: 1),
-                                   dataRNG: RandomSource(seed: 2), optimizerSteps: 0, sgdHasBuffer: false, knobs: Knobs(config: RunConfig()),
-                                   trainSeconds: 0, samplesSeen: 0, nanStreak: 0, buffers: ["params"])
+                                   dataRNG: RandomSource(seed: 2), knobs: Knobs(config: RunConfig()),
+                                   trainSeconds: 0, samplesSeen: 0, nanStreak: 0, buffers: ["params"], optimizers: [:])
         let one = 1000 * MemoryLayout<Float>.stride
         var ring = SnapshotRing(budget: 20 * one)
         for step in stride(from: 0, through: 10_000, by: 10) {
