@@ -23,6 +23,9 @@ let package = Package(
         .target(name: "FileAccess"),
         .target(name: "Runs", dependencies: ["FileAccess"]),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
+        // The run's control plane: the loop, commands and their outcomes, checkpoints, snapshots and rewind, the
+        // recorder, evaluation and range-test orchestration, the worker thread. Training keeps the numerics.
+        .target(name: "RunControl", dependencies: ["Training", "TensorCore", "Datasets", "Runs"]),
         .target(name: "TerminalUI", dependencies: ["ResourceLocator", "FileAccess"]),
         .target(name: "TensorBoard", dependencies: ["Runs", "CZlib", "FileAccess"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
@@ -30,22 +33,22 @@ let package = Package(
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator", "FileAccess",
+                "Training", "RunControl", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator", "FileAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["TensorCore", "Training", "Runs", "TerminalUI"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "TensorCore", "Datasets", "Runs", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "RunControl", "TensorCore", "Datasets", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunsTests", dependencies: ["Runs", "FileAccess", "TestSupport"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         // In-process tests of the executable's code (flags, follow sources, writer liveness).
-        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "TestSupport"]),
+        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "RunControl", "TestSupport"]),
         // End to end: the built binary run as a person runs it (processes, files, signals, tmux at real sizes).
-        .testTarget(name: "EndToEndTests", dependencies: ["vaetop", "Runs", "Training", "TensorBoard", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["vaetop", "Runs", "Training", "RunControl", "TensorBoard", "TestSupport"]),
     ]
 )

@@ -3,19 +3,19 @@ import TensorCore
 
 /// The training data in batches: a shuffled order per epoch (its own RNG), the position in it, the epoch.
 /// Like PyTorch's `DataLoader(shuffle=True, drop_last=False)`: an epoch's last batch may be smaller.
-final class DataLoader {
-    let data: ImageDataset
+package final class DataLoader {
+    package let data: ImageDataset
     /// Epochs planned; `startBatch()` reports the end after the last.
     let epochs: Int
     /// The current epoch, 1-based.
-    var epoch = 1
+    package var epoch = 1
     /// Images of this epoch already trained on (or skipped).
     var position = 0
     /// This epoch's order of the training images.
     var order: [Int]
     var rng: RandomSource
 
-    init(data: ImageDataset, epochs: Int, seed: UInt64) {
+    package init(data: ImageDataset, epochs: Int, seed: UInt64) {
         self.data = data
         self.epochs = epochs
         rng = RandomSource(seed: seed)
@@ -24,7 +24,7 @@ final class DataLoader {
     }
 
     /// Moves to the next epoch (reshuffled) when this one is used up; false when the last epoch is over.
-    func startBatch() -> Bool {
+    package func startBatch() -> Bool {
         guard position >= data.count else { return true }
         guard epoch < epochs else { return false }
         epoch += 1
@@ -34,7 +34,7 @@ final class DataLoader {
     }
 
     /// The size of the next batch when `requested` images are asked for (at most what is left of the epoch).
-    func batchSize(_ requested: Int) -> Int { min(requested, data.count - position) }
+    package func batchSize(_ requested: Int) -> Int { min(requested, data.count - position) }
 
     /// Copies `count` images of the batch, from its row `first` on, into `dst` (rows of `data.dimension` floats).
     func copy(rows first: Int, count: Int, into dst: UnsafeMutablePointer<Float>) {
@@ -45,5 +45,5 @@ final class DataLoader {
     }
 
     /// Marks the batch of `count` images as used (trained on or skipped).
-    func advance(by count: Int) { position += count }
+    package func advance(by count: Int) { position += count }
 }

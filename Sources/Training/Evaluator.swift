@@ -5,7 +5,7 @@ import TensorCore
 
 /// Scores the model on the held-out test split and draws the showcase images (reconstructions and prior samples).
 /// It has its own workspace and RNG, so evaluating never changes the training noise.
-final class Evaluator {
+package final class Evaluator {
     let test: ImageDataset
     let config: RunConfig
     let workspace: Workspace<Float>
@@ -13,14 +13,14 @@ final class Evaluator {
     let showcase: [Int]
     let sampleZ: [Float]
     /// Whether an images record with the original test digits was made yet.
-    var originalsSent = false
+    package var originalsSent = false
 
     /// Test images per evaluation forward pass.
     static let chunk = 500
     /// Images in the showcase (reconstructions and samples).
     static let showcaseCount = 8
 
-    init(test: ImageDataset, config: RunConfig, architecture: Architecture) {
+    package init(test: ImageDataset, config: RunConfig, architecture: Architecture) {
         self.test = test
         self.config = config
         workspace = Workspace(architecture: architecture, capacity: Self.chunk)
@@ -31,7 +31,7 @@ final class Evaluator {
 
     /// Negative ELBO with β = 1 and no free bits, KL per dimension, active units (Burda et al. 2016), collapsed
     /// dimensions; seeded from the run seed, so the same weights always score the same.
-    func evaluate(_ model: VAEModel<Float>, step: Int, epoch: Int) -> EvalMetrics {
+    package func evaluate(_ model: VAEModel<Float>, step: Int, epoch: Int) -> EvalMetrics {
         let ws = workspace
         let latent = config.latent, d = test.dimension
         var rng = RandomSource(seed: config.seed &+ 0xE7A1)
@@ -70,7 +70,7 @@ final class Evaluator {
 
     /// Decodes the showcase test images (at their posterior mean) and the fixed prior draws. The originals never
     /// change: the first record of a process holds them, later ones leave them empty.
-    func images(_ model: VAEModel<Float>, step: Int) -> ImageRecord? {
+    package func images(_ model: VAEModel<Float>, step: Int) -> ImageRecord? {
         let ws = workspace
         let d = test.dimension, latent = config.latent, k = showcase.count
         guard k > 0 else { return nil }
@@ -91,13 +91,13 @@ final class Evaluator {
     }
 
     /// An images record with no images yet (a traversal is added to it).
-    func emptyRecord(step: Int) -> ImageRecord? {
+    package func emptyRecord(step: Int) -> ImageRecord? {
         showcase.isEmpty ? nil : ImageRecord(step: step, rows: test.rows, cols: test.cols, originals: [], reconstructions: [], samples: [])
     }
 
     /// Decodes the first showcase digit's posterior mean and the first prior draw with z_`dimension` set to each of
     /// `ImageTraversal.standardValues`.
-    func traversal(_ model: VAEModel<Float>, dimension: Int) -> ImageTraversal? {
+    package func traversal(_ model: VAEModel<Float>, dimension: Int) -> ImageTraversal? {
         let ws = workspace
         let d = test.dimension, latent = config.latent
         let values = ImageTraversal.standardValues, k = values.count

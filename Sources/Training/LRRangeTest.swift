@@ -36,6 +36,8 @@ public struct LRRangeTest: Sendable, Equatable {
         /// True when the divergence rule stopped the test early.
         public var diverged = false
         public var suggestions = Suggestions()
+
+        package init() {}
     }
 
     /// The usual readings of a range-test curve (nil where the curve is too short).

@@ -4,7 +4,7 @@ import TensorCore
 /// One optimizer step of a model family (forward, backward, clipping, its optimizers' updates), as llm.c's
 /// `gpt2_forward/backward/update` or a PyTorch loop's body. It owns its workspaces and optimizers; the trainer owns
 /// the schedules and the records.
-protocol ModelStep: TrainingStatePart {
+package protocol ModelStep: TrainingStatePart {
     /// The batch it trains when `requested` images are available (VAE-GAN: at most its workspace's capacity).
     func batch(for requested: Int) -> Int
     /// Whether its records carry the β1/momentum in force (VAE-GAN's records never did).
@@ -21,21 +21,21 @@ protocol ModelStep: TrainingStatePart {
 }
 
 /// What a step measured (per image), or why it could not train.
-enum StepResult {
+package enum StepResult {
     case trained(StepMeasurement)
     /// The loss or a gradient was not finite: no weight changed.
     case nonFinite(String)
 }
 
 /// The numbers of one trained step, before they become a record.
-struct StepMeasurement {
-    var loss: Double, recon: Double, kl: Double
+package struct StepMeasurement {
+    package var loss: Double, recon: Double, kl: Double
     /// The KL term the objective used (free bits); nil when free bits are off.
-    var klObjective: Double?
-    var klDims: [Float]
-    var gradNorm: Double, gradNormClipped: Double, clipCoef: Double
-    var layerGradNorms: [Float]
+    package var klObjective: Double?
+    package var klDims: [Float]
+    package var gradNorm: Double, gradNormClipped: Double, clipCoef: Double
+    package var layerGradNorms: [Float]
     /// The objective the step applied (VAE-GAN: β only).
-    var applied: Objective
-    var gan: GANStepMetrics?
+    package var applied: Objective
+    package var gan: GANStepMetrics?
 }

@@ -6,7 +6,7 @@ extension TrainerSnapshot {
     /// whole VAE (`optimizerSteps`, `sgdHasBuffer`), VAE-GAN's three step counts beside them, and buffers named by
     /// position (`params`, `opt0`…; VAE-GAN: the whole-model optimizer's `opt…` it never stepped, `disc`,
     /// `encopt…`, `decopt…`, `disopt…`).
-    struct Format2: Decodable {
+    package struct Format2: Decodable {
         var config: RunConfig
         var stepsDone: Int
         var epoch: Int
@@ -28,7 +28,7 @@ extension TrainerSnapshot {
     /// `encoder.m`, `disc` → `discriminator.params`), the never-stepped whole-model optimizer of VAE-GAN dropped,
     /// the counters named. Format 2 kept no momentum flag for VAE-GAN's SGD optimizers: a buffer that holds a
     /// non-zero value exists. Names it does not know are kept, for `Trainer.restore` to refuse by name.
-    static func migrated(_ old: Format2, buffers: [[Float]]) -> (TrainerSnapshot, [[Float]]) {
+    package static func migrated(_ old: Format2, buffers: [[Float]]) -> (TrainerSnapshot, [[Float]]) {
         let names = OptimizerFactory.stateBufferNames(old.config.optimizer)
         let gan = old.config.model == .vaeGAN
         /// `prefix` then a position into `names` (the optimizer's buffers), or nil.

@@ -4,7 +4,7 @@ extension TrainerSnapshot {
     /// nil when every field is usable for a trainer with `trainImages` training images; else the field and what is
     /// wrong. Every check is an explicit comparison: this module is built with -Ounchecked, so nothing from the
     /// file may reach a range, an index or an allocation before it has been checked here.
-    func problem(trainImages: Int) -> String? {
+    package func problem(trainImages: Int) -> String? {
         if let p = config.problem() { return p.inFile }
         guard stepsDone >= 0, stepsDone <= RunEvent.maxStep else { return "stepsDone \(stepsDone) is out of range" }
         guard epoch >= 0, epoch <= RunEvent.maxStep else { return "epoch \(epoch) is out of range" }

@@ -25,7 +25,7 @@ public struct TrainerSnapshot: Codable, Sendable, Equatable {
 extension TrainerSnapshot {
     /// The trainer's own fields; the data loader's and the model family's are filled in by them
     /// (`TrainingStatePart.capture`).
-    init(config: RunConfig, stepsDone: Int, noiseRNG: RandomSource, knobs: Knobs, trainSeconds: Double, samplesSeen: Int,
+    package init(config: RunConfig, stepsDone: Int, noiseRNG: RandomSource, knobs: Knobs, trainSeconds: Double, samplesSeen: Int,
          nanStreak: Int, buffers: [String]) {
         self.config = config; self.stepsDone = stepsDone; self.noiseRNG = noiseRNG; self.knobs = knobs
         self.trainSeconds = trainSeconds; self.samplesSeen = samplesSeen; self.nanStreak = nanStreak; self.buffers = buffers

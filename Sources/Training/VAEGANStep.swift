@@ -4,14 +4,14 @@ import TensorCore
 
 /// A VAE-GAN step (Larsen et al. 2016): the encoder, decoder and discriminator objectives, each network updated by
 /// its own optimizer; the equilibrium rule or a frozen discriminator may skip an update.
-final class VAEGANStep: ModelStep {
-    let gan: VAEGAN<Float>
+package final class VAEGANStep: ModelStep {
+    package let gan: VAEGAN<Float>
     let settings: GANConfig
     let encoderOptimizer: any Optimizer
     let decoderOptimizer: any Optimizer
     let discriminatorOptimizer: any Optimizer
 
-    init(gan: VAEGAN<Float>, settings: GANConfig, optimizer: OptimizerConfig) {
+    package init(gan: VAEGAN<Float>, settings: GANConfig, optimizer: OptimizerConfig) {
         self.gan = gan
         self.settings = settings
         let count = gan.vae.params.count
@@ -20,18 +20,18 @@ final class VAEGANStep: ModelStep {
         discriminatorOptimizer = Adam(count: gan.disc.params.count)
     }
 
-    func batch(for requested: Int) -> Int { min(requested, gan.ws.capacity) }
-    var recordsMomentum: Bool { false }
+    package func batch(for requested: Int) -> Int { min(requested, gan.ws.capacity) }
+    package var recordsMomentum: Bool { false }
 
     /// The workspace is sized for the configured batch when built; larger batches are trimmed to it.
-    func ensureCapacity(_ batch: Int) {}
+    package func ensureCapacity(_ batch: Int) {}
 
-    var weights: [(String, Buffer<Float>)] { [("params", gan.vae.params.values), ("discriminator.params", gan.disc.params.values)] }
-    var optimizers: [(String, any Optimizer)] {
+    package var weights: [(String, Buffer<Float>)] { [("params", gan.vae.params.values), ("discriminator.params", gan.disc.params.values)] }
+    package var optimizers: [(String, any Optimizer)] {
         [("encoder", encoderOptimizer), ("decoder", decoderOptimizer), ("discriminator", discriminatorOptimizer)]
     }
 
-    func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
+    package func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
                knobs: Knobs) -> StepResult {
         let ws = gan.ws, model = gan.vae
         let latent = model.architecture.latent

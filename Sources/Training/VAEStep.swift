@@ -3,20 +3,20 @@ import TensorCore
 
 /// A plain VAE's step: the batch split over data-parallel workers, the gradients summed, value and norm clipping
 /// (PyTorch's `clip_grad_value_` then `clip_grad_norm_`), one optimizer over all weights.
-final class VAEStep: ModelStep {
+package final class VAEStep: ModelStep {
     let model: VAEModel<Float>
     let optimizer: any Optimizer
     /// Worker 0's workspace (the whole batch when single-threaded).
-    var workspace: Workspace<Float>
+    package var workspace: Workspace<Float>
     /// Data-parallel workers beyond the first: their workspaces and gradient buffers.
     var replicas: [Workspace<Float>] = []
     var replicaGrads: [Buffer<Float>] = []
     /// Workers a batch is split over (the thread count; 1 = single-threaded step).
-    let workers: Int
+    package let workers: Int
     /// Per-worker reconstruction sums of the current step.
     let workerRecon: UnsafeMutablePointer<Double>
 
-    init(model: VAEModel<Float>, optimizer: any Optimizer, workers: Int, capacity: Int) {
+    package init(model: VAEModel<Float>, optimizer: any Optimizer, workers: Int, capacity: Int) {
         self.model = model
         self.optimizer = optimizer
         self.workers = workers
@@ -27,10 +27,10 @@ final class VAEStep: ModelStep {
 
     deinit { workerRecon.deallocate() }
 
-    func batch(for requested: Int) -> Int { requested }
-    var recordsMomentum: Bool { true }
+    package func batch(for requested: Int) -> Int { requested }
+    package var recordsMomentum: Bool { true }
 
-    func ensureCapacity(_ batch: Int) {
+    package func ensureCapacity(_ batch: Int) {
         if batch > workspace.capacity { workspace = Workspace(architecture: model.architecture, capacity: batch) }
         guard workers > 1 else { return }
         let per = (batch + workers - 1) / workers
@@ -42,10 +42,10 @@ final class VAEStep: ModelStep {
         }
     }
 
-    var weights: [(String, Buffer<Float>)] { [("params", model.params.values)] }
-    var optimizers: [(String, any Optimizer)] { [("vae", optimizer)] }
+    package var weights: [(String, Buffer<Float>)] { [("params", model.params.values)] }
+    package var optimizers: [(String, any Optimizer)] { [("vae", optimizer)] }
 
-    func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
+    package func train(batch b: Int, loader: DataLoader, noise: inout RandomSource, objective o: Objective, hyper h: StepHyperparameters,
                knobs: Knobs) -> StepResult {
         let ws = workspace
         let latent = model.architecture.latent

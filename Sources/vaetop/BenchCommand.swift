@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import Foundation
+import RunControl
 import Runs
 import TensorCore
 import Training

@@ -1,10 +1,11 @@
 import ArgumentParser
+import CursesBackend
 import Datasets
 import Foundation
+import Monitor
+import RunControl
 import Runs
 import Training
-import CursesBackend
-import Monitor
 
 extension LRRangeTest.Mode: ExpressibleByArgument {}
 

@@ -1,4 +1,5 @@
 import Monitor
+import RunControl
 import Runs
 import Training
 

@@ -1,9 +1,10 @@
-import FileAccess
 import ArgumentParser
 import CursesBackend
+import FileAccess
 import Foundation
 import Monitor
 import ResourceLocator
+import RunControl
 import Runs
 import TensorBoard
 import TerminalUI

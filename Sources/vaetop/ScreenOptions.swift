@@ -1,7 +1,8 @@
 import ArgumentParser
-import Foundation
 import CursesBackend
+import Foundation
 import Monitor
+import RunControl
 import Runs
 import TerminalUI
 import Training

@@ -2,6 +2,7 @@ import ArgumentParser
 import CursesBackend
 import Datasets
 import Foundation
+import RunControl
 import Runs
 import Training
 

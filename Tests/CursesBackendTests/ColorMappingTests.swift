@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TerminalUI
+import Testing
 @testable import CursesBackend
 
 /// Colour scales stay ordered at every colour depth, and 24-bit colour is asked for the way terminals announce it.

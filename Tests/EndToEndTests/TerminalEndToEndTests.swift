@@ -1,8 +1,9 @@
 import Foundation
+import RunControl
 import Runs
 import TestSupport
-import Training
 import Testing
+import Training
 
 /// The real binary on a real terminal: tmux runs it, send-keys types, capture-pane reads the screen.
 @Suite(.serialized) struct TerminalEndToEndTests {

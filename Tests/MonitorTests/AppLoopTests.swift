@@ -1,7 +1,7 @@
 import Monitor
 import Runs
-import Testing
 import TerminalUI
+import Testing
 
 /// A terminal for tests: a script of inputs (one per poll, each after `pollsBetween` empty polls) and every frame
 /// drawn; its polls advance the injected clock instead of waiting.

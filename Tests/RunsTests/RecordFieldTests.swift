@@ -1,6 +1,6 @@
 import Foundation
-@testable import Runs
 import Testing
+@testable import Runs
 
 /// The field tables are the one declaration of each record: the run-format document shows them as generated, and
 /// every field is a stored property of its record (the fast parser stores at its offset).

@@ -1,6 +1,6 @@
 import Foundation
-@testable import Runs
 import Testing
+@testable import Runs
 
 /// Random records of every kind, every optional field present or absent, non-finite values included: written,
 /// then read by the fast path (the reader's) and by the JSON decoder, both give back exactly what was written.

@@ -1,7 +1,7 @@
 import Foundation
-@testable import Runs
 import TestSupport
 import Testing
+@testable import Runs
 
 /// Hostile run-file lines: every one is skipped with a reason or read as a record that passes `problem()`;
 /// none traps, and the fast and the JSON paths agree on every line.

@@ -1,7 +1,7 @@
 import Foundation
-@testable import Runs
-import Testing
 import TestSupport
+import Testing
+@testable import Runs
 
 /// The settings table is the one declaration of every configuration field: each stored property has its row,
 /// the decoder is one loop over the rows, the range checks of the flags, the reader and the live knobs are the

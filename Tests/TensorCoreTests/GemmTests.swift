@@ -1,5 +1,5 @@
-import Testing
 import TensorCore
+import Testing
 
 /// The BLAS wrapper against a naive triple loop, for every transpose combination.
 @Suite struct GemmTests {

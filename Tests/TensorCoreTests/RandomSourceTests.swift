@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
 
 @Suite struct RandomSourceTests {
     @Test func sameSeedSameStream() {

@@ -3,6 +3,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// Checkpoint format 3 (buffers and optimizers named per model family) and the migration of format 2 files:

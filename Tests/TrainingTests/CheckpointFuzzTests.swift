@@ -4,6 +4,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// Damaged and hostile checkpoints: every one is refused with a message naming what is wrong, none crashes.

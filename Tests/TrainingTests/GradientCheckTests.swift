@@ -3,6 +3,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// Finite-difference checks (in Double) of every layer's backward pass and of the whole objective.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import RunControl
 @testable import Training
 
 @Suite struct LRRangeTestTests {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TensorCore
+import Testing
 @testable import Training
 
 /// He et al. 2019's I(x; z) estimator: its bounds, and one value from their own `calc_mi` (run by hand in PyTorch).

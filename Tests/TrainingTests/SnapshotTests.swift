@@ -3,6 +3,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// In-memory snapshots: undo and rewind restore the training state exactly, the ring keeps its budget, and a

@@ -4,6 +4,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// Small configurations on synthetic 8×8 images, so a whole run takes milliseconds.
@@ -92,6 +93,38 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
             #expect(abs(m.gradNormClipped - 0.5) < 1e-4)
         }
         #expect(steps.contains { $0.gradNorm > 0.5 })
+    }
+
+    /// Every command is answered with a typed outcome, the one a trainer in another process writes; only the
+    /// answers that changed nothing are also outcome records (an applied change is recorded by its change).
+    @Test func everyCommandReturnsItsOutcome() throws {
+        var events: [RunEvent] = []
+        let t = try Trainer(config: tinyConfig(), data: tinyData, directory: nil, sink: { events.append($0) })
+        t.begin(); t.step(); t.step()
+        func outcomes() -> [CommandOutcome] { events.compactMap { if case .outcome(let o) = $0 { o } else { nil } } }
+        let set = t.apply(.set(.lr, 0.004))
+        #expect(set == CommandOutcome(step: 2, id: nil, command: "set", parameter: "lr", outcome: .applied, from: 2))
+        #expect(outcomes().isEmpty)
+        let bad = t.apply(.set(.lr, -1))
+        #expect(bad.outcome == .refused && bad.parameter == "lr" && bad.reason?.contains("lr") == true && outcomes() == [bad])
+        #expect(t.apply(.pause).outcome == .applied && t.paused)
+        let again = t.apply(.pause)
+        #expect(again.outcome == .applied && again.reason == "already paused: nothing changed" && outcomes().last == again)
+        #expect(t.apply(.resume).outcome == .applied && !t.paused)
+        #expect(t.apply(.resume).reason == "already running: nothing changed")
+        #expect(t.apply(.traverse(dimension: 99)).outcome == .refused)
+        #expect(t.apply(.clear(.freeBits)).outcome == .refused)
+        #expect(t.apply(.clear(.beta)).reason?.contains("follows its schedule") == true)
+        let undo = t.apply(.undo)
+        #expect(undo.outcome == .applied && undo.command == "undo" && undo.reason?.contains("undo lr") == true)
+        #expect(t.apply(.undo).outcome == .refused)
+        #expect(t.apply(.rewind(toStep: 50)).outcome == .refused)
+        #expect(t.apply(.rewind(toStep: 0)).reason == "no snapshot at or before step 0; snapshots: 2")
+        t.step()
+        let rewind = t.apply(.rewind(toStep: 2))
+        #expect(rewind.outcome == .applied && rewind.command == "rewind" && rewind.from == 2 && t.paused)
+        // What was recorded as an answer is exactly what the calls returned for the commands that changed nothing.
+        #expect(outcomes().allSatisfy { $0.outcome == .refused || $0.reason?.contains("nothing changed") == true || $0.reason?.contains("schedule") == true })
     }
 
     @Test func commandsAreValidatedAppliedAndRecorded() throws {

@@ -3,6 +3,7 @@ import Runs
 import TensorCore
 import TestSupport
 import Testing
+@testable import RunControl
 @testable import Training
 
 /// Which loss reaches which network, by finite differences (Double): the encoder gets ∇(L_prior + L_llike),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Runs
-import Testing
 import TestSupport
+import Testing
 @testable import vaetop
 
 /// The command line is tested against the settings table: no default of its own, every row's flag exists with the

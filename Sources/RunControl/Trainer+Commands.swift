@@ -1,17 +1,28 @@
 import Foundation
 import Runs
+import Training
 
 extension Trainer {
-    /// Applies a command at a step boundary. A command that changes nothing is answered with an `outcome` record
-    /// (refused, with the reason; or applied with "nothing changed"), as a trainer in another process answers.
-    public func apply(_ command: RunCommand, source: ChangeSource = .keyboard) {
+    /// Applies a command at a step boundary and returns what became of it, typed as the `outcome` record a trainer in
+    /// another process writes. A command that changes nothing is also answered in the run file with that record
+    /// (refused, with the reason; or applied with "nothing changed"); an applied change is recorded by what it
+    /// changed (`change`, `state`, `rewind`, `eval`, `checkpoint` records).
+    @discardableResult
+    public func apply(_ command: RunCommand, source: ChangeSource = .keyboard) -> CommandOutcome {
+        let outcome = interpret(command, source: source)
+        flush()
+        return outcome
+    }
+
+    /// The command interpreter: does `command` and says how it went.
+    private func interpret(_ command: RunCommand, source: ChangeSource) -> CommandOutcome {
         switch command {
         case .pause:
-            guard !paused else { return }
+            guard !paused else { return answer(command, .applied, "already paused: nothing changed") }
             paused = true
             emit(.state(StateChange(step: stepsDone, state: .paused, reason: source.rawValue)))
         case .resume:
-            guard paused else { return }
+            guard paused else { return answer(command, .applied, "already running: nothing changed") }
             paused = false
             diverged = false
             nanStreak = 0
@@ -23,13 +34,12 @@ extension Trainer {
         case .stop:
             break   // the run loop handles it
         case .undo:
-            undoLastChange(source: source)
+            return undoLastChange(source: source)
         case .rewind(let step):
-            rewind(toStep: step, source: source)
+            return rewind(toStep: step, source: source)
         case .traverse(let d):
             guard (0..<config.latent).contains(d) else {
-                answer(command, .refused, "no latent dimension \(d) to traverse (0…\(config.latent - 1))")
-                return
+                return answer(command, .refused, "no latent dimension \(d) to traverse (0…\(config.latent - 1))")
             }
             traversalDimension = d
             if let t = evaluator.traversal(model, dimension: d), let showcase = evaluator.emptyRecord(step: stepsDone) {
@@ -45,13 +55,12 @@ extension Trainer {
                 let (old, new) = try set(p, v)
                 guard knobs != knobsBefore else {
                     // Nothing changed (e.g. the same value twice): said, not recorded as a change or made undoable.
-                    answer(command, .applied, "\(p.label) is already \(new.map(\.compact) ?? "off"): nothing changed")
-                    break
+                    return answer(command, .applied, "\(p.label) is already \(new.map(\.compact) ?? "off"): nothing changed")
                 }
                 if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → \(new.map(\.compact) ?? "off")") }
                 emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source.rawValue)))
             } catch {
-                answer(command, .refused, "\(error)")
+                return answer(command, .refused, "\(error)")
             }
         case .clear(let p):
             let before = snapshotsEnabled ? captureSnapshot(.change) : nil
@@ -62,26 +71,33 @@ extension Trainer {
             case .beta: old = knobs.betaOverride; knobs.betaOverride = nil
             case .momentum: old = knobs.momentumOverride; knobs.momentumOverride = nil
             default:
-                answer(command, .refused, "\(p.label) has no override to clear: set a value")
-                return
+                return answer(command, .refused, "\(p.label) has no override to clear: set a value")
             }
             let new: Double = p == .lr ? currentLR : (p == .beta ? currentBeta : currentMomentum)
             guard knobs != knobsBefore else {
-                answer(command, .applied, "\(p.label) has no override to clear: it follows its schedule")
-                break
+                return answer(command, .applied, "\(p.label) has no override to clear: it follows its schedule")
             }
             if let before, old != new { remember(before, detail: "\(p.label) \(old.map(\.compact) ?? "off") → schedule") }
             emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: source.rawValue)))
         }
-        flush()
+        return outcome(command, .applied, from: stepsDone)
     }
 
-    /// The typed answer to a command that changed nothing: an `outcome` record, the Python client's kind.
-    func answer(_ command: RunCommand, _ result: CommandOutcome.Result, _ reason: String) {
+    /// The typed outcome of `command` (not recorded).
+    func outcome(_ command: RunCommand, _ result: CommandOutcome.Result, from: Int? = nil, _ reason: String? = nil) -> CommandOutcome {
         var parameter: String?
         if case .set(let p, _) = command { parameter = p.rawValue }
         if case .clear(let p) = command { parameter = p.rawValue }
-        emit(.outcome(CommandOutcome(step: stepsDone, id: nil, command: command.name.rawValue, parameter: parameter, outcome: result, reason: reason)))
+        return CommandOutcome(step: stepsDone, id: nil, command: command.name.rawValue, parameter: parameter, outcome: result,
+                              from: from, reason: reason)
+    }
+
+    /// The answer to a command that changed nothing, recorded as an `outcome` record (the Python client's kind).
+    @discardableResult
+    func answer(_ command: RunCommand, _ result: CommandOutcome.Result, _ reason: String) -> CommandOutcome {
+        let o = outcome(command, result, reason)
+        emit(.outcome(o))
+        return o
     }
 
     /// Keeps the snapshot taken just before an applied change and makes the change undoable.

@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Runs
 import TensorCore
+import Training
 
 extension Trainer {
     /// The parts of the state other objects own: the data loader's and the model family's.

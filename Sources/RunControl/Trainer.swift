@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Runs
 import TensorCore
+import Training
 
 /// Runs the training loop: takes batches from the data loader, has the model family's step train on them with the
 /// objective and hyperparameters the schedules and knobs give, and has the recorder turn the results into records;

@@ -1,6 +1,7 @@
 import Foundation
 import Runs
 import TensorCore
+import Training
 
 /// `checkpoint.bin`: a `TrainerSnapshot` as JSON metadata plus the weight and optimizer buffers, framed and
 /// checksummed by `Runs.CheckpointFile` (which does all the byte-level reading, outside this unchecked module).

@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import Training
 
 /// Turns what the trainer did into run records: appends each to the run file (if any) and hands it to the sink.
 final class Recorder {

@@ -1,5 +1,6 @@
 import Datasets
 import Runs
+import Training
 
 /// Why a trainer could not start or continue.
 public enum TrainerError: Error, CustomStringConvertible {

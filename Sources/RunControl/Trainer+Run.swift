@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import Training
 
 extension Trainer {
     /// How the outside world steers a running loop.

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Where the run's checkpoint on disk stands, and when the next may be written: a person's or a client's requests
 /// coalesce to at most one write per `interval` seconds of `clock` (injected, so its tests need no sleeping).

@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import Training
 
 extension Trainer {
     /// Runs the range test on the current state and restores everything afterwards (weights, optimizer state,

@@ -1,5 +1,6 @@
 import Foundation
 import Runs
+import Training
 
 extension Trainer {
     /// Scores the test split now: negative ELBO with β = 1 and no free bits, KL per dimension, active units.

@@ -1,6 +1,7 @@
 import Foundation
 import Runs
 import TensorCore
+import Training
 
 extension Trainer {
     /// Copies the whole training state (sharing the buffers of a held snapshot of the same weights).
@@ -63,43 +64,40 @@ extension Trainer {
     }
 
     /// `u`: goes back to the snapshot taken just before the last change, and continues from there.
-    func undoLastChange(source: ChangeSource) {
+    func undoLastChange(source: ChangeSource) -> CommandOutcome {
         guard let entry = history.undo.last else {
-            answer(.undo, .refused, "nothing to undo: no change since the run started" + (history.branch > 0 ? " or since the last rewind" : ""))
-            return
+            return answer(.undo, .refused, "nothing to undo: no change since the run started" + (history.branch > 0 ? " or since the last rewind" : ""))
         }
         // The snapshot itself, or (thinned out) the latest one before it: its knobs predate the change too.
         guard let target = history.ring.snapshot(id: entry.snapshotID) ?? history.ring.items.last(where: { $0.id < entry.snapshotID && $0.finite }) else {
             history.undo.removeLast()
-            answer(.undo, .refused, "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")
-            return
+            return answer(.undo, .refused, "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")
         }
-        rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
+        return rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
     }
 
     /// `r`: goes back to the latest finite snapshot at or before `step` and stays paused there.
-    func rewind(toStep step: Int, source: ChangeSource) {
+    func rewind(toStep step: Int, source: ChangeSource) -> CommandOutcome {
         guard step <= stepsDone else {
-            answer(.rewind(toStep: step), .refused, "step \(step) is after the run's step \(stepsDone): rewind goes back to a step already trained")
-            return
+            return answer(.rewind(toStep: step), .refused, "step \(step) is after the run's step \(stepsDone): rewind goes back to a step already trained")
         }
         guard let target = history.ring.latest(atOrBefore: step) else {
             let points = history.ring.points
-            answer(.rewind(toStep: step), .refused,
-                   "no snapshot at or before step \(step)" + (points.isEmpty ? " (snapshots are off or none taken yet)" : "; snapshots: \(points.map(String.init).joined(separator: ", "))"))
-            return
+            return answer(.rewind(toStep: step), .refused,
+                          "no snapshot at or before step \(step)" + (points.isEmpty ? " (snapshots are off or none taken yet)" : "; snapshots: \(points.map(String.init).joined(separator: ", "))"))
         }
-        rewind(to: target, reason: .rewind, detail: "rewind to step \(target.step)", source: source, resume: false)
+        return rewind(to: target, reason: .rewind, detail: "rewind to step \(target.step)", source: source, resume: false)
     }
 
     /// Restores a snapshot, starts a new branch and records it: the rewind, every value that changed with it, and
     /// the state (running after an undo, paused after a rewind so the knobs can be set first).
-    func rewind(to target: TrainingSnapshot, reason: RewindRecord.Reason, detail: String, source: ChangeSource, resume: Bool) {
+    @discardableResult
+    func rewind(to target: TrainingSnapshot, reason: RewindRecord.Reason, detail: String, source: ChangeSource, resume: Bool) -> CommandOutcome {
         let from = stepsDone
         let before = Hyperparameter.allCases.map { value(of: $0) }
+        let command: RunCommand = reason == .undo ? .undo : .rewind(toStep: target.step)
         do { try restore(target.meta, buffers: target.buffers, path: "snapshot of step \(target.step)") } catch {
-            answer(reason == .undo ? .undo : .rewind(toStep: target.step), .refused, "rewind failed: \(error)")
-            return
+            return answer(command, .refused, "rewind failed: \(error)")
         }
         history.weightsRestored(to: target.version)
         history.ring.dropAfter(id: target.id)
@@ -119,5 +117,6 @@ extension Trainer {
         announceSnapshots()
         emitImages()
         flush()
+        return outcome(command, .applied, from: stepsDone, detail)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Runs
 import TensorCore
+import Training
 
 extension Trainer {
     /// What one call to `step()` did.

@@ -2,6 +2,7 @@ import Datasets
 import Dispatch
 import Foundation
 import Runs
+import Training
 
 /// Measurements of the snapshot machinery for `vaetop bench-snapshots` (release build): what one snapshot costs in
 /// time and bytes, what restoring one costs, and how many the default budget holds.
@@ -56,7 +57,7 @@ public struct SnapshotBenchmark: Sendable {
         c.epochs = 1000; c.evalEvery = Int(Int32.max)
         let t = try Trainer(config: c, data: data, directory: nil)
         let link = TrainerWorker.start(t, resumed: false, interruption: { nil })
-        defer { link.send(.stop); while !link.finished { usleep(1000) } }
+        defer { link.send(.stop); _ = link.waitUntilFinished() }
         func waitFor(_ match: (RunEvent) -> Bool) { while true { if link.drain().contains(where: match) { return }; usleep(200) } }
         var samples: [Double] = []
         for i in 0..<count {
@@ -71,7 +72,9 @@ public struct SnapshotBenchmark: Sendable {
                 let events = link.drain()
                 for e in events {
                     if case .rewind = e { rewound = true }
-                    if !rewound, case .alert(let a) = e, a.level != .info || a.message.hasPrefix("nothing") { return (.nan, .nan) }
+                    // A refused undo (its typed answer) or a warning: no undo to time.
+                    if !rewound, case .outcome(let o) = e, o.outcome != .applied { return (.nan, .nan) }
+                    if !rewound, case .alert(let a) = e, a.level != .info { return (.nan, .nan) }
                     if rewound, case .step = e { samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
                 }
                 if samples.count > i { break }

@@ -1,4 +1,5 @@
 import Runs
+import Training
 
 /// The trainer's memory of where it has been: the snapshot ring, which weights are loaded, the changes `u` can
 /// undo, and the branch the run is on.

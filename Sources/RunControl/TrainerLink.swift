@@ -1,6 +1,7 @@
 import Foundation
 import Runs
 import Synchronization
+import Training
 
 /// The trainer thread's mailboxes: commands in, events out. Neither side ever waits on the other.
 public final class TrainerLink: Sendable {

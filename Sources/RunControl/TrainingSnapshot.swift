@@ -1,4 +1,5 @@
 import Runs
+import Training
 
 /// A whole training state held in memory: what a checkpoint holds (weights, optimizer state, schedule position,
 /// RNG states, data order and position, live knobs), plus what the screen and undo need to know about it.
