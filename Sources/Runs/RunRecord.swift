@@ -1,5 +1,7 @@
 /// A record type of the run file. Each declares its `kind` once; `RunEvent.kind`, the run file's decoding and
-/// encoding, `vaetop schema` and the round-trip test's coverage derive from `RunEvent.recordTypes`.
+/// encoding, `vaetop schema` and the round-trip test's coverage derive from `RunEvent.recordTypes`. Its checks and
+/// its text cut have defaults, so a new kind is its own file, a case and a registry line in `RunEvent.swift`, and
+/// its use.
 public protocol RunRecord: Codable, Sendable {
     /// The record's `kind` field in the run file.
     static var kind: String { get }
@@ -7,6 +9,12 @@ public protocol RunRecord: Codable, Sendable {
     var event: RunEvent { get }
     /// The step the record belongs to (0 for the header).
     var step: Int { get }
+    /// nil when the record is usable; else what is wrong, naming the field (`RunEvent+Validation`: by default, the
+    /// step is in range).
+    func problem() -> String?
+    /// The record with every text field longer than `limit` characters cut to `limit` (the last one "…"); nil when
+    /// none is (no copy). `RunRecord+TextCut`: by default, every string of its JSON.
+    func cuttingTexts(limit: Int) -> Self?
 }
 
 extension RunHeader: RunRecord {
