@@ -29,11 +29,14 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["ResourceLocator", "FileAccess"]),
         .target(name: "TensorBoard", dependencies: ["Runs", "CZlib", "FileAccess"]),
         .target(name: "Monitor", dependencies: ["TerminalUI", "Runs"]),
+        // Where the screen's events come from: the trainer thread, a replay, followed run files and TensorBoard logs,
+        // several runs compared, the range test (Monitor declares the poll and steer protocols).
+        .target(name: "EventSources", dependencies: ["Monitor", "Runs", "RunControl", "Training", "TensorBoard", "FileAccess"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw"]),
         .executableTarget(
             name: "vaetop",
             dependencies: [
-                "Training", "RunControl", "Runs", "Datasets", "TerminalUI", "Monitor", "CursesBackend", "TensorBoard", "ResourceLocator", "FileAccess",
+                "Training", "RunControl", "Runs", "Datasets", "TerminalUI", "Monitor", "EventSources", "CursesBackend", "TensorBoard", "ResourceLocator", "FileAccess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,9 +48,9 @@ let package = Package(
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "Runs", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ResourceLocator", "TestSupport"]),
         .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "EventSources", "TerminalUI", "Runs", "TestSupport"], exclude: ["Snapshots"]),
         // In-process tests of the executable's code (flags, follow sources, writer liveness).
-        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "Runs", "Training", "RunControl", "TestSupport"]),
+        .testTarget(name: "vaetopTests", dependencies: ["vaetop", "EventSources", "Runs", "Training", "RunControl", "TestSupport"]),
         // End to end: the built binary run as a person runs it (processes, files, signals, tmux at real sizes).
         .testTarget(name: "EndToEndTests", dependencies: ["vaetop", "Runs", "Training", "RunControl", "TensorBoard", "TestSupport"]),
     ]

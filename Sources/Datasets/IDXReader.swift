@@ -1,5 +1,5 @@
-import FileAccess
 import CZlib
+import FileAccess
 import Foundation
 
 /// Reads IDX files (the MNIST format), gzip-compressed or raw.

@@ -123,9 +123,9 @@ public enum Keymap {
                    help: "q, F10", "quit (asks while training runs)"),
     ]
 
-    /// The replay speeds, from `ReplaySource.speeds`.
-    static let speedHelp = "replay: slower / faster (\(ReplaySource.label(ReplaySource.speeds[0])) … "
-        + "\(ReplaySource.label(ReplaySource.speeds[ReplaySource.speeds.count - 2])), max)"
+    /// The replay speeds, from `ReplayStatus.speeds`.
+    static let speedHelp = "replay: slower / faster (\(ReplayStatus.label(ReplayStatus.speeds[0])) … "
+        + "\(ReplayStatus.label(ReplayStatus.speeds[ReplayStatus.speeds.count - 2])), max)"
 
     /// Log scale and smoothing share one help line.
     static let chartHelp = "log scale of the focused chart; m smoothing; t theme"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventSources
 import Foundation
 import Monitor
 import ResourceLocator
@@ -82,7 +83,7 @@ struct BenchMemory: ParsableCommand {
         let contents = try RunFileReader.read(path)
         let loaded = Date().timeIntervalSince(start)
         let afterLoad = Memory.residentMB(), loadPeak = Memory.peakMB()
-        let source = ReplaySource(events: Replay.events(consume contents))   // as `vaetop replay` does
+        let source = ReplaySource(events: ReplaySource.events(consume contents))   // as `vaetop replay` does
         var state = AppState(mode: .replay, width: 200, height: 60)
         source.control(.faster, now: 0); source.control(.faster, now: 0); source.control(.faster, now: 0)
         var frames = 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesBackend
+import EventSources
 import FileAccess
 import Foundation
 import Monitor
@@ -62,13 +63,13 @@ struct Replay: ParsableCommand {
             return
         }
         installStopSignalHandlers()
-        let compared = zip(all.dropFirst(), runPaths.dropFirst()).map { ComparedRun(name: RunComparison.name($1, $0.header), events: Self.events($0)) }
+        let compared = zip(all.dropFirst(), runPaths.dropFirst()).map { ComparedRun(name: RunComparison.name($1, $0.header), events: ReplaySource.events($0)) }
         let contents = all.removeFirst()
         all.removeAll()
         let header = contents.header, skipped = contents.skipped.count
         let name = compared.isEmpty ? header.name : RunComparison.name(runPaths[0], header)
         // The records move into the replay: a long run is held once, not twice.
-        let source = ReplaySource(events: Self.events(consume contents), skippedLines: skipped)
+        let source = ReplaySource(events: ReplaySource.events(consume contents), skippedLines: skipped)
         let final = runScreen(backend: backend, source: source, mode: .replay, options: screen, runName: name,
                               plan: schedulePreview(header), compared: compared, checkpointSteps: Self.checkpointSteps(runPaths[0]),
                               prepareFork: { _ in RunDirectory.prepareFork() })
@@ -145,20 +146,6 @@ struct Replay: ParsableCommand {
         guard all.count > 8 else { return [Alert(step: 0, level: .info, message: parts.joined(separator: "; "))] }
         return [Alert(step: 0, level: .info, message: parts.joined(separator: "; ") + " (all \(all.count) below)")]
             + all.map { Alert(step: 0, level: .info, message: "not shown: \($0)") }
-    }
-
-    /// The header, a note on anything the reader had to skip, then the records.
-    static func events(_ c: consuming RunFileContents) -> [RunEvent] {
-        var first: [RunEvent] = [.header(c.header)]
-        if !c.skipped.isEmpty {
-            let detail = c.skipped.prefix(3).map { "line \($0.line): \($0.reason)" }.joined(separator: "; ")
-            first.append(.alert(Alert(step: 0, level: .warning,
-                                      message: "\(c.skipped.count) line\(c.skipped.count == 1 ? "" : "s") skipped (\(detail)\(c.skipped.count > 3 ? "; …" : ""))")))
-        }
-        var out = c.events
-        c.events = []
-        out.insert(contentsOf: first, at: 0)
-        return out
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CursesBackend
+import EventSources
 import Foundation
 import Monitor
 import RunControl

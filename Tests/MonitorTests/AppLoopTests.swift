@@ -2,6 +2,7 @@ import Monitor
 import Runs
 import TerminalUI
 import Testing
+@testable import EventSources
 
 /// A terminal for tests: a script of inputs (one per poll, each after `pollsBetween` empty polls) and every frame
 /// drawn; its polls advance the injected clock instead of waiting.

@@ -2,6 +2,7 @@ import Foundation
 import Runs
 import TerminalUI
 import Testing
+@testable import EventSources
 @testable import Monitor
 
 @Suite struct ReducerTests {

@@ -4,6 +4,7 @@ import Runs
 import TensorBoard
 import TestSupport
 import Testing
+@testable import EventSources
 @testable import vaetop
 
 /// `vaetop watch` on a folder PyTorch's SummaryWriter is still writing.

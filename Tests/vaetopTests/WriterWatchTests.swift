@@ -3,6 +3,7 @@ import Monitor
 import Runs
 import TestSupport
 import Testing
+@testable import EventSources
 @testable import vaetop
 
 /// A dead or silent trainer never looks alive: the heartbeat file, the lock and the records' own pace.

@@ -6,7 +6,7 @@ import Runs
 /// Tells from a watched run's folder and records whether its writer still lives: vaetop's own trainer holds
 /// `.vaetop-lock` while it writes; the Python client touches `.vaetop-alive` (its pid and host) every 2 s; and any
 /// writer's records keep a pace of their own. Checked once a second.
-final class WriterWatch {
+package final class WriterWatch {
     /// The Python client's heartbeat file (docs/tensorboard-and-clients.md).
     static let heartbeatFile = ".vaetop-alive"
     /// A heartbeat older than this means the process is stuck or gone (the client touches it every 2 s).

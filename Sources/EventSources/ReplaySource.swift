@@ -1,3 +1,4 @@
+import Monitor
 import Runs
 
 /// Plays a saved run's events at a number of step records per second (1 … 5000, or as fast as possible).
@@ -13,8 +14,8 @@ public final class ReplaySource: EventSource, ReplayTransport {
     public private(set) var cursor = 0
     public private(set) var playing = true
     public private(set) var speedIndex: Int
-    /// The speeds `<` and `>` step through, in step records per second; the last is as fast as the screen draws.
-    public static let speeds: [Double] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, .infinity]
+    /// The speeds `<` and `>` step through (`ReplayStatus.speeds`, which the help states).
+    static let speeds = ReplayStatus.speeds
     /// How long the default speed takes to play a run, at most (seconds).
     static let defaultDuration = 60.0
     /// Step records delivered before wall time `anchorWall`.
@@ -53,10 +54,9 @@ public final class ReplaySource: EventSource, ReplayTransport {
     }
 
     /// A speed as the status line shows it.
-    static func label(_ speed: Double) -> String { speed.isInfinite ? "max" : "\(Int(speed)) steps/s" }
 
     public var status: ReplayStatus? {
-        ReplayStatus(position: stepAt(cursor), total: stepAt(events.count), speed: Self.label(Self.speeds[speedIndex]),
+        ReplayStatus(position: stepAt(cursor), total: stepAt(events.count), speed: ReplayStatus.label(Self.speeds[speedIndex]),
                      playing: playing && cursor < events.count, skippedLines: skippedLines)
     }
 

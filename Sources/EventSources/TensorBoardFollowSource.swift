@@ -4,54 +4,9 @@ import Monitor
 import Runs
 import TensorBoard
 
-/// A vaetop run file written by another process, with commands sent through its command channel.
-final class RunFollowSource: EventSource, CommandTarget, FollowNotices {
-    let follower: RunFileFollower
-    let channel: CommandChannel
-    let writer: WriterWatch
-    init(directory: String) {
-        follower = RunFileFollower(path: directory)
-        channel = CommandChannel(directory: (follower.path as NSString).deletingLastPathComponent)
-        writer = WriterWatch(directory: (follower.path as NSString).deletingLastPathComponent)
-    }
-    var liveness: WriterLiveness? { writer.check() }
-    /// Commands that could not be written, as alerts for the log.
-    private var failures: [RunEvent] = []
-    private var notices: [String] = []
-    func takeNotices() -> [String] { defer { notices = [] }; return notices }
-    private var lastStep = 0
-    func poll(now: Double) -> SourceUpdate {
-        var update: SourceUpdate
-        switch follower.poll() {
-        case .none: update = .none
-        case .appended(let e): update = .events(e)
-        case .reset(let c):
-            let events = Replay.events(c)
-            let step = events.last(where: { if case .step = $0 { true } else { false } })?.step ?? 0
-            update = .reset(ArraySlice(events + (follower.resetReason.map { [.alert(Alert(step: step, level: .warning, message: $0))] } ?? [])))
-            if let why = follower.resetReason { notices.append(why) }
-        case .notice(let text):
-            notices.append(text)
-            update = .events([.alert(Alert(step: lastStep, level: .warning, message: text))])
-        }
-        update = update.appending(failures)
-        failures = []
-        if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
-        writer.observe(update)
-        return update
-    }
-    /// Writes the command for the other process; a failure is shown in the event log, never swallowed.
-    func send(_ command: RunCommand) {
-        do { try channel.send(command) } catch {
-            failures.append(.alert(Alert(step: lastStep, level: .error, message: "command not sent: \(error)")))
-        }
-    }
-    var status: ReplayStatus? { nil }
-}
-
 /// TensorBoard event files that another process is writing: new records are read from where the last read
 /// stopped; a step is shown once a later step has appeared (a step's scalars may span several records).
-final class TensorBoardFollowSource: EventSource, FollowNotices {
+package final class TensorBoardFollowSource: EventSource, FollowNotices {
     let directory: String
     let mapping: TagMapping
     private var consumed: [String: Int] = [:]
@@ -71,7 +26,7 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
     private var lastStep = 0
     /// Notices not yet taken by `takeNotices`.
     private var said: [String] = []
-    func takeNotices() -> [String] { defer { said = [] }; return said }
+    package func takeNotices() -> [String] { defer { said = [] }; return said }
     private var files: [(path: String, subfolder: EventFile.Subfolder?)] = []
     private var lastListing = -1.0
     /// The run's sub-folders recognised so far (their first records are not read again at each listing).
@@ -79,11 +34,11 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
 
     /// Another program's log has no heartbeat: its records' own pace tells a writer gone silent.
     private lazy var writer = WriterWatch(directory: EventFile.isEventFile(directory) ? (directory as NSString).deletingLastPathComponent : directory)
-    var liveness: WriterLiveness? { started ? writer.check() : nil }
+    package var liveness: WriterLiveness? { started ? writer.check() : nil }
 
-    init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
+    package init(directory: String, mapping: TagMapping) { self.directory = directory; self.mapping = mapping }
 
-    func poll(now: Double) -> SourceUpdate {
+    package func poll(now: Double) -> SourceUpdate {
         let update = read(now: now)
         writer.observe(update)
         return update
@@ -183,36 +138,5 @@ final class TensorBoardFollowSource: EventSource, FollowNotices {
         return .events(converted.contents.events)
     }
 
-    var status: ReplayStatus? { nil }
-}
-
-/// Several followed runs: the first is shown and steered, the others are compared on the same charts.
-final class ComparingSource: EventSource, CommandTarget, ReplayTransport {
-    let main: EventSource
-    let others: [EventSource]
-    /// The compared runs' names, for their notices in the main event log.
-    let names: [String]
-    private var forwarded: [String] = []
-    private var lastStep = 0
-    init(main: EventSource, others: [EventSource], names: [String] = []) { self.main = main; self.others = others; self.names = names }
-    func poll(now: Double) -> SourceUpdate {
-        let update = main.poll(now: now)
-        _ = (main as? FollowNotices)?.takeNotices()   // the main run's are in its own events already
-        if case .events(let e) = update, let s = e.last(where: { if case .step = $0 { true } else { false } }) { lastStep = s.step }
-        defer { forwarded = [] }
-        return update.appending(forwarded.map { .alert(Alert(step: lastStep, level: .warning, message: $0)) })
-    }
-    func pollCompared(now: Double) -> [(index: Int, update: SourceUpdate)] {
-        let updates = others.enumerated().map { ($0.offset, $0.element.poll(now: now)) }
-        for (i, other) in others.enumerated() {
-            guard let f = other as? FollowNotices else { continue }
-            let name = i < names.count ? names[i] : "run \(i + 2)"
-            forwarded += f.takeNotices().map { "[\(name)] \($0)" }
-        }
-        return updates
-    }
-    var liveness: WriterLiveness? { main.liveness }
-    func send(_ command: RunCommand) { (main as? CommandTarget)?.send(command) }
-    func control(_ c: ReplayControl, now: Double) { (main as? ReplayTransport)?.control(c, now: now) }
-    var status: ReplayStatus? { main.status }
+    package var status: ReplayStatus? { nil }
 }
