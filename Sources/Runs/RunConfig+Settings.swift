@@ -1,11 +1,12 @@
-/// The settings table: one row per configuration field, in `--help` order. Adding a setting is a row here, its
-/// stored property, its `@Option` and its use; the decoder, the range checks, `vaetop schema`, the Python client's
+/// The settings table: one row per configuration field, in `--help` order. Adding a setting is a row here (the lr
+/// schedule's rows are beside its fields, in `LRScheduleConfig.swift`), its stored property, its `@Option` and its
+/// use; the decoder, the range checks, `vaetop schema`, the Python client's
 /// generated ranges and the docs' config table follow from the row.
 extension RunConfig {
-    private static let stepCount = SettingBound.integers(SettingBound.stepCountRange)
-    private static let positiveSteps = SettingBound.integers(1...Int(Int32.max))
-    private static let rate = SettingBound.above(0, upTo: 10)
-    private static let unitOpen = SettingBound.from(0, below: 1)
+    static let stepCount = SettingBound.integers(SettingBound.stepCountRange)
+    static let positiveSteps = SettingBound.integers(1...Int(Int32.max))
+    static let rate = SettingBound.above(0, upTo: 10)
+    static let unitOpen = SettingBound.from(0, below: 1)
 
     public static let settings: [Setting] = [
         // Model and data
@@ -49,36 +50,8 @@ extension RunConfig {
         Setting("optimizer.decoupledWeightDecay", "--decoupled-wd", .bool(\.optimizer.decoupledWeightDecay), "RAdam with decoupled weight decay"),
         Setting("clip.maxNorm", "--clip-norm", .optionalDouble(\.clip.maxNorm), .offOrPositive, live: .clipNorm, fork: .knob, "Clip the global gradient norm"),
         Setting("clip.value", "--clip-value", .optionalDouble(\.clip.value), .offOrPositive, live: .clipValue, fork: .knob, "Clip gradient elements to +/-value"),
-        // lr schedule
-        Setting("lrSchedule.kind", "--lr-schedule", .choice(\.lrSchedule.kind), "The lr schedule (PyTorch's lr_scheduler names)"),
-        Setting("lrSchedule.stepSize", "--step-size", .int(\.lrSchedule.stepSize), positiveSteps, unit: "steps", "StepLR step size"),
-        Setting("lrSchedule.gamma", "--gamma", .double(\.lrSchedule.gamma), .above(0, upTo: 10), "Decay factor (step, multistep, exponential, exp_range)"),
-        Setting("lrSchedule.milestones", "--milestones", .ints(\.lrSchedule.milestones), .milestones, "MultiStepLR milestones, comma separated steps"),
-        Setting("lrSchedule.tMax", "--t-max", .int(\.lrSchedule.tMax), stepCount, unit: "steps", "Cosine T_max (0: the whole run)"),
-        Setting("lrSchedule.etaMin", "--eta-min", .double(\.lrSchedule.etaMin), .from(0, below: 10), "Cosine minimum lr"),
-        Setting("lrSchedule.t0", "--t0", .int(\.lrSchedule.t0), positiveSteps, unit: "steps", "Warm restarts T_0"),
-        Setting("lrSchedule.tMult", "--t-mult", .int(\.lrSchedule.tMult), .integers(1...1000), "Warm restarts T_mult"),
-        Setting("lrSchedule.baseLR", "--base-lr", .optionalDouble(\.lrSchedule.baseLR), rate, "Cyclic base_lr (default: --lr)"),
-        Setting("lrSchedule.maxLR", "--max-lr", .optionalDouble(\.lrSchedule.maxLR), rate, "Cyclic / one-cycle max_lr (default: 10 x --lr)"),
-        Setting("lrSchedule.stepSizeUp", "--step-size-up", .int(\.lrSchedule.stepSizeUp), positiveSteps, unit: "steps", "Cyclic step_size_up"),
-        Setting("lrSchedule.stepSizeDown", "--step-size-down", .optionalInt(\.lrSchedule.stepSizeDown), positiveSteps, unit: "steps",
-                "Cyclic step_size_down (default: step_size_up)"),
-        Setting("lrSchedule.mode", "--cyclic-mode", .choice(\.lrSchedule.mode), "CyclicLR's mode"),
-        Setting("lrSchedule.cycleMomentum", "--no-cycle-momentum", .bool(\.lrSchedule.cycleMomentum),
-                "Cycle beta1/momentum inversely to the lr (cyclic, one-cycle); the flag turns it off"),
-        Setting("lrSchedule.baseMomentum", "--base-momentum", .optionalDouble(\.lrSchedule.baseMomentum), unitOpen,
-                "Lower beta1/momentum when cycling (default: PyTorch's 0.8 cyclic, 0.85 one-cycle)"),
-        Setting("lrSchedule.maxMomentum", "--max-momentum", .optionalDouble(\.lrSchedule.maxMomentum), unitOpen,
-                "Upper beta1/momentum when cycling (default: 0.9 cyclic, 0.95 one-cycle)"),
-        Setting("lrSchedule.pctStart", "--pct-start", .double(\.lrSchedule.pctStart), .above(0, upTo: 0.9999), "One-cycle pct_start (< 0.5 with --three-phase)"),
-        Setting("lrSchedule.divFactor", "--div-factor", .double(\.lrSchedule.divFactor), .above(0, upTo: 1e12), "One-cycle div_factor"),
-        Setting("lrSchedule.finalDivFactor", "--final-div-factor", .double(\.lrSchedule.finalDivFactor), .above(0, upTo: 1e12), "One-cycle final_div_factor"),
-        Setting("lrSchedule.anneal", "--anneal", .choice(\.lrSchedule.anneal), "One-cycle anneal strategy"),
-        Setting("lrSchedule.threePhase", "--three-phase", .bool(\.lrSchedule.threePhase), "One-cycle three_phase"),
-        Setting("lrSchedule.totalSteps", "--total-steps", .int(\.lrSchedule.totalSteps), stepCount, unit: "steps", "One-cycle total_steps (0: the whole run)"),
-        Setting("lrSchedule.warmupSteps", "--warmup-steps", .int(\.lrSchedule.warmupSteps), stepCount, unit: "steps", "Linear lr warmup steps in front of the schedule"),
-        Setting("lrSchedule.warmupStartFactor", "--warmup-start-factor", .double(\.lrSchedule.warmupStartFactor), .closed(0, 1),
-                "Warmup start factor (PyTorch LinearLR's start_factor; > 0 with --warmup-steps)"),
+        // lr schedule: its rows are beside its fields (LRScheduleConfig.swift)
+    ] + LRScheduleConfig.settings + [
         // KL weight (beta) schedule and free bits
         Setting("betaSchedule.kind", "--beta-schedule", .choice(\.betaSchedule.kind), "KL weight schedule"),
         Setting("betaSchedule.target", "--beta", .double(\.betaSchedule.target), .closed(0, 1000), live: .betaTarget, fork: .knob, "Target beta (KL weight)"),

@@ -135,68 +135,6 @@ public struct ClipConfig: Codable, Sendable, Equatable {
     public init() {}
 }
 
-/// Learning-rate schedule, stepped once per optimizer step.
-public struct LRScheduleConfig: Codable, Sendable, Equatable {
-    /// Schedule families (PyTorch's lr_scheduler names).
-    public enum Kind: String, Codable, Sendable, CaseIterable {
-        case constant, step, multistep, exponential, cosine, cosineRestarts = "cosine-restarts", cyclic, onecycle
-    }
-    /// Cyclic modes.
-    public enum CyclicMode: String, Codable, Sendable, CaseIterable { case triangular, triangular2, expRange = "exp_range" }
-    /// One-cycle annealing shapes.
-    public enum Anneal: String, Codable, Sendable, CaseIterable { case cos, linear }
-
-    public var kind: Kind = .constant
-    /// StepLR step_size (steps).
-    public var stepSize: Int = 1000
-    /// Decay factor of step, multistep, exponential and exp_range.
-    public var gamma: Double = 0.1
-    /// MultiStepLR milestones (steps).
-    public var milestones: [Int] = []
-    /// CosineAnnealingLR T_max (steps); 0 means the run's total steps.
-    public var tMax: Int = 0
-    /// Minimum lr of the cosine schedules.
-    public var etaMin: Double = 0
-    /// CosineAnnealingWarmRestarts T_0 (steps).
-    public var t0: Int = 1000
-    /// CosineAnnealingWarmRestarts T_mult.
-    public var tMult: Int = 1
-    /// CyclicLR base_lr; nil means the optimizer lr.
-    public var baseLR: Double? = nil
-    /// CyclicLR / OneCycleLR max_lr; nil means 10 × the optimizer lr.
-    public var maxLR: Double? = nil
-    /// CyclicLR step_size_up (steps).
-    public var stepSizeUp: Int = 2000
-    /// CyclicLR step_size_down (steps); nil means step_size_up.
-    public var stepSizeDown: Int? = nil
-    /// CyclicLR mode.
-    public var mode: CyclicMode = .triangular
-    /// Cycle β1 / momentum inversely to the lr (cyclic, onecycle).
-    public var cycleMomentum: Bool = true
-    /// Lower momentum bound when cycling (PyTorch: 0.8 cyclic, 0.85 onecycle); nil means that default.
-    public var baseMomentum: Double? = nil
-    /// Upper momentum bound when cycling (PyTorch: 0.9 / 0.95); nil means that default.
-    public var maxMomentum: Double? = nil
-    /// OneCycleLR pct_start.
-    public var pctStart: Double = 0.3
-    /// OneCycleLR div_factor.
-    public var divFactor: Double = 25
-    /// OneCycleLR final_div_factor.
-    public var finalDivFactor: Double = 1e4
-    /// OneCycleLR anneal_strategy.
-    public var anneal: Anneal = .cos
-    /// OneCycleLR three_phase.
-    public var threePhase: Bool = false
-    /// OneCycleLR total_steps; 0 means the run's total steps.
-    public var totalSteps: Int = 0
-    /// Linear warmup steps in front of the schedule (0 = none).
-    public var warmupSteps: Int = 0
-    /// Warmup starts at this fraction of the lr (PyTorch LinearLR's start_factor, default 1/3).
-    public var warmupStartFactor: Double = 1.0 / 3.0
-
-    public init() {}
-}
-
 /// KL-weight (β) schedule.
 public struct BetaScheduleConfig: Codable, Sendable, Equatable {
     /// Schedule families.
