@@ -13,6 +13,9 @@ public struct KeyBinding: Sendable {
         case trainOneCycle, trainCyclic
         case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
         case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage, zoomTime
+        /// The modal interactions' keys (`Keymap.modal`): send or keep what was typed, cancel it, delete a
+        /// character, answer yes, close the help.
+        case submit, cancel, erase, confirm, closeHelp
 
         /// The capability a trainer in another process must declare for this key to be sent (`RunHeader.can`);
         /// nil for keys that send nothing or depend on the selected knob.
@@ -35,6 +38,9 @@ public struct KeyBinding: Sendable {
     /// that panel has the focus, before the mode's own keys).
     public enum Scope: Sendable, Equatable {
         case everywhere, training, replay, rangeTest, rewinding, comparing
+        /// The modal interactions (`Keymap.modal`): typing a knob's value, typing the events filter, a y / n
+        /// question, the help overlay.
+        case typing, filtering, confirming, overHelp
         /// While this panel has the focus (declared by the panel, `PanelView.keys`).
         case focused(Panel)
     }
@@ -123,6 +129,31 @@ public enum Keymap {
                    help: "q, F10", "quit (asks while training runs)"),
     ]
 
+    /// The keys of each modal interaction: the reducer reads these, and the prompts' hints derive from them. Other
+    /// keys are the typed text (typing) or "no" (a question).
+    static let modal: [KeyBinding] = [
+        KeyBinding([.enter], .submit, .typing, hint: ("⏎", "enter"), "apply", help: "⏎", "send the typed value (validated)"),
+        KeyBinding([.escape], .cancel, .typing, hint: ("esc", "esc"), "cancel", help: "esc", "cancel: nothing changes"),
+        KeyBinding([.backspace], .erase, .typing, help: "⌫", "delete the last character"),
+        KeyBinding([.enter], .submit, .filtering, hint: ("⏎", "enter"), "keep", help: "⏎", "keep the filter"),
+        KeyBinding([.escape], .cancel, .filtering, hint: ("esc", "esc"), "clear", help: "esc", "clear the filter"),
+        KeyBinding([.backspace], .erase, .filtering, help: "⌫", "delete the last character"),
+        KeyBinding([.char("y"), .char("Y"), .enter], .confirm, .confirming, hint: ("y", "y"), "yes", help: "y, ⏎",
+                   "yes (any other key: no)"),
+        KeyBinding([.char("?"), .escape, .char("q")], .closeHelp, .overHelp, help: "?, esc, q", "close the help"),
+    ]
+
+    /// The action `key` triggers in a modal interaction, if any.
+    static func modalAction(for key: Key, in scope: KeyBinding.Scope) -> KeyBinding.Action? {
+        modal.first { $0.scope == scope && $0.keys.contains(key) }?.action
+    }
+
+    /// A modal interaction's hints ("⏎ apply  esc cancel").
+    static func modalHints(_ scope: KeyBinding.Scope, ascii: Bool) -> String {
+        modal.filter { $0.scope == scope }.compactMap { b in b.hintKeys.map { "\(ascii ? $0.ascii : $0.unicode) \(b.hint)" } }
+            .joined(separator: "  ")
+    }
+
     /// The replay speeds, from `ReplayStatus.speeds`.
     static let speedHelp = "replay: slower / faster (\(ReplayStatus.label(ReplayStatus.speeds[0])) … "
         + "\(ReplayStatus.label(ReplayStatus.speeds[ReplayStatus.speeds.count - 2])), max)"
@@ -149,7 +180,7 @@ public enum Keymap {
         case .rangeTest: return mode == .rangeTest
         case .rewinding: return false
         case .comparing: return mode == .replay || mode == .follow
-        case .focused: return false
+        case .focused, .typing, .filtering, .confirming, .overHelp: return false
         }
     }
 

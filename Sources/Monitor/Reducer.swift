@@ -121,20 +121,18 @@ public enum Reducer {
         if !s.stopping { s.flash = nil }
         switch s.interaction {
         case .confirmingQuit:
-            switch k {
-            case .char("y"), .char("Y"), .enter: return stopAndQuit(&s)
-            default: s.interaction = .normal; return []
-            }
+            if Keymap.modalAction(for: k, in: .confirming) == .confirm { return stopAndQuit(&s) }
+            s.interaction = .normal
+            return []
         case .confirmingFork(let offer):
             s.interaction = .normal
-            switch k {
-            case .char("y"), .char("Y"), .enter: return [.fork(offer.at, folder: offer.folder)]
-            default: s.flash = ("fork cancelled: the replay goes on", .inactiveFg); return []
-            }
+            if Keymap.modalAction(for: k, in: .confirming) == .confirm { return [.fork(offer.at, folder: offer.folder)] }
+            s.flash = ("fork cancelled: the replay goes on", .inactiveFg)
+            return []
         case .typing: return typing(&s, k)
         case .filtering: return typingFilter(&s, k)
         case .help:
-            if k == .char("?") || k == .escape || k == .char("q") { s.showHelp = false }
+            if Keymap.modalAction(for: k, in: .overHelp) == .closeHelp { s.showHelp = false }
             return []
         case .normal, .rewinding: break   // the keymap (the rewind cursor's keys are a scope of it)
         }
@@ -153,6 +151,7 @@ public enum Reducer {
         for v in Panel.registry { if let effects = v.reduce(&s, binding.action, k) { return effects } }
         switch binding.action {
         case .scrollLog, .filterLog, .selectDimension, .sortDimensions: break   // the panels' (above)
+        case .submit, .cancel, .erase, .confirm, .closeHelp: break   // the modal interactions' (Keymap.modal, above)
         case .quit:
             if s.trainingActive { s.confirmQuit = true; return [] }
             s.quitting = true
@@ -363,11 +362,11 @@ public enum Reducer {
     /// Typing the event-log filter: every key edits it, ⏎ keeps it, esc clears it.
     private static func typingFilter(_ s: inout AppState, _ k: Key) -> [Effect] {
         guard var text = s.filterInput else { return [] }
-        switch k {
-        case .escape: s.filterInput = nil; s.logFilter = ""
-        case .enter: s.filterInput = nil
-        case .backspace: if !text.isEmpty { text.removeLast() }; s.filterInput = text; s.logFilter = text
-        case .char(let c): if text.count < 40 { text.append(c) }; s.filterInput = text; s.logFilter = text
+        switch (Keymap.modalAction(for: k, in: .filtering), k) {
+        case (.cancel?, _): s.filterInput = nil; s.logFilter = ""
+        case (.submit?, _): s.filterInput = nil
+        case (.erase?, _): if !text.isEmpty { text.removeLast() }; s.filterInput = text; s.logFilter = text
+        case (nil, .char(let c)): if text.count < 40 { text.append(c) }; s.filterInput = text; s.logFilter = text
         default: break
         }
         s.logScroll = 0
@@ -376,10 +375,10 @@ public enum Reducer {
 
     private static func typing(_ s: inout AppState, _ k: Key) -> [Effect] {
         guard var text = s.input else { return [] }
-        switch k {
-        case .escape: s.input = nil
-        case .backspace: if !text.isEmpty { text.removeLast() }; s.input = text
-        case .enter:
+        switch (Keymap.modalAction(for: k, in: .typing), k) {
+        case (.cancel?, _): s.input = nil
+        case (.erase?, _): if !text.isEmpty { text.removeLast() }; s.input = text
+        case (.submit?, _):
             s.input = nil
             guard !text.isEmpty else { s.flash = ("nothing typed; nothing changed", .inactiveFg); return [] }
             guard let v = Double(text.trimmingCharacters(in: .whitespaces)) else {
@@ -387,11 +386,11 @@ public enum Reducer {
                 return []
             }
             return send(&s, s.selectedKnob.parameter, v)
-        case .char(let c) where c.isNumber || ".-+eE".contains(c):
+        case (nil, .char(let c)) where c.isNumber || ".-+eE".contains(c):
             if text.count < 24 { text.append(c) }
             s.input = text
-        case .char(let c):
-            s.flash = ("'\(c)' is not part of a number (digits, . - + e); ⏎ applies, esc cancels", .inactiveFg)
+        case (nil, .char(let c)):
+            s.flash = ("'\(c)' is not part of a number (digits, . - + e); \(Keymap.modalHints(.typing, ascii: s.ascii))", .inactiveFg)
         default: break
         }
         return []

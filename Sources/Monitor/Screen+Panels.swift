@@ -125,11 +125,11 @@ extension Screen {
             x = g.text(" \(f.text) ", x: 0, y: y, style: t.style(f.color, [.bold]), maxWidth: s.width) + 1
         }
         if let typed = s.filterInput {
-            g.text("filter events: \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") keep  esc clear", x: x, y: y, style: t.style(.hiFg))
+            g.text("filter events: \(typed)\(s.ascii ? "_" : "▏")  \(Keymap.modalHints(.filtering, ascii: s.ascii))", x: x, y: y, style: t.style(.hiFg))
             return
         }
         if let typed = s.input {
-            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(s.ascii ? "enter" : "⏎") apply  esc cancel", x: x, y: y, style: t.style(.hiFg))
+            g.text("type a value for \(s.selectedKnob.parameter.label): \(typed)\(s.ascii ? "_" : "▏")  \(Keymap.modalHints(.typing, ascii: s.ascii))", x: x, y: y, style: t.style(.hiFg))
             return
         }
         if let at = s.rewindStep {

@@ -21,6 +21,32 @@ import Testing
         #expect(table == Keymap.markdownTable, "README key table is out of date; it should read:\n\(Keymap.markdownTable)")
     }
 
+    /// Each modal interaction has its key table: the prompts' hints and the reducer both read it.
+    @Test func modalInteractionsReadTheirKeyTables() {
+        #expect(Keymap.modalHints(.typing, ascii: false) == "⏎ apply  esc cancel")
+        #expect(Keymap.modalHints(.filtering, ascii: true) == "enter keep  esc clear")
+        for scope in [KeyBinding.Scope.typing, .filtering, .confirming, .overHelp] {
+            var seen: Set<Key> = []
+            for b in Keymap.modal where b.scope == scope {
+                #expect(Keymap.bindings.allSatisfy { $0.scope != scope }, "modal keys stay out of the main table")
+                for k in b.keys { #expect(seen.insert(k).inserted, "\(k) bound twice while \(scope)") }
+            }
+            #expect(!seen.isEmpty, "\(scope) has no keys")
+        }
+        #expect(Keymap.modalAction(for: .char("Y"), in: .confirming) == .confirm)
+        #expect(Keymap.modalAction(for: .char("n"), in: .confirming) == nil)   // any other key: no
+        #expect(Keymap.modalAction(for: .char("7"), in: .typing) == nil)       // text
+        var s = AppState(mode: .live, width: 120, height: 40)
+        s.interaction = .typing("0.0")
+        for k in [Key.char("5"), .backspace, .char("2")] { _ = Reducer.reduce(&s, .key(k)) }
+        #expect(s.interaction == .typing("0.02"))
+        _ = Reducer.reduce(&s, .key(.escape))
+        #expect(s.interaction == .normal)
+        s.interaction = .help(over: .normal)
+        _ = Reducer.reduce(&s, .key(.char("q")))
+        #expect(s.interaction == .normal)
+    }
+
     @Test func noKeyIsBoundTwiceInAMode() {
         for mode in [AppState.Mode.live, .replay, .follow, .rangeTest] {
             var seen: [Key: KeyBinding.Action] = [:]
