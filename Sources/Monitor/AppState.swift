@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     public var awaitingChange = false
     /// An undo or rewind was sent: the trainer's answer (its rewind record or its refusal) is flashed.
     public var awaitingRewind = false
+    /// `r` paused a running run so that it holds still under the rewind cursor: esc resumes it.
+    public var resumeAfterRewind = false
     /// A message shown in the status area until the next key.
     public var flash: (text: String, color: ThemeRole)?
     public var ascii: Bool

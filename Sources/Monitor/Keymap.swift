@@ -85,7 +85,7 @@ public enum Keymap {
         KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo",
                    help: "u", "undo the last change (back to the snapshot before it)"),
         KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
-                   help: "r", "rewind: pick a snapshot on the time axis, ⏎ goes back"),
+                   help: "r", "rewind: pause, pick a snapshot on the time axis, ⏎ go back"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c, e", "checkpoint now; e evaluates now"),
         KeyBinding([.char("e")], .evaluate, .training, hint: ("e", "e"), "eval", help: "c, e", "checkpoint now; e evaluates now"),
         // Rewind cursor (the hint bar keeps ⏎ and esc first on narrow terminals).

@@ -232,17 +232,23 @@ public enum Reducer {
     /// The rewind cursor: moves over the snapshot points; Enter sends the rewind.
     private static func rewindKey(_ s: inout AppState, _ action: KeyBinding.Action, _ k: Key) -> [Effect] {
         let points = s.run.snapshotPoints
-        guard let at = s.rewindStep, !points.isEmpty, s.run.end == nil else { s.rewindStep = nil; return [] }
+        guard let at = s.rewindStep, !points.isEmpty, s.run.end == nil else { s.rewindStep = nil; s.resumeAfterRewind = false; return [] }
         switch action {
         case .rewindMove:
             if k == .left { s.rewindStep = points.last { $0 < at } ?? points[0] } else { s.rewindStep = points.first { $0 > at } ?? points[points.count - 1] }
         case .rewindJump: s.rewindStep = k == .home ? points[0] : points[points.count - 1]
         case .rewindHere:
             s.rewindStep = nil
+            s.resumeAfterRewind = false   // the rewind leaves the run paused there, to set knobs first
             s.awaitingRewind = true
             s.flash = ("rewinding to step \(at)…", .hiFg)
             return [.command(.rewind(toStep: at))]
-        default: s.rewindStep = nil
+        default:
+            s.rewindStep = nil
+            if s.resumeAfterRewind {
+                s.resumeAfterRewind = false
+                return [.command(.resume)]
+            }
         }
         return []
     }
@@ -304,7 +310,13 @@ public enum Reducer {
                 s.flash = ("no snapshots to go back to (--snapshot-memory 0, or the trainer keeps none)", .inactiveFg)
                 return []
             }
-            if action == .rewindMode { s.rewindStep = initialRewindStep(s.run); return [] }
+            if action == .rewindMode {
+                s.rewindStep = initialRewindStep(s.run)
+                // The run holds still while a step is picked; esc lets it go on, ⏎ leaves it paused at the step.
+                guard s.run.state == .running, s.run.end == nil, s.canSend(RunCommand.Name.pause.rawValue) else { return [] }
+                s.resumeAfterRewind = true
+                return [.command(.pause)]
+            }
             s.awaitingRewind = true
             s.flash = ("undoing the last change…", .hiFg)
             return [.command(.undo)]

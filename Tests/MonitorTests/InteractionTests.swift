@@ -13,6 +13,30 @@ import Testing
         return s
     }
 
+    /// `r` holds a running run still while a step is picked: esc lets it go on, ⏎ rewinds and leaves it paused there;
+    /// a paused run stays as it was.
+    @Test func theRunHoldsStillUnderTheRewindCursor() {
+        var s = state()
+        _ = Reducer.reduce(&s, .events([.snapshots(SnapshotsRecord(step: 200, points: [50, 100, 150], bytes: 10, budget: 100))]))
+        #expect(s.run.state == .running)
+        #expect(Reducer.reduce(&s, .key(.char("r"))) == [.command(.pause)])
+        #expect(s.rewindStep == 150 && s.resumeAfterRewind)
+        _ = Reducer.reduce(&s, .events([.state(StateChange(step: 200, state: .paused, reason: "keyboard"))]))
+        _ = Reducer.reduce(&s, .key(.left))
+        #expect(s.rewindStep == 100)
+        #expect(Reducer.reduce(&s, .key(.escape)) == [.command(.resume)], "esc resumes the run r paused")
+        #expect(s.rewindStep == nil && !s.resumeAfterRewind)
+        _ = Reducer.reduce(&s, .events([.state(StateChange(step: 200, state: .running, reason: "keyboard"))]))
+        // ⏎: the rewind, and no resume (the trainer leaves it paused at the step, to set knobs first).
+        #expect(Reducer.reduce(&s, .key(.char("r"))) == [.command(.pause)])
+        #expect(Reducer.reduce(&s, .key(.enter)) == [.command(.rewind(toStep: 150))])
+        #expect(!s.resumeAfterRewind)
+        // Already paused: r sends nothing, esc sends nothing.
+        _ = Reducer.reduce(&s, .events([.state(StateChange(step: 200, state: .paused, reason: "keyboard"))]))
+        #expect(Reducer.reduce(&s, .key(.char("r"))).isEmpty)
+        #expect(Reducer.reduce(&s, .key(.escape)).isEmpty)
+    }
+
     /// One interaction at a time: the help opens over the rewind cursor and esc returns to it; a question or
     /// typing replaces whatever was going on, and the keys go to it alone.
     @Test func oneInteractionAtATime() {
