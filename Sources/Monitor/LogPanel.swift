@@ -33,8 +33,11 @@ struct LogPanel: PanelView {
             }
             s.logScroll = max(0, min(s.logScroll, max(0, s.run.log.count - 1)))
         case .filterLog:
+            // A new filter, as `/` starts a new search in less or vim (it once appended to the last one).
             s.focus = .log
-            s.filterInput = s.logFilter
+            s.filterInput = ""
+            s.logFilter = ""
+            s.logScroll = 0
         default: return nil
         }
         return []

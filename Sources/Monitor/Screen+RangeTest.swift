@@ -10,10 +10,11 @@ extension Screen {
     }
 
     /// The hint line's words for o and y: the bounds each would train between, once the test has them.
+    /// Other keys keep their word.
     static func rangeTestHint(_ rt: RangeTestRecord?, word: String, key: String) -> String {
-        guard let rt, rt.finished, let lo = rt.cyclicBase, let hi = rt.cyclicMax else { return word }
-        let bounds = "\(String(format: "%.1e", lo))…\(String(format: "%.1e", hi))"
-        return key == "o" ? "one-cycle \(bounds)" : "cyclic \(bounds)"
+        let train = [("o", "one-cycle"), ("y", "cyclic")].first { $0.0 == key }?.1
+        guard let train, let rt, rt.finished, let lo = rt.cyclicBase, let hi = rt.cyclicMax else { return word }
+        return "\(train) \(String(format: "%.1e", lo))…\(String(format: "%.1e", hi))"
     }
 
     /// The LR range test: loss against lr on a log axis, live, with the suggestions marked once it ends.

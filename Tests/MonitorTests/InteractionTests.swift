@@ -94,6 +94,12 @@ import Testing
         #expect(s.logFilter == "eval" && Screen.logLines(s).allSatisfy { $0.text.contains("eval") })
         let text = Screen.render(s).lines.joined(separator: "\n")
         #expect(text.contains("/eval 5/"))
+        // `/` again starts a new filter (it used to append to "eval").
+        _ = Reducer.reduce(&s, .key(.char("/")))
+        #expect(s.filterInput == "" && s.logFilter.isEmpty)
+        for c in "run" { _ = Reducer.reduce(&s, .key(.char(c))) }
+        _ = Reducer.reduce(&s, .key(.enter))
+        #expect(s.logFilter == "run")
         _ = Reducer.reduce(&s, .key(.escape))
         #expect(s.logFilter.isEmpty)
     }

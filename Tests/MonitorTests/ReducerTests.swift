@@ -223,6 +223,10 @@ import Testing
         #expect(text.contains("┊") && text.contains("1e-06") && text.contains("1e+00"))
         // Finished: the badge says so and the hint line gives the bounds o and y would train between.
         #expect(text.contains("o one-cycle 1.0e-05…1.0e-02") && text.contains("finished"))
+        // Only o and y are given bounds; the other keys keep their words (each once said "cyclic 1.0e-05…").
+        let hint = Screen.render(s).lines[39]
+        #expect(hint.contains("y cyclic 1.0e-05…1.0e-02") && hint.contains("q quit"), "\(hint)")
+        #expect(hint.components(separatedBy: "cyclic").count == 2, "y alone says cyclic: \(hint)")
     }
 }
 
