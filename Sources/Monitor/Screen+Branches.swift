@@ -50,10 +50,22 @@ extension Screen {
     static func rewindHint(_ s: AppState, at step: Int) -> String {
         let points = s.run.snapshotPoints
         let i = (points.firstIndex(of: step) ?? points.count - 1) + 1
-        let at = SeriesIndex.count(s.run.steps, atMost: Double(step)) - 1
-        let loss = at >= 0 && at < s.run.loss.count ? "\(dot(s.ascii))loss \(fmt(s.run.loss[at]))" : ""
         // Narrow terminals: short words, so that ⏎ and esc keep their hints.
-        return s.width < 100 ? "step \(step)\(loss)\(dot(s.ascii))\(i)/\(points.count) "
+        let short = s.width < 100
+        // The test loss of an evaluation at the snapshot's step (snapshots are taken at evaluations), else the
+        // train loss of that step's one batch, said as such.
+        let run = s.run
+        let e = SeriesIndex.count(run.evalSteps, atMost: Double(step)) - 1
+        let at = SeriesIndex.count(run.steps, atMost: Double(step)) - 1
+        let loss: String
+        if e >= 0, e < run.evalLoss.count, run.evalSteps[e] == Double(step) {
+            loss = "\(dot(s.ascii))\(short ? "test" : "test loss") \(fmt(run.evalLoss[e]))"
+        } else if at >= 0, at < run.loss.count {
+            loss = "\(dot(s.ascii))\(short ? "train" : "train loss") \(fmt(run.loss[at]))"
+        } else {
+            loss = ""
+        }
+        return short ? "step \(step)\(loss)\(dot(s.ascii))\(i)/\(points.count) "
                              : "rewind to step \(step)\(loss)\(dot(s.ascii))snapshot \(i)/\(points.count) "
     }
 

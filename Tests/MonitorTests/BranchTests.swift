@@ -75,11 +75,16 @@ import Testing
         _ = Reducer.reduce(&s, .key(.right)); #expect(s.rewindStep == 40)
         // While the cursor is up, ← → move it (they do not change the lr), and the hint line says where it is.
         let hint = Screen.render(s).lines[39]
-        #expect(hint.contains("rewind to step 40 · loss") && hint.contains("snapshot 2/4") && hint.contains("rewind here"))
+        // Step 40 was evaluated: its test loss; step 100 was not: the train loss of its batch, said as such.
+        let evalLoss = s.run.evalLoss[s.run.evalSteps.firstIndex(of: 40)!]
+        #expect(hint.contains("rewind to step 40 · test loss \(evalLoss.compact)") && hint.contains("snapshot 2/4") && hint.contains("rewind here"), "\(hint)")
+        var at100 = s
+        at100.rewindStep = 100
+        #expect(Screen.render(at100).lines[39].contains("rewind to step 100 · train loss"))
         var narrow = s
         narrow.width = 80; narrow.height = 24
         let short = Screen.render(narrow).lines[23]
-        #expect(short.hasPrefix("step 40 · loss") && short.contains("rewind here") && short.contains("esc cancel") && short.contains("q quit"), "\(short)")
+        #expect(short.hasPrefix("step 40 · test ") && short.contains("rewind here") && short.contains("esc cancel") && short.contains("q quit"), "\(short)")
         #expect(Reducer.reduce(&s, .key(.enter)) == [.command(.rewind(toStep: 40))])
         #expect(s.rewindStep == nil && s.awaitingRewind)
         // Esc leaves without rewinding, and lets the run r paused go on.
