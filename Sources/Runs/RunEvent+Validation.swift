@@ -29,145 +29,115 @@ extension RunEvent {
 }
 
 extension RunRecord {
-    /// A record with no checks of its own: its step is in range.
+    /// A record with no checks of its own (an alert, a checkpoint, a state change): its step is in range.
     public func problem() -> String? { RunEvent.stepProblem(step) }
 }
 
 extension RunHeader {
     public func problem() -> String? {
-        let h = self
-        if let p = h.config.problem() { return "header \(p.inFile)" }
-        if let p = RunEvent.listProblem(h.layers.count, "header layers") { return p }
-        if !(0...(1 << 40)).contains(h.parameters) { return "header parameters \(h.parameters) is out of range" }
-        if !(0...1_000_000_000).contains(h.trainImages) { return "header trainImages \(h.trainImages) is out of range" }
-        if !(0...1_000_000_000).contains(h.testImages) { return "header testImages \(h.testImages) is out of range" }
-        if !(0...1_000_000_000).contains(h.stepsPerEpoch) { return "header stepsPerEpoch \(h.stepsPerEpoch) is out of range" }
-        if let p = h.parent, let problem = RunEvent.stepProblem(p.step, "parent step") { return "header \(problem)" }
-        return RunEvent.listProblem(h.capabilities?.count ?? 0, "header capabilities", 256)
+        if let p = config.problem() { return "header \(p.inFile)" }
+        if let p = RunEvent.listProblem(layers.count, "header layers") { return p }
+        if !(0...(1 << 40)).contains(parameters) { return "header parameters \(parameters) is out of range" }
+        if !(0...1_000_000_000).contains(trainImages) { return "header trainImages \(trainImages) is out of range" }
+        if !(0...1_000_000_000).contains(testImages) { return "header testImages \(testImages) is out of range" }
+        if !(0...1_000_000_000).contains(stepsPerEpoch) { return "header stepsPerEpoch \(stepsPerEpoch) is out of range" }
+        if let p = parent, let problem = RunEvent.stepProblem(p.step, "parent step") { return "header \(problem)" }
+        return RunEvent.listProblem(capabilities?.count ?? 0, "header capabilities", 256)
     }
 }
 
 extension StepMetrics {
     public func problem() -> String? {
-        let m = self
-        if let p = RunEvent.stepProblem(m.step) ?? RunEvent.stepProblem(m.epoch, "epoch") { return p }
-        if !(0...(1 << 24)).contains(m.batchSize) { return "batchSize \(m.batchSize) is outside 0…\(1 << 24)" }
-        if !m.time.isFinite || m.time < 0 || m.time > 1e12 { return "time \(m.time) is not a number of seconds" }
-        return RunEvent.listProblem(m.klDims.count, "klDims") ?? RunEvent.listProblem(m.layerGradNorms.count, "layerGradNorms")
-            ?? RunEvent.listProblem(m.klObjectiveDims?.count ?? 0, "klObjectiveDims")
+        if let p = RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch") { return p }
+        if !(0...(1 << 24)).contains(batchSize) { return "batchSize \(batchSize) is outside 0…\(1 << 24)" }
+        if !time.isFinite || time < 0 || time > 1e12 { return "time \(time) is not a number of seconds" }
+        return RunEvent.listProblem(klDims.count, "klDims") ?? RunEvent.listProblem(layerGradNorms.count, "layerGradNorms")
+            ?? RunEvent.listProblem(klObjectiveDims?.count ?? 0, "klObjectiveDims")
     }
 }
 
 extension EvalMetrics {
     public func problem() -> String? {
-        let m = self
-        if let p = RunEvent.stepProblem(m.step) ?? RunEvent.stepProblem(m.epoch, "epoch") { return p }
-        if let p = RunEvent.listProblem(m.klDims.count, "klDims") ?? RunEvent.listProblem(m.meanVariance.count, "meanVariance") ?? RunEvent.listProblem(m.collapsed.count, "collapsed") {
+        if let p = RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch") { return p }
+        if let p = RunEvent.listProblem(klDims.count, "klDims") ?? RunEvent.listProblem(meanVariance.count, "meanVariance") ?? RunEvent.listProblem(collapsed.count, "collapsed") {
             return p
         }
-        if !(0...RunEvent.maxListed).contains(m.activeUnits) { return "activeUnits \(m.activeUnits) is outside 0…\(RunEvent.maxListed)" }
-        if let d = m.collapsed.first(where: { !(0..<RunEvent.maxListed).contains($0) }) { return "collapsed dimension \(d) does not exist" }
-        if !(0...1_000_000_000).contains(m.images) { return "images \(m.images) is out of range" }
+        if !(0...RunEvent.maxListed).contains(activeUnits) { return "activeUnits \(activeUnits) is outside 0…\(RunEvent.maxListed)" }
+        if let d = collapsed.first(where: { !(0..<RunEvent.maxListed).contains($0) }) { return "collapsed dimension \(d) does not exist" }
+        if !(0...1_000_000_000).contains(images) { return "images \(images) is out of range" }
         return nil
     }
 }
 
 extension ParameterChange {
     public func problem() -> String? {
-        let c = self
-        if let p = RunEvent.stepProblem(c.step) { return p }
-        if let v = c.new, let p = c.parameter.problem(with: v) { return p }
+        if let p = RunEvent.stepProblem(step) { return p }
+        if let v = new, let p = parameter.problem(with: v) { return p }
         return nil
     }
 }
 
 extension SkippedStep {
     public func problem() -> String? {
-        let s = self
-        return RunEvent.stepProblem(s.step) ?? RunEvent.stepProblem(s.epoch, "epoch")
-    }
-}
-
-extension Alert {
-    public func problem() -> String? {
-        let a = self
-        return RunEvent.stepProblem(a.step)
+        return RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch")
     }
 }
 
 extension PlanRecord {
     public func problem() -> String? {
-        let p = self
-        if let problem = RunEvent.stepProblem(p.step) ?? RunEvent.listProblem(p.lr.count, "plan lr", 10_000_000) { return problem }
-        if let bad = p.lr.first(where: { !$0.isFinite || $0 < 0 }) { return "plan lr \(bad) is not a learning rate" }
+        if let problem = RunEvent.stepProblem(step) ?? RunEvent.listProblem(lr.count, "plan lr", 10_000_000) { return problem }
+        if let bad = lr.first(where: { !$0.isFinite || $0 < 0 }) { return "plan lr \(bad) is not a learning rate" }
         return nil
     }
 }
 
 extension CommandOutcome {
     public func problem() -> String? {
-        let o = self
-        if let p = RunEvent.stepProblem(o.step) ?? o.from.flatMap({ RunEvent.stepProblem($0, "from") }) { return p }
-        if o.outcome != .applied && (o.reason ?? "").isEmpty { return "a \(o.outcome.rawValue) outcome without a reason" }
+        if let p = RunEvent.stepProblem(step) ?? from.flatMap({ RunEvent.stepProblem($0, "from") }) { return p }
+        if outcome != .applied && (reason ?? "").isEmpty { return "a \(outcome.rawValue) outcome without a reason" }
         return nil
-    }
-}
-
-extension CheckpointRecord {
-    public func problem() -> String? {
-        let c = self
-        return RunEvent.stepProblem(c.step)
-    }
-}
-
-extension StateChange {
-    public func problem() -> String? {
-        let s = self
-        return RunEvent.stepProblem(s.step)
     }
 }
 
 extension ImageRecord {
     public func problem() -> String? {
-        let i = self
-        if let p = RunEvent.stepProblem(i.step) { return p }
+        if let p = RunEvent.stepProblem(step) { return p }
         let sides = 1...RunEvent.maxImageSide
-        guard sides.contains(i.rows), sides.contains(i.cols) else {
-            return "images of \(i.rows)×\(i.cols) pixels (sides must be in 1…\(RunEvent.maxImageSide))"
+        guard sides.contains(rows), sides.contains(cols) else {
+            return "images of \(rows)×\(cols) pixels (sides must be in 1…\(RunEvent.maxImageSide))"
         }
-        let n = i.rows * i.cols
-        for (name, images) in [("originals", i.originals), ("reconstructions", i.reconstructions), ("samples", i.samples)] {
+        let n = rows * cols
+        for (name, images) in [("originals", originals), ("reconstructions", reconstructions), ("samples", samples)] {
             if let p = RunEvent.listProblem(images.count, name, 256) { return p }
-            if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(i.rows)×\(i.cols)" }
+            if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(rows)×\(cols)" }
         }
-        if let t = i.traversal {
+        if let t = traversal {
             if !(0..<RunEvent.maxListed).contains(t.dimension) { return "traversal dimension \(t.dimension) is out of range" }
             if let p = RunEvent.listProblem(t.values.count, "traversal values", 64) { return p }
             if let bad = t.values.first(where: { !$0.isFinite }) { return "traversal value \(bad) is not finite" }
             for (name, images) in [("traversal test", t.test), ("traversal prior", t.prior)] {
                 if images.count != t.values.count && !images.isEmpty { return "\(name) holds \(images.count) images for \(t.values.count) values" }
-                if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(i.rows)×\(i.cols)" }
+                if let bad = images.first(where: { $0.count != n }) { return "\(name) holds an image of \(bad.count) pixels, not \(rows)×\(cols)" }
             }
         }
-        for picture in i.logged ?? [] {
+        for picture in logged ?? [] {
             guard sides.contains(picture.rows), sides.contains(picture.cols), picture.pixels.count == picture.rows * picture.cols else {
                 return "logged image \(picture.tag) of \(picture.rows)×\(picture.cols) pixels holds \(picture.pixels.count)"
             }
         }
-        if let p = RunEvent.listProblem(i.logged?.count ?? 0, "logged images", 64) { return p }
+        if let p = RunEvent.listProblem(logged?.count ?? 0, "logged images", 64) { return p }
         return nil
     }
 }
 
 extension RangeTestRecord {
     public func problem() -> String? {
-        let r = self
-        if let p = RunEvent.stepProblem(r.step) { return p }
-        if !(0...RunEvent.maxRangeTestPoints).contains(r.steps) { return "range test steps \(r.steps) is out of range" }
-        if let p = RunEvent.listProblem(r.lrs.count, "lrs", RunEvent.maxRangeTestPoints) { return p }
-        if r.losses.count != r.lrs.count { return "range test has \(r.lrs.count) lrs but \(r.losses.count) losses" }
-        if !r.smoothed.isEmpty && r.smoothed.count != r.losses.count {
-            return "range test has \(r.losses.count) losses but \(r.smoothed.count) smoothed values"
+        if let p = RunEvent.stepProblem(step) { return p }
+        if !(0...RunEvent.maxRangeTestPoints).contains(steps) { return "range test steps \(steps) is out of range" }
+        if let p = RunEvent.listProblem(lrs.count, "lrs", RunEvent.maxRangeTestPoints) { return p }
+        if losses.count != lrs.count { return "range test has \(lrs.count) lrs but \(losses.count) losses" }
+        if !smoothed.isEmpty && smoothed.count != losses.count {
+            return "range test has \(losses.count) losses but \(smoothed.count) smoothed values"
         }
         return nil
     }
@@ -175,27 +145,24 @@ extension RangeTestRecord {
 
 extension RunSummary {
     public func problem() -> String? {
-        let e = self
-        return RunEvent.stepProblem(e.step) ?? RunEvent.stepProblem(e.epoch, "epoch")
+        return RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch")
     }
 }
 
 extension RewindRecord {
     public func problem() -> String? {
-        let r = self
-        if let p = RunEvent.stepProblem(r.step) ?? RunEvent.stepProblem(r.to, "to") { return p }
-        if !(1...RunEvent.maxStep).contains(r.branch) { return "branch \(r.branch) is outside 1…\(RunEvent.maxStep)" }
+        if let p = RunEvent.stepProblem(step) ?? RunEvent.stepProblem(to, "to") { return p }
+        if !(1...RunEvent.maxStep).contains(branch) { return "branch \(branch) is outside 1…\(RunEvent.maxStep)" }
         return nil
     }
 }
 
 extension SnapshotsRecord {
     public func problem() -> String? {
-        let s = self
-        if let p = RunEvent.stepProblem(s.step) ?? RunEvent.listProblem(s.points.count, "points") { return p }
-        if let bad = s.points.first(where: { !(0...RunEvent.maxStep).contains($0) }) { return "snapshot point \(bad) is outside 0…\(RunEvent.maxStep)" }
-        if s.points != s.points.sorted() { return "snapshot points must be ascending" }
-        if s.bytes < 0 || s.budget < 0 { return "snapshot bytes and budget must be ≥ 0" }
+        if let p = RunEvent.stepProblem(step) ?? RunEvent.listProblem(points.count, "points") { return p }
+        if let bad = points.first(where: { !(0...RunEvent.maxStep).contains($0) }) { return "snapshot point \(bad) is outside 0…\(RunEvent.maxStep)" }
+        if points != points.sorted() { return "snapshot points must be ascending" }
+        if bytes < 0 || budget < 0 { return "snapshot bytes and budget must be ≥ 0" }
         return nil
     }
 }
