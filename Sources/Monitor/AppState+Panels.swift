@@ -6,7 +6,7 @@ extension AppState {
     var logPageHeight: Int {
         if zoomed && focus == .log { return max(1, height - 4) }
         let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-        return Screen.layout(body, focus: focus).first { $0.0 == .log }.map { max(1, $0.1.height - 2) } ?? 1
+        return Screen.layout(body, focus: focus, comparing: comparing).first { $0.0 == .log }.map { max(1, $0.1.height - 2) } ?? 1
     }
 
     /// Whether a key may ask for `capability` (a command name or a hyperparameter's raw value): always for the

@@ -77,15 +77,25 @@ public struct AppState: Sendable {
     public var forkFolder: String?
     /// Whether the watched run's writer looks silent or gone (nil: alive, or not known).
     public var liveness: WriterLiveness?
-    /// Other runs drawn on the same charts (`vaetop replay A B …`); the focused run is `run`.
+    /// Other runs drawn on the same charts (`vaetop replay A B …`); the first run is `run`. Each run has a slot:
+    /// 0 for the first, k for `compared[k - 1]` (`AppState+Compare`).
     public var compared: [ComparedRun] = []
-    /// The compared run `[` `]` select in the run list, and the ones hidden from the charts (`v`).
-    public var selectedRun = 0
+    /// The slot of the run `[` `]` focus: its name leads the status line and its numbers fill the panels.
+    public var focusedRun = 0
+    /// The slot `run` holds in this state (the focused run's, in the state a frame is drawn from).
+    var slotOfRun = 0
+    /// Slots of the runs left off the charts (`v`; beyond `AppState.maxDrawn`).
     public var hiddenRuns: Set<Int> = []
-    /// The compared runs drawn (index into `compared`, run).
-    public var visibleCompared: [(index: Int, run: ComparedRun)] {
-        compared.enumerated().filter { !hiddenRuns.contains($0.offset) }.map { ($0.offset, $0.element) }
-    }
+    /// Each drawn run's colour: an index into the run palette, kept while it is drawn.
+    public var runColors: [Int: Int] = [:]
+    /// What the loss panel of a comparison charts for each run (`n`).
+    public var compareMetric: CompareMetric = .total
+    /// The KL panel of a comparison shows the focused run minus another (`d`) instead of one heatmap per run.
+    public var klDifference = false
+    /// The run table's order: a column (`RunTable.columns` index) and whether it runs best first.
+    public var runSort = RunTable.Sort()
+    /// How far the compared runs are revealed in the state a frame is drawn from (nil: derived from `run`).
+    var revealLimit: Double?
 
     public init(mode: Mode, width: Int, height: Int, theme: Theme = .builtin, themeNames: [String] = ["default"],
                 ascii: Bool = false, runName: String = "") {

@@ -9,6 +9,7 @@ struct BetaPanel: PanelView {
     let meta = PanelMeta(.beta, "β (KL weight)", short: "β", .scheduleLeft, logScale: true)
 
     func title(_ s: AppState) -> String {
+        if s.comparing { return title }
         if s.run.isGAN { return "discriminator outputs" }
         return s.run.logs(.capacity) ? "capacity C and KL" : title
     }
@@ -19,6 +20,11 @@ struct BetaPanel: PanelView {
 extension Screen {
     static func betaChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if s.comparing {
+            // Each run's β (under capacity annealing, its γ).
+            comparisonSeriesChart(&g, r, s, label: "β \(run.current[.beta].map(fmt) ?? "–")", logY: s.logScale.contains(.beta)) { ($0.steps, $0.beta) }
+            return
+        }
         if run.isGAN {
             // VAE-GAN: what the discriminator says about real, reconstructed and prior-sampled images.
             // The legend in the series' own colours, with their latest values.
@@ -43,7 +49,7 @@ extension Screen {
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
-        var series = ghostLines(s, color: t[.beta]) { $0[.beta] } + comparedLines(s) { $0.beta }
+        var series = ghostLines(s, color: t[.beta]) { $0[.beta] }
             + [ChartSeries(xs: run.steps, ys: run.beta, color: t[.beta])]
         let step = run.lastStep?.step ?? 0
         let overridden = run.changes.last(where: { $0.parameter == .beta }).map { $0.new != nil } ?? false

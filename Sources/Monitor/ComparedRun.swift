@@ -1,9 +1,9 @@
 import Runs
 
-/// Another run drawn on the same charts as the focused one (`vaetop replay A B …`), aligned by step.
+/// Another run drawn on the same charts as the first (`vaetop replay A B …`), aligned by step.
 public struct ComparedRun: Sendable {
     public var name: String
-    /// The whole run, read up front (the focused run's replay position decides how much of it is drawn).
+    /// The whole run, read up front (the first run's replay position decides how much of it is drawn).
     public var run: RunView
 
     public init(name: String, events: [RunEvent]) {
@@ -12,4 +12,6 @@ public struct ComparedRun: Sendable {
         for e in events { view.apply(e) }
         run = view
     }
+
+    init(name: String, view: RunView) { self.name = name; run = view }
 }

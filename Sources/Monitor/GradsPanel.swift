@@ -16,21 +16,32 @@ extension Screen {
         let t = s.theme, run = s.run
         let parts = r.width >= 50 ? r.columns([0.68, 0.32]) : [r]
         let chartArea = parts[0]
+        if s.comparing {
+            comparisonSeriesChart(&g, chartArea, s, label: "before clip" + (run.lastStep.map { " \(fmt(Double($0.gradNorm)))" } ?? ""),
+                                  logY: s.logScale.contains(.grads)) { ($0.steps, s.smoothing ? $0.smoothed.grad : $0.gradNorm) }
+            if parts.count > 1 { layerBars(&g, parts[1], s) }
+            return
+        }
         var x = chartArea.x
         x += legend(&g, Rect(x: x, y: chartArea.y, width: chartArea.maxX - x, height: 1), s,
                     [("before clip", .grad, "B"), ("after", .gradClipped, "A"), ("threshold", .clip, "-")])
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t[.clip])] } ?? []
         decorated(LineChart(series: ghostLines(s, color: t[.grad]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
-            + comparedLines(s) { s.smoothing ? $0.smoothed.grad : $0.gradNorm } + [
+            + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t[.grad], tag: "B"),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t[.gradClipped], tag: "A"),
         ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
-        if parts.count > 1, let m = run.lastStep {
-            let names = run.header?.layers ?? m.layerGradNorms.indices.map { "l\($0)" }
-            let items = zip(names, m.layerGradNorms).map { Bars.Item(label: $0, value: Double($1)) }
-            g.text("per layer", x: parts[1].x + 1, y: parts[1].y, style: t.style(.graphText))
-            Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: parts[1].x + 1, y: parts[1].y + 1, width: parts[1].width - 1, height: parts[1].height - 1), theme: t)
-        }
+        if parts.count > 1 { layerBars(&g, parts[1], s) }
+    }
+
+    /// The latest gradient norm per layer.
+    static func layerBars(_ g: inout Grid, _ r: Rect, _ s: AppState) {
+        let t = s.theme
+        guard let m = s.run.lastStep else { return }
+        let names = s.run.header?.layers ?? m.layerGradNorms.indices.map { "l\($0)" }
+        let items = zip(names, m.layerGradNorms).map { Bars.Item(label: $0, value: Double($1)) }
+        g.text("per layer", x: r.x + 1, y: r.y, style: t.style(.graphText))
+        Bars(items: items, ascii: s.ascii).render(into: &g, Rect(x: r.x + 1, y: r.y + 1, width: r.width - 1, height: r.height - 1), theme: t)
     }
 }

@@ -84,6 +84,10 @@ extension Screen {
 
     static func klPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if s.comparing && s.klBranch == nil {
+            comparisonKL(&g, r, s)
+            return
+        }
         let threshold = run.header?.config.collapseThreshold ?? 0.01
         let shown = klSource(s)
         var area = r
@@ -99,13 +103,10 @@ extension Screen {
             area = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         }
         let parts = area.columns([0.6, 0.4])
-        if !s.compared.isEmpty && shown.title == nil {
-            comparedHeatmaps(&g, parts[0], s)
-        }
         let axis = area.height >= 3 ? 1 : 0
         let order = AppState.dimensionOrder(current, sortedByKL: s.sortByKL)
         let rows = KLRows(order: order, textRows: area.height - axis, halfBlocks: !s.shadesAsCharacters, selected: s.selectedDimension)
-        if s.compared.isEmpty || shown.title != nil {
+        do {
             var map = Heatmap(columns: shown.dims, steps: shown.steps, logScale: s.logScale.contains(.kl), flagged: collapsed, ascii: s.ascii)
             map.monochrome = s.shadesAsCharacters
             map.range = range

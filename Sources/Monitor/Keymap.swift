@@ -11,7 +11,8 @@ public struct KeyBinding: Sendable {
         case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
-        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork, selectRun, toggleRun
+        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork
+        case selectRun, toggleRun, compareMetric, klDifference, sortRuns
         case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage, zoomTime
         /// The modal interactions' keys (`Keymap.modal`): send or keep what was typed, cancel it, delete a
         /// character, answer yes, close the help.
@@ -120,8 +121,13 @@ public enum Keymap {
         KeyBinding([.char("i")], .imagesPage, .everywhere, help: "i", "images: reconstructions, prior samples, traversal of z_j"),
         KeyBinding([.char("b")], .branch, .everywhere,
                    help: "b", "KL panel: the live branch or an earlier one"),
-        KeyBinding([.char("["), .char("]")], .selectRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
-        KeyBinding([.char("v")], .toggleRun, .comparing, help: "[ ] v", "comparing runs: select a run in the list, show / hide it"),
+        // Comparing runs.
+        KeyBinding([.char("["), .char("]")], .selectRun, .comparing, hint: ("[ ]", "[ ]"), "focus run",
+                   help: Keymap.compareKeys, Keymap.compareHelp),
+        KeyBinding([.char("v")], .toggleRun, .comparing, help: Keymap.compareKeys, Keymap.compareHelp),
+        KeyBinding([.char("n")], .compareMetric, .comparing, hint: ("n", "n"), "metric", help: Keymap.compareKeys, Keymap.compareHelp),
+        KeyBinding([.char("d")], .klDifference, .comparing, help: Keymap.compareKeys, Keymap.compareHelp),
+        KeyBinding([.char("o"), .char("O")], .sortRuns, .comparing, help: Keymap.compareKeys, Keymap.compareHelp),
         KeyBinding([.char("m")], .smoothing, .everywhere, hint: ("m", "m"), "smooth", help: "l, m, t", Keymap.chartHelp),
         KeyBinding([.char("t")], .theme, .everywhere, hint: ("t", "t"), "theme", help: "l, m, t", Keymap.chartHelp),
         KeyBinding([.char("?"), .function(1)], .help, .everywhere, hint: ("?", "?"), "help", help: "?, F1", "this help (? or esc closes it)"),
@@ -158,6 +164,10 @@ public enum Keymap {
     static let speedHelp = "replay: slower / faster (\(ReplayStatus.label(ReplayStatus.speeds[0])) … "
         + "\(ReplayStatus.label(ReplayStatus.speeds[ReplayStatus.speeds.count - 2])), max)"
 
+    /// The comparison's keys share one help line (the overlay fits 80×24).
+    static let compareKeys = "[ ] v n d o O"
+    static let compareHelp = "runs: [ ] focus, v show/hide, n metric, d KL diff, o/O sort"
+
     /// Log scale and smoothing share one help line.
     static let chartHelp = "log scale of the focused chart; m smoothing; t theme"
 
@@ -190,10 +200,11 @@ public enum Keymap {
     }
 
     /// The hint bar of a mode: its own bindings first, then the shared ones (the range test keeps only a few).
-    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false, steering: Bool = true,
+    public static func hints(for mode: AppState.Mode, ascii: Bool, rewinding: Bool = false, steering: Bool = true, comparing: Bool = false,
                              can: (String) -> Bool = { _ in true }) -> [(key: String, word: String)] {
         // A run that has ended takes no steering keys, nor a key its trainer cannot honour: the hint bar stops offering them.
         let own = bindings.filter { $0.scope != .everywhere && applies($0, in: mode, rewinding: rewinding) && (steering || $0.scope != .training)
+            && (comparing || $0.scope != .comparing)
             && $0.action.capability.map(can) ?? true }
         var shared = bindings.filter { $0.scope == .everywhere && applies($0, in: mode, rewinding: rewinding) }
         if mode == .rangeTest { shared = shared.filter { [.logScale, .theme, .help, .quit].contains($0.action) } }

@@ -7,9 +7,9 @@ extension Panel { public static let knobs = Panel("knobs") }
 struct KnobsPanel: PanelView {
     let meta = PanelMeta(.knobs, "hyperparameters", short: "knobs", .sideBottomLeft)
 
-    func title(_ s: AppState) -> String { s.compared.isEmpty ? title : "runs" }
+    func title(_ s: AppState) -> String { s.comparing ? "runs" : title }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) {
-        if s.compared.isEmpty { Screen.knobsPanel(&g, r, s) } else { Screen.runList(&g, r, s) }
+        if s.comparing { Screen.runTable(&g, r, s) } else { Screen.knobsPanel(&g, r, s) }
     }
 }
 

@@ -14,7 +14,11 @@ struct LRPanel: PanelView {
 extension Screen {
     static func lrChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
-        var series = ghostLines(s, color: t[.lr]) { $0[.lr] } + comparedLines(s) { $0.lr }
+        if s.comparing {
+            comparisonSeriesChart(&g, r, s, label: "lr \(run.current[.lr].map(fmt) ?? "–")", logY: s.logScale.contains(.lr)) { ($0.steps, $0.lr) }
+            return
+        }
+        var series = ghostLines(s, color: t[.lr]) { $0[.lr] }
             + [ChartSeries(xs: run.steps, ys: run.lr, color: t[.lr])]
         let step = run.lastStep?.step ?? 0
         if run.end == nil, var f = future(s.plan?.lr, from: step, now: run.current[.lr], planned: run.plannedSteps) {

@@ -8,9 +8,16 @@ extension Panel { public static let loss = Panel("loss") }
 struct LossPanel: PanelView {
     let meta = PanelMeta(.loss, "loss (nats per image)", short: "loss", .main, logScale: true, smooths: true)
 
-    func title(_ s: AppState) -> String { s.run.isGAN ? "losses: encoder, decoder, discriminator" : title }
+    func title(_ s: AppState) -> String {
+        if s.comparing && !s.run.isGAN { return "compare: \(s.compareMetric.rawValue)" + (s.compareMetric.largerIsBetter ? "" : " (nats)") }
+        return s.run.isGAN ? "losses: encoder, decoder, discriminator" : title
+    }
     func hasData(_ run: RunView) -> Bool { run.logs(.loss) || run.logs(.recon) || !run.evalLoss.isEmpty }
     func badge(_ s: AppState, generic: String, room: Int) -> String {
+        if s.comparing && !s.run.isGAN {
+            let key = "n: " + s.compareMetric.next.rawValue
+            return generic.isEmpty ? key : (generic.count + key.count + 3 <= room ? generic + " · " + key : generic)
+        }
         guard let b = Screen.branchBadge(s.run, ascii: s.ascii) else { return generic }
         return b + (generic.isEmpty ? "" : " · \(generic)")
     }
@@ -31,10 +38,12 @@ extension Screen {
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
+        if s.comparing {
+            comparisonLossChart(&g, r, s)
+            return
+        }
         let legendRows = r.height > 4 ? 1 : 0
-        if legendRows == 1 && !s.compared.isEmpty {
-            comparisonLegend(&g, r, s, focusedColor: t[.loss])
-        } else if legendRows == 1 {
+        if legendRows == 1 {
             let x = r.x + legend(&g, r, s, [("total", .loss, "T"), ("recon", .recon, "R"), ("KL", .kl, "K"), ("test ELBO", .test, "E")])
             if let e = run.lastEval {
                 let label = "test \(fmt(e.loss))"
@@ -43,7 +52,6 @@ extension Screen {
         }
         let ghosts = ghostLines(s, color: t[.loss]) { s.smoothing ? $0.smoothed.loss : $0[.loss] }
             + ghostLines(s, color: t[.kl]) { s.smoothing ? $0.smoothed.kl : $0[.kl] }
-            + comparedLines(s) { s.smoothing ? $0.smoothed.loss : $0.loss }
         let chart = decorated(LineChart(series: ghosts + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.loss : run.loss, color: t[.loss], tag: "T"),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t[.recon], tag: "R"),

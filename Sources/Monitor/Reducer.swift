@@ -190,18 +190,8 @@ public enum Reducer {
             return liveKey(&s, binding.action, k)
         case .rewindMove, .rewindJump, .rewindHere, .rewindCancel:
             return rewindKey(&s, binding.action, k)
-        case .selectRun, .toggleRun:
-            guard !s.compared.isEmpty else {
-                s.flash = ("one run: replay A B or watch A B compares several", .inactiveFg)
-                return []
-            }
-            if binding.action == .selectRun {
-                s.selectedRun = (s.selectedRun + (k == .char("]") ? 1 : s.compared.count - 1)) % s.compared.count
-            } else if s.hiddenRuns.contains(s.selectedRun) {
-                s.hiddenRuns.remove(s.selectedRun)
-            } else {
-                s.hiddenRuns.insert(s.selectedRun)
-            }
+        case .selectRun, .toggleRun, .compareMetric, .klDifference, .sortRuns:
+            compareKey(&s, binding.action, k)
         case .fork:
             let at = s.replay?.position ?? s.run.lastStep?.step ?? 0
             guard let steps = s.checkpointSteps, !steps.isEmpty else {
@@ -350,7 +340,7 @@ public enum Reducer {
     private static func mouse(_ s: inout AppState, _ m: MouseEvent) -> [Effect] {
         guard s.interaction == .normal || s.rewindStep != nil && !s.showHelp, s.mode != .rangeTest else { return [] }
         let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
-        let panel = s.zoomed ? s.focus : Screen.layout(body, focus: s.focus).first { $0.1.contains(x: m.x, y: m.y) }?.0
+        let panel = s.zoomed ? s.focus : Screen.layout(body, focus: s.focus, comparing: s.comparing).first { $0.1.contains(x: m.x, y: m.y) }?.0
         guard let panel else { return [] }
         switch m.kind {
         case .press:

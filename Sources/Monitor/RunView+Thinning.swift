@@ -25,6 +25,10 @@ extension RunView {
         guard evalSteps.count >= Self.evalCapacity else { return }
         let region = Self.evalCapacity / 2
         evalSteps = Self.thinPositions(evalSteps, region)
+        // The evaluations kept are those whose steps are: their counts and MI go with them.
+        evalActive = Self.thinPositions(evalActive, region)
+        evalCollapsed = Self.thinPositions(evalCollapsed, region)
+        evalMI = Self.thinPositions(evalMI, region)
         evalLoss = Self.thinValues(evalLoss, region)
     }
 

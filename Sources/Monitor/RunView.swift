@@ -41,8 +41,16 @@ public struct RunView: Sendable {
     public var klDims: [[Float]] { columns.vectors[StepColumns.klDimsField] }
     public var evalSteps: [Double] = []
     public var evalLoss: [Double] = []
+    /// Active units, collapsed dimensions and mutual information of each evaluation, aligned with `evalSteps`
+    /// (nan where the writer did not log them): what a comparison charts besides the test loss.
+    public var evalActive: [Double] = []
+    public var evalCollapsed: [Double] = []
+    public var evalMI: [Double] = []
     public var lastStep: StepMetrics?
     public var lastEval: EvalMetrics?
+    /// The latest evaluations (up to `recentEvalCapacity`): a rewind finds the one in force at the step it goes back to.
+    var recentEvals: [EvalMetrics] = []
+    static let recentEvalCapacity = 64
     public var images: ImageRecord?
     /// Pictures another program logged (a TensorBoard import), the latest of each tag, in order of first appearance;
     /// with the step each was logged at.
@@ -118,36 +126,27 @@ public struct RunView: Sendable {
         case .header(let h):
             self = RunView()
             header = h
-            current = Hyperparameter.initialValues(in: h.config)
-            if let values = h.values {
-                // Another process's loop: its own values, never vaetop's defaults.
-                current = [:]
-                unknownKnobs = Set(Hyperparameter.allCases)
-                for (key, value) in values {
-                    guard let p = Hyperparameter(rawValue: key) else { continue }
-                    unknownKnobs.remove(p)
-                    if let value, value.isFinite { current[p] = value }
-                }
-            }
+            startValues(h)
         case .step(let m):
             columns.append(m)
             smoothed.append(loss: loss.last!, recon: recon.last!, kl: kl.last!, grad: gradNorm.last!, clipped: gradClipped.last!)
             if m.epoch != lastStep?.epoch { epochImages = lastStep == nil && m.step > 1 ? nil : 0 }
             epochImages = epochImages.map { $0 + m.batchSize }
-            if let gm = m.gan { current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR }
-            // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
-            // A value the writer never said stays unknown: a logged default is not the loop's value.
-            if !unknownKnobs.contains(.lr) { current[.lr] = m.lr }
-            if !unknownKnobs.contains(.beta) && m.beta.isFinite { current[.beta] = m.beta }
-            if !unknownKnobs.contains(.freeBits) { current[.freeBits] = m.freeBits }
+            takeValues(m)
             lastStep = m
             if state != .running && state != .paused { state = .running }
             thinIfFull()
         case .eval(let m):
             evalSteps.append(Double(m.step)); evalLoss.append(Double(m.loss))
+            let h = header
+            evalActive.append(h?.logs("eval.activeUnits") ?? true ? Double(m.activeUnits) : .nan)
+            evalCollapsed.append(h?.logs("eval.klDims") ?? true && !m.klDims.isEmpty ? Double(m.collapsed.count) : .nan)
+            evalMI.append(m.mutualInformation.map(Double.init) ?? .nan)
             thinEvalsIfFull()
             let previous = lastEval
             lastEval = m
+            recentEvals.append(m)
+            if recentEvals.count > Self.recentEvalCapacity { recentEvals.removeFirst(recentEvals.count - Self.recentEvalCapacity) }
             let au = header?.logs("eval.activeUnits") ?? true ? ", AU \(m.activeUnits)/\(m.klDims.count)" : ""
             log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), .mainFg)
             if let previous { logCollapseChanges(from: previous, to: m) }
@@ -225,6 +224,10 @@ public struct RunView: Sendable {
         columns.keepFirst(keep)
         let e = SeriesIndex.count(evalSteps, atMost: Double(step))
         evalSteps.removeLast(evalSteps.count - e); evalLoss.removeLast(evalLoss.count - e)
+        evalActive.removeLast(evalActive.count - e); evalCollapsed.removeLast(evalCollapsed.count - e)
+        evalMI.removeLast(evalMI.count - e)
+        recentEvals.removeAll { $0.step > step }
+        if let l = lastEval, l.step > step { lastEval = recentEvals.last }
         let kept = changes.indices.filter { changes[$0].step <= step }
         changeTags = kept.map { changeTags[$0] }
         changes = kept.map { changes[$0] }
@@ -232,6 +235,12 @@ public struct RunView: Sendable {
         epochImages = nil
         // The latest step shown is the one gone back to, every field of it as a replay shows it there.
         lastStep = columns.count > 0 ? columns.record(at: columns.count - 1) : nil
+        // The knobs as they were there: the header's values, the changes kept, the step's own values.
+        if let h = header {
+            startValues(h)
+            for c in changes { current[c.parameter] = c.new; unknownKnobs.remove(c.parameter) }
+            if let m = lastStep { takeValues(m) }
+        }
         smoothed = Smoothed()
         for i in steps.indices { smoothed.append(loss: loss[i], recon: recon[i], kl: kl[i], grad: gradNorm[i], clipped: gradClipped[i]) }
     }
@@ -251,6 +260,32 @@ public struct RunView: Sendable {
             let kls = revived.map { $0 < m.klDims.count ? fmt(m.klDims[$0]) : "?" }.joined(separator: ", ")
             log(m.step, "\(names(revived)) revived (test KL \(kls) nats)", .ok)
         }
+    }
+
+    /// The knobs' values a header gives: the config's, or for another process's loop only the values it said.
+    mutating func startValues(_ h: RunHeader) {
+        current = Hyperparameter.initialValues(in: h.config)
+        unknownKnobs = []
+        if let values = h.values {
+            // Another process's loop: its own values, never vaetop's defaults.
+            current = [:]
+            unknownKnobs = Set(Hyperparameter.allCases)
+            for (key, value) in values {
+                guard let p = Hyperparameter(rawValue: key) else { continue }
+                unknownKnobs.remove(p)
+                if let value, value.isFinite { current[p] = value }
+            }
+        }
+    }
+
+    /// The knobs' values a step record gives (lr, β, λ, a VAE-GAN's γ and discriminator lr).
+    mutating func takeValues(_ m: StepMetrics) {
+        if let gm = m.gan { current[.gamma] = gm.gamma; current[.discriminatorLR] = gm.discriminatorLR }
+        // The batch size is not taken from steps: an epoch's last batch is smaller than the setting.
+        // A value the writer never said stays unknown: a logged default is not the loop's value.
+        if !unknownKnobs.contains(.lr) { current[.lr] = m.lr }
+        if !unknownKnobs.contains(.beta) && m.beta.isFinite { current[.beta] = m.beta }
+        if !unknownKnobs.contains(.freeBits) { current[.freeBits] = m.freeBits }
     }
 
     mutating func log(_ step: Int, _ text: String, _ color: ThemeRole) {

@@ -70,7 +70,10 @@ extension Screen {
         if let c = collapseCount(run) { parts.append(c) }
         if run.branch > 0 { parts.append(StatusPart("branch \(run.branch)", rank: 10)) }
         if let p = run.header?.parent { parts.append(StatusPart("forked from \((p.run as NSString).lastPathComponent)@\(p.step)", short: "fork@\(p.step)", rank: 12)) }
-        if !s.compared.isEmpty { parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(s.compared.count) runs", rank: 11)) }
+        if s.comparing {
+            let others = s.compared.count == 1 ? "1 other run" : "\(s.compared.count) other runs"
+            parts.append(StatusPart("vs " + s.compared.map(\.name).joined(separator: ", "), short: "vs \(others)", rank: 11))
+        }
         parts.append(StatusPart("lr \(run.header?.logs("lr") == false ? "–" : run.current[.lr].map(fmt) ?? "–")", rank: 1))
         if run.logs(.capacity) {
             // Capacity annealing: the weight is γ, and C is what the KL is pulled to.
@@ -142,6 +145,7 @@ extension Screen {
         // Too narrow for every hint: the ones before "? help  q quit" go first, so help and quit always show.
         let writerGone = { if case .gone? = s.liveness { true } else { false } }()
         var hints = Keymap.hints(for: s.mode, ascii: s.ascii, rewinding: s.rewindStep != nil, steering: s.run.end == nil && !writerGone,
+                                 comparing: s.comparing,
                                  can: s.canSend)
         if s.run.state == .paused || s.run.state == .diverged { hints = hints.map { $0.word == "pause" ? ($0.key, "resume") : $0 } }
         if s.mode == .rangeTest { hints = hints.map { ($0.key, rangeTestHint(s.run.rangeTest, word: $0.word, key: $0.key)) } }

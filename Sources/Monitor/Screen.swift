@@ -14,7 +14,10 @@ public enum Screen {
             tooSmall(&g, s)
             return g
         }
-        statusLine(&g, s)
+        // Comparing, the focused run leads the status line and fills the panels (the first run's clock still sets how
+        // far the others are drawn).
+        let f = s.focusedState
+        statusLine(&g, f)
         let body = Rect(x: 0, y: 1, width: s.width, height: s.height - 2)
         if s.mode == .rangeTest {
             rangeTestView(&g, body, s)
@@ -23,9 +26,9 @@ public enum Screen {
             return g
         }
         if s.zoomed {
-            panel(s.focus, &g, body, s)
+            panel(s.focus, &g, body, f)
         } else {
-            for (p, r) in layout(body, focus: s.focus) { panel(p, &g, r, s) }
+            for (p, r) in layout(body, focus: s.focus, comparing: s.comparing) { panel(p, &g, r, f) }
         }
         hintLine(&g, s)
         if s.showHelp { help(&g, s) }
@@ -33,12 +36,17 @@ public enum Screen {
     }
 
     /// Where each panel goes in the body: each registered panel in its slot; of panels sharing a slot, the focused
-    /// one (else the first registered).
-    public static func layout(_ body: Rect, focus: Panel? = nil) -> [(Panel, Rect)] {
-        let rects = PanelSlot.rects(body)
+    /// one (else the first registered). Comparing runs, the run table (in the hyperparameters' place) takes the
+    /// events' slot as well: the events show there while focused.
+    public static func layout(_ body: Rect, focus: Panel? = nil, comparing: Bool = false) -> [(Panel, Rect)] {
+        var rects = PanelSlot.rects(body)
+        func place(_ slot: PanelSlot) -> PanelSlot { comparing && slot == .sideBottomRight ? .sideBottomLeft : slot }
+        if comparing, let a = rects[.sideBottomLeft], let b = rects[.sideBottomRight] {
+            rects[.sideBottomLeft] = Rect(x: a.x, y: a.y, width: b.maxX - a.x, height: a.height)
+        }
         var shown: [PanelSlot: Panel] = [:]
-        for v in Panel.registry where shown[v.slot] == nil || v.id == focus { shown[v.slot] = v.id }
-        return Panel.registry.compactMap { v in shown[v.slot] == v.id ? rects[v.slot].map { (v.id, $0) } : nil }
+        for v in Panel.registry where shown[place(v.slot)] == nil || v.id == focus { shown[place(v.slot)] = v.id }
+        return Panel.registry.compactMap { v in shown[place(v.slot)] == v.id ? rects[place(v.slot)].map { (v.id, $0) } : nil }
     }
 
     /// Whether the run has logged anything a panel shows (other programs' runs may not log everything).

@@ -27,6 +27,20 @@ public struct Heatmap {
     public var timeAxis = true
     /// The shading's range in value units (nil: computed from `columns`).
     public var range: (lo: Double, hi: Double)?
+    /// A difference (values on both sides of 0): shaded from the background towards `negative` below 0 and towards
+    /// `positive` above, linearly up to `range.hi` (the largest |value|); characters give the sign without colour.
+    public var diverging: (negative: Color, positive: Color)?
+
+    /// The characters of a difference without colour, by strength (weak, strong), below and above 0.
+    public static let divergingGlyphs: (negative: [Unicode.Scalar], positive: [Unicode.Scalar]) = (["-", "="], ["+", "#"])
+
+    /// The difference character for t in -1…1 (a space near 0).
+    public static func divergingGlyph(_ t: Double) -> Unicode.Scalar {
+        let a = abs(t)
+        guard a >= 0.1 else { return " " }
+        let glyphs = t < 0 ? divergingGlyphs.negative : divergingGlyphs.positive
+        return glyphs[a < 0.5 ? 0 : 1]
+    }
 
     public init(columns: [[Float]], steps: [Double], logScale: Bool = true, flagged: Set<Int> = [], ascii: Bool = false,
                 xRange: ClosedRange<Double>? = nil) {
@@ -97,6 +111,15 @@ public struct Heatmap {
         let heat = useRamp ? [] : (0...100).map { theme.gradient(.heat, Double($0) / 100) }
         func color(_ t: Double) -> Color { heat[(t * 100).rounded().clampedInt(0...100)] }
         let lo = Self.shade(Float(range.lo), log: logScale), hi = max(Self.shade(Float(range.hi), log: logScale), lo + 1e-9)
+        let spread = max(abs(range.lo), abs(range.hi), 1e-12)
+        let divergingColors = diverging.map { d in
+            (negative: (0...100).map { Color.mix(theme[.mainBg], d.negative, Double($0) / 100) },
+             positive: (0...100).map { Color.mix(theme[.mainBg], d.positive, Double($0) / 100) })
+        }
+        func divergingColor(_ t: Double) -> Color {
+            let i = (abs(t) * 100).rounded().clampedInt(0...100)
+            return t < 0 ? divergingColors!.negative[i] : divergingColors!.positive[i]
+        }
         // Labels: each dimension's number in its own style (collapsed in the alert colour, the selected one reversed).
         for line in 0..<lines {
             let group = Array(shownDims[(line * per)..<min(shownDims.count, line * per + per)])
@@ -120,6 +143,17 @@ public struct Heatmap {
             if end > first { from = first; lastIndex = end } else if first > 0 { from = first - 1; lastIndex = first } else { continue }
             let sample = max(1, (lastIndex - from) / 8)
             func value(_ d: Int) -> Double? {
+                if diverging != nil {
+                    // A difference: the entry furthest from 0, signed, as a fraction of the largest |value|.
+                    var best: Float = .nan
+                    var i = from
+                    while i < lastIndex {
+                        let col = columns[i]
+                        if d < col.count, col[d].isFinite, !(abs(col[d]) <= abs(best)) { best = col[d] }
+                        i += sample
+                    }
+                    return best.isFinite ? max(-1, min(1, Double(best) / spread)) : nil
+                }
                 var m: Float = -.infinity
                 var i = from
                 while i < lastIndex { let col = columns[i]; if d < col.count, col[d] > m { m = col[d] }; i += sample }
@@ -128,7 +162,17 @@ public struct Heatmap {
             let x = r.x + labelWidth + c
             for line in 0..<lines {
                 let y = r.y + line, d = shownDims[line * per]
-                if useRamp {
+                if diverging != nil && useRamp {
+                    if let t = value(d) { grid[x, y] = Cell(Self.divergingGlyph(t), rampStyle) }
+                } else if diverging != nil {
+                    let top = value(d).map(divergingColor) ?? background
+                    if per == 2 {
+                        let below = line * per + 1 < shownDims.count ? value(shownDims[line * per + 1]) : nil
+                        grid[x, y] = Cell("▀", Style(fg: top, bg: below.map(divergingColor) ?? background))
+                    } else if value(d) != nil {
+                        grid[x, y] = Cell("█", Style(fg: top, bg: background))
+                    }
+                } else if useRamp {
                     if let t = value(d) { grid[x, y] = Cell(Self.rampGlyph(t), rampStyle) }
                 } else if per == 2 {
                     let top = value(d).map(color) ?? background

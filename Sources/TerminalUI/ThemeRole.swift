@@ -36,4 +36,6 @@ public enum ThemeRole: String, CaseIterable, Sendable, Hashable {
     case barEnd = "bar_end"
     case imageDark = "image_dark"
     case imageLight = "image_light"
+    /// The colours of runs compared on one chart, in the order runs take them (only runs are drawn there).
+    case run1 = "run_1", run2 = "run_2", run3 = "run_3", run4 = "run_4", run5 = "run_5", run6 = "run_6", run7 = "run_7", run8 = "run_8"
 }

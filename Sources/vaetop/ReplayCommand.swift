@@ -28,8 +28,8 @@ struct Replay: ParsableCommand {
             + (command == "replay" ? " (no argument lists the sample runs)" : "")
     }
 
-    /// The most runs one screen compares.
-    static let maxCompared = 8
+    /// The most runs one screen compares (a sweep; the charts draw `AppState.maxDrawn` of them at once).
+    static let maxCompared = 64
 
     func run() throws {
         guard !paths.isEmpty else {
@@ -59,7 +59,17 @@ struct Replay: ParsableCommand {
         do { backend = try CursesTerminal(ascii: screen.ascii) } catch {
             // No screen: say why on stderr (a pipe keeps stdout clean), and what the runs hold instead.
             FileHandle.standardError.write(Data("vaetop: \(error): no screen, describing the run\(all.count > 1 ? "s" : "") instead\n".utf8))
-            print((all.count > 1 ? RunComparison.text(all, names: runPaths) : RunDescription.text(all[0])).terminalSafe(keepNewlines: true))
+            let text: String
+            if all.count > AppState.maxDrawn {
+                // A sweep: the screen's run table, one row per run, best test loss first, with the settings that differ.
+                let runs = zip(all, runPaths).enumerated().map { i, p in
+                    (slot: i, name: RunComparison.name(p.1, p.0.header), run: ComparedRun(name: "", events: ReplaySource.events(p.0)).run)
+                }
+                text = RunTable(runs: runs, upTo: .infinity, sort: RunTable.Sort()).text
+            } else {
+                text = all.count > 1 ? RunComparison.text(all, names: runPaths) : RunDescription.text(all[0])
+            }
+            print(text.terminalSafe(keepNewlines: true))
             return
         }
         installStopSignalHandlers()

@@ -69,6 +69,7 @@ func runScreen(backend: CursesTerminal, source: EventSource, mode: AppState.Mode
     state.plan = plan
     state.colorDepth = backend.colorDepth
     state.compared = compared
+    state.setUpComparison()
     state.checkpointSteps = checkpointSteps
     if let problem { state.flash = ("theme: \(problem); using the default theme", .alert) }
     let app = App(state: state, backend: backend, source: source,

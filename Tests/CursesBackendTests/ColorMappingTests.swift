@@ -28,7 +28,7 @@ import Testing
                 // a shade never jumps to a brighter or other-hued cell in the middle of a scale: no speckles.
                 let mapped = (0...100).map { t -> (Int, Int, Int) in
                     guard case .rgb(let r, let g, let b) = theme.gradient(prefix, Double(t) / 100) else { return (0, 0, 0) }
-                    return Self.rgb256(ColorMapper.xterm256(r, g, b))
+                    return Self.rgb256(ColorDepth.xterm256(r, g, b))
                 }
                 let source = (0...100).map { t -> (Int, Int, Int) in
                     guard case .rgb(let r, let g, let b) = theme.gradient(prefix, Double(t) / 100) else { return (0, 0, 0) }
@@ -51,12 +51,12 @@ import Testing
         var indices = Set<Int32>()
         for key in [ThemeRole.loss, .recon, .kl, .test, .beta, .lr, .grad, .alert, .ok] {
             guard case .rgb(let r, let g, let b) = light[key] else { continue }
-            indices.insert(ColorMapper.basic8(r, g, b))
+            indices.insert(ColorDepth.basic8(r, g, b))
         }
         // The series are told apart (a per-channel threshold mapped nearly all of them to white).
         #expect(indices.count >= 4)
         guard case .rgb(let r, let g, let b) = light[.mainBg] else { return }
-        #expect(ColorMapper.basic8(r, g, b) == 7)
+        #expect(ColorDepth.basic8(r, g, b) == 7)
     }
 
     @Test func truecolorUsesTheDirectEntry() {
