@@ -306,6 +306,73 @@ import Training
         #expect(!after.isEmpty && after.allSatisfy { $0.loss.isFinite }, "resume did not train")
     }
 
+    /// Two sample runs compared: each name with its value in the legend, ] focuses the second (its name leads the
+    /// status line); the nine sample runs open as a sweep (8 drawn, the table says so), and without a terminal as a
+    /// table of nine rows.
+    @Test func comparingRunsAndASweep() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        defer { tmux(["kill-server"]) }
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "48",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) replay no-annealing cyclical-annealing; echo VAETOP_EXIT=$?; sleep 60"])
+        #expect(wait(30) { screen().contains("compare: total") }, "no comparison:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "End"])
+        // Each run's mark is a line in its colour, or its letter where the terminal shows too few colours.
+        let legend = #/(━|A) no-annealing [0-9.]+  (━|B) cyclical-annealing [0-9.]+/#
+        #expect(wait(10) { screen().contains("2160/2160") && screen().split(separator: "\n").contains { $0.contains(legend) } }, "\(screen())")
+        #expect(screen().hasPrefix(" vaetop no-annealing"))
+        tmux(["send-keys", "-t", "e2e", "]"])
+        #expect(wait(10) { screen().hasPrefix(" vaetop cyclical-annealing  ● finished") }, "\(screen())")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") }, "\(screen())")
+
+        tmux(["kill-session", "-t", "e2e"])
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "48",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) replay sample-runs; echo VAETOP_EXIT=$?; sleep 60"])
+        #expect(wait(60) { screen().contains("8 of 9 drawn · 1 hidden") }, "no sweep:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "q"])
+        #expect(wait(10) { screen().contains("VAETOP_EXIT=0") }, "\(screen())")
+        let table = try Binary.run(["replay", "sample-runs"], timeout: 120)
+        let rows = table.stdout.split(separator: "\n")
+        #expect(table.status == 0 && rows.count == 10 && rows[0].hasPrefix("run ") && rows[0].contains("beta-schedule"), "\(table.stdout)")
+    }
+
+    /// r holds a live run's step still under the rewind cursor (5 s); after the rewind the status keeps the planned
+    /// total (200 epochs × 36 steps) and gives the epoch of the step gone back to.
+    @Test func rewindHoldsTheRunStillAndKeepsThePlannedTotal() throws {
+        let hasTmux = FileManager.default.fileExists(atPath: "/usr/bin/tmux") || FileManager.default.fileExists(atPath: "/usr/local/bin/tmux")
+        try #require(hasTmux, "tmux is not installed (make deps installs it)")
+        let dir = TempDirectory(); defer { dir.remove(); tmux(["kill-server"]) }
+        let run = dir.file("run")
+        tmux(["-u", "new-session", "-d", "-s", "e2e", "-x", "160", "-y", "48",
+              "env LANG=C.UTF-8 TERM=tmux-256color \(Binary.vaetop) --epochs 200 --encoder 64 --latent 8 --snapshot-every 10 --out \(run); echo VAETOP_EXIT=$?; sleep 60"])
+        func step() -> Int? {
+            guard let m = screen().firstMatch(of: #/step (\d+)/7200/#) else { return nil }
+            return Int(m.1)
+        }
+        #expect(wait(60) { (step() ?? 0) >= 60 }, "the run did not get going:\n\(screen())")
+        tmux(["send-keys", "-t", "e2e", "r"])
+        #expect(wait(10) { screen().contains("rewind to step") && screen().contains("● paused") }, "\(screen())")
+        let held = step()
+        sleep(5)
+        #expect(step() == held && held != nil, "the step moved under the rewind cursor:\n\(screen())")
+        for _ in 0..<3 { tmux(["send-keys", "-t", "e2e", "Left"]) }
+        usleep(500_000)
+        tmux(["send-keys", "-t", "e2e", "Enter"])
+        // The step gone back to, as the trainer's rewind record names it.
+        var back = 0
+        #expect(wait(20) {
+            for case .rewind(let r) in records(run) { back = r.to; return true }
+            return false
+        }, "no rewind record")
+        #expect(wait(10) { screen().contains("step \(back)/7200") && screen().contains("epoch \((back + 35) / 36)/200") }, "\(screen())")
+        tmux(["send-keys", "-t", "e2e", " "])
+        #expect(wait(10) { (step() ?? 0) > back && screen().contains("/7200") }, "\(screen())")
+        tmux(["send-keys", "-t", "e2e", "q"]); _ = wait(5) { screen().contains("quit? y / n") }
+        tmux(["send-keys", "-t", "e2e", "y"])
+        #expect(wait(60) { screen().contains("VAETOP_EXIT=0") }, "did not exit cleanly:\n\(screen())")
+    }
+
     @Test func notATerminalFallsBackToHeadless() throws {
         let dir = TempDirectory(); defer { dir.remove() }
         let r = try Binary.run(["--epochs", "1", "--encoder", "32", "--latent", "4", "--out", dir.file("run")])
