@@ -8,6 +8,9 @@ public enum CompareMetric: String, CaseIterable, Sendable {
     /// Smaller is better (losses, KL is neither: sorted smaller first as well); AU and MI: larger is better.
     var largerIsBetter: Bool { self == .activeUnits || self == .mi }
 
+    /// A loss term of every step (noisy, with a large first step: its chart leaves outliers out), not an evaluation's.
+    var perStep: Bool { self == .total || self == .recon || self == .kl }
+
     /// The metric after this one (`n`).
     var next: CompareMetric { Self.allCases[(Self.allCases.firstIndex(of: self)! + 1) % Self.allCases.count] }
 

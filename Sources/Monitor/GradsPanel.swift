@@ -18,7 +18,7 @@ extension Screen {
         let chartArea = parts[0]
         if s.comparing {
             comparisonSeriesChart(&g, chartArea, s, label: "before clip" + (run.lastStep.map { " \(fmt(Double($0.gradNorm)))" } ?? ""),
-                                  logY: s.logScale.contains(.grads)) { ($0.steps, s.smoothing ? $0.smoothed.grad : $0.gradNorm) }
+                                  logY: s.logScale.contains(.grads), ignoreOutliers: true) { ($0.steps, s.smoothing ? $0.smoothed.grad : $0.gradNorm) }
             if parts.count > 1 { layerBars(&g, parts[1], s) }
             return
         }
@@ -30,7 +30,7 @@ extension Screen {
             + [
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t[.grad], tag: "B"),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t[.gradClipped], tag: "A"),
-        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s)
+        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s, ignoreOutliers: true)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
         if parts.count > 1 { layerBars(&g, parts[1], s) }
     }

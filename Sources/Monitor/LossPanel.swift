@@ -34,7 +34,7 @@ extension Screen {
                                ChartSeries(xs: run.steps, ys: run.ganEncoder, color: t[.loss], tag: "E"),
                                ChartSeries(xs: run.steps, ys: run.ganDecoder, color: t[.recon], tag: "G"),
                                ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t[.kl], tag: "D")],
-                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
+                      logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s, ignoreOutliers: true)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return
         }
@@ -57,7 +57,7 @@ extension Screen {
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.recon : run.recon, color: t[.recon], tag: "R"),
             ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t[.kl], tag: "K"),
             ChartSeries(xs: run.evalSteps, ys: run.evalLoss, color: t[.test], kind: .points, tag: "E"),
-        ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s)
+        ], logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s, ignoreOutliers: true)
         chart.render(into: &g, Rect(x: r.x, y: r.y + legendRows, width: r.width, height: r.height - legendRows), theme: t)
     }
 }

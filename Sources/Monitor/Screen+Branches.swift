@@ -14,9 +14,11 @@ extension Screen {
         shownGhosts(s).map { ChartSeries(xs: $0.steps, ys: values($0), color: color, dimmed: true) }
     }
 
-    /// A chart with the fork marks of the shown ghosts and the rewind cursor.
-    static func decorated(_ chart: LineChart, _ s: AppState) -> LineChart {
+    /// A chart with the fork marks of the shown ghosts and the rewind cursor (a loss or gradient chart: scaled
+    /// without its outliers).
+    static func decorated(_ chart: LineChart, _ s: AppState, ignoreOutliers: Bool = false) -> LineChart {
         var c = chart
+        c.ignoreOutliers = ignoreOutliers
         c.forks = shownGhosts(s).map { Double($0.fork) + 0.5 }
         c.cursor = s.rewindStep.map { Double(max($0, 1)) }
         if c.markers.count == s.run.changes.count { c.markerTags = s.run.changeTags }

@@ -64,8 +64,9 @@ extension Screen {
 
     /// A chart of a comparison: the runs' lines, the focused run's change marks, letters when colours are too few.
     static func comparisonChart(_ s: AppState, _ series: [ChartSeries], xRange: ClosedRange<Double>? = nil, logY: Bool,
-                                references: [(y: Double, color: Color)] = []) -> LineChart {
+                                references: [(y: Double, color: Color)] = [], ignoreOutliers: Bool = false) -> LineChart {
         var c = LineChart(series: series, xRange: xRange, logY: logY, markers: markers(s), references: references, ascii: s.ascii)
+        c.ignoreOutliers = ignoreOutliers
         c.cursor = s.rewindStep.map { Double(max($0, 1)) }
         if c.markers.count == s.run.changes.count { c.markerTags = s.run.changeTags }
         c.tagEnds = runsNeedLetters(s)
@@ -82,6 +83,12 @@ extension Screen {
         for (slot, c) in s.visibleCompared { items.append((slot, c.name, text(c.run, upTo) ?? "–")) }
         var x = r.x
         let letters = runsNeedLetters(s)
+        // Names give way (to 6 columns, "cyclical-an…") before a run leaves the legend.
+        func width(_ n: Int) -> Int { items.reduce(0) { $0 + 2 + min($1.name.count, n) + 1 + $1.value.count + 2 } - 2 }
+        var room = items.map(\.name.count).max() ?? 0
+        while room > 6 && width(room) > r.width { room -= 1 }
+        let cut = s.ascii ? "~" : "…"
+        items = items.map { $0.name.count > room ? ($0.slot, String($0.name.prefix(room - 1)) + cut, $0.value) : $0 }
         for (k, item) in items.enumerated() {
             let mark = letters ? runTag(item.slot) + " " : (s.ascii ? "- " : "━ ")
             let label = "\(item.name) \(item.value)"
@@ -96,7 +103,8 @@ extension Screen {
             let focused = item.slot == s.slotOfRun
             x += g.text(mark, x: x, y: r.y, style: Style(fg: runColor(s, item.slot), bg: s.theme[.mainBg], attributes: [.bold]))
             x += g.text(item.name, x: x, y: r.y, style: Style(fg: runColor(s, item.slot), bg: s.theme[.mainBg], attributes: focused ? [.bold] : []))
-            x += g.text(" \(item.value)  ", x: x, y: r.y, style: s.theme.style(focused ? .mainFg : .graphText, focused ? [.bold] : []))
+            x += g.text(" \(item.value)  ", x: x, y: r.y, style: s.theme.style(focused ? .mainFg : .graphText, focused ? [.bold] : []),
+                        maxWidth: max(0, r.maxX - x))
         }
     }
 
@@ -108,15 +116,16 @@ extension Screen {
             comparisonLegend(&g, r, s) { v, upTo in metric.value(v, atMost: upTo, smoothed: smooth).map(fmt) }
         }
         let series = runLines(s) { metric.series($0, smoothed: smooth) }
-        comparisonChart(s, series, logY: s.logScale.contains(.loss))
+        comparisonChart(s, series, logY: s.logScale.contains(.loss), ignoreOutliers: s.compareMetric.perStep)
             .render(into: &g, Rect(x: r.x, y: r.y + legendRows, width: r.width, height: r.height - legendRows), theme: s.theme)
     }
 
     /// A schedule or gradient chart of a comparison: one line per drawn run; `label` is the focused run's value.
     static func comparisonSeriesChart(_ g: inout Grid, _ r: Rect, _ s: AppState, label: String, logY: Bool,
-                                      xRange: ClosedRange<Double>? = nil, _ values: (RunView) -> (xs: [Double], ys: [Double])) {
+                                      xRange: ClosedRange<Double>? = nil, ignoreOutliers: Bool = false,
+                                      _ values: (RunView) -> (xs: [Double], ys: [Double])) {
         g.text(label, x: r.x, y: r.y, style: Style(fg: runColor(s, s.slotOfRun), bg: s.theme[.mainBg]), maxWidth: r.width)
-        comparisonChart(s, runLines(s, values), xRange: xRange, logY: logY)
+        comparisonChart(s, runLines(s, values), xRange: xRange, logY: logY, ignoreOutliers: ignoreOutliers)
             .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: s.theme)
     }
 }

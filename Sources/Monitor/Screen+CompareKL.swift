@@ -53,12 +53,13 @@ extension Screen {
             let y = area.y + k * each
             let h = k == fits - 1 ? area.maxY - y : each
             let focused = kl.slot == s.slotOfRun
-            var caption = (focused ? (s.ascii ? "> " : "▶ ") : "  ") + kl.name
-            // Its evaluation as far as it is revealed.
+            let name = (focused ? (s.ascii ? "> " : "▶ ") : "  ") + kl.name
+            // Its evaluation as far as it is revealed; what does not fit is left out whole (never "MI 4.5").
             let n = min(SeriesIndex.count(kl.run.evalSteps, atMost: kl.steps.last ?? 0), kl.run.evalActive.count, kl.run.evalMI.count)
-            if n > 0, kl.run.evalActive[n - 1].isFinite { caption += "  AU \(Int(kl.run.evalActive[n - 1]))/\(kl.current.count)" }
-            if n > 0, kl.run.evalMI[n - 1].isFinite { caption += "\(dot(s.ascii))MI \(fmt(kl.run.evalMI[n - 1]))" }
-            if k == fits - 1 && runs.count > fits { caption += "  (+\(runs.count - fits) more: v hides runs)" }
+            let au = n > 0 && kl.run.evalActive[n - 1].isFinite ? "  AU \(Int(kl.run.evalActive[n - 1]))/\(kl.current.count)" : ""
+            let mi = n > 0 && kl.run.evalMI[n - 1].isFinite ? "\(dot(s.ascii))MI \(fmt(kl.run.evalMI[n - 1]))" : ""
+            let more = k == fits - 1 && runs.count > fits ? "  (+\(runs.count - fits) more: v hides runs)" : ""
+            let caption = [name + au + mi + more, name + au + more, name + au + mi, name + au, name].firstFitting(area.width, ascii: s.ascii) ?? name
             g.text(caption, x: area.x, y: y, style: Style(fg: runColor(s, kl.slot), bg: t[.mainBg], attributes: focused ? [.bold] : []),
                    maxWidth: area.width)
             guard h > 1 else { continue }

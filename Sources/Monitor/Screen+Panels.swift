@@ -21,14 +21,7 @@ extension Screen {
         let nameRoom = s.width >= 110 ? 24 : (s.width >= 90 ? 16 : 10)
         let shownName = name.unicodeScalars.count > nameRoom ? String(name.prefix(nameRoom - 1)) + (s.ascii ? "~" : "…") : name
         x += g.text(shownName, x: x, y: 0, style: Style(fg: t[.mainFg], bg: t[.selectedBg]), maxWidth: nameRoom)
-        let stateKey: ThemeRole
-        switch run.state {
-        case .running: stateKey = .ok
-        case .paused: stateKey = .paused
-        case .finished: stateKey = .ok
-        case .stopped: stateKey = .inactiveFg
-        case .diverged: stateKey = .alert
-        }
+        let stateKey = stateRole(run.state)
         var stateText = run.state.rawValue + (run.skipped > 0 ? " (\(run.skipped) skipped)" : "")
         var stateColor = stateKey
         if let l = s.liveness, run.end == nil {
@@ -87,6 +80,19 @@ extension Screen {
         let fitted = StatusPart.fit(parts, width: s.width - x - 1, separator: separator, ascii: s.ascii)
         g.text(fitted, x: x + 1, y: 0, style: Style(fg: t[.mainFg], bg: t[.selectedBg]), maxWidth: s.width - x - 1)
     }
+
+    /// The colour of a run's state on the status bar (each legible on `selectedBg` in every shipped theme: tested).
+    static func stateRole(_ state: StateChange.State) -> ThemeRole {
+        switch state {
+        case .running, .finished: return .ok
+        case .paused: return .paused
+        case .stopped: return .graphText
+        case .diverged: return .alert
+        }
+    }
+
+    /// The roles the status bar draws states and a writer's liveness in.
+    static let statusRoles: [ThemeRole] = [.ok, .paused, .graphText, .alert, .warn, .mainFg, .title]
 
     /// The status line's collapse count: from the last evaluation (test KL below the threshold), else from the
     /// latest step's batch KL; the criterion is part of the text.

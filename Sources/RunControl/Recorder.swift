@@ -47,6 +47,7 @@ final class Recorder {
     func close() {
         guard let writer else { return }
         do { try writer.close() } catch { if writeError == nil { writeError = error } }
+        lock?.release()
         lock = nil
     }
 

@@ -3,15 +3,36 @@ import Foundation
 
 /// An exclusive lock on a run directory for as long as a process writes it: `flock` on `.vaetop-lock`, which
 /// holds the writer's pid. The kernel drops the lock when the process ends (even by kill -9), so a stale file
-/// never blocks anyone; a second writer is refused with the holder's pid.
+/// never blocks anyone; a second writer is refused with the holder's pid. A writer that ends cleanly removes it
+/// (`release`): a finished run's folder holds only the run's files.
 public final class RunLock {
     /// The lock file's name inside a run directory.
     public static let fileName = ".vaetop-lock"
-    private let fd: Int32
+    private var fd: Int32
+    private let path: String
 
     /// Takes the lock of `directory` (which must exist), or throws `.locked` naming the process that holds it.
     public init(directory: String) throws(RunFileError) {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        self.path = path
+        // A lock file removed by its releasing writer between our open and our flock is not the lock any more:
+        // take the one now at the path (a few tries; the race needs two writers starting as one ends).
+        var attempts = 0
+        while true {
+            let fd = try Self.take(path, directory: directory)
+            var held = stat(), named = stat()
+            if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev { self.fd = fd; break }
+            close(fd)
+            attempts += 1
+            guard attempts < 5 else { throw .writeFailed(path: path, reason: "kept being replaced while taking the lock") }
+        }
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Opens and flocks the lock file at `path`.
+    private static func take(_ path: String, directory: String) throws(RunFileError) -> Int32 {
         // Non-blocking: a FIFO planted as the lock file must not hang the open; anything but a regular file is refused.
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: errno == ELOOP ? "is a symlink; not following it" : FileOutput.describe(errno)) }
@@ -25,13 +46,19 @@ public final class RunLock {
             close(fd)
             throw .locked(path: directory, pid: holder)
         }
-        self.fd = fd
-        let text = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return fd
     }
 
-    deinit { close(fd) }
+    /// Removes the lock file and drops the lock (the writer is done with the run directory). Removed while still
+    /// held, so no other writer can hold a lock on the file being removed.
+    public func release() {
+        guard fd >= 0 else { return }
+        unlink(path)
+        close(fd)
+        fd = -1
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Throws `.locked` (with the holder's pid when its lock file says) when another process writes `directory`,
     /// without taking the lock: the check a command makes before it starts.

@@ -39,6 +39,10 @@ public struct LineChart {
     public var forks: [Double] = []
     /// Draw each tagged series' letter at its last point (no colour: the letters tell the lines apart).
     public var tagEnds = false
+    /// The y axis leaves out outliers as TensorBoard's "ignore outliers in chart scaling" does (vz_chart_helpers
+    /// `computeDomain`: the 5th to 95th percentile, padded by a fifth of that span), never reaching past the data:
+    /// a first-step loss of 549 no longer squeezes the rest of the run into the bottom rows.
+    public var ignoreOutliers = false
     /// Formats x tick labels (default: a step number, whole).
     public var xLabel: (Double) -> String = { SeriesMath.stepLabel($0) }
 
@@ -79,6 +83,20 @@ public struct LineChart {
             if logY { for i in b.indices { if let (a, c) = b[i] { b[i] = (transform(a), transform(c)) } } }
             for case let (a, c)? in b { ylo = min(ylo, a); yhi = max(yhi, c) }
             buckets.append(b)
+        }
+        if ignoreOutliers {
+            // Percentiles of what each pixel column shows (its extremes), over every series.
+            var values: [Double] = []
+            for b in buckets { for case let (a, c)? in b { values.append(a); values.append(c) } }
+            if values.count >= 40 {
+                values.sort()
+                func quantile(_ p: Double) -> Double {
+                    let h = Double(values.count - 1) * p, i = Int(h)
+                    return i + 1 < values.count ? values[i] + (values[i + 1] - values[i]) * (h - Double(i)) : values[i]
+                }
+                let q05 = quantile(0.05), q95 = quantile(0.95), pad = (q95 - q05) * 0.2
+                if q95 > q05 { ylo = max(ylo, q05 - pad); yhi = min(yhi, q95 + pad) }
+            }
         }
         for ref in references { let t = transform(ref.y); if t.isFinite { ylo = min(ylo, t); yhi = max(yhi, t) } }
         guard ylo.isFinite, yhi.isFinite else {

@@ -157,3 +157,43 @@ import TerminalUI
         #expect(towardsA > 100 && towardsA > 10 * towardsB, "\(towardsA) \(towardsB)")
     }
 }
+
+/// Every state the status bar names is legible on its background, in every shipped theme, at 24-bit and 256 colours
+/// (a stopped run once read colour 59 on 59), and a different colour at 8.
+@Suite struct StatusContrastTests {
+    /// WCAG's relative luminance and contrast ratio.
+    static func luminance(_ c: (Int, Int, Int)) -> Double {
+        func ch(_ v: Int) -> Double { let x = Double(v) / 255; return x <= 0.03928 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4) }
+        return 0.2126 * ch(c.0) + 0.7152 * ch(c.1) + 0.0722 * ch(c.2)
+    }
+    static func contrast(_ a: (Int, Int, Int), _ b: (Int, Int, Int)) -> Double {
+        let x = luminance(a), y = luminance(b)
+        return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+    }
+    static func rgb(_ c: Color) -> (Int, Int, Int) { if case .rgb(let r, let g, let b) = c { (Int(r), Int(g), Int(b)) } else { (128, 128, 128) } }
+    /// The xterm-256 palette entry's RGB.
+    static func rgb256(_ i: Int32) -> (Int, Int, Int) {
+        if i >= 232 { let g = 8 + 10 * Int(i - 232); return (g, g, g) }
+        let levels = [0, 95, 135, 175, 215, 255], c = Int(i - 16)
+        return (levels[c / 36], levels[c / 6 % 6], levels[c % 6])
+    }
+
+    @Test func everyStateIsLegibleOnTheStatusBar() {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("themes").path
+        let library = ThemeLibrary(folders: [folder])
+        let states: [StateChange.State] = [.running, .paused, .finished, .stopped, .diverged]
+        #expect(Set(states.map(Screen.stateRole)).isSubset(of: Screen.statusRoles))
+        for name in library.names {
+            let (t, _) = library.load(name)
+            let bg = t[.selectedBg]
+            for role in Screen.statusRoles {
+                let fg = t[role]
+                #expect(Self.contrast(Self.rgb(fg), Self.rgb(bg)) >= 3, "\(name) \(role) at 24-bit")
+                let a = ColorDepth.index(fg, depth: 256), b = ColorDepth.index(bg, depth: 256)
+                #expect(Self.contrast(Self.rgb256(a), Self.rgb256(b)) >= 3, "\(name) \(role) at 256 colours: \(a) on \(b)")
+                #expect(ColorDepth.index(fg, depth: 8) != ColorDepth.index(bg, depth: 8), "\(name) \(role) at 8 colours")
+            }
+        }
+    }
+}
