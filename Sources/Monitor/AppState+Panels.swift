@@ -11,7 +11,13 @@ extension AppState {
 
     /// Whether a key may ask for `capability` (a command name or a hyperparameter's raw value): always for the
     /// trainer this screen drives; for a watched run, only what its writer declared it can do.
-    func canSend(_ capability: String) -> Bool { mode != .follow || (run.header?.can(capability) ?? true) }
+    func canSend(_ capability: String) -> Bool {
+        guard mode == .follow else { return true }
+        // Another program's log (TensorBoard) takes no commands at all.
+        guard let h = run.header, h.logged == nil else { return false }
+        if capability == Keymap.knobsCapability { return Knob.available(gan: run.isGAN).contains { h.can($0.parameter.rawValue) } }
+        return h.can(capability)
+    }
 
     /// Lines are told apart by letters as well as colour: no colour at all, or the monochrome theme's greys.
     var lettersForLines: Bool { monochrome || theme.name == "monochrome" }

@@ -28,8 +28,11 @@ extension Screen {
         if run.isGAN {
             // VAE-GAN: what the discriminator says about real, reconstructed and prior-sampled images.
             // The legend in the series' own colours, with their latest values.
-            legend(&g, r, s, [("D(x) \(run.dReal.last.map(fmt) ?? "–")", .ok, "x"), ("D(G(z)) \(run.dFake.last.map(fmt) ?? "–")", .alert, "G"),
-                              ("D(prior) \(run.dPrior.last.map(fmt) ?? "–")", .beta, "p")])
+            // Narrow: each output by its line's letter with two decimals, so D(prior) never drops off.
+            let values = [run.dReal.last, run.dFake.last, run.dPrior.last]
+            legend(&g, r, s, [("D(x) \(values[0].map(fmt) ?? "–")", .ok, "x"), ("D(G(z)) \(values[1].map(fmt) ?? "–")", .alert, "G"),
+                              ("D(prior) \(values[2].map(fmt) ?? "–")", .beta, "p")],
+                   short: zip(["x", "G", "p"], values).map { "\($0) \($1.map { String(format: "%.2f", $0) } ?? "–")" })
             decorated(LineChart(series: [ChartSeries(xs: run.steps, ys: run.dReal, color: t[.ok], tag: "x"),
                                ChartSeries(xs: run.steps, ys: run.dFake, color: t[.alert], tag: "G"),
                                ChartSeries(xs: run.steps, ys: run.dPrior, color: t[.beta], tag: "p")],
@@ -39,12 +42,15 @@ extension Screen {
         }
         if run.logs(.capacity) {
             // Capacity annealing: the chart shows the target capacity C against the KL it pulls along.
+            // The legend in each line's colour; C drawn over the KL that follows it (else the KL hides it).
             let c = run.capacity.last(where: { $0.isFinite }) ?? .nan
-            g.text("C \(fmt(c)) nats  KL \(run.kl.last.map(fmt) ?? "–")  γ \(run.current[.beta].map(fmt) ?? "–")", x: r.x, y: r.y,
-                   style: t.style(.beta), maxWidth: r.width)
+            let x = r.x + legend(&g, r, s, [("C \(fmt(c)) nats", .beta, "C"), ("KL \(run.kl.last.map(fmt) ?? "–")", .kl, "K")],
+                                 short: ["C \(fmt(c))", "KL \(run.kl.last.map(fmt) ?? "–")"])
+            let gamma = "γ \(run.current[.beta].map(fmt) ?? "–")"
+            if r.maxX - x >= gamma.count { g.text(gamma, x: x, y: r.y, style: t.style(.graphText)) }
             decorated(LineChart(series: ghostLines(s, color: t[.beta]) { $0[.capacity] } + [
-                               ChartSeries(xs: run.steps, ys: run.capacity, color: t[.beta], tag: "C"),
-                               ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t[.kl], tag: "K")],
+                               ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.kl : run.kl, color: t[.kl], tag: "K"),
+                               ChartSeries(xs: run.steps, ys: run.capacity, color: t[.beta], tag: "C")],
                       xRange: xRange(s), markers: markers(s), ascii: s.ascii), s)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
             return

@@ -14,7 +14,10 @@ struct GradsPanel: PanelView {
 extension Screen {
     static func gradPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
-        let parts = r.width >= 50 ? r.columns([0.68, 0.32]) : [r]
+        // The per-layer bars take a third, at most 44 columns: on a wide terminal the chart keeps the rest.
+        let bars = min(44, Int(Double(r.width) * 0.32))
+        let parts = r.width >= 50 ? [Rect(x: r.x, y: r.y, width: r.width - bars, height: r.height),
+                                     Rect(x: r.maxX - bars, y: r.y, width: bars, height: r.height)] : [r]
         let chartArea = parts[0]
         if s.comparing {
             comparisonSeriesChart(&g, chartArea, s, label: "before clip" + (run.lastStep.map { " \(fmt(Double($0.gradNorm)))" } ?? ""),
@@ -23,14 +26,16 @@ extension Screen {
             return
         }
         var x = chartArea.x
+        // Clipping never on in this run: one norm, no "after" line or threshold to speak of.
+        let clipped = run.clipNorm != nil || run.changes.contains { $0.parameter == .clipNorm } || (run.header?.config.clip.maxNorm ?? 0) > 0
         x += legend(&g, Rect(x: x, y: chartArea.y, width: chartArea.maxX - x, height: 1), s,
-                    [("before clip", .grad, "B"), ("after", .gradClipped, "A"), ("threshold", .clip, "-")])
+                    clipped ? [("before clip", .grad, "B"), ("after", .gradClipped, "A"), ("threshold", .clip, "-")] : [("norm (clipping off)", .grad, "B")])
         let refs: [(y: Double, color: Color)] = run.clipNorm.map { [($0, t[.clip])] } ?? []
-        decorated(LineChart(series: ghostLines(s, color: t[.grad]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
-            + [
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t[.grad], tag: "B"),
-            ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t[.gradClipped], tag: "A"),
-        ], logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s, ignoreOutliers: true)
+        // The abandoned branches in the neutral graph colour: never the live line's own.
+        var lines = ghostLines(s, color: t[.graphText]) { s.smoothing ? $0.smoothed.grad : $0[.gradNorm] }
+            + [ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.grad : run.gradNorm, color: t[.grad], tag: "B")]
+        if clipped { lines.append(ChartSeries(xs: run.steps, ys: s.smoothing ? run.smoothed.clipped : run.gradClipped, color: t[.gradClipped], tag: "A")) }
+        decorated(LineChart(series: lines, logY: s.logScale.contains(.grads), markers: markers(s), references: refs, ascii: s.ascii), s, ignoreOutliers: true)
             .render(into: &g, Rect(x: chartArea.x, y: chartArea.y + 1, width: chartArea.width, height: chartArea.height - 1), theme: t)
         if parts.count > 1 { layerBars(&g, parts[1], s) }
     }

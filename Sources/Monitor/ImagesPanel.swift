@@ -57,7 +57,10 @@ extension Screen {
             }
             let d = tr.dimension, name = d.latentName
             let kl = s.run.lastEval.flatMap { d < $0.klDims.count ? " (test KL \(fmt($0.klDims[d])))" : nil } ?? ""
-            let stale = s.focus == .kl && s.selectedDimension != d && s.mode != .live ? " · selected z\(s.selectedDimension) not recorded" : ""
+            // A dimension selected that no trainer will draw now (a replay, a run that has ended) is said, not ignored.
+            let cannotDraw = s.mode != .live || s.run.end != nil
+            let stale = s.focus == .kl && s.selectedDimension != d && cannotDraw
+                ? " · \(s.selectedDimension.latentName) " + (s.mode == .live ? "not drawn: the run has ended" : "not recorded") : ""
             fitted(&g, r, caption, ["\(name)\(kl) swept −3…3 @\(s.run.traversalStep)\(stale)  (i: reconstructions)",
                                     "\(name)\(kl) swept −3…3 @\(s.run.traversalStep)", "\(name)\(kl) @\(s.run.traversalStep)", "\(name) swept @\(s.run.traversalStep)", name])
             traversal(&g, body, s, im, tr)

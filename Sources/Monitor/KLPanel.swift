@@ -40,6 +40,10 @@ struct KLPanel: PanelView {
             // a watched run draws it when its client declared a traverse handler).
             let draws = s.mode == .live || (s.mode == .follow && s.run.header?.capabilities?.contains("traverse") == true)
             if draws && s.run.end == nil { return [.command(.traverse(dimension: s.selectedDimension))] }
+            if draws, let shown = s.run.images?.traversal?.dimension, shown != s.selectedDimension {
+                // The trainer is gone: say so instead of leaving another dimension's traversal up as if it were this one's.
+                s.flash = ("the run has ended: no traversal of \(s.selectedDimension.latentName) can be drawn (\(Panel.images.number) shows \(shown.latentName)'s)", .inactiveFg)
+            }
         case .sortDimensions:
             s.sortByKL.toggle()
             s.flash = (s.sortByKL ? "KL panel: dimensions sorted by KL, largest first (s: by index)" : "KL panel: dimensions by index", .inactiveFg)

@@ -20,7 +20,12 @@ public struct KeyBinding: Sendable {
 
         /// The capability a trainer in another process must declare for this key to be sent (`RunHeader.can`);
         /// nil for keys that send nothing or depend on the selected knob.
-        public var capability: String? { command?.rawValue }
+        public var capability: String? {
+            switch self {
+            case .selectKnob, .adjustKnob, .typeValue, .clearOverride: return Keymap.knobsCapability
+            default: return command?.rawValue
+            }
+        }
 
         /// The command the key sends (nil for keys that send nothing or depend on the selected knob).
         public var command: RunCommand.Name? {
@@ -159,6 +164,9 @@ public enum Keymap {
         modal.filter { $0.scope == scope }.compactMap { b in b.hintKeys.map { "\(ascii ? $0.ascii : $0.unicode) \(b.hint)" } }
             .joined(separator: "  ")
     }
+
+    /// The pseudo-capability of the knob keys: whether the trainer takes any of the knobs' values.
+    public static let knobsCapability = "knobs"
 
     /// The replay speeds, from `ReplayStatus.speeds`.
     static let speedHelp = "replay: slower / faster (\(ReplayStatus.label(ReplayStatus.speeds[0])) … "

@@ -60,14 +60,14 @@ extension Screen {
             } else if s.run.unknownKnobs.contains(knob.parameter) {
                 value = "–"            // the loop has not said its value: nothing is shown as if it were one
             } else {
-                value = s.run.current[knob.parameter].map(fmt) ?? "off"
+                value = s.run.current[knob.parameter].map(knob.parameter.text) ?? "off"
             }
             // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
             let capacity = knob.parameter == .beta && s.run.logs(.capacity)
             let prefix = selected ? (s.ascii ? "> " : "▶ ") : "  "
             // The full name when it fits beside the value, else the short one (never a cut word).
             let full = prefix + (capacity ? "γ (capacity)" : knob.parameter.label)
-            let room = r.width - (s.input != nil && selected ? (s.input!.count + 1) : (s.run.current[knob.parameter].map(fmt) ?? "off").count) - 1
+            let room = r.width - (s.input != nil && selected ? (s.input!.count + 1) : (s.run.current[knob.parameter].map(knob.parameter.text) ?? "off").count) - 1
             var label = full.columns(ascii: s.ascii) <= room ? full : prefix + (capacity ? "γ" : knob.shortLabel)
             if s.ascii { label = label.asciiSpelled }
             let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value

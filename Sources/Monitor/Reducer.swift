@@ -288,8 +288,9 @@ public enum Reducer {
         let knobAction = [.adjustKnob, .typeValue, .clearOverride].contains(action)
         if let need = knobAction ? s.selectedKnob.parameter.rawValue : action.capability, !s.canSend(need) {
             // Short enough for an 80-column hint line.
-            let what = knobAction ? s.selectedKnob.parameter.label : need
-            let why = s.run.header?.capabilities?.isEmpty == true ? "this run takes no commands from a watcher" : "not offered by this run's loop"
+            let what = knobAction ? s.selectedKnob.parameter.label : (need == Keymap.knobsCapability ? "the knobs" : need)
+            let why = s.run.header?.logged != nil ? "a log another program wrote takes no commands"
+                : (s.run.header?.capabilities?.isEmpty == true ? "this run takes no commands from a watcher" : "not offered by this run's loop")
             s.flash = ("\(what): \(why); nothing sent", .inactiveFg)
             return []
         }

@@ -92,6 +92,12 @@ public struct RunView: Sendable {
     public var unknownKnobs: Set<Hyperparameter> = []
     /// The step of the writer's latest collapse alert (`Alert.collapsed`): the collapse it reports is not repeated.
     var collapseAlertStep: Int?
+    /// Dimensions reported collapsed (by the writer's alert or the screen's own line) and not reported back since:
+    /// only these can be reported revived.
+    var reportedCollapsed: Set<Int> = []
+    /// A reported collapse is reported revived only once its test KL is this many times the threshold (hysteresis:
+    /// a dimension hovering at the threshold does not flip collapsed / revived at every evaluation).
+    static let revivalFactor = 2.0
     /// Steps the schedules plan for (epochs × steps per epoch).
     public var plannedSteps: Int { header?.plannedSteps ?? 0 }
     /// Images of the current epoch trained on so far (nil: not known, after a rewind or resume).
@@ -156,7 +162,7 @@ public struct RunView: Sendable {
             changesSeen += 1
             current[c.parameter] = c.new
             unknownKnobs.remove(c.parameter)
-            let old = c.old.map(fmt) ?? "off", new = c.new.map(fmt) ?? "schedule"
+            let old = c.old.map(c.parameter.text) ?? "off", new = c.new.map(c.parameter.text) ?? "schedule"
             log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", .marker)
         case .plan: break   // the reducer keeps it as the screen's plan
         case .outcome(let o):
@@ -165,14 +171,14 @@ public struct RunView: Sendable {
             skippedSteps.append(s.step)
             log(s.step, "skipped: \(s.reason)", .warn)
         case .alert(let a):
-            if a.collapsed != nil { collapseAlertStep = a.step }
+            if let dims = a.collapsed { collapseAlertStep = a.step; reportedCollapsed.formUnion(dims) }
             log(a.step, a.message, a.level == .error ? .alert : (a.level == .warning ? .warn : .mainFg))
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", .inactiveFg)
         case .state(let s):
             if s.isResume { truncate(after: s.step); end = nil }
             state = s.state
-            log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue) (\(s.reason))", s.state == .paused ? .paused : .mainFg)
+            log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue): \(s.reason)", s.state == .paused ? .paused : .mainFg)
         case .rangeTest(let r):
             rangeTest = r
             if r.finished {
@@ -246,16 +252,19 @@ public struct RunView: Sendable {
     }
 
     /// Dimensions that collapsed or came back between two evaluations, as log lines (any writer's evaluations; a
-    /// collapse the writer already reported as an alert at that step is not repeated).
+    /// collapse the writer already reported as an alert at that step is not repeated). A revival is reported only
+    /// of a reported collapse, once its KL has risen to `revivalFactor` times the threshold.
     mutating func logCollapseChanges(from previous: EvalMetrics, to m: EvalMetrics) {
-        let threshold = fmt(header?.config.collapseThreshold ?? 0.01)
+        let limit = header?.config.collapseThreshold ?? 0.01, threshold = fmt(limit)
         func names(_ dims: [Int]) -> String { dims.map(\.latentName).joined(separator: ", ") }
-        let collapsed = Set(m.collapsed).subtracting(previous.collapsed).sorted()
-        let revived = Set(previous.collapsed).subtracting(m.collapsed).sorted()
+        let collapsed = Set(m.collapsed).subtracting(previous.collapsed).subtracting(reportedCollapsed).sorted()
+        let revived = reportedCollapsed.filter { $0 < m.klDims.count && Double(m.klDims[$0]) >= limit * Self.revivalFactor }.sorted()
         let reported = collapseAlertStep == m.step
         if !collapsed.isEmpty && !reported {
             log(m.step, "\(names(collapsed)) collapsed (test KL < \(threshold) nats)", .warn)
         }
+        reportedCollapsed.formUnion(collapsed)
+        reportedCollapsed.subtract(revived)
         if !revived.isEmpty {
             let kls = revived.map { $0 < m.klDims.count ? fmt(m.klDims[$0]) : "?" }.joined(separator: ", ")
             log(m.step, "\(names(revived)) revived (test KL \(kls) nats)", .ok)

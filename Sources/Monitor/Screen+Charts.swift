@@ -5,8 +5,19 @@ extension Screen {
     /// A legend line: each series' mark in its colour (its letter when the terminal has no colour), then its name.
     /// Returns the columns used.
     @discardableResult
-    static func legend(_ g: inout Grid, _ r: Rect, _ s: AppState, _ items: [(name: String, key: ThemeRole, tag: String)]) -> Int {
+    static func legend(_ g: inout Grid, _ r: Rect, _ s: AppState, _ items: [(name: String, key: ThemeRole, tag: String)],
+                       short: [String]? = nil) -> Int {
         var x = r.x
+        let full = items.reduce(0) { $0 + 2 + $1.name.columns(ascii: s.ascii) + 2 } - 2
+        let plain = items.reduce(0) { $0 + $1.name.columns(ascii: s.ascii) + 1 } - 1
+        if let short, short.count == items.count, full > r.width {
+            // Too narrow for every item with its mark: each item in its own colour without one, shortened if need be.
+            let texts = plain <= r.width ? items.map(\.name) : short
+            for (item, text) in zip(items, texts) where x + text.columns(ascii: s.ascii) <= r.maxX {
+                x += g.text(text + " ", x: x, y: r.y, style: s.theme.style(item.key, [.bold]), maxWidth: max(0, r.maxX - x))
+            }
+            return x - r.x
+        }
         // An item is drawn whole or not at all: a value is never cut ("D(prior) 0" for 0.4008).
         for item in items where x + 2 + item.name.columns(ascii: s.ascii) <= r.maxX {
             let mark = s.lettersForLines ? item.tag + " " : (s.ascii ? "- " : "━ ")

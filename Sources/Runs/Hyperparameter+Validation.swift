@@ -79,3 +79,11 @@ extension Hyperparameter {
         }
     }
 }
+
+extension Hyperparameter {
+    /// Whether the value is a switch (1 on, 0 off) rather than a number.
+    public var isSwitch: Bool { self == .freezeDiscriminator }
+
+    /// A value as the knobs and the event log show it: "on" / "off" for a switch, else the number ("0.001").
+    public func text(_ v: Double) -> String { isSwitch ? (v != 0 ? "on" : "off") : v.compact }
+}

@@ -54,6 +54,52 @@ public struct LineChart {
 
     private func transform(_ y: Double) -> Double { logY ? (y > 0 ? log10(y) : .nan) : y }
 
+    /// The value every drawn (not dimmed) series holds at every step, when they all hold one (a constant lr).
+    private func flatValue(_ buckets: [[(Double, Double)?]]) -> Double? {
+        var value: Double?
+        for (s, b) in zip(series, buckets) where !s.dimmed {
+            for case let (a, c)? in b {
+                guard abs(c - a) <= 1e-12 * max(1, abs(a)) else { return nil }
+                if let v = value, abs(v - a) > 1e-12 * max(1, abs(a)) { return nil }
+                value = a
+            }
+        }
+        return value.map { logY ? pow(10, $0) : $0 }
+    }
+
+    /// Ticks at round numbers inside the axis (in value units; `ylo`, `yhi` are log10 on a log axis), at least two
+    /// rows apart, with the flat line's value on its own row; fewer than two when none fit.
+    private func roundTicks(ylo: Double, yhi: Double, rows: Int, dotsPerRow: Int, pixelHeight ph: Int, flat: Double?) -> [(row: Int, value: Double)] {
+        let lo = logY ? pow(10, ylo) : ylo, hi = logY ? pow(10, yhi) : yhi
+        guard hi > lo, rows >= 2 else { return [] }
+        func row(_ v: Double) -> Int {
+            let t = logY ? log10(v) : v
+            return Int(((yhi - t) / (yhi - ylo) * Double(ph - 1)).rounded()) / dotsPerRow
+        }
+        // The spacing whose tick count is nearest the rows' room (a tick every other row, five at most).
+        let wanted = Double(max(2, min(5, rows / 2)))
+        let magnitude = pow(10, floor(log10((hi - lo) / wanted)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { abs((hi - lo) / $0 - wanted) < abs((hi - lo) / $1 - wanted) }!
+        var out: [(row: Int, value: Double)] = []
+        func add(_ v: Double) {
+            let r = row(v)
+            // A tick whose number does not fit the label column is left out (never a cut number).
+            guard r >= 0, r < rows, !out.contains(where: { abs($0.row - r) < 2 }), SeriesMath.roundLabel(v).count <= 7 else { return }
+            out.append((r, v))
+        }
+        // A flat line's axis is a made-up ±5 % around it: its own value is the only number worth reading there.
+        if let flat, flat >= lo, flat <= hi {
+            add(flat)
+            return out
+        }
+        var v = (lo / step).rounded(.up) * step
+        while v <= hi + step * 1e-9 {
+            add(abs(v) < step * 1e-9 ? 0 : v)
+            v += step
+        }
+        return out.sorted { $0.row < $1.row }
+    }
+
     /// Draws into `r` (axes included).
     public func render(into grid: inout Grid, _ r: Rect, theme: Theme) {
         let text = theme.style(.graphText)
@@ -181,13 +227,28 @@ public struct LineChart {
                 grid.text(tag, x: plot.x + col, y: plot.y + free, style: theme.style(.mainFg, [.bold]), maxWidth: 1)
             }
         }
-        // Marker tags on the top row, where the plot is empty (a later marker in the same column wins).
+        // Marker tags: the tags of every marker in a column together ("1,2" for two changes at one step), at the
+        // highest row where the plot leaves room for them in that column or just beside it (the line that changed
+        // may fill the marker's own column with its step).
         let tagStyle = theme.style(.marker, [.bold])
+        var byColumn: [(column: Int, tags: [String])] = []
         for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi + 1 && !tag.isEmpty {
-            // At the top of the marker's column, or the highest row the plot leaves empty there.
             let c = column(m)
-            if let row = (0..<plot.height).first(where: { canvas.isEmpty(col: c, row: $0) }) {
-                grid.text(tag, x: plot.x + c, y: plot.y + row, style: tagStyle, maxWidth: plot.maxX - plot.x - c)
+            if let last = byColumn.last, last.column == c { byColumn[byColumn.count - 1].tags.append(tag) } else { byColumn.append((c, [tag])) }
+        }
+        var taken: [(row: Int, range: Range<Int>)] = []
+        for (c, tags) in byColumn {
+            let text = tags.joined(separator: ","), w = text.count
+            func free(_ row: Int, _ x: Int) -> Bool {
+                x >= 0 && x + w <= plot.width && (x..<x + w).allSatisfy { canvas.isEmpty(col: $0, row: row) }
+                    && !taken.contains { $0.row == row && $0.range.overlaps(x - 1..<x + w + 1) }
+            }
+            search: for row in 0..<plot.height {
+                for x in [c, c + 1, c - w, c + 2] where free(row, x) {
+                    grid.text(text, x: plot.x + x, y: plot.y + row, style: tagStyle)
+                    taken.append((row, x..<x + w))
+                    break search
+                }
             }
         }
         if let m = cursor, m >= xlo, m <= xhi {
@@ -208,6 +269,7 @@ public struct LineChart {
         let dotsPerRow = ascii ? 1 : 4
         func value(atDot dot: Int) -> Double { yhi - (yhi / 2 - ylo / 2) * 2 * Double(dot) / Double(max(1, ph - 1)) }
         var ticks: [(row: Int, value: Double)] = []
+        var round = false
         if logY && yhi - ylo >= 1 {
             let decades = Int(ceil(ylo - 1e-9))...Int(floor(yhi + 1e-9))
             let every = max(1, Int(ceil(Double(decades.count) / Double(max(1, plot.height / 2)))))
@@ -217,14 +279,23 @@ public struct LineChart {
                 if !ticks.contains(where: { $0.row == row }) { ticks.append((row, pow(10, Double(k)))) }
             }
         }
+        let flat = flatValue(buckets)
         if ticks.count < 2 {
+            // Round numbers (1, 2 or 5 × 10^k apart), and the value of a flat line beside it (lr 0.001 reads 0.001,
+            // not the 9.6e-04 of its row's centre).
+            ticks = roundTicks(ylo: ylo, yhi: yhi, rows: plot.height, dotsPerRow: dotsPerRow, pixelHeight: ph, flat: flat)
+            round = !ticks.isEmpty
+        }
+        if ticks.isEmpty || (ticks.count < 2 && flat == nil) {
+            round = false
             let rows = plot.height >= 6 ? [0, plot.height / 2, plot.height - 1] : [0, plot.height - 1]
             ticks = rows.map { row in
                 let dot = row == 0 ? 0 : (row == plot.height - 1 ? ph - 1 : row * dotsPerRow + (ascii ? 0 : 2))
                 return (row, logY ? pow(10, value(atDot: dot)) : value(atDot: dot))
             }
         }
-        for (row, label) in zip(ticks.map(\.row), SeriesMath.axisLabels(ticks.map(\.value))) {
+        let labels = round ? ticks.map { SeriesMath.roundLabel($0.value) } : SeriesMath.axisLabels(ticks.map(\.value))
+        for (row, label) in zip(ticks.map(\.row), labels) {
             grid.text(String(label.prefix(labelWidth)).leftPadded(labelWidth), x: r.x, y: plot.y + row, style: text)
         }
         let axisY = r.maxY - 1

@@ -104,11 +104,24 @@ public enum SeriesMath {
             let labels = values.map { v -> String in
                 guard v.isFinite else { return label(v) }
                 if v == 0 { return "0" }
-                return exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
+                let text = exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
+                // A small negative rounded to nothing is 0, not "-0".
+                return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
             }
             if zip(labels, labels.dropFirst()).allSatisfy({ $0 != $1 }) || digits == 4 { return labels }
         }
         return values.map(label)
+    }
+
+    /// A round tick's number with the fewest digits that give it back ("1e-03", "1.2e-03", "0.05", "200").
+    public static func roundLabel(_ v: Double) -> String {
+        guard v.isFinite, v != 0 else { return label(v) }
+        let exponent = abs(v) < 1e-2 || abs(v) >= 1e5
+        for digits in 0...4 {
+            let text = exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
+            if let back = Double(text), abs(back - v) <= 1e-9 * abs(v) { return text }
+        }
+        return label(v)
     }
 
     public static func label(_ v: Double) -> String {

@@ -27,7 +27,7 @@ import Testing
     static let claims: [(run: String, claims: [(readme: String, screen: String)])] = [
         ("no-annealing", [("23 of 32 end collapsed", "collapsed 23/32"), ("test KL < 0.01 nats", "(test KL<0.01)")]),
         ("linear-warmup", [("17 collapse", "collapsed 17/32"), ("from 0 to 1", "β 1")]),
-        ("cyclical-annealing", [("18 collapse", "collapsed 18/32"), ("revives dimensions", "revived")]),
+        ("cyclical-annealing", [("18 collapse", "collapsed 18/32"), ("AU 14/32", "AU 14/32")]),
         ("free-bits", [("λ = 0.1", "λ 0.1"), ("none collapses", "collapsed 0/32"), ("dotted λ column", "┊ λ 0.1"),
                        ("KL raw against the objective", "KL raw")]),
         ("capacity-annealing", [("C growing from 0 to 8 nats", "C 8 nats"), ("γ = 50", "γ 50"),

@@ -70,8 +70,9 @@ import Testing
         #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
         #expect(text.contains("┤") && text.contains("┊"))
         #expect(g.lines.last!.contains("100"))
-        #expect(g.lines[0].hasPrefix("  10000┤"))
-        #expect(g.lines[8].hasPrefix("      1┤"))
+        // Round ticks (2000 apart on this axis), each on its row.
+        let labels = g.lines.prefix(9).compactMap { Double(String($0.prefix(7)).trimmingCharacters(in: .whitespaces)) }
+        #expect(labels.count >= 3 && labels.allSatisfy { $0.truncatingRemainder(dividingBy: 2000) == 0 }, "\(labels)")
     }
 
     @Test func asciiChartUsesOnlyASCII() {
@@ -95,7 +96,7 @@ import Testing
         var g = Grid(width: 30, height: 9)
         LineChart(series: [ChartSeries(xs: [1, 2, 3], ys: [1, 1, 1], color: .rgb(0, 255, 0))]).render(into: &g, g.bounds, theme: .builtin)
         let labels = g.lines.prefix(8).map { String($0.prefix(7)).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        #expect(labels.count == 3 && Set(labels).count == 3, "\(labels)")
+        #expect(labels == ["1"], "a flat line's own value is its axis' only number: \(labels)")
         // One number of decimals for the whole axis, the fewest that keep ticks apart.
         #expect(SeriesMath.axisLabels([1.05, 0.9938, 0.95]) == ["1.1", "1.0", "0.9"])
         #expect(SeriesMath.axisLabels([1.02, 1.0, 0.98]) == ["1.02", "1.00", "0.98"])
