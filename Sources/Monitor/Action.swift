@@ -23,6 +23,8 @@ public enum Action: Sendable {
     case liveness(WriterLiveness?)
     /// The answer to `prepareFork`: the folder a fork would train into, or why none can be made.
     case forkPrepared(at: Int, checkpoint: Int, Result<String, ForkRefusal>)
+    /// The message in the status area has been up for `App.flashSeconds`.
+    case flashExpired
 }
 
 

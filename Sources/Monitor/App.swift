@@ -13,6 +13,8 @@ public final class App {
     public var prepareFork: ((Int) -> Result<String, ForkRefusal>)?
     /// Frame interval in milliseconds (~30 frames per second at most).
     public static let frameMilliseconds = 33
+    /// How long a message stays in the status area without a key (an undo's answer, a refusal).
+    public static let flashSeconds = 8.0
     private var previous: Grid?
     /// Seconds since the loop started (injectable: a test drives time instead of sleeping).
     let clock: () -> Double
@@ -55,6 +57,7 @@ public final class App {
         var dirty = true
         var lastFrame = -1.0
         var interruptSent = false
+        var flashSince = 0.0, flashText: String?
         while !state.quitting {
             if interrupted() && !interruptSent { interruptSent = true; dispatch(.interrupt); dirty = true }
             switch source.poll(now: now) {
@@ -74,6 +77,11 @@ public final class App {
             if liveness != state.liveness { dispatch(.liveness(liveness)); dirty = true }
             if state.quitting { break }
             let t = now
+            if let text = state.flash?.text {
+                if text != flashText { flashText = text; flashSince = t } else if t - flashSince >= Self.flashSeconds {
+                    dispatch(.flashExpired); dirty = true; flashText = nil
+                }
+            } else { flashText = nil }
             if dirty && t - lastFrame >= Double(Self.frameMilliseconds) / 1000 {
                 let grid = Screen.render(state)
                 backend.draw(grid, previous: previous)

@@ -59,7 +59,12 @@ extension Screen {
         let au = "AU \(e.activeUnits)/\(e.klDims.count)"
         let mi = e.mutualInformation.map { " · MI \(fmt($0))" } ?? ""
         let shortMI = e.mutualInformation.map { " · MI \(String(format: "%.2g", $0))" } ?? ""
-        let candidates = [au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
+        // Active (by the spread of μ) and collapsed (by the KL) are two criteria: a dimension can be both, and then
+        // AU and the status line's collapsed count add up to more than the dimensions. Said, when it happens.
+        let both = e.collapsed.filter { $0 < e.meanVariance.count && e.meanVariance[$0] > 0.01 }.count
+        let overlap = both > 0 ? " · \(both) of them also collapsed (KL)" : ""
+        let candidates = [au + " (var μ>0.01)" + overlap + mi, au + " (var μ>0.01)" + overlap, au + overlap,
+                          au + " (var μ>0.01)" + mi + (mi.isEmpty ? "" : " nats"), au + " (var μ>0.01)" + mi, au + mi, au + shortMI, au]
         return candidates.firstFitting(room, ascii: false) ?? au
     }
 

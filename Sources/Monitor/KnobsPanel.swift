@@ -30,7 +30,15 @@ extension Screen {
     static func knobsPanel(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme
         let rows = knobRows(s)
-        let visible = max(1, r.height)
+        // The lr and β a schedule drives: a value typed or stepped by hand overrides it until x clears it; such a value
+        // carries a "*", and the last row says what the mark means when there is room.
+        let overridden = Set([Hyperparameter.lr, .beta].filter { p in s.run.changes.last { $0.parameter == p }.map { $0.new != nil } ?? false })
+        let footer = !overridden.isEmpty && r.height > rows.count ? 1 : 0
+        if footer == 1 {
+            let choices = ["* set by hand (x: schedule)", "* by hand (x clears)", "* by hand"]
+            fitted(&g, Rect(x: r.x, y: r.maxY - 1, width: r.width, height: 1), t.style(.inactiveFg), choices)
+        }
+        let visible = max(1, r.height - footer)
         let selectedIndex = s.mode == .replay ? 0 : rows.firstIndex(of: .knob(s.selectedKnob)) ?? 0
         let first = min(max(0, selectedIndex - visible / 2), max(0, rows.count - visible))
         for (row, item) in rows.dropFirst(first).prefix(visible).enumerated() {
@@ -60,14 +68,14 @@ extension Screen {
             } else if s.run.unknownKnobs.contains(knob.parameter) {
                 value = "–"            // the loop has not said its value: nothing is shown as if it were one
             } else {
-                value = s.run.current[knob.parameter].map(knob.parameter.text) ?? "off"
+                value = (s.run.current[knob.parameter].map(knob.parameter.text) ?? "off") + (overridden.contains(knob.parameter) ? "*" : "")
             }
             // Under capacity annealing the β knob sets γ, the weight of |KL − C|.
             let capacity = knob.parameter == .beta && s.run.logs(.capacity)
             let prefix = selected ? (s.ascii ? "> " : "▶ ") : "  "
             // The full name when it fits beside the value, else the short one (never a cut word).
             let full = prefix + (capacity ? "γ (capacity)" : knob.parameter.label)
-            let room = r.width - (s.input != nil && selected ? (s.input!.count + 1) : (s.run.current[knob.parameter].map(knob.parameter.text) ?? "off").count) - 1
+            let room = r.width - (s.input != nil && selected ? (s.input!.count + 1) : value.count) - 1
             var label = full.columns(ascii: s.ascii) <= room ? full : prefix + (capacity ? "γ" : knob.shortLabel)
             if s.ascii { label = label.asciiSpelled }
             let line = label.rightPadded(max(0, r.width - value.count - 1)) + " " + value

@@ -81,6 +81,10 @@ public enum Reducer {
                 }
             }
             return []
+        case .flashExpired:
+            // A message the run is still acting on (stopping) stays; others go, as after a key.
+            if !s.stopping { s.flash = nil }
+            return []
         case .forkPrepared(let at, let checkpoint, .success(let folder)):
             s.confirmFork = ForkOffer(at: at, checkpoint: checkpoint, folder: folder)
             return []

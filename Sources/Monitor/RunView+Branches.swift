@@ -19,6 +19,7 @@ extension RunView {
         branch = r.branch
         if state == .diverged { state = .paused }
         log(r.step, "\(r.reason == .undo ? "undo" : "rewind"): step \(r.step) → \(r.to), branch \(r.branch) (\(r.detail))", .marker)
+        logBarrier = log.count
     }
 
     /// Ghosts in all, including those dropped from memory.

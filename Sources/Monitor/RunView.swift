@@ -68,6 +68,8 @@ public struct RunView: Sendable {
     var changesSeen = 0
     /// Event log lines: (step, text, colour key).
     public var log: [LogLine] = []
+    /// Lines before this index are not reordered (a rewind or resume went back in steps after them).
+    var logBarrier = 0
     public var state: StateChange.State = .running
     public var end: RunSummary?
     /// Steps skipped as non-finite on the current branch (their step numbers).
@@ -176,7 +178,7 @@ public struct RunView: Sendable {
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", .inactiveFg)
         case .state(let s):
-            if s.isResume { truncate(after: s.step); end = nil }
+            if s.isResume { truncate(after: s.step); end = nil; logBarrier = log.count }
             state = s.state
             log(s.step, s.reason == s.state.rawValue ? s.state.rawValue : "\(s.state.rawValue): \(s.reason)", s.state == .paused ? .paused : .mainFg)
         case .rangeTest(let r):
@@ -298,8 +300,13 @@ public struct RunView: Sendable {
     }
 
     mutating func log(_ step: Int, _ text: String, _ color: ThemeRole) {
-        log.append(LogLine(step: step, text: text, color: color))
-        if log.count > 2000 { log.removeFirst(log.count - 1000) }
+        // In step order: a line about an earlier step (a divergence at 717 said after a skip at 718) goes before the
+        // later ones, after those of its own step.
+        // Never before a rewind's line: the branch after it starts at a lower step again.
+        var at = log.count
+        while at > logBarrier && log[at - 1].step > step { at -= 1 }
+        log.insert(LogLine(step: step, text: text, color: color), at: at)
+        if log.count > 2000 { let drop = log.count - 1000; log.removeFirst(drop); logBarrier = max(0, logBarrier - drop) }
     }
 }
 

@@ -37,7 +37,8 @@ extension Screen {
         // are abbreviated first, then dropped whole, so no number is ever cut and lr, β and λ stay in view.
         var parts: [StatusPart] = []
         if let r = s.replay {
-            let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "⏸")
+            // "‖" (General Punctuation) is in every font that has box drawing; "⏸" is missing from many.
+            let mark = r.playing ? (s.ascii ? ">" : "▶") : (s.ascii ? "||" : "‖")
             // The position is the step part's; this one is the playback's own state.
             parts.append(StatusPart("\(mark) replay \(r.speed)", short: "\(mark) \(r.speed.replacingOccurrences(of: " steps/s", with: "/s"))", rank: 4))
         } else if s.mode == .follow && s.liveness == nil {
@@ -54,7 +55,8 @@ extension Screen {
                 parts.append(StatusPart("epoch \(m.epoch)\(of)", short: "ep \(m.epoch)\(of)", rank: 7))
             }
             if m.samplesPerSecond > 0 && logs("samplesPerSecond") { parts.append(StatusPart(String(format: "%.0f img/s", m.samplesPerSecond), rank: 9)) }
-            let eta = run.end == nil ? run.remainingSeconds : nil
+            // Only a run that trains has a time left: paused or diverged, the clock is not running down.
+            let eta = run.end == nil && run.state == .running ? run.remainingSeconds : nil
             if logs("time") {
                 parts.append(StatusPart("elapsed \(clock(m.time))" + (eta.map { " ETA \(clock($0))" } ?? ""),
                                         short: eta.map { "ETA \(clock($0))" } ?? "took \(clock(m.time))", rank: 8))

@@ -58,7 +58,7 @@ public enum SettingBound: Sendable, Equatable {
     /// "must be in (0, 10], got 11" when `v` is outside, else nil.
     public func problem(_ v: Double, whole: Bool) -> String? {
         if contains(v, whole: whole) { return nil }
-        let got = whole && v.isFinite && v == v.rounded() && abs(v) < 1e18 ? String(Int(v)) : "\(v)"
+        let got = whole && v.isFinite && v == v.rounded() && abs(v) < 1e18 ? String(Int(v)) : Self.show(v)
         switch self {
         case .integers(let r) where !(v.isFinite && v == v.rounded()):
             return "must be a whole number in \(r.lowerBound)…\(r.upperBound), got \(got)"
@@ -101,9 +101,16 @@ public enum SettingBound: Sendable, Equatable {
         }
     }
 
-    /// A bound as people write it: 1000, 0.6931, 1e+12.
+    /// A number as people write it: 1000, 0.6931, 1e+12 (never 1000000000000.0).
     static func show(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
+        if v.isFinite && v == v.rounded() && abs(v) < 1e6 { return String(Int(v)) }
+        if v.isFinite && v != 0 && (abs(v) >= 1e6 || abs(v) < 1e-4) {
+            // The shortest exponent form that gives the number back.
+            for digits in 0...16 {
+                let text = String(format: "%.\(digits)e", v)
+                if Double(text) == v { return text.replacingOccurrences(of: "e+0", with: "e+").replacingOccurrences(of: "e-0", with: "e-") }
+            }
+        }
         return "\(v)"
     }
 }

@@ -65,7 +65,7 @@ import Testing
         }
         #expect(Hyperparameter.batchSize.problem(with: 64.5) != nil)
         #expect(Hyperparameter.freezeDiscriminator.problem(with: 0.5) != nil && Hyperparameter.freezeDiscriminator.problem(with: 1) == nil)
-        #expect(Hyperparameter.lr.problem(with: 11) == "lr must be in (0, 10], got 11.0")
+        #expect(Hyperparameter.lr.problem(with: 11) == "lr must be in (0, 10], got 11")
     }
 
     /// Random configurations come back equal through JSON; a partial one takes the defaults; a wrong type or an
