@@ -4,9 +4,8 @@
 APT_PACKAGES := libncurses-dev ncurses-term libopenblas-dev zlib1g-dev tmux
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
 ARGS ?=
-# The first run lasts long enough to pause, turn the knobs and watch the effect (7,200 steps, about two minutes on
-# a 2-core machine); ARGS come after it, so ARGS="--epochs 10" still wins.
-FIRST_RUN := --epochs 200
+# On the screen a run lasts long enough to pause, turn the knobs and watch the effect (RunConfig.screenEpochs: 200
+# epochs, 7,200 steps, about two minutes on a 2-core machine); ARGS="--epochs 10" shortens it.
 
 .PHONY: deps build run test test-unit bench man dist wheel clean
 
@@ -21,7 +20,7 @@ build: deps
 	swift build -c release --product vaetop
 
 run: build
-	.build/release/vaetop train $(FIRST_RUN) $(ARGS)
+	.build/release/vaetop train $(ARGS)
 
 test: deps
 	swift build --build-tests

@@ -26,11 +26,17 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 
+    /// Why no screen can start here (stdin or stdout not a terminal, TERM dumb or unset); nil when one can.
+    public static var unavailable: StartError? {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return .notATerminal }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else { return .dumbTerminal }
+        return nil
+    }
+
     /// Starts curses on the controlling terminal. `ascii` forces the ASCII fallback.
     public init(ascii: Bool) throws(StartError) {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw .notATerminal }
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard !term.isEmpty, term != "dumb" else { throw .dumbTerminal }
+        if let why = Self.unavailable { throw why }
         setlocale(LC_ALL, "")
         var utf8 = String(cString: nc_codeset()).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         if !utf8, setlocale(LC_ALL, "C.UTF-8") != nil, ProcessInfo.processInfo.environment["LANG"] == nil,
@@ -42,7 +48,7 @@ public final class CursesTerminal: TerminalBackend {
         // COLORTERM=truecolor with a 256-colour terminfo: use its 24-bit ("-direct") variant when one is installed.
         let direct = TrueColor.directVariant(environment: ProcessInfo.processInfo.environment)
         let started = direct.map { name in name.withCString { nc_newterm_named($0) } } ?? nc_newterm()
-        guard started != nil, let w = nc_stdscr_ptr() else { throw .initFailed(term) }
+        guard started != nil, let w = nc_stdscr_ptr() else { throw .initFailed(ProcessInfo.processInfo.environment["TERM"] ?? "") }
         window = w
         cbreak(); noecho(); nonl()
         keypad(window, true)

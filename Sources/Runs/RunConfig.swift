@@ -60,6 +60,11 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public func stepsPerEpoch(trainImages: Int) -> Int { (trainImages + batchSize - 1) / batchSize }
 
     /// The steps the schedules plan for: epochs × steps per epoch. Every planned-step count derives from this.
+    /// Epochs of a run trained on the screen without --epochs: long enough to pause, turn the knobs and watch the
+    /// effect (7,200 steps of the embedded subset, about two minutes on a 2-core machine). Headless runs keep
+    /// `epochs`' default (the PyTorch example's 10).
+    public static let screenEpochs = 200
+
     public func plannedSteps(stepsPerEpoch: Int) -> Int { stepsPerEpoch * epochs }
 
     /// Model families.

@@ -19,7 +19,17 @@ public struct ImageTile {
         return ((cols + s - 1) / s, ((rows + s - 1) / s + 1) / 2)
     }
 
-    private static let shades: [Unicode.Scalar] = [" ", ".", ":", "+", "#"]
+    /// An ASCII cell for its two pixel rows, keeping which half is lit (a stroke's top or bottom edge reads as ' or
+    /// ., so a digit keeps its shape instead of turning into a blur of dots): both lit "#" or "+" by strength.
+    static func asciiGlyph(top: Double, bottom: Double) -> Unicode.Scalar {
+        let on = 0.35
+        switch (top >= on, bottom >= on) {
+        case (true, true): return (top + bottom) / 2 >= 0.65 ? "#" : "+"
+        case (true, false): return bottom >= 0.15 ? "*" : "'"
+        case (false, true): return top >= 0.15 ? "*" : "."
+        case (false, false): return max(top, bottom) >= 0.2 ? "-" : " "
+        }
+    }
     private static let blocks: [Unicode.Scalar] = [" ", "░", "▒", "▓", "█"]
 
     /// Draws with its top-left cell at (x, y), clipped to `height` rows.
@@ -29,9 +39,10 @@ public struct ImageTile {
         for cy in 0..<min(h, height) {
             for cx in 0..<w {
                 let top = average(cx * scale, 2 * cy * scale), bottom = average(cx * scale, (2 * cy + 1) * scale)
-                if ascii || shaded {
-                    let ramp = ascii ? Self.shades : Self.blocks
-                    grid[x + cx, y + cy] = Cell(ramp[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style(.mainFg))
+                if ascii {
+                    grid[x + cx, y + cy] = Cell(Self.asciiGlyph(top: top, bottom: bottom), theme.style(.mainFg))
+                } else if shaded {
+                    grid[x + cx, y + cy] = Cell(Self.blocks[((top + bottom) / 2 * 4.99).clampedInt(0...4)], theme.style(.mainFg))
                 } else {
                     grid[x + cx, y + cy] = Cell("▀", Style(fg: Color.mix(theme[.imageDark], theme[.imageLight], top),
                                                            bg: Color.mix(theme[.imageDark], theme[.imageLight], bottom)))

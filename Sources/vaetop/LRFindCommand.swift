@@ -29,7 +29,8 @@ struct LRFind: ParsableCommand {
 
     func run() throws {
         var config: RunConfig
-        do { config = try options.makeConfig() } catch { throw fail(error.description) }
+        // o / y train on the screen after the test: a run as long as any trained there.
+        do { config = try options.makeConfig(onScreen: !headless && apply == nil && CursesTerminal.unavailable == nil) } catch { throw fail(error.description) }
         guard startLR > 0, endLR > startLR, endLR <= 100 else { throw fail("--start-lr/--end-lr: need 0 < start < end ≤ 100, got \(startLR) … \(endLR)") }
         guard (5...100_000).contains(lrSteps) else { throw fail("--lr-steps: must be in 5…100000, got \(lrSteps)") }
         guard diverge > 1, diverge.isFinite else { throw fail("--diverge: must be > 1, got \(diverge)") }

@@ -36,7 +36,7 @@ struct Train: ParsableCommand {
             if let note = trainer.resumeNote { FileHandle.standardError.write(Data("vaetop: --resume: \(note)\n".utf8)) }
         } else {
             let config: RunConfig
-            do { config = try options.makeConfig() } catch { throw fail(error.description) }
+            do { config = try options.makeConfig(onScreen: !headless && CursesTerminal.unavailable == nil) } catch { throw fail(error.description) }
             let dir = out ?? RunDirectory.defaultPath()
             do { try RunDirectory.check(dir) } catch { throw fail(error.description, code: error.exitCode) }
             let source: DataSource = config.data.map { .directory($0) } ?? .embedded

@@ -33,14 +33,15 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup(title: "VAE-GAN (--model vae-gan)") var ganOptions: GANOptions
 
     /// Builds the run configuration and checks it against `RunConfig.problem()`, the ranges the reader checks too.
-    func makeConfig() throws(ConfigError) -> RunConfig {
+    /// `onScreen`: the run trains on the screen, where --epochs defaults to `RunConfig.screenEpochs`.
+    func makeConfig(onScreen: Bool = false) throws(ConfigError) -> RunConfig {
         var c = RunConfig()
         c.data = modelOptions.data
         c.encoder = try widths("--encoder", modelOptions.encoder)
         c.latent = modelOptions.latent
         c.decoder = try modelOptions.decoder.map { s throws(ConfigError) in try widths("--decoder", s) } ?? c.encoder.reversed()
         c.likelihood = modelOptions.likelihood
-        c.epochs = loopOptions.epochs
+        c.epochs = loopOptions.epochs ?? (onScreen ? RunConfig.screenEpochs : c.epochs)
         c.batchSize = loopOptions.batchSize
         c.baseBatchSize = loopOptions.baseBatchSize
         c.scaleLR = loopOptions.scaleLR
@@ -159,7 +160,8 @@ struct ModelOptions: ParsableArguments {
 
 /// The Training flags of `TrainingOptions` (a section of --help).
 struct LoopOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: .setting("epochs")) var epochs: Int = defaults.epochs
+    @Option(parsing: .unconditional, help: ArgumentHelp((settingHelp["epochs"] ?? "") + " Default: \(RunConfig.screenEpochs) on the screen, \(defaults.epochs) headless."))
+    var epochs: Int?
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: .setting("batchSize")) var batchSize: Int = defaults.batchSize
     @Option(name: .customLong("base-batch-size"), parsing: .unconditional, help: .setting("baseBatchSize")) var baseBatchSize: Int = defaults.baseBatchSize
     @Flag(name: .customLong("scale-lr"), help: .setting("scaleLR")) var scaleLR = false

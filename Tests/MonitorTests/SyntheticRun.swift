@@ -55,7 +55,7 @@ enum SyntheticRun {
             if s % 40 == 0 { out.append(.eval(eval(s, latent: latent))); out.append(.images(images(s))) }
             if s == 100 { out.append(.change(ParameterChange(step: 100, parameter: .lr, old: 0.008, new: 0.004, source: "keyboard"))) }
             if s == 150 { out.append(.change(ParameterChange(step: 150, parameter: .beta, old: 0.5, new: 0.25, source: "keyboard"))) }
-            if s == 160 { out.append(.alert(Alert(step: 160, level: .warning, message: "latent dimension 0 collapsed (test KL < 0.01 nats)"))) }
+            if s == 160 { out.append(.alert(Alert(step: 160, level: .warning, message: "z00 collapsed (test KL < 0.01 nats)"))) }
         }
         return out
     }
