@@ -173,7 +173,7 @@ public enum Keymap {
         + "\(ReplayStatus.label(ReplayStatus.speeds[ReplayStatus.speeds.count - 2])), max)"
 
     /// The comparison's keys share one help line (the overlay fits 80×24).
-    static let compareKeys = "[ ] v n d o O"
+    static let compareKeys = "[ ] v n d o"
     static let compareHelp = "runs: [ ] focus, v show/hide, n metric, d KL diff, o/O sort"
 
     /// Log scale and smoothing share one help line.

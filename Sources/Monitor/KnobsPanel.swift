@@ -7,7 +7,7 @@ extension Panel { public static let knobs = Panel("knobs") }
 struct KnobsPanel: PanelView {
     let meta = PanelMeta(.knobs, "hyperparameters", short: "knobs", .sideBottomLeft)
 
-    func title(_ s: AppState) -> String { s.comparing ? "runs" : title }
+    func title(_ s: AppState) -> String { s.comparing ? "runs · test loss: lower is better" : title }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         if s.comparing { Screen.runTable(&g, r, s) } else { Screen.knobsPanel(&g, r, s) }
     }

@@ -7,6 +7,8 @@ extension Panel { public static let log = Panel("log") }
 /// The event log: changes, evaluations, alerts and answers, newest last; filtered with `/`, scrolled with ↑↓.
 struct LogPanel: PanelView {
     let meta = PanelMeta(.log, "events", short: "events", .sideBottomRight)
+    /// Comparing, whose events these are (the focused run's).
+    func title(_ s: AppState) -> String { s.comparing ? "events of \(s.runName)" : title }
 
     func badge(_ s: AppState, generic: String, room: Int) -> String { Screen.logBadge(s) }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.logPanel(&g, r, s) }

@@ -9,12 +9,12 @@ struct LossPanel: PanelView {
     let meta = PanelMeta(.loss, "loss (nats per image)", short: "loss", .main, logScale: true, smooths: true)
 
     func title(_ s: AppState) -> String {
-        if s.comparing && !s.run.isGAN { return "compare: \(s.compareMetric.rawValue)" + (s.compareMetric.largerIsBetter ? "" : " (nats)") }
+        if s.comparing { return "compare: \(s.compareMetric.rawValue)" + (s.compareMetric.largerIsBetter ? "" : " (nats)") }
         return s.run.isGAN ? "losses: encoder, decoder, discriminator" : title
     }
     func hasData(_ run: RunView) -> Bool { run.logs(.loss) || run.logs(.recon) || !run.evalLoss.isEmpty }
     func badge(_ s: AppState, generic: String, room: Int) -> String {
-        if s.comparing && !s.run.isGAN {
+        if s.comparing {
             let key = "n: " + s.compareMetric.next.rawValue
             return generic.isEmpty ? key : (generic.count + key.count + 3 <= room ? generic + " · " + key : generic)
         }
@@ -27,6 +27,11 @@ struct LossPanel: PanelView {
 extension Screen {
     static func lossChart(_ g: inout Grid, _ r: Rect, _ s: AppState) {
         let t = s.theme, run = s.run
+        if s.comparing {
+            // Every run, VAE-GAN or not, as one line of the compared metric.
+            comparisonLossChart(&g, r, s)
+            return
+        }
         if run.isGAN {
             // VAE-GAN: the three networks' objectives.
             legend(&g, r, s, [("encoder", .loss, "E"), ("decoder", .recon, "G"), ("discriminator", .kl, "D")])
@@ -36,10 +41,6 @@ extension Screen {
                                ChartSeries(xs: run.steps, ys: run.ganDiscriminator, color: t[.kl], tag: "D")],
                       logY: s.logScale.contains(.loss), markers: markers(s), ascii: s.ascii), s, ignoreOutliers: true)
                 .render(into: &g, Rect(x: r.x, y: r.y + 1, width: r.width, height: r.height - 1), theme: t)
-            return
-        }
-        if s.comparing {
-            comparisonLossChart(&g, r, s)
             return
         }
         let legendRows = r.height > 4 ? 1 : 0

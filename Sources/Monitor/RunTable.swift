@@ -33,7 +33,7 @@ public struct RunTable {
     public let rows: [Row]
 
     /// The metric columns, before the settings that differ.
-    static let metricColumns = [Column(title: "run", largerIsBetter: nil), Column(title: "final", largerIsBetter: false),
+    static let metricColumns = [Column(title: "run", largerIsBetter: nil), Column(title: "test", largerIsBetter: false),
                                 Column(title: "best", largerIsBetter: false), Column(title: "AU", largerIsBetter: true),
                                 Column(title: "coll", largerIsBetter: false), Column(title: "MI", largerIsBetter: true)]
     /// The default order: best test loss.
@@ -112,6 +112,25 @@ public struct RunTable {
         return out
     }
 
+    /// What the metric columns mean (the text table's last line; the runs panel's title says it short).
+    public static let legend = "test, best: the last and the best test loss (nats per image, lower is better); AU: active units "
+        + "(var μ > 0.01); coll: collapsed dimensions (test KL < threshold); MI: mutual information I(x; z) (nats)"
+
+    /// The best value of each numeric column among the rows (nil for text columns or where no run has one).
+    public var best: [Double?] {
+        columns.indices.map { c in
+            guard let larger = columns[c].largerIsBetter, c < RunTable.metricColumns.count else { return nil }
+            let values = rows.compactMap { $0.keys[c] }
+            return larger ? values.max() : values.min()
+        }
+    }
+
+    /// Whether row `r`'s value in column `c` is the column's best (and not every run's).
+    public func isBest(_ r: Row, _ c: Int, best: [Double?]) -> Bool {
+        guard let b = best[c], let v = r.keys[c], v == b else { return false }
+        return rows.contains { $0.keys[c] != nil && $0.keys[c] != b }
+    }
+
     /// The table as text, columns aligned (numbers right, names left): the no-terminal summary of a sweep.
     public var text: String {
         let all = [columns.map(\.title)] + rows.map(\.cells)
@@ -120,6 +139,6 @@ public struct RunTable {
             row.indices.map { c in c == 0 || columns[c].largerIsBetter == nil ? row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)
                                                                              : String(repeating: " ", count: widths[c] - row[c].count) + row[c] }
                 .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") + "\n" + Self.legend
     }
 }

@@ -59,18 +59,21 @@ extension Screen {
             let au = n > 0 && kl.run.evalActive[n - 1].isFinite ? "  AU \(Int(kl.run.evalActive[n - 1]))/\(kl.current.count)" : ""
             let mi = n > 0 && kl.run.evalMI[n - 1].isFinite ? "\(dot(s.ascii))MI \(fmt(kl.run.evalMI[n - 1]))" : ""
             let more = k == fits - 1 && runs.count > fits ? "  (+\(runs.count - fits) more: v hides runs)" : ""
-            let caption = [name + au + mi + more, name + au + more, name + au + mi, name + au, name].firstFitting(area.width, ascii: s.ascii) ?? name
-            g.text(caption, x: area.x, y: y, style: Style(fg: runColor(s, kl.slot), bg: t[.mainBg], attributes: focused ? [.bold] : []),
-                   maxWidth: area.width)
-            guard h > 1 else { continue }
-            let body = Rect(x: area.x, y: y + 1, width: area.width, height: h - 1)
+            let body = Rect(x: area.x, y: y + 1, width: area.width, height: max(0, h - 1))
             let parts = body.columns([0.6, 0.4])
             // The time axis under the last heatmap only: every row above it is a dimension.
             let axis = k == fits - 1 && body.height >= 3 ? 1 : 0
             let current = kl.current
             let collapsed = Set(current.indices.filter { Double(current[$0]) < threshold })
             let order = AppState.dimensionOrder(current, sortedByKL: s.sortByKL)
-            let rows = KLRows(order: order, textRows: body.height - axis, halfBlocks: !s.shadesAsCharacters, selected: s.selectedDimension)
+            let rows = KLRows(order: order, textRows: max(1, body.height - axis), halfBlocks: !s.shadesAsCharacters, selected: s.selectedDimension)
+            // Not every dimension fits a run's rows: which are shown is said (z shows them all; s puts the largest first).
+            let dims = rows.overflow ? "\(dot(s.ascii))dims \(rows.first + 1)–\(min(order.count, rows.first + rows.capacity)) of \(order.count)" : ""
+            let caption = [name + au + mi + dims + more, name + au + dims + more, name + au + dims, name + au + mi, name + au, name]
+                .firstFitting(area.width, ascii: s.ascii) ?? name
+            g.text(caption, x: area.x, y: y, style: Style(fg: runColor(s, kl.slot), bg: t[.mainBg], attributes: focused ? [.bold] : []),
+                   maxWidth: area.width)
+            guard h > 1 else { continue }
             var map = Heatmap(columns: kl.dims, steps: kl.steps, logScale: log, flagged: collapsed, ascii: s.ascii)
             map.monochrome = s.shadesAsCharacters
             map.range = range
@@ -101,24 +104,38 @@ extension Screen {
             diff.append(col)
         }
         let ca = runColor(s, a.slot), cb = runColor(s, b.slot)
+        // The names shortened alike until the two lines fit (never a name cut off at the border).
+        let cut = s.ascii ? "~" : "…"
+        func short(_ n: String, _ k: Int) -> String { n.count > k ? String(n.prefix(max(1, k - 1))) + cut : n }
+        let range = "±\(SeriesMath.label(Double(largest))) nats"
+        var k = max(a.name.count, b.name.count)
+        func widths(_ k: Int) -> (Int, Int) {
+            (short(a.name, k).count + 3 + short(b.name, k).count, 2 + 8 + short(a.name, k).count + 2 + 2 + 8 + short(b.name, k).count)
+        }
+        while k > 4 && max(widths(k).0, widths(k).1) > r.width { k -= 1 }
+        let na = short(a.name, k), nb = short(b.name, k)
         var x = r.x
-        let bold = Style(fg: ca, bg: t[.mainBg], attributes: [.bold]), boldB = Style(fg: cb, bg: t[.mainBg], attributes: [.bold])
-        x += g.text(a.name, x: x, y: r.y, style: bold, maxWidth: max(0, r.maxX - x))
+        x += g.text(na, x: x, y: r.y, style: Style(fg: ca, bg: t[.mainBg], attributes: [.bold]), maxWidth: max(0, r.maxX - x))
         x += g.text(" − ", x: x, y: r.y, style: t.style(.graphText), maxWidth: max(0, r.maxX - x))
-        x += g.text(b.name, x: x, y: r.y, style: boldB, maxWidth: max(0, r.maxX - x))
-        g.text("  (d: per run)", x: x, y: r.y, style: t.style(.inactiveFg), maxWidth: max(0, r.maxX - x))
+        x += g.text(nb, x: x, y: r.y, style: Style(fg: cb, bg: t[.mainBg], attributes: [.bold]), maxWidth: max(0, r.maxX - x))
+        // What picks the second run, and the way back, when there is room.
+        let note = ["  (the next drawn run; ] focuses another · d: per run)", "  (d: per run)", ""].firstFitting(r.maxX - x, ascii: s.ascii) ?? ""
+        x += g.text(note, x: x, y: r.y, style: t.style(.inactiveFg), maxWidth: max(0, r.maxX - x))
+        if x + range.count + 2 <= r.maxX { g.text(range, x: r.maxX - range.count, y: r.y, style: t.style(.graphText)) }
         let glyphs = Heatmap.divergingGlyphs
-        let more = s.shadesAsCharacters ? ("\(glyphs.positive[1]) more in \(a.name)", "\(glyphs.negative[1]) more in \(b.name)")
-                                        : ("more in \(a.name)", "more in \(b.name)")
+        let more = s.shadesAsCharacters ? ("\(glyphs.positive[1]) more in \(na)", "\(glyphs.negative[1]) more in \(nb)")
+                                        : ("more in \(na)", "more in \(nb)")
         var lx = r.x
         if !s.shadesAsCharacters { lx += g.text("█ ", x: lx, y: r.y + 1, style: Style(fg: ca, bg: t[.mainBg])) }
         lx += g.text(more.0 + "  ", x: lx, y: r.y + 1, style: t.style(.graphText), maxWidth: max(0, r.maxX - lx))
         if !s.shadesAsCharacters { lx += g.text("█ ", x: lx, y: r.y + 1, style: Style(fg: cb, bg: t[.mainBg]), maxWidth: max(0, r.maxX - lx)) }
         lx += g.text(more.1, x: lx, y: r.y + 1, style: t.style(.graphText), maxWidth: max(0, r.maxX - lx))
-        g.text("  ±\(SeriesMath.label(Double(largest))) nats", x: lx, y: r.y + 1, style: t.style(.graphText), maxWidth: max(0, r.maxX - lx))
         let body = Rect(x: r.x, y: r.y + 2, width: r.width, height: r.height - 2)
         guard body.height > 0 else { return }
-        let parts = body.columns([0.7, 0.3])
+        // The two runs' current KL beside each row, under their names, when the panel has room for both columns.
+        let valueWidth = 17
+        let parts = body.width >= 3 * valueWidth ? [Rect(x: body.x, y: body.y, width: body.width - valueWidth, height: body.height),
+                                                    Rect(x: body.maxX - valueWidth, y: body.y, width: valueWidth, height: body.height)] : [body]
         let axis = body.height >= 3 ? 1 : 0
         let order = AppState.dimensionOrder(a.current, sortedByKL: s.sortByKL)
         let rows = KLRows(order: order, textRows: body.height - axis, halfBlocks: false, selected: s.selectedDimension)
@@ -130,6 +147,7 @@ extension Screen {
         map.rows = Array(rows.shown)
         map.perRow = 1
         map.render(into: &g, parts[0], theme: t)
+        guard parts.count > 1 else { return }
         // Each row's current KL in the two runs, on the heatmap's rows.
         for (line, d) in rows.shown.enumerated() where line < parts[1].height - axis {
             let va = d < a.current.count ? SeriesMath.label(Double(a.current[d])) : "–"

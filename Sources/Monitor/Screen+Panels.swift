@@ -169,7 +169,10 @@ extension Screen {
     }
 
     static func help(_ g: inout Grid, _ s: AppState) {
-        let lines = Keymap.helpLines(for: s.mode).map { $0.keys.rightPadded(13) + $0.text }
+        // The key column as wide as its widest entry (and a space), so no key runs into its text.
+        let help = Keymap.helpLines(for: s.mode)
+        let keyWidth = min(16, (help.map { $0.keys.count }.max() ?? 12) + 1)
+        let lines = help.map { $0.keys.rightPadded(keyWidth) + $0.text }
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
         let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
         g.fill(r, Cell(" ", s.theme.style(.mainFg)))

@@ -77,6 +77,9 @@ public enum Screen {
         if !logged && s.mode != .live { badge = "not logged" }
         var title = view.title(s)
         // A title that does not fit its panel is shortened, not cut ("7 hyperparame").
+        if "\(p.number) \(title)".columns(ascii: s.ascii) + 4 > r.width, let head = title.components(separatedBy: " · ").first, head != title {
+            title = head   // "runs · test loss: lower is better" → "runs"
+        }
         if "\(p.number) \(title)".columns(ascii: s.ascii) + 4 > r.width { title = view.shortTitle }
         let box = Box(title: "\(p.number) \(title)", focused: s.focus == p, ascii: s.ascii, badge: badge)
         let inner = box.render(into: &g, r, theme: s.theme)

@@ -92,6 +92,11 @@ public struct LineChart {
             add(flat)
             return out
         }
+        if logY && yhi - ylo >= 0.5 {
+            // A log axis over a few decades: 1, 2 and 5 of each decade (evenly spread on it, unlike a linear step).
+            for d in Int(floor(ylo))...Int(ceil(yhi)) { for k in [1.0, 2, 5] { let v = k * pow(10, Double(d)); if v >= lo && v <= hi { add(v) } } }
+            return out.sorted { $0.row < $1.row }
+        }
         var v = (lo / step).rounded(.up) * step
         while v <= hi + step * 1e-9 {
             add(abs(v) < step * 1e-9 ? 0 : v)

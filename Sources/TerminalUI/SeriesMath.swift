@@ -119,7 +119,7 @@ public enum SeriesMath {
         let exponent = abs(v) < 1e-2 || abs(v) >= 1e5
         for digits in 0...4 {
             let text = exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
-            if let back = Double(text), abs(back - v) <= 1e-9 * abs(v) { return text }
+            if let back = Double(text), abs(back - v) <= 1e-6 * abs(v) { return text }   // float32 values (an lr of 0.0010000000475) too
         }
         return label(v)
     }

@@ -13,6 +13,7 @@ struct BenchScreen: ParsableCommand {
     @Option(help: "Screen width.") var width: Int = 200
     @Option(help: "Screen height.") var height: Int = 60
     @Option(help: "Frames to time.") var frames: Int = 200
+    @Option(help: "Other runs compared on the same charts (0 to 63; each holds the same history, its losses scaled).") var compare: Int = 0
 
     func run() throws {
         var c = RunConfig()
@@ -36,6 +37,17 @@ struct BenchScreen: ParsableCommand {
         let f0 = DispatchTime.now().uptimeNanoseconds
         _ = Reducer.reduce(&state, .events(events))
         let foldMS = Double(DispatchTime.now().uptimeNanoseconds - f0) / 1e6
+        guard (0...63).contains(compare) else { throw ValidationError("--compare: 0 to 63 other runs, got \(compare)") }
+        if compare > 0 {
+            state.compared = (1...compare).map { k in
+                ComparedRun(name: "run \(k)", events: events.map { e in
+                    guard case .step(var m) = e else { return e }
+                    m.loss *= 1 + Float(k) / 20
+                    return .step(m)
+                })
+            }
+            state.setUpComparison()
+        }
         var times: [Double] = []
         var sink = 0
         for _ in 0..<frames {
@@ -45,7 +57,7 @@ struct BenchScreen: ParsableCommand {
             sink &+= g.cells.count
         }
         times.sort()
-        print(String(format: "render %dx%d, %d steps, %d latent dims: median %.3f ms, p90 %.3f ms, best %.3f ms (%d frames, %d cells); folding the %d events in: %.0f ms",
-                     width, height, steps, latent, times[times.count / 2], times[times.count * 9 / 10], times[0], frames, sink / frames, events.count, foldMS))
+        print(String(format: "render %dx%d, %d steps, %d latent dims%@: median %.3f ms, p90 %.3f ms, best %.3f ms (%d frames, %d cells); folding the %d events in: %.0f ms",
+                     width, height, steps, latent, compare > 0 ? ", \(compare) runs compared" as NSString : "" as NSString, times[times.count / 2], times[times.count * 9 / 10], times[0], frames, sink / frames, events.count, foldMS))
     }
 }

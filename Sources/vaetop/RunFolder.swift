@@ -48,6 +48,7 @@ enum RunComparison {
         // Another program's log may not record active units: "–", not 0/0.
         add("active units") { c in evals(c).last.flatMap { c.header.logs("eval.activeUnits") ? "\($0.activeUnits)/\($0.klDims.count)" : nil } ?? "–" }
         add("collapsed dims") { c in evals(c).last.flatMap { c.header.logs("eval.klDims") ? "\($0.collapsed.count)" : nil } ?? "–" }
+        add("MI (nats)") { c in evals(c).last?.mutualInformation.map { String(format: "%.3g", $0) } ?? "–" }
         add("changes") { c in "\(c.timeline.filter { if case .change(let ch) = $0 { ch.source != "undo" && ch.source != "rewind" } else { false } }.count)" }
         add("rewinds") { c in "\(c.events.filter { if case .rewind = $0 { true } else { false } }.count)" }
         add("end") { c in c.timeline.last.flatMap { if case .end(let e) = $0 { e.reason.rawValue } else { nil } } ?? "–" }

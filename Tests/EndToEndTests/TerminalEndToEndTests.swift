@@ -334,7 +334,7 @@ import Training
         #expect(wait(10) { screen().contains("VAETOP_EXIT=0") }, "\(screen())")
         let table = try Binary.run(["replay", "sample-runs"], timeout: 120)
         let rows = table.stdout.split(separator: "\n")
-        #expect(table.status == 0 && rows.count == 10 && rows[0].hasPrefix("run ") && rows[0].contains("beta-schedule"), "\(table.stdout)")
+        #expect(table.status == 0 && rows.count == 11 && rows[0].hasPrefix("run ") && rows[0].contains("beta-schedule") && rows[10].hasPrefix("test, best:"), "\(table.stdout)")
     }
 
     /// r holds a live run's step still under the rewind cursor (5 s); after the rewind the status keeps the planned

@@ -90,7 +90,7 @@ import TerminalUI
     @Test func runTableShowsOnlyWhatDiffersAndSortsByAnyColumn() {
         var s = Self.state([("lin", Self.run(1.2, beta: .linear)), ("cyc", Self.run(1)), ("const", Self.run(1.1, beta: .constant))])
         let table = RunTable(s)
-        #expect(table.columns.map(\.title) == ["run", "final", "best", "AU", "coll", "MI", "beta-schedule"])
+        #expect(table.columns.map(\.title) == ["run", "test", "best", "AU", "coll", "MI", "beta-schedule"])
         #expect(table.rows.map(\.name) == ["cyc", "const", "lin"] && table.rows.map { $0.cells[6] } == ["cyclical", "constant", "linear"])
         // o: the next column (AU: largest first), then O reverses it.
         _ = Reducer.reduce(&s, .key(.char("o")))

@@ -39,3 +39,29 @@ import Testing
         #expect(lr.labels.values.allSatisfy { ["6e-04", "7e-04", "8e-04", "9e-04", "1e-03", "1.1e-03", "1.2e-03", "1.3e-03", "1.4e-03"].contains($0) }, "\(lr.labels)")
     }
 }
+
+/// Change tags: every change at one step is named, and the tag of a change the line steps at stays visible.
+@Suite struct MarkerTagTests {
+    @Test func tagsOfOneStepAreTogetherAndBesideTheStep() {
+        let xs = (1...100).map(Double.init)
+        // The line jumps at step 50 (its vertical step fills that column); two changes there, one at 80.
+        var chart = LineChart(series: [ChartSeries(xs: xs, ys: xs.map { $0 < 50 ? 1 : 10 }, color: .rgb(255, 0, 0))], markers: [50.5, 50.5, 80.5])
+        chart.markerTags = ["1", "2", "3"]
+        var g = Grid(width: 60, height: 12)
+        chart.render(into: &g, g.bounds, theme: .builtin)
+        let text = g.lines.joined(separator: "\n")
+        #expect(text.contains("1,2") && text.contains("3"), "\(text)")
+    }
+}
+
+@Suite struct FlatFloatTickTests {
+    /// A float32 lr recorded as a double (0.0010000000474974513) is still labelled 1e-03.
+    @Test func aFloatLrIsLabelled() {
+        let v = Double(Float(0.001))
+        for h in [10, 12, 14] {
+            let a = LineChartTickTests.axis(LineChart(series: [ChartSeries(xs: [1, 2, 3], ys: [v, v, v], color: .rgb(0, 255, 0)),
+                                                              ChartSeries(xs: [1, 2, 3], ys: [v, v, v], color: .rgb(0, 0, 255))], logY: true), height: h)
+            #expect(a.labels.values.contains("1e-03"), "\(h): \(a.labels) \(a.lineRows)")
+        }
+    }
+}
