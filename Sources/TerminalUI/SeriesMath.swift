@@ -118,19 +118,63 @@ public enum SeriesMath {
         guard v.isFinite, v != 0 else { return label(v) }
         let exponent = abs(v) < 1e-2 || abs(v) >= 1e5
         for digits in 0...4 {
-            let text = exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
+            let text = printfText(v, decimals: digits, exponent: exponent)
+                ?? (exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v))
             if let back = Double(text), abs(back - v) <= 1e-6 * abs(v) { return text }   // float32 values (an lr of 0.0010000000475) too
         }
         return label(v)
+    }
+
+    /// `String(format: "%.{decimals}f" or "%.{decimals}e", v)` by integer arithmetic (labels are formatted dozens of
+    /// times a frame, and Foundation's formatting was an eighth of it); nil near a rounding tie, where printf's exact
+    /// binary rounding decides, and for numbers too large to write this way.
+    static func printfText(_ v: Double, decimals d: Int, exponent: Bool) -> String? {
+        let a = abs(v)
+        guard v.isFinite, d >= 0, d <= 6 else { return nil }
+        var e = exponent && a > 0 ? Int(floor(log10(a))) : 0
+        let mantissa = exponent ? a / pow(10, Double(e)) : a
+        let p = pow(10, Double(d)), scaled = mantissa * p
+        guard scaled < 1e15, abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else { return nil }
+        var m = scaled.rounded()
+        if exponent && a > 0 {
+            if m >= 10 * p { m = (m / 10).rounded(); e += 1 }
+            if m < p { return nil }   // log10 rounded below the true exponent: leave it to printf
+        }
+        var digits = String(Int64(m))
+        if d > 0 {
+            if digits.count <= d { digits = String(repeating: "0", count: d + 1 - digits.count) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -d))
+        }
+        var text = (v.sign == .minus ? "-" : "") + digits
+        if exponent { text += (e < 0 ? "e-" : "e+") + (abs(e) < 10 ? "0" : "") + String(abs(e)) }
+        return text
+    }
+
+    /// `String(format: "%.3g", v)` for 1e-2 ≤ |v| < 1e5 by integer arithmetic (nil near a tie).
+    static func threeSignificant(_ v: Double) -> String? {
+        let a = abs(v)
+        guard a >= 1e-2, a < 1e5 else { return nil }
+        var e = Int(floor(log10(a)))
+        let p = pow(10, Double(2 - e))
+        let scaled = a * p
+        guard abs(scaled - scaled.rounded(.down) - 0.5) > 1e-6 else { return nil }
+        if scaled.rounded() >= 1000 { e += 1 }
+        guard e < 3, e >= -4 else { return nil }
+        guard var text = printfText(v, decimals: max(0, 2 - e), exponent: false) else { return nil }
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 
     public static func label(_ v: Double) -> String {
         guard v.isFinite else { return v.isNaN ? "nan" : (v > 0 ? "inf" : "-inf") }
         let a = abs(v)
         if a == 0 { return "0" }
-        if a >= 1e5 || a < 1e-2 { return String(format: "%.1e", v) }
-        if a >= 100 { return String(format: "%.0f", v) }
-        if a >= 10 { return String(format: "%.1f", v) }
-        return String(format: "%.3g", v)
+        if a >= 1e5 || a < 1e-2 { return printfText(v, decimals: 1, exponent: true) ?? String(format: "%.1e", v) }
+        if a >= 100 { return printfText(v, decimals: 0, exponent: false) ?? String(format: "%.0f", v) }
+        if a >= 10 { return printfText(v, decimals: 1, exponent: false) ?? String(format: "%.1f", v) }
+        return threeSignificant(v) ?? String(format: "%.3g", v)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerminalUI
 
@@ -27,6 +28,49 @@ import Testing
         #expect(SeriesMath.label(123.4) == "123")
         #expect(SeriesMath.label(12.34) == "12.3")
         #expect(SeriesMath.label(.nan) == "nan")
+    }
+
+    /// Tick labels take the fewest digits that read back as the value: the same text as formatting 0…4 digits in
+    /// turn, on round numbers, float32 values, awkward values and both notations.
+    @Test func roundLabelsAreTheFewestDigitsThatReadBack() {
+        func slow(_ v: Double) -> String {
+            guard v.isFinite, v != 0 else { return SeriesMath.label(v) }
+            let exponent = abs(v) < 1e-2 || abs(v) >= 1e5
+            for digits in 0...4 {
+                let text = exponent ? String(format: "%.\(digits)e", v) : String(format: "%.\(digits)f", v)
+                if let back = Double(text), abs(back - v) <= 1e-6 * abs(v) { return text }
+            }
+            return SeriesMath.label(v)
+        }
+        var values: [Double] = [0, 1, -1, 0.5, 0.25, 0.001, Double(Float(0.001)), Double(Float(0.3)), 2e-4, 5e-3, 1e5,
+                                2.5e7, 12345.012, 12345.0000001, 9.99999e-3, 0.015, 0.125, 1.0000005, 123.45, -0.02, .nan, .infinity]
+        for k in [1.0, 2, 5] { for d in -8...8 { values.append(k * pow(10, Double(d))) } }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let v = Double.random(in: -6...6, using: &rng)
+            values.append(pow(10, v)); values.append((pow(10, v) * 100).rounded() / 100)
+        }
+        for v in values { #expect(SeriesMath.roundLabel(v) == slow(v), "\(v)") }
+        #expect(SeriesMath.roundLabel(Double(Float(0.001))) == "1e-03")
+    }
+
+    /// The arithmetic formatting behind every label writes what printf writes (or leaves the value to printf).
+    @Test func labelFormattingIsPrintfs() {
+        var rng = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, 1.5, 2.5, -0.3, 0.125, 9.996, 99.95, 0.0999, 1e5, 99999.5, 12345.25, 0.01, 0.00999, 1e-300]
+        for _ in 0..<3000 {
+            let v = pow(10, Double.random(in: -8...8, using: &rng)) * (Bool.random(using: &rng) ? 1 : -1)
+            values += [v, (v * 100).rounded() / 100, (v * 8).rounded() / 8, Double(Float(v))]
+        }
+        for v in values {
+            for d in 0...4 {
+                if let t = SeriesMath.printfText(v, decimals: d, exponent: false) { #expect(t == String(format: "%.\(d)f", v), "\(v) \(d)f") }
+                if let t = SeriesMath.printfText(v, decimals: d, exponent: true) { #expect(t == String(format: "%.\(d)e", v), "\(v) \(d)e") }
+            }
+            if let t = SeriesMath.threeSignificant(v) { #expect(t == String(format: "%.3g", v), "\(v) 3g") }
+        }
+        // Most values take the arithmetic path (the fallback is for ties).
+        #expect(values.filter { SeriesMath.printfText($0, decimals: 2, exponent: false) != nil }.count > values.count * 9 / 10)
     }
 }
 
