@@ -11,7 +11,7 @@ public struct KeyBinding: Sendable {
         case pauseResume, selectKnob, adjustKnob, typeValue, clearOverride, checkpoint, evaluate
         case replayPlay, replayFaster, replaySlower, replayStep, replayJump
         case trainOneCycle, trainCyclic
-        case undo, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork
+        case undo, rearmGuards, rewindMode, rewindMove, rewindJump, rewindHere, rewindCancel, branch, fork
         case selectRun, toggleRun, compareMetric, klDifference, sortRuns
         case scrollLog, filterLog, selectDimension, sortDimensions, imagesPage, zoomTime
         /// The modal interactions' keys (`Keymap.modal`): send or keep what was typed, cancel it, delete a
@@ -34,6 +34,7 @@ public struct KeyBinding: Sendable {
             case .checkpoint: return .checkpoint
             case .evaluate: return .evaluate
             case .undo: return .undo
+            case .rearmGuards: return .rearm
             case .rewindMode: return .rewind
             default: return nil
             }
@@ -90,6 +91,8 @@ public enum Keymap {
                    help: "x", "clear the lr or β override (back to the schedule)"),
         KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo",
                    help: "u", "undo the last change (back to the snapshot before it)"),
+        KeyBinding([.char("g")], .rearmGuards, .training,
+                   help: "g", "re-arm the guards an undo quieted (they repair the run again)"),
         KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
                    help: "r", "rewind: pause, pick a snapshot on the time axis, ⏎ go back"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c, e", "checkpoint now; e evaluates now"),

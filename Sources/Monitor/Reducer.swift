@@ -190,7 +190,7 @@ public enum Reducer {
         case .replayStep: return [.replay(k == .right ? .forward : .back)]
         case .replayJump: return [.replay(k == .home ? .start : .end)]
         case .trainOneCycle, .trainCyclic: return rangeTestKey(&s, binding.action)
-        case .pauseResume, .selectKnob, .adjustKnob, .typeValue, .clearOverride, .checkpoint, .evaluate, .undo, .rewindMode:
+        case .pauseResume, .selectKnob, .adjustKnob, .typeValue, .clearOverride, .checkpoint, .evaluate, .undo, .rearmGuards, .rewindMode:
             return liveKey(&s, binding.action, k)
         case .rewindMove, .rewindJump, .rewindHere, .rewindCancel:
             return rewindKey(&s, binding.action, k)
@@ -315,6 +315,8 @@ public enum Reducer {
             s.awaitingRewind = true
             s.flash = ("undoing the last change…", .hiFg)
             return [.command(.undo)]
+        case .rearmGuards:
+            return [.command(.rearm)]
         case .checkpoint, .evaluate:
             // Another process answers when it reaches a step boundary: say it is on its way.
             if s.mode == .follow { s.flash = ("\(action == .checkpoint ? "checkpoint" : "evaluation") asked; the run answers at its next step", .inactiveFg) }

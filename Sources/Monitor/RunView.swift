@@ -74,6 +74,10 @@ public struct RunView: Sendable {
     public var end: RunSummary?
     /// Steps skipped as non-finite on the current branch (their step numbers).
     public var skippedSteps: [Int] = []
+    /// Each guard's firings so far (by trigger: `diverge`, `spike`, …; a rewind does not take them back), and the
+    /// batches guards left out.
+    public var guardFirings: [String: Int] = [:]
+    public var batchesSkipped = 0
     public var skipped: Int { skippedSteps.count }
     /// Branches the run left at rewinds, oldest first (drawn dimmed), and how many older ones were dropped.
     public var ghosts: [Ghost] = []
@@ -165,8 +169,13 @@ public struct RunView: Sendable {
             current[c.parameter] = c.new
             unknownKnobs.remove(c.parameter)
             let old = c.old.map(c.parameter.text) ?? "off", new = c.new.map(c.parameter.text) ?? "schedule"
-            log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(c.source))", .marker)
+            // A guard's change names its rule's trigger ("guard diverge").
+            let who = c.rule.map { "guard " + $0.prefix { $0 != ":" } } ?? c.source
+            log(c.step, "[\(changeTags.last!)] \(c.parameter.label) \(old) → \(new) (\(who))", .marker)
         case .plan: break   // the reducer keeps it as the screen's plan
+        case .skip(let s):
+            batchesSkipped += s.batches
+            log(s.step, "skipped \(s.batches) batches (\(s.images) images) of the data order (guard \(s.rule.prefix { $0 != ":" }))", .warn)
         case .outcome(let o):
             log(o.step, Self.outcomeText(o), o.outcome == .applied ? .inactiveFg : (o.outcome == .refused ? .alert : .warn))
         case .skipped(let s):
@@ -174,6 +183,7 @@ public struct RunView: Sendable {
             log(s.step, "skipped: \(s.reason)", .warn)
         case .alert(let a):
             if let dims = a.collapsed { collapseAlertStep = a.step; reportedCollapsed.formUnion(dims) }
+            if let t = a.guardTrigger, let n = a.guardFiring { guardFirings[t] = max(guardFirings[t] ?? 0, n) }
             log(a.step, a.message, a.level == .error ? .alert : (a.level == .warning ? .warn : .mainFg))
         case .checkpoint(let c):
             log(c.step, "checkpoint \(c.path)", .inactiveFg)

@@ -168,11 +168,25 @@ extension Screen {
         }
     }
 
+    /// The help overlay's guards: each rule of the run's header and how often it fired (none for a log without a
+    /// vaetop header).
+    static func guardLines(_ s: AppState, keyWidth: Int) -> [String] {
+        guard let guards = s.run.header?.config.guards, s.run.header?.logged == nil else { return [] }
+        var lines = ["", "guards (docs/guards.md; u undoes a repair, g re-arms)"]
+        for t in GuardRule.Trigger.allCases {
+            let rule = guards[t]
+            let fired = s.run.guardFirings[t.rawValue] ?? 0
+            let count = rule.isOn && rule.actions != [.stop] ? "  fired \(fired) of \(rule.maxFirings)" : ""
+            lines.append(t.rawValue.rightPadded(keyWidth) + rule.text + count)
+        }
+        return lines
+    }
+
     static func help(_ g: inout Grid, _ s: AppState) {
         // The key column as wide as its widest entry (and a space), so no key runs into its text.
         let help = Keymap.helpLines(for: s.mode)
         let keyWidth = min(16, (help.map { $0.keys.count }.max() ?? 12) + 1)
-        let lines = help.map { $0.keys.rightPadded(keyWidth) + $0.text }
+        let lines = help.map { $0.keys.rightPadded(keyWidth) + $0.text } + guardLines(s, keyWidth: keyWidth)
         let w = min(s.width - 4, (lines.map(\.count).max() ?? 40) + 4), h = min(s.height - 2, lines.count + 2)
         let r = Rect(x: (s.width - w) / 2, y: (s.height - h) / 2, width: w, height: h)
         g.fill(r, Cell(" ", s.theme.style(.mainFg)))

@@ -9,6 +9,8 @@ struct RunHistory {
         let snapshotID: Int
         let step: Int
         let detail: String
+        /// A guard's repair: undoing it quiets that guard until it is re-armed.
+        var trigger: GuardRule.Trigger? = nil
     }
 
     var ring: SnapshotRing

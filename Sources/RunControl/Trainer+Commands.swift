@@ -25,6 +25,7 @@ extension Trainer {
             guard paused else { return answer(command, .applied, "already running: nothing changed") }
             paused = false
             diverged = false
+            guards.pausedByGuard = false
             nanStreak = 0
             emit(.state(StateChange(step: stepsDone, state: .running, reason: source.rawValue)))
         case .checkpoint:
@@ -35,6 +36,8 @@ extension Trainer {
             break   // the run loop handles it
         case .undo:
             return undoLastChange(source: source)
+        case .rearm:
+            return rearmGuards(source: source)
         case .rewind(let step):
             return rewind(toStep: step, source: source)
         case .traverse(let d):
@@ -100,11 +103,12 @@ extension Trainer {
         return o
     }
 
-    /// Keeps the snapshot taken just before an applied change and makes the change undoable.
-    private func remember(_ before: TrainingSnapshot, detail: String) {
+    /// Keeps the snapshot taken just before an applied change and makes the change undoable (a guard's: undoing it
+    /// quiets that guard).
+    func remember(_ before: TrainingSnapshot, detail: String, trigger: GuardRule.Trigger? = nil) {
         keep(before)
         if history.ring.snapshot(id: before.id) != nil {
-            history.undo.append(RunHistory.UndoEntry(snapshotID: before.id, step: stepsDone, detail: detail))
+            history.undo.append(RunHistory.UndoEntry(snapshotID: before.id, step: stepsDone, detail: detail, trigger: trigger))
         }
     }
 

@@ -11,7 +11,8 @@ extension Trainer {
         public var interruption: () -> RunSummary.Reason?
         /// Called while paused, between polls of `drain` (sleep or wait here).
         public var idle: () -> Void
-        /// End the run as `.diverged` when a non-finite streak pauses it (headless: nobody can press resume).
+        /// End the run as `.diverged` when a non-finite streak pauses it, and as `.stopped` when a guard's `pause` does
+        /// (headless: nobody can press resume).
         public var endWhenDiverged: Bool
 
         public init(drain: @escaping () -> [RunCommand] = { [] }, interruption: @escaping () -> RunSummary.Reason? = { nil },
@@ -38,8 +39,10 @@ extension Trainer {
                 break
             }
             checkpointIfDue()
+            if guards.stopRequested { reason = .stopped; break }
             if paused {
                 if diverged && control.endWhenDiverged { reason = .diverged; break }
+                if guards.pausedByGuard && control.endWhenDiverged { reason = .stopped; break }
                 control.idle()
                 continue
             }

@@ -73,7 +73,14 @@ extension Trainer {
             history.undo.removeLast()
             return answer(.undo, .refused, "cannot undo \(entry.detail): no snapshot from before it is left (--snapshot-memory)")
         }
-        return rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
+        let done = rewind(to: target, reason: .undo, detail: "undo \(entry.detail) (step \(entry.step))", source: source, resume: true)
+        if let t = entry.trigger, done.outcome == .applied {
+            // Else the same trouble fires the same repair at once.
+            guards.quiet.insert(t)
+            emit(.alert(Alert(step: stepsDone, level: .info, message: "guard \(t.rawValue) is quiet until re-armed (g)", guardTrigger: t.rawValue)))
+            flush()
+        }
+        return done
     }
 
     /// `r`: goes back to the latest finite snapshot at or before `step` and stays paused there.
@@ -104,16 +111,20 @@ extension Trainer {
         history.undo.removeAll { $0.snapshotID >= target.id }
         history.branch += 1
         lastEval = target.lastEval
+        guards.rewound(to: target.step, lastEval: target.lastEval)
         diverged = false
         emit(.rewind(RewindRecord(step: from, to: target.step, branch: history.branch, reason: reason, detail: detail)))
         for (p, old) in zip(Hyperparameter.allCases, before) {
             let new = value(of: p)
             if old != new, gan != nil || !p.isGANOnly {
-                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new, source: reason.rawValue)))
+                // What a guard's rewind brought back is the rewind's, not the guard's own change.
+                emit(.change(ParameterChange(step: stepsDone, parameter: p, old: old, new: new,
+                                             source: reason == .guardRule ? ChangeSource.rewind.rawValue : reason.rawValue)))
             }
         }
         paused = !resume
-        emit(.state(StateChange(step: stepsDone, state: paused ? .paused : .running, reason: "\(reason.rawValue) (\(source.rawValue))")))
+        let why = reason == .guardRule ? String(detail.prefix { $0 != ":" }) : "\(reason.rawValue) (\(source.rawValue))"
+        emit(.state(StateChange(step: stepsDone, state: paused ? .paused : .running, reason: why)))
         announceSnapshots()
         emitImages()
         flush()

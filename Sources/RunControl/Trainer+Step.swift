@@ -36,6 +36,8 @@ extension Trainer {
             let record = Recorder.record(m, step: stepsDone, epoch: loader.epoch, batch: b, hyper: h, momentum: momentum,
                                          seconds: seconds, time: trainSeconds)
             emit(.step(record))
+            // A spike is rewound at once: its step's evaluation or snapshot would be of the state given up.
+            if guardSpike(record) { return (.trained, record) }
             return (afterStep(), record)
         }
     }
@@ -47,6 +49,7 @@ extension Trainer {
         nanStreak += 1
         emit(.skipped(SkippedStep(step: step, epoch: loader.epoch, reason: reason)))
         if nanStreak >= config.nanPatience && !paused {
+            if guardDiverge() { return .skipped }
             paused = true
             diverged = true
             emit(.alert(Alert(step: stepsDone, level: .error, message: divergenceMessage)))
@@ -69,7 +72,7 @@ extension Trainer {
     func afterStep() -> StepOutcome {
         let evalEvery = config.evalEvery > 0 ? config.evalEvery : header.stepsPerEpoch
         let evaluating = !recorder.muted && stepsDone % evalEvery == 0
-        if evaluating { evaluateAndShow() }
+        if evaluating { guardEvaluation(evaluateAndShow()) }
         if evaluating || (config.snapshotEvery > 0 && stepsDone % config.snapshotEvery == 0) {
             takeSnapshot(evaluating ? .evaluation : .periodic)
         }

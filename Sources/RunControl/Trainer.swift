@@ -38,6 +38,8 @@ public final class Trainer {
     var traversalDimension: Int?
     /// In-memory snapshots, the undoable changes and the branch (`u`, `r`).
     var history: RunHistory
+    /// The guards' rules, counts and what they watch (`docs/guards.md`).
+    var guards: GuardState
     /// Steps the schedules plan for (epochs × steps per epoch at the starting batch size).
     public let plannedSteps: Int
     let header: RunHeader
@@ -78,6 +80,7 @@ public final class Trainer {
         betaSchedule = plan.beta
         knobs = Knobs(config: config)
         history = RunHistory(budgetBytes: config.snapshotMemory * 1_048_576, count: config.snapshotCount)
+        guards = GuardState(config.guards)
         var header = RunHeader(name: name ?? directory.map { ($0 as NSString).lastPathComponent } ?? "run",
                            created: ISO8601DateFormatter().string(from: Date()), config: config,
                            layers: config.model == .vaeGAN ? ["encoder", "decoder", "discriminator"] : arch.layerNames,
@@ -140,7 +143,7 @@ public final class Trainer {
     /// Learning rate of the next step.
     public var currentLR: Double { lrSchedule.lr(at: stepsDone) * knobs.lrMultiplier * batchScale }
     /// β of the next step.
-    public var currentBeta: Double { knobs.betaOverride ?? betaSchedule.beta(at: stepsDone) }
+    public var currentBeta: Double { knobs.betaOverride ?? betaSchedule.beta(at: stepsDone, restartedAt: knobs.betaRestart) }
     /// The objective of the next step: β (γ) from the schedule or its override, free bits, capacity.
     var objective: Objective { Objective(beta: currentBeta, freeBits: knobs.freeBits, capacity: currentCapacity) }
     /// Capacity C of the next step in capacity-annealing mode, else nil.

@@ -8,6 +8,8 @@ public enum ChangeSource: String, Sendable, CaseIterable {
     case fork
     /// The values an undo or a rewind brought back.
     case undo, rewind
+    /// A guard's repair (`docs/guards.md`): the change record names the rule and why it fired.
+    case guardRule = "guard"
 
     /// Whether the change is the answer to a command the screen sent.
     public var answersCommand: Bool { self == .keyboard || self == .client }

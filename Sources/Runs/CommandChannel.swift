@@ -31,7 +31,7 @@ public final class CommandChannel {
         }
         var fields = [("id", "\(id)"), ("command", "\"\(c.name.rawValue)\"")]
         switch c {
-        case .pause, .resume, .checkpoint, .evaluate, .stop, .undo: break
+        case .pause, .resume, .checkpoint, .evaluate, .stop, .undo, .rearm: break
         case .rewind(let step): fields.append(("step", "\(step)"))
         case .traverse(let d): fields.append(("dimension", "\(d)"))
         case .set(let p, let v): fields += [("parameter", "\"\(p.rawValue)\""), ("value", "\(v)")]

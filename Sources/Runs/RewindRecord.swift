@@ -9,6 +9,8 @@ public struct RewindRecord: Codable, Sendable, Equatable {
         case undo
         /// `r`: a rewind to a chosen snapshot.
         case rewind
+        /// A guard's repair went back (to the last snapshot before the trouble began).
+        case guardRule = "guard"
     }
 
     /// Steps completed on the abandoned branch when the rewind happened.

@@ -12,6 +12,8 @@ public enum RunCommand: Sendable, Equatable {
     case undo
     /// Go back to the latest snapshot at or before this step, and stay paused there.
     case rewind(toStep: Int)
+    /// Let the guards an undo quieted act again.
+    case rearm
     /// Draw a latent traversal of this dimension now and at every later evaluation (an `images` record).
     case traverse(dimension: Int)
     /// Finish the run cleanly: final evaluation, checkpoint, end record.
@@ -21,7 +23,7 @@ public enum RunCommand: Sendable, Equatable {
 extension RunCommand {
     /// Every command's name on the wire (`commands.jsonl`), in the order `vaetop schema` lists them.
     public enum Name: String, CaseIterable, Sendable {
-        case pause, resume, stop, set, clear, checkpoint, evaluate, undo, rewind, traverse
+        case pause, resume, stop, set, clear, checkpoint, evaluate, undo, rewind, traverse, rearm
 
         /// The fields its JSON line carries besides `id` and `command`.
         public var fields: [String] {
@@ -30,7 +32,7 @@ extension RunCommand {
             case .clear: return ["parameter"]
             case .rewind: return ["step"]
             case .traverse: return ["dimension"]
-            case .pause, .resume, .stop, .checkpoint, .evaluate, .undo: return []
+            case .pause, .resume, .stop, .checkpoint, .evaluate, .undo, .rearm: return []
             }
         }
 
@@ -47,6 +49,7 @@ extension RunCommand {
             case .undo: return "go back to the snapshot before the last change and continue with the earlier value"
             case .rewind: return "go back to the latest snapshot at or before step, and stay paused there"
             case .traverse: return "draw a latent traversal of this dimension now and at every later evaluation"
+            case .rearm: return "let the guards an undo quieted act again"
             }
         }
     }
@@ -64,6 +67,7 @@ extension RunCommand {
         case .undo: return .undo
         case .rewind: return .rewind
         case .traverse: return .traverse
+        case .rearm: return .rearm
         }
     }
 }

@@ -44,6 +44,12 @@ extension Setting {
         case .seed(let k): if let v = try c.decodeIfPresent(UInt64.self, forKey: key) { config[keyPath: k] = v }
         case .path(let k): if let v = try c.decodeIfPresent(String.self, forKey: key) { config[keyPath: k] = v }
         case .ints(let k): if let v = try c.decodeIfPresent([Int].self, forKey: key) { config[keyPath: k] = v }
+        case .rule(let k):
+            if let v = try c.decodeIfPresent(String.self, forKey: key) {
+                do { config[keyPath: k] = try GuardRule(parsing: v, for: config[keyPath: k].trigger) } catch {
+                    throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(name) is \"\(v)\": \(error)")
+                }
+            }
         case .choice(let ch):
             if let v = try c.decodeIfPresent(String.self, forKey: key), !ch.set(&config, v) {
                 throw DecodingError.dataCorruptedError(forKey: key, in: c,

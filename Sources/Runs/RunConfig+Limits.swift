@@ -31,6 +31,12 @@ extension RunConfig {
         // 0 is what older run files hold when warmup is off.
         case "lrSchedule.warmupStartFactor" where lrSchedule.warmupSteps > 0 && lrSchedule.warmupStartFactor <= 0:
             return "must be in (0, 1] with --warmup-steps, got \(lrSchedule.warmupStartFactor)"
+        case "guards.diverge", "guards.spike", "guards.collapse", "guards.plateau":
+            let rule = guards[GuardRule.Trigger(rawValue: String(name.dropFirst("guards.".count)))!]
+            if rule.actions.contains(.restartCycle) && betaSchedule.kind != .cyclical {
+                return "restart-cycle restarts the cyclical β ramp: it needs --beta-schedule cyclical"
+            }
+            return nil
         default: return nil
         }
     }

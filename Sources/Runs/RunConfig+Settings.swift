@@ -35,6 +35,15 @@ extension RunConfig {
         Setting("nanPatience", "--nan-patience", .int(\.nanPatience), .integers(1...1_000_000), unit: "steps", "Pause after this many non-finite steps in a row"),
         Setting("collapseThreshold", "--collapse-threshold", .double(\.collapseThreshold), .closed(0, 1000), unit: "nats",
                 "A dimension whose KL stays below this counts as collapsed"),
+        // Guards (docs/guards.md): a rule per trigger, its actions comma separated.
+        Setting("guards.diverge", "--on-diverge", .rule(\.guards.diverge), fork: .setting,
+                "After a non-finite streak: actions (rewind, skip=N, lr*F, beta*F, free-bits+X, clip=X, restart-cycle, pause, stop), max=N tries; off, or stop for no repair"),
+        Setting("guards.spike", "--on-spike", .rule(\.guards.spike), fork: .setting,
+                "When train loss or gradient norm exceeds k x its running median over a window (k=5, window=100 steps): actions, max=N (e.g. rewind,skip=200)"),
+        Setting("guards.collapse", "--on-collapse", .rule(\.guards.collapse), fork: .setting,
+                "When an evaluation finds more collapsed dimensions or fewer active units than the last: actions, max=N (e.g. free-bits+0.05,max=4)"),
+        Setting("guards.plateau", "--on-plateau", .rule(\.guards.plateau), fork: .setting,
+                "When test loss has not improved for more than patience evaluations (ReduceLROnPlateau: patience=10, threshold=1e-4 relative, cooldown=0): actions, max=N (e.g. lr*0.5,patience=3)"),
         // Optimizer and clipping
         Setting("optimizer.kind", "--optimizer", .choice(\.optimizer.kind), "Optimizer"),
         Setting("optimizer.lr", "--lr", .double(\.optimizer.lr), rate, live: .lr, fork: .knob, "Learning rate"),

@@ -39,6 +39,8 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var nanPatience: Int = 10
     /// A dimension whose batch KL stays below this many nats counts as collapsed.
     public var collapseThreshold: Double = 0.01
+    /// The guards: rules that repair divergence, spikes, collapse and plateaus (`docs/guards.md`).
+    public var guards: GuardsConfig = .init()
     /// Optimizer and its hyperparameters.
     public var optimizer: OptimizerConfig = .init()
     /// Learning-rate schedule.

@@ -77,6 +77,15 @@ extension ParameterChange {
     }
 }
 
+extension BatchSkip {
+    public func problem() -> String? {
+        if let p = RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch") { return p }
+        if !(1...RunEvent.maxStep).contains(batches) { return "batches \(batches) is outside 1…\(RunEvent.maxStep)" }
+        if !(0...Int(Int32.max)).contains(images) { return "images \(images) is outside 0…\(Int32.max)" }
+        return nil
+    }
+}
+
 extension SkippedStep {
     public func problem() -> String? {
         return RunEvent.stepProblem(step) ?? RunEvent.stepProblem(epoch, "epoch")

@@ -18,6 +18,8 @@ public enum RunEvent: Sendable, Equatable {
     indirect case outcome(CommandOutcome)
     /// The lr a schedule in another process plans for every step (the screen's dimmed future).
     indirect case plan(PlanRecord)
+    /// Batches of the data order left out untrained (a guard's `skip=N`).
+    indirect case skip(BatchSkip)
 }
 
 /// The first record of every run file.
@@ -149,10 +151,14 @@ public struct ParameterChange: Codable, Sendable, Equatable {
     public var old: Double?
     /// Value in force after (nil when the override was cleared).
     public var new: Double?
-    /// Who asked: "keyboard", "client", "resume", ….
+    /// Who asked: "keyboard", "client", "resume", "guard", ….
     public var source: String
-    public init(step: Int, parameter: Hyperparameter, old: Double?, new: Double?, source: String) {
+    /// A guard's change: the rule that fired (`spike: rewind,skip=200,max=3`) and why (`loss 912 > 5 × median 101`).
+    public var rule: String?
+    public var reason: String?
+    public init(step: Int, parameter: Hyperparameter, old: Double?, new: Double?, source: String, rule: String? = nil, reason: String? = nil) {
         self.step = step; self.parameter = parameter; self.old = old; self.new = new; self.source = source
+        self.rule = rule; self.reason = reason
     }
 }
 
@@ -174,8 +180,18 @@ public struct Alert: Codable, Sendable, Equatable {
     /// The latent dimensions this alert reports as newly collapsed (vaetop's trainer at an evaluation); the screen
     /// then does not say it again. nil: not a collapse alert.
     public var collapsed: [Int]? = nil
-    public init(step: Int, level: Level, message: String, collapsed: [Int]? = nil) {
+    /// A guard's alert: its trigger (`diverge`, `spike`, `collapse`, `plateau`), and which firing of the run this
+    /// is (1, 2, …; nil when the guard is out of tries and did nothing).
+    public var guardTrigger: String? = nil
+    public var guardFiring: Int? = nil
+    public init(step: Int, level: Level, message: String, collapsed: [Int]? = nil, guardTrigger: String? = nil, guardFiring: Int? = nil) {
         self.step = step; self.level = level; self.message = message; self.collapsed = collapsed
+        self.guardTrigger = guardTrigger; self.guardFiring = guardFiring
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case step, level, message, collapsed
+        case guardTrigger = "guard", guardFiring = "firing"
     }
 }
 
@@ -283,7 +299,7 @@ extension RunEvent {
     public static let recordTypes: [any RunRecord.Type] = [
         RunHeader.self, StepMetrics.self, EvalMetrics.self, ParameterChange.self, SkippedStep.self, Alert.self, CheckpointRecord.self,
         StateChange.self, ImageRecord.self, RangeTestRecord.self, RunSummary.self, RewindRecord.self, SnapshotsRecord.self,
-        CommandOutcome.self, PlanRecord.self,
+        CommandOutcome.self, PlanRecord.self, BatchSkip.self,
     ]
 
     /// The record type of each kind, for decoding.
@@ -307,6 +323,7 @@ extension RunEvent {
         case .snapshots(let r): return r
         case .outcome(let r): return r
         case .plan(let r): return r
+        case .skip(let r): return r
         }
     }
 

@@ -49,7 +49,6 @@ extension PlanRecord { public func cuttingTexts(limit: Int) -> Self? { nil } }
 extension SnapshotsRecord { public func cuttingTexts(limit: Int) -> Self? { nil } }
 extension RunSummary { public func cuttingTexts(limit: Int) -> Self? { nil } }
 
-extension ParameterChange { public func cuttingTexts(limit: Int) -> Self? { cutting(\.source, limit: limit) } }
 extension SkippedStep { public func cuttingTexts(limit: Int) -> Self? { cutting(\.reason, limit: limit) } }
 extension Alert { public func cuttingTexts(limit: Int) -> Self? { cutting(\.message, limit: limit) } }
 extension CheckpointRecord { public func cuttingTexts(limit: Int) -> Self? { cutting(\.path, limit: limit) } }

@@ -35,4 +35,5 @@ extension RunSummary: RunRecord { public static let kind = "end"; public var eve
 extension RewindRecord: RunRecord { public static let kind = "rewind"; public var event: RunEvent { .rewind(self) } }
 extension SnapshotsRecord: RunRecord { public static let kind = "snapshots"; public var event: RunEvent { .snapshots(self) } }
 extension CommandOutcome: RunRecord { public static let kind = "outcome"; public var event: RunEvent { .outcome(self) } }
+extension BatchSkip: RunRecord { public static let kind = "skip"; public var event: RunEvent { .skip(self) } }
 extension PlanRecord: RunRecord { public static let kind = "plan"; public var event: RunEvent { .plan(self) } }

@@ -62,6 +62,7 @@ public enum RunSchema {
         case .choice(let ch): return .string(ch.get(c))
         case .ints(let k): return .array(c[keyPath: k].map { .number(Double($0)) })
         case .path(let k): return .string(c[keyPath: k])
+        case .rule(let k): return .string(c[keyPath: k].text)
         case .bool(let k): return .bool(c[keyPath: k])
         default: return .number(s.number(c))
         }

@@ -11,6 +11,7 @@ extension Setting {
         case .seed(let k): return String(c[keyPath: k])
         case .path(let k): return c[keyPath: k] ?? "–"
         case .ints(let k): return c[keyPath: k].map(String.init).joined(separator: ",")
+        case .rule(let k): return c[keyPath: k].text
         case .choice(let ch): return ch.get(c)
         }
     }

@@ -13,6 +13,8 @@ public struct Setting: @unchecked Sendable {
         case seed(WritableKeyPath<RunConfig, UInt64>)
         case path(WritableKeyPath<RunConfig, String?>)
         case ints(WritableKeyPath<RunConfig, [Int]>)
+        /// A guard rule (`docs/guards.md`), written as its text.
+        case rule(WritableKeyPath<RunConfig, GuardRule>)
         /// One of a fixed set of names (an enum with string raw values).
         case choice(Choice)
 
@@ -89,7 +91,7 @@ public struct Setting: @unchecked Sendable {
         case .optionalDouble(let k): return c[keyPath: k]
         case .bool(let k): return c[keyPath: k] ? 1 : 0
         case .seed(let k): return Double(c[keyPath: k])
-        case .path, .ints, .choice: return nil
+        case .path, .ints, .choice, .rule: return nil
         }
     }
 
@@ -104,6 +106,7 @@ public struct Setting: @unchecked Sendable {
         case .seed(let k): target[keyPath: k] = source[keyPath: k]
         case .path(let k): target[keyPath: k] = source[keyPath: k]
         case .ints(let k): target[keyPath: k] = source[keyPath: k]
+        case .rule(let k): target[keyPath: k] = source[keyPath: k]
         case .choice(let ch): _ = ch.set(&target, ch.get(source))
         }
     }
@@ -116,7 +119,7 @@ public struct Setting: @unchecked Sendable {
         case .double(let k): return bound.problem(c[keyPath: k], whole: false)
         case .optionalDouble(let k): return c[keyPath: k].flatMap { bound.problem(stored: $0) }
         case .ints(let k): return bound.problem(list: c[keyPath: k])
-        case .bool, .seed, .path, .choice: return nil
+        case .bool, .seed, .path, .choice, .rule: return nil
         }
     }
 
@@ -128,6 +131,7 @@ public struct Setting: @unchecked Sendable {
         case .bool: return "bool"
         case .path: return "path"
         case .ints: return "[int]"
+        case .rule: return "rule"
         case .choice: return "choice"
         }
     }

@@ -14,6 +14,14 @@ public struct BetaSchedule: Sendable, Equatable {
     /// Linear warmup length in force (0 in the config means a quarter of the run).
     public var warmupSteps: Int { config.warmupSteps > 0 ? config.warmupSteps : max(1, totalSteps / 4) }
 
+    /// β of optimizer step t + 1 when the cyclical ramp started again at step `restart` (a guard's `restart-cycle`):
+    /// one whole first cycle from there (ramp, then the target), then the schedule's own cycles again.
+    public func beta(at t: Int, restartedAt restart: Int?) -> Double {
+        guard let restart, config.kind == .cyclical, t >= restart else { return beta(at: t) }
+        let period = Double(totalSteps) / Double(max(1, config.cycles))
+        return Double(t - restart) < period ? beta(at: t - restart) : beta(at: t)
+    }
+
     /// β of optimizer step t + 1.
     public func beta(at t: Int) -> Double {
         let c = config

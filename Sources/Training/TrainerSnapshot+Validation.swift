@@ -36,6 +36,7 @@ extension Knobs {
                                                    (.betaTarget, betaTarget), (.gamma, gamma), (.discriminatorLR, discriminatorLR)]
         checks.append((.clipNorm, clipNorm)); checks.append((.clipValue, clipValue))
         for (p, v) in checks { if let v, let why = p.problem(with: v) { return "knobs: \(why)" } }
+        if let r = betaRestart, !(0...RunEvent.maxStep).contains(r) { return "knobs: betaRestart \(r) is out of range" }
         return nil
     }
 }

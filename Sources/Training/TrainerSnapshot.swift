@@ -51,6 +51,8 @@ public struct Knobs: Codable, Sendable, Equatable {
     public var gamma: Double
     public var discriminatorLR: Double
     public var freezeDiscriminator: Bool
+    /// A guard's `restart-cycle`: the step the cyclical β ramp started again at (nil: the schedule's own cycles).
+    public var betaRestart: Int? = nil
 
     /// The knobs at the start of a run: each hyperparameter's starting value (`Hyperparameter.initialValue`).
     public init(config c: RunConfig) {

@@ -111,17 +111,35 @@ struct Train: ParsableCommand {
         for c in initial { trainer.apply(c, source: .fork) }
         FileHandle.standardOutput.write(Data("vaetop: training \(trainer.runHeader.parameters) parameters on \(trainer.train.count) images, run directory \(trainer.directory ?? "-")\n".utf8))
         let summary = trainer.run(Trainer.Control(interruption: stopReason, endWhenDiverged: true))
+        for line in guardSummary(trainer) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         try exitStatus(of: trainer, summary: summary)
     }
+}
+
+/// The guards' part of a run's summary: each rule that is on, how often it fired, and every firing.
+func guardSummary(_ trainer: Trainer) -> [String] {
+    let rules = trainer.config.guards.active.filter { $0.actions != [.stop] || $0.trigger != .diverge }
+    guard !rules.isEmpty else { return [] }
+    var lines = ["guards: " + rules.map { r in
+        "\(r.trigger.rawValue) \(r.text) fired \(trainer.guardCount(r.trigger))×" + (trainer.guardQuiet(r.trigger) ? " (quiet: undone)" : "")
+    }.joined(separator: "; ")]
+    for f in trainer.guardFirings { lines.append("  guard \(f.trigger.rawValue) at step \(f.step): \(f.text)") }
+    return lines
 }
 
 /// The exit status after training, headless or on the screen: 74 when the run file or a checkpoint could not be
 /// written (saying what was not saved), 3 when the run diverged, 128 + the signal when one stopped it, else 0.
 func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+    let ranOut = GuardRule.Trigger.allCases.filter(trainer.guardsRanOut.contains)
+    let outOfTries = ranOut.map { t in "the \(t.rawValue) guard ran out of tries (\(trainer.config.guards[t].maxFirings) of \(trainer.config.guards[t].maxFirings))" }
     if let summary, summary.reason == .diverged {
         let kept = trainer.checkpointStep.map { "checkpoint.bin holds step \($0), the last finite state" } ?? "no checkpoint was written"
-        throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient); \(kept)", code: 3)
+        let guardNote = ranOut.contains(.diverge) ? "; " + outOfTries[ranOut.firstIndex(of: .diverge)!] : ""
+        throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient)\(guardNote); \(kept)", code: 3)
+    }
+    if !outOfTries.isEmpty {
+        throw fail(outOfTries.joined(separator: "; ") + ": the run went on without its repair (docs/guards.md)", code: 3)
     }
     if let e = trainer.checkpointError { throw fail(e, code: 74) }
     if let code = signalExitCode() { throw ExitCode(code) }

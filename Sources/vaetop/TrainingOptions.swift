@@ -31,6 +31,7 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup(title: "lr schedule (PyTorch's lr_scheduler)") var lrScheduleOptions: LRScheduleOptions
     @OptionGroup(title: "KL weight (beta) schedule and free bits") var betaOptions: BetaOptions
     @OptionGroup(title: "VAE-GAN (--model vae-gan)") var ganOptions: GANOptions
+    @OptionGroup(title: "Guards: rules that repair the run (docs/guards.md)") var guardOptions: GuardOptions
 
     /// Builds the run configuration and checks it against `RunConfig.problem()`, the ranges the reader checks too.
     /// `onScreen`: the run trains on the screen, where --epochs defaults to `RunConfig.screenEpochs`.
@@ -120,6 +121,12 @@ struct TrainingOptions: ParsableArguments {
         c.gan.discriminatorLR = ganOptions.discLR
         c.gan.equilibrium = ganOptions.equilibrium
         c.gan.margin = ganOptions.margin
+        for (trigger, text) in guardOptions.rules {
+            guard let text else { continue }
+            do { c.guards[trigger] = try GuardRule(parsing: text, for: trigger) } catch {
+                throw ConfigError(flag: trigger.flag, message: "\(error)")
+            }
+        }
         if let p = c.problem() { throw ConfigError(flag: p.flag, message: p.message) }
         return c
     }
@@ -146,6 +153,17 @@ struct TrainingOptions: ParsableArguments {
         }
         return out
     }
+}
+
+/// The guard flags of `TrainingOptions` (a section of --help): one rule per trigger, read by `GuardRule(parsing:for:)`.
+struct GuardOptions: ParsableArguments {
+    @Option(name: .customLong("on-diverge"), parsing: .unconditional, help: .setting("guards.diverge")) var onDiverge: String?
+    @Option(name: .customLong("on-spike"), parsing: .unconditional, help: .setting("guards.spike")) var onSpike: String?
+    @Option(name: .customLong("on-collapse"), parsing: .unconditional, help: .setting("guards.collapse")) var onCollapse: String?
+    @Option(name: .customLong("on-plateau"), parsing: .unconditional, help: .setting("guards.plateau")) var onPlateau: String?
+
+    /// Each trigger's rule text as given (nil: the default rule).
+    var rules: [(GuardRule.Trigger, String?)] { [(.diverge, onDiverge), (.spike, onSpike), (.collapse, onCollapse), (.plateau, onPlateau)] }
 }
 
 /// The Model and data flags of `TrainingOptions` (a section of --help).
