@@ -89,10 +89,8 @@ public enum Keymap {
                    help: "⏎", "type an exact value (validated; esc cancels)"),
         KeyBinding([.char("x")], .clearOverride, .training,
                    help: "x", "clear the lr or β override (back to the schedule)"),
-        KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo",
-                   help: "u", "undo the last change (back to the snapshot before it)"),
-        KeyBinding([.char("g")], .rearmGuards, .training,
-                   help: "g", "re-arm the guards an undo quieted (they repair the run again)"),
+        KeyBinding([.char("u")], .undo, .training, hint: ("u", "u"), "undo", help: "u, g", Keymap.undoHelp),
+        KeyBinding([.char("g")], .rearmGuards, .training, help: "u, g", Keymap.undoHelp),
         KeyBinding([.char("r")], .rewindMode, .training, hint: ("r", "r"), "rewind",
                    help: "r", "rewind: pause, pick a snapshot on the time axis, ⏎ go back"),
         KeyBinding([.char("c")], .checkpoint, .training, hint: ("c", "c"), "ckpt", help: "c, e", "checkpoint now; e evaluates now"),
@@ -228,6 +226,8 @@ public enum Keymap {
 
     /// Help lines: one per distinct key column and text, in table order (all modes: the README's table).
     public static var helpLines: [(keys: String, text: String)] { lines(bindings) }
+    /// u and g share a help line: undo, and re-arming the guards an undo of their repair quieted.
+    static let undoHelp = "undo the last change; g re-arms guards an undo quieted"
 
     /// The help overlay of a mode: only the keys that work there, so it fits an 80×24 terminal.
     public static func helpLines(for mode: AppState.Mode) -> [(keys: String, text: String)] {

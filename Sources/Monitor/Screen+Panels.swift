@@ -168,18 +168,20 @@ extension Screen {
         }
     }
 
-    /// The help overlay's guards: each rule of the run's header and how often it fired (none for a log without a
-    /// vaetop header).
+    /// The help overlay's guards: each rule of the run's header that is on, with how often it fired, and the
+    /// triggers that are off (none for a log without a vaetop header).
     static func guardLines(_ s: AppState, keyWidth: Int) -> [String] {
         guard let guards = s.run.header?.config.guards, s.run.header?.logged == nil else { return [] }
-        var lines = ["", "guards (docs/guards.md; u undoes a repair, g re-arms)"]
+        var lines: [String] = []
+        var off: [String] = []
         for t in GuardRule.Trigger.allCases {
             let rule = guards[t]
+            guard rule.isOn, rule.actions != [.stop] || t != .diverge else { off.append(t.rawValue); continue }
             let fired = s.run.guardFirings[t.rawValue] ?? 0
-            let count = rule.isOn && rule.actions != [.stop] ? "  fired \(fired) of \(rule.maxFirings)" : ""
-            lines.append(t.rawValue.rightPadded(keyWidth) + rule.text + count)
+            lines.append("\(t.rawValue) \(rule.text): fired \(fired) of \(rule.maxFirings)")
         }
-        return lines
+        if !off.isEmpty { lines.append("off: " + off.joined(separator: ", ")) }
+        return lines.enumerated().map { ($0.offset == 0 ? "guards" : "").rightPadded(keyWidth) + $0.element }
     }
 
     static func help(_ g: inout Grid, _ s: AppState) {

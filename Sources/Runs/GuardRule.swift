@@ -95,13 +95,14 @@ public struct GuardRule: Sendable, Equatable {
     /// Whether the rule acts at all.
     public var isOn: Bool { !actions.isEmpty }
 
-    /// The rule's text, normalised: its actions in order, then every parameter that differs from its default
-    /// except `max`, always given (`rewind,lr*0.5,max=3`); `off` for a rule that is off.
+    /// The rule's text, normalised: its actions in order, then `max` (always, except for a lone `stop` at the
+    /// default), then every other parameter that differs from its default (`rewind,lr*0.5,max=3`); `off` for a rule
+    /// that is off.
     public var text: String {
         guard isOn else { return "off" }
-        guard actions != [.stop] || maxFirings != Self.defaultMax else { return "stop" }
         var parts = actions.map(\.text)
-        parts.append("max=\(maxFirings)")
+        // `stop` fires once at most: its max is said only when given.
+        if actions != [.stop] || maxFirings != Self.defaultMax { parts.append("max=\(maxFirings)") }
         if trigger == .spike {
             if k != Self.defaultK { parts.append("k=\(Self.number(k))") }
             if window != Self.defaultWindow { parts.append("window=\(window)") }

@@ -155,12 +155,17 @@ struct RecordGenerator {
                                      images: int(0...10_000)))
         case ParameterChange.kind:
             let p = Hyperparameter.allCases[int(0...(Hyperparameter.allCases.count - 1))]
-            return .change(ParameterChange(step: step, parameter: p, old: maybe { $0.double() }, new: nil, source: text()))
+            return .change(ParameterChange(step: step, parameter: p, old: maybe { $0.double() }, new: nil, source: text(),
+                                           rule: maybe { $0.text() }, reason: maybe { $0.text() }))
         case SkippedStep.kind: return .skipped(SkippedStep(step: step, epoch: int(0...1000), reason: text()))
-        case Alert.kind: return .alert(Alert(step: step, level: [.info, .warning, .error][int(0...2)], message: text()))
+        case Alert.kind:
+            return .alert(Alert(step: step, level: [.info, .warning, .error][int(0...2)], message: text(),
+                                guardTrigger: maybe { $0.coin() ? "spike" : "diverge" }, guardFiring: maybe { $0.int(1...1000) }))
+        case BatchSkip.kind:
+            return .skip(BatchSkip(step: step, epoch: int(0...1000), batches: int(1...100_000), images: int(0...1_000_000), rule: text(), reason: text()))
         case CheckpointRecord.kind: return .checkpoint(CheckpointRecord(step: step, path: text()))
         case StateChange.kind: return .state(StateChange(step: step, state: [.running, .paused, .finished, .stopped, .diverged][int(0...4)], reason: text()))
-        case RewindRecord.kind: return .rewind(RewindRecord(step: step, to: int(0...step), branch: int(1...1000), reason: coin() ? .undo : .rewind, detail: text()))
+        case RewindRecord.kind: return .rewind(RewindRecord(step: step, to: int(0...step), branch: int(1...1000), reason: [.undo, .rewind, .guardRule][int(0...2)], detail: text()))
         case SnapshotsRecord.kind:
             let points = (0..<int(0...40)).map { _ in int(0...RunEvent.maxStep) }.sorted()
             return .snapshots(SnapshotsRecord(step: step, points: points, bytes: int(0...1 << 40), budget: int(0...1 << 40)))

@@ -13,7 +13,8 @@ import Testing
             Mirror(reflecting: value).children.flatMap { child -> [String] in
                 let name = prefix + (child.label ?? "?")
                 let m = Mirror(reflecting: child.value)
-                if m.displayStyle == .struct && !(child.value is [Int]) { return walk(child.value, name + ".") }
+                // A guard rule is one field: its text.
+                if m.displayStyle == .struct && !(child.value is [Int]) && !(child.value is GuardRule) { return walk(child.value, name + ".") }
                 return [name]
             }
         }
@@ -86,6 +87,10 @@ import Testing
                 case .path(let k): c[keyPath: k] = rng.next() % 2 == 0 ? nil : "/data/x\(rng.next() % 9)"
                 case .ints(let k): c[keyPath: k] = (0..<Int(rng.next() % 4)).map { _ in Int(rng.next() % 900) }
                 case .choice(let ch): _ = ch.set(&c, ch.names[Int(rng.next() % UInt64(ch.names.count))])
+                case .rule(let k):
+                    let t = c[keyPath: k].trigger
+                    let texts = ["off", "stop", "rewind,lr*0.5,max=\(rng.next() % 9 + 1)", "lr*0.\(rng.next() % 9 + 1)", "pause"]
+                    c[keyPath: k] = try GuardRule(parsing: texts[Int(rng.next() % UInt64(texts.count))], for: t)
                 }
             }
             let data = try JSONEncoder().encode(c)

@@ -72,7 +72,9 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         for i in 0..<bad.count where i % 64 == 0 { bad[i] = .nan }          // every image poisoned
         let data = (train: ImageDataset(images: bad, labels: tinyData.train.labels, rows: 8, cols: 8), test: tinyData.test)
         var events: [RunEvent] = []
-        let t = try Trainer(config: tinyConfig { $0.nanPatience = 3 }, data: data, directory: nil, sink: { events.append($0) })
+        // Without a repair (--on-diverge stop): GuardTests covers the default rule.
+        let t = try Trainer(config: tinyConfig { $0.nanPatience = 3; $0.guards.diverge = try! GuardRule(parsing: "stop", for: .diverge) },
+                            data: data, directory: nil, sink: { events.append($0) })
         let before = t.model.params.values.array
         for _ in 0..<3 { #expect(t.step() == .skipped) }
         #expect(t.model.params.values.array == before)

@@ -29,6 +29,10 @@ SCHEMA = json.loads(r"""
     {"name": "snapshotCount", "flag": "--snapshot-count", "type": "int", "default": 32, "min": 1, "max": 100000, "minOpen": false, "maxOpen": false, "range": "1…100000", "unit": null, "live": null, "fork": "setting", "help": "Snapshots' worth of memory kept for u / r, within --snapshot-memory; older snapshots are thinned, recent ones stay dense"},
     {"name": "nanPatience", "flag": "--nan-patience", "type": "int", "default": 10, "min": 1, "max": 1000000, "minOpen": false, "maxOpen": false, "range": "1…1000000", "unit": "steps", "live": null, "fork": "fixed", "help": "Pause after this many non-finite steps in a row"},
     {"name": "collapseThreshold", "flag": "--collapse-threshold", "type": "number", "default": 0.01, "min": 0, "max": 1000, "minOpen": false, "maxOpen": false, "range": "[0, 1000]", "unit": "nats", "live": null, "fork": "fixed", "help": "A dimension whose KL stays below this counts as collapsed"},
+    {"name": "guards.diverge", "flag": "--on-diverge", "type": "rule", "default": "rewind,lr*0.5,max=3", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "After a non-finite streak: actions (rewind, skip=N, lr*F, beta*F, free-bits+X, clip=X, restart-cycle, pause, stop), max=N tries; off, or stop for no repair"},
+    {"name": "guards.spike", "flag": "--on-spike", "type": "rule", "default": "off", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "When train loss or gradient norm exceeds k x its running median over a window (k=5, window=100 steps): actions, max=N (e.g. rewind,skip=200)"},
+    {"name": "guards.collapse", "flag": "--on-collapse", "type": "rule", "default": "off", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "When an evaluation finds more collapsed dimensions or fewer active units than the last: actions, max=N (e.g. free-bits+0.05,max=4)"},
+    {"name": "guards.plateau", "flag": "--on-plateau", "type": "rule", "default": "off", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "When test loss has not improved for more than patience evaluations (ReduceLROnPlateau: patience=10, threshold=1e-4 relative, cooldown=0): actions, max=N (e.g. lr*0.5,patience=3)"},
     {"name": "optimizer.kind", "flag": "--optimizer", "type": "choice", "default": "adam", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "choices": ["sgd", "adam", "adamw", "radam"], "live": null, "fork": "fixed", "help": "Optimizer"},
     {"name": "optimizer.lr", "flag": "--lr", "type": "number", "default": 0.001, "min": 0, "max": 10, "minOpen": true, "maxOpen": false, "range": "(0, 10]", "unit": null, "live": "lr", "fork": "knob", "help": "Learning rate"},
     {"name": "optimizer.beta1", "flag": "--beta1", "type": "number", "default": 0.9, "min": 0, "max": 1, "minOpen": false, "maxOpen": true, "range": "[0, 1)", "unit": null, "live": null, "fork": "fixed", "help": "Adam-family beta1"},
@@ -113,7 +117,8 @@ SCHEMA = json.loads(r"""
     {"kind": "rewind"},
     {"kind": "snapshots"},
     {"kind": "outcome"},
-    {"kind": "plan"}
+    {"kind": "plan"},
+    {"kind": "skip"}
   ],
   "commands": [
     {"name": "pause", "fields": [], "about": "pause at the next step boundary"},
@@ -125,7 +130,8 @@ SCHEMA = json.loads(r"""
     {"name": "evaluate", "fields": [], "about": "evaluate on the test split now"},
     {"name": "undo", "fields": [], "about": "go back to the snapshot before the last change and continue with the earlier value"},
     {"name": "rewind", "fields": ["step"], "about": "go back to the latest snapshot at or before step, and stay paused there"},
-    {"name": "traverse", "fields": ["dimension"], "about": "draw a latent traversal of this dimension now and at every later evaluation"}
+    {"name": "traverse", "fields": ["dimension"], "about": "draw a latent traversal of this dimension now and at every later evaluation"},
+    {"name": "rearm", "fields": [], "about": "let the guards an undo quieted act again"}
   ]
 }
 """)
