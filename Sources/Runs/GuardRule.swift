@@ -170,13 +170,13 @@ extension GuardRule {
             let (name, value) = Self.split(part)
             guard seen.insert(name).inserted else { throw .duplicate(name) }
             func real(positive: Bool = true, max: Double = 1e6) throws(GuardRuleError) -> Double {
-                guard let v = value.flatMap(Double.init), v.isFinite, positive ? v > 0 : v >= 0, v <= max else {
+                guard let s = value, Self.isDecimal(s), let v = Double(s), v.isFinite, positive ? v > 0 : v >= 0, v <= max else {
                     throw .badNumber(part: part, expected: "a number " + (positive ? "> 0" : "≥ 0") + " and ≤ \(Self.number(max))")
                 }
                 return v
             }
             func whole(_ range: ClosedRange<Int>) throws(GuardRuleError) -> Int {
-                guard let s = value, let v = Int(s), range.contains(v) else {
+                guard let s = value, Self.isWhole(s), let v = Int(s), range.contains(v) else {
                     throw .badNumber(part: part, expected: "a whole number in \(range.lowerBound)…\(range.upperBound)")
                 }
                 return v
@@ -210,6 +210,15 @@ extension GuardRule {
         if let r = rule.actions.firstIndex(of: .rewind), r != 0 { throw .rewindNotFirst }
         self = rule
     }
+
+    /// Whether `s` is a number as the rules write it: decimal or exponent, no hex, no "nan" (Swift's and Python's
+    /// readers then agree on every text).
+    static func isDecimal(_ s: String) -> Bool {
+        s.wholeMatch(of: /[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?/) != nil
+    }
+
+    /// Whether `s` is a whole number: digits after an optional sign.
+    static func isWhole(_ s: String) -> Bool { s.wholeMatch(of: /[+-]?[0-9]+/) != nil }
 
     /// A part's name with its operator (`lr*`, `skip=`) and the number after it; a bare word has no value.
     private static func split(_ part: String) -> (String, String?) {

@@ -27,7 +27,11 @@ public enum RunCSV {
             case .step(let m): steps.append(m); stepBranch.append(b)
             case .eval(let m): evals[Key(branch: b, step: m.step)] = m
             case .change(let ch):
-                changes[Key(branch: b, step: ch.step), default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")")
+                // A guard's change says which rule made it and why.
+                let why = ch.rule.map { " (guard \($0)" + (ch.reason.map { "; \($0)" } ?? "") + ")" } ?? ""
+                changes[Key(branch: b, step: ch.step), default: []].append("\(ch.parameter.rawValue) \(ch.old.map { "\($0)" } ?? "off")->\(ch.new.map { "\($0)" } ?? "schedule")" + why)
+            case .skip(let s):
+                changes[Key(branch: b, step: s.step), default: []].append("skip \(s.batches) batches (guard \(s.rule); \(s.reason))")
             case .alert(let a): alerts[Key(branch: b, step: a.step), default: []].append("[\(a.level.rawValue)] \(a.message)")
             case .rewind(let r):
                 changes[Key(branch: r.branch, step: r.to), default: []].append("\(r.reason.rawValue) to \(r.to) (branch \(r.branch): \(r.detail))")

@@ -65,7 +65,10 @@ public enum RunExport {
                 flushTexts()
                 out.append(TensorBoardEvent(wallTime: start + lastTime, step: Int64(m.step), scalars: scalars(EvalMetrics.fields, m, layers: layers)))
             case .change(let ch):
-                text(ch.step, change: "\(ch.parameter.rawValue): \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(ch.source))")
+                let who = ch.rule.map { "guard \($0)" + (ch.reason.map { "; \($0)" } ?? "") } ?? ch.source
+                text(ch.step, change: "\(ch.parameter.rawValue): \(ch.old.map { "\($0)" } ?? "off") → \(ch.new.map { "\($0)" } ?? "schedule") (\(who))")
+            case .skip(let s):
+                text(s.step, change: "skipped \(s.batches) batches, \(s.images) images (guard \(s.rule); \(s.reason))")
             case .alert(let a):
                 text(a.step, alert: "[\(a.level.rawValue)] \(a.message)")
             case .rewind(let r):

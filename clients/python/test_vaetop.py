@@ -89,7 +89,9 @@ class ClientTests(unittest.TestCase):
         recs = records(self.dir)
         self.assertEqual(recs[0]["kind"], "header")
         self.assertEqual(recs[0]["format"], "vaetop-run")
-        self.assertEqual(recs[0]["config"], {"latent": 4, "epochs": 1, "batchSize": 32})
+        # The guards the loop runs with are vaetop's key of the config: none given, all off.
+        self.assertEqual(recs[0]["config"], {"latent": 4, "epochs": 1, "batchSize": 32,
+                                             "guards": {"diverge": "off", "spike": "off", "collapse": "off", "plateau": "off"}})
         self.assertEqual(recs[0]["layers"], ["enc", "dec"])
         self.assertEqual([r["step"] for r in recs if r["kind"] == "step"], list(range(1, 31)))
         self.assertEqual([r["step"] for r in recs if r["kind"] == "eval"], [10, 20, 30])

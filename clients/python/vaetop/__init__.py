@@ -41,7 +41,7 @@ _UNSET = _Unset()
 def init(directory=None, config=None, *, model=None, optimizer=None, scheduler=None, snapshot_every=0,
          snapshot_memory=256, snapshot_limit=64, layers=None, name=None, values=None, beta=_UNSET,
          free_bits=_UNSET, clip_norm=_UNSET, clip_value=_UNSET, beta_target=_UNSET, train_images=0, test_images=0,
-         steps_per_epoch=0, comm=None):
+         steps_per_epoch=0, comm=None, guards=None):
     """A run in `directory` (default: $VAETOP_RUN, else runs/<script name>), ready for the common loop.
 
     - `model`, `optimizer`, `scheduler` (torch): layers, parameter count, per-layer gradient norms, lr/momentum/
@@ -51,6 +51,8 @@ def init(directory=None, config=None, *, model=None, optimizer=None, scheduler=N
     - `beta`, `free_bits`, `clip_norm`, `clip_value`, `beta_target`: the knobs the loop reads (`run.beta`,
       `run.free_bits`, `run.clip_norm` through `run.clip_grad_norm_`, …), with their starting values; naming one
       (even as None: off) lets the screen change it. `values` declares them as a dict instead.
+    - `guards`: rules that repair the run, {"diverge": "rewind,lr*0.5,max=3", "spike": "rewind,skip=200"}: the
+      syntax of vaetop's --on-diverge … (docs/guards.md), acting with the client's snapshots (snapshot_every).
     - Under torch.distributed (torchrun), rank 0 writes; every rank applies the same commands at the same steps.
     """
     if directory is None:
@@ -67,7 +69,7 @@ def init(directory=None, config=None, *, model=None, optimizer=None, scheduler=N
               test_images=test_images, steps_per_epoch=steps_per_epoch, values=knobs,
               optimizer=None if torch_objects else optimizer, scheduler=None if torch_objects else scheduler,
               snapshot_every=snapshot_every, snapshot_memory=snapshot_memory, snapshot_limit=snapshot_limit,
-              comm=comm)
+              comm=comm, guards=guards)
     if torch_objects:
         from . import torchutils
         torchutils.attach(run, model=model, optimizer=optimizer, scheduler=scheduler)

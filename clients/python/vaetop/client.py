@@ -34,6 +34,7 @@ import time
 import warnings
 
 from . import distributed
+from . import guards as guards_module
 from .commands import (COMMANDS, HYPERPARAMETERS, LABELS, MAX_COMMAND_LINE, CommandReader, clean, compact,
                        range_problem)
 from .schedule import OptimizerControl, planned_lrs
@@ -146,10 +147,11 @@ def _is_tensor(x):
 
 
 class _UndoEntry:
-    __slots__ = ("snapshot_id", "step", "detail")
+    __slots__ = ("snapshot_id", "step", "detail", "trigger")
 
-    def __init__(self, snapshot_id, step, detail):
+    def __init__(self, snapshot_id, step, detail, trigger=None):
         self.snapshot_id, self.step, self.detail = snapshot_id, step, detail
+        self.trigger = trigger          # a guard's repair: undoing it quiets that guard
 
 
 class _Refusal(Exception):
@@ -185,11 +187,15 @@ class Run:
       `snapshot_limit` of them in `snapshot_memory` megabytes.
     - `comm`: how the ranks of a distributed run talk (vaetop.distributed); by default detected.
     - `parameters`: trainable parameters (the header's field).
+    - `guards`: rules that repair the run, {"diverge": "rewind,lr*0.5,max=3", "spike": "rewind,skip=200"} (docs/
+      guards.md: the syntax of vaetop's --on-diverge …). They act at the step boundary, with the client's snapshots;
+      skip drops batches of `run.batches`. Triggers not named are off.
     """
 
     def __init__(self, directory, config=None, layers=(), name=None, train_images=0, test_images=0,
                  steps_per_epoch=0, values=None, *, optimizer=None, scheduler=None, parameters=0,
-                 snapshot_every=0, snapshot_memory=256, snapshot_limit=64, comm=None, poll_seconds=0.05):
+                 snapshot_every=0, snapshot_memory=256, snapshot_limit=64, comm=None, poll_seconds=0.05, guards=None):
+        rules = guards_module.parse_all(guards)       # a bad rule is refused before anything is written
         self.directory = directory
         self.path = os.path.join(directory, "run.jsonl")
         self.commands_path = os.path.join(directory, "commands.jsonl")
@@ -251,6 +257,11 @@ class Run:
         self._reads = set()             # knobs the loop has read through their property (run.beta, …)
         self._knob_waits = {}           # knob → a change waiting for the loop to read it
         self._heartbeat = None
+        self._guards = guards_module.GuardState(rules)
+        self._guard_pending = None      # (trigger, reason, rewind target) seen in log/log_eval, acted on at the boundary
+        self._skip = None               # batches run.batches still drops: {"left", "batches", "images", "rule", "reason"}
+        # The rules travel in the header's config (vaetop's key), so the screen and replays show what the loop ran.
+        self.config["guards"] = {t: r.text for t, r in rules.items()}
         if not self.is_writer and self.comm.world_size > 1:
             try:
                 os.makedirs(directory, exist_ok=True)
@@ -338,6 +349,8 @@ class Run:
             caps += ["undo", "rewind"]
         if "traverse" in self._handlers:
             caps.append("traverse")
+        if any(r.on for r in self._guards.rules.values()):
+            caps.append("rearm")
         for p in HYPERPARAMETERS:
             if p in OPTIMIZER_KNOBS:
                 ok = self._control is not None and self._control.supports(p)
@@ -681,6 +694,7 @@ class Run:
             m_now = self._step_momentum if self._in_step else self._control.current("momentum")
             if m_now is not None and (m_now != self._momentum_first or self._control.overrides["momentum"] is not None):
                 momentum = m_now
+        self._guard_watch_step(step, loss, grad_norm)
         self.log_step(step=step, epoch=self._epoch_at(step) if epoch is None else epoch, loss=loss, recon=recon, kl=kl,
                       kl_dims=kl_dims, beta=(self.beta if self.beta is not None else math.nan) if beta is None else beta,
                       lr=lr or 0.0, grad_norm=grad_norm,
@@ -745,6 +759,7 @@ class Run:
             record["mutualInformation"] = _num(mutual_information)
         self._write(record)
         self.last_eval = record
+        self._guard_watch_eval(record)
         return record
 
     @property
@@ -846,7 +861,16 @@ class Run:
                 sampler.set_epoch(int(offset + max(0, self.global_step - since) / per_epoch))
             for batch in current:
                 if self.stopped or self.global_step >= total:
+                    self._skip_done()
                     return
+                if self._skip is not None:
+                    # A guard's skip=N: the batch is left out, untrained.
+                    self._skip["left"] -= 1
+                    self._skip["batches"] += 1
+                    self._skip["images"] += _batch_length(batch) or 0
+                    if self._skip["left"] <= 0:
+                        self._skip_done()
+                    continue
                 self.epoch = 1 + int(offset + max(0, self.global_step - since) / per_epoch)
                 size = _batch_length(batch)        # this rank's share; the knob is the batch over every rank
                 self._batch_seen(None if size is None else size * self.comm.world_size, self.global_step + 1)
@@ -900,6 +924,10 @@ class Run:
         self._boundary_done_at = self.global_step
         if self._control is not None:
             self._control.sync()
+        if self._guard_pending is not None:
+            pending, self._guard_pending = self._guard_pending, None
+            self._fire_guard(*pending)
+            self._boundary_done_at = self.global_step
         if not self._plan_written:
             self._plan_written = True
             self.write_plan()
@@ -1212,13 +1240,152 @@ class Run:
         except ValueError as e:
             raise _Refusal(str(e))
 
-    def _write_change(self, p, old, new, source, step=None):
+    def _write_change(self, p, old, new, source, step=None, rule=None, reason=None):
         record = {"kind": "change", "step": self.global_step if step is None else int(step), "parameter": p,
                   "old": _num(old)}
         if new is not None and range_problem(p, new) is None:
             record["new"] = _num(int(new) if p == "batch_size" else new)
         record["source"] = source
+        if rule is not None:
+            record["rule"] = clean(rule, 300)
+            record["reason"] = clean(reason or "", 300)
         self._write(record)
+
+    # Guards (docs/guards.md) ---------------------------------------------------------------------------------
+
+    def _guard_watch_step(self, step, loss, grad_norm):
+        """A logged step: the diverge rule counts non-finite steps in a row, the spike rule compares with its window.
+        What fires is done at the next step boundary."""
+        g = self._guards
+        if self._guard_pending is not None:
+            return
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):
+            if g.nan_streak == 0:
+                g.streak_start = step
+            g.nan_streak += 1
+            patience = int(self.config.get("nanPatience", 10) or 10)
+            if g.nan_streak >= patience and g.rules["diverge"].on:
+                target = self._store.latest_at_or_before(g.streak_start - 1) if self.snapshots_enabled else None
+                self._guard_pending = ("diverge", f"{g.nan_streak} non-finite steps in a row", target)
+                g.nan_streak, g.streak_start = 0, None
+            return
+        g.nan_streak, g.streak_start = 0, None
+        rule = g.rules["spike"]
+        if rule.on and "spike" not in g.quiet:
+            hit = g.spike(step, loss, grad_norm)
+            if hit is not None:
+                what, v, m = hit
+                target = self._store.latest_at_or_before(step - 1) if self.snapshots_enabled else None
+                self._guard_pending = ("spike", f"{what} {compact(v)} > {compact(rule.k)} × median {compact(m)} of the "
+                                       f"last {rule.window} steps", target)
+
+    def _guard_watch_eval(self, record):
+        """An evaluation: the collapse rule (new collapses, fewer active units) and the plateau rule."""
+        g = self._guards
+        collapsed, active = set(record["collapsed"]), record["activeUnits"]
+        newest = self._store.newest() if self.snapshots_enabled else None
+        if self._guard_pending is None and g.rules["collapse"].on:
+            newly = sorted(collapsed - (g.last_collapsed or set()))
+            why = []
+            if newly:
+                threshold = float(self.config.get("collapseThreshold", COLLAPSE_THRESHOLD))
+                why.append(", ".join(f"z{d}" for d in newly) + f" collapsed (test KL < {compact(threshold)} nats)")
+            if g.last_active is not None and active < g.last_active:
+                why.append(f"active units {g.last_active} → {active}")
+            if why:
+                self._guard_pending = ("collapse", "; ".join(why), newest)
+        g.last_collapsed, g.last_active = collapsed, active
+        loss = float(record["loss"]) if isinstance(record["loss"], (int, float)) else math.nan
+        if g.rules["plateau"].on and math.isfinite(loss) and g.plateau(loss) and self._guard_pending is None:
+            self._guard_pending = ("plateau", f"test loss not better than {compact(g.best)} for "
+                                   f"{g.rules['plateau'].patience + 1} evaluations", newest)
+
+    def _fire_guard(self, trigger, reason, target):
+        """Does the rule's actions: each recorded (a rewind record, changes with source guard, the rule and the
+        reason, a skip record when the skipping is done), an alert saying what was done; one undoable entry."""
+        g = self._guards
+        rule = g.rules[trigger]
+        if not g.may_fire(trigger):
+            if trigger in g.ran_out and trigger not in g.ran_out_noted:
+                g.ran_out_noted.add(trigger)
+                self._write({"kind": "alert", "step": self.global_step, "level": "warning", "guard": trigger,
+                             "message": clean(f"guard {trigger}: out of tries ({rule.max_firings} of {rule.max_firings}); "
+                                              f"not repairing: {reason}", 500)})
+            return False
+        g.fired[trigger] += 1
+        number = g.fired[trigger]
+        rule_text = f"{trigger}: {rule.text}"
+        from_step = self.global_step
+        params = [p for p in HYPERPARAMETERS if p in self.capabilities()]
+        before = {p: self.knob(p) for p in params}
+        did, undo_details, undo_base = [], [], None
+        for action in rule.actions:
+            name = action[0]
+            if name not in ("rewind", "pause", "stop") and undo_base is None and self.snapshots_enabled:
+                undo_base = self._capture("change")
+            if name == "rewind":
+                if target is None:
+                    did.append("no snapshot to rewind to" + ("" if self.snapshots_enabled else " (snapshot_every=0)"))
+                    continue
+                self._go_back(target, "guard", f"guard {trigger}: {reason}", state_reason=f"guard {trigger}")
+                did.append(f"rewound {from_step} → {target.step}")
+            elif name == "skip":
+                if self._loader is None:
+                    did.append("no batches skipped (the loop does not iterate run.batches)")
+                    continue
+                self._skip = {"left": int(action[1]), "batches": 0, "images": 0, "rule": rule_text, "reason": reason}
+                did.append(f"skipping {int(action[1])} batches")
+                undo_details.append(f"skip {int(action[1])}")
+            elif name == "stop":
+                self.stop_requested = True
+                did.append("stopped the run")
+            elif name == "pause":
+                if not self.paused:
+                    self.paused = True
+                    self._write({"kind": "state", "step": self.global_step, "state": "paused", "reason": f"guard {trigger}"})
+                did.append("paused")
+            else:
+                p = {"lr": "lr", "beta": "beta", "free-bits": "free_bits", "clip": "clip_norm"}[name]
+                if p not in params:
+                    did.append(f"{p} not changed (" + ("no optimizer attached" if p == "lr" else
+                                                        f"the loop does not read run.{p}; declare it") + ")")
+                    continue
+                was = before.get(p)
+                old = self.knob(p)
+                new = (float(action[1]) if name == "clip" else
+                       (was or 0.0) + float(action[1]) if name == "free-bits" else (was or 0.0) * float(action[1]))
+                if range_problem(p, new) is not None:
+                    did.append(f"{p} not changed ({range_problem(p, new)})")
+                    continue
+                if p == "lr":
+                    self._control.set_lr(new)
+                else:
+                    self.values[p] = new
+                self._write_change(p, old, self.knob(p), "guard", rule=rule_text, reason=reason)
+                text = f"{LABELS[p]} {compact(was) if was is not None else 'off'} → {compact(self.knob(p))}"
+                did.append(text)
+                undo_details.append(text)
+        if undo_base is not None and undo_details:
+            self._remember(undo_base, f"guard {trigger}: " + ", ".join(undo_details), trigger)
+        text = ", ".join(did) + f" ({number} of {rule.max_firings})"
+        g.firings.append((trigger, from_step, text))
+        self._write({"kind": "alert", "step": self.global_step, "level": "warning", "guard": trigger, "firing": number,
+                     "message": clean(f"guard {trigger}: {text}; {reason}", 500)})
+        return True
+
+    def _skip_done(self):
+        """Writes the skip record of a guard's skip=N (when the N batches are left out, or the data ran out)."""
+        s, self._skip = self._skip, None
+        if s is None or s["batches"] == 0:
+            return
+        self._write({"kind": "skip", "step": self.global_step, "epoch": self._epoch_at(max(1, self.global_step)),
+                     "batches": s["batches"], "images": s["images"], "rule": clean(s["rule"], 300),
+                     "reason": clean(s["reason"], 300)})
+
+    @property
+    def guard_firings(self):
+        """Every guard firing so far: (trigger, step, what it did)."""
+        return list(self._guards.firings)
 
     # The schedule's plan -------------------------------------------------------------------------------------
 
@@ -1317,13 +1484,14 @@ class Run:
             self._write({"kind": "snapshots", "step": self.global_step, "points": points,
                          "bytes": self._store.bytes, "budget": self._store.budget})
 
-    def _remember(self, before, detail):
-        """Keeps the snapshot taken just before an applied change and makes the change undoable."""
+    def _remember(self, before, detail, trigger=None):
+        """Keeps the snapshot taken just before an applied change and makes the change undoable (a guard's:
+        undoing it quiets that guard)."""
         if self._store.by_id(before.id) is None:
             if not self._keep(before):
                 return
         if self._store.by_id(before.id) is not None:
-            self._undo.append(_UndoEntry(before.id, self.global_step, detail))
+            self._undo.append(_UndoEntry(before.id, self.global_step, detail, trigger))
 
     def _restore(self, s):
         """Puts a snapshot's state back (all but the random generators: `_restore_rng`)."""
@@ -1353,6 +1521,14 @@ class Run:
             if rng and name in light["extra"]:
                 restore(light["extra"][name])
 
+    def _do_rearm(self, c):
+        if not self._guards.quiet:
+            return {"reason": "no guard is quiet: nothing changed"}
+        names = ", ".join(t for t in guards_module.TRIGGERS if t in self._guards.quiet)
+        self._guards.quiet.clear()
+        self.alert(self.global_step, f"guards re-armed: {names}")
+        return {"reason": f"re-armed {names}"}
+
     def _do_undo(self, c):
         if not self._undo:
             raise _Refusal("nothing to undo: no change since the run started" +
@@ -1362,7 +1538,14 @@ class Run:
         if target is None:
             self._undo.pop()
             raise _Refusal(f"cannot undo {entry.detail}: no snapshot from before it is left (snapshot memory)")
-        return self._go_back(target, "undo", f"undo {entry.detail} (step {entry.step})")
+        result = self._go_back(target, "undo", f"undo {entry.detail} (step {entry.step})")
+        if entry.trigger is not None:
+            # Else the same trouble fires the same repair at once.
+            self._guards.quiet.add(entry.trigger)
+            self._skip = None
+            self._write({"kind": "alert", "step": self.global_step, "level": "info",
+                         "message": f"guard {entry.trigger} is quiet until re-armed (g)", "guard": entry.trigger})
+        return result
 
     def _do_rewind(self, c):
         if c["step"] > self.global_step:
@@ -1380,9 +1563,10 @@ class Run:
                                 + result["reason"])
         return result
 
-    def _go_back(self, target, reason, detail):
+    def _go_back(self, target, reason, detail, state_reason=None):
         """Restores a snapshot, starts a new branch and records it: the rewind, every value it put back (as
-        changes with source undo/rewind), the state (running after an undo, paused after a rewind)."""
+        changes with source undo/rewind; a guard's rewind: rewind), the state (running after an undo or a guard,
+        paused after a rewind)."""
         from_step = self.global_step
         params = [p for p in HYPERPARAMETERS if p in self.capabilities()]
         before = {p: self.knob(p) for p in params}
@@ -1401,11 +1585,12 @@ class Run:
                     except Exception as e:
                         self.alert(self.global_step, f"the batch_size handler failed to restore {int(new)}: "
                                    f"{type(e).__name__}: {e}", "warning")
-                self._write_change(p, before[p], new, reason)
+                self._write_change(p, before[p], new, "rewind" if reason == "guard" else reason)
         self._restore_rng(target)                    # a handler above may have drawn from a generator
         self.paused = reason == "rewind"
+        self._guards.rewound(target.step, self.last_eval)
         self._write({"kind": "state", "step": self.global_step, "state": "paused" if self.paused else "running",
-                     "reason": f"{reason} (client)"})
+                     "reason": state_reason or f"{reason} (client)"})
         self._announced_points = None
         self._announce()
         del self._own_lr[self.global_step:]
