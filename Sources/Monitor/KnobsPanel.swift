@@ -35,7 +35,11 @@ extension Screen {
         let overridden = Set([Hyperparameter.lr, .beta].filter { p in s.run.changes.last { $0.parameter == p }.map { $0.new != nil } ?? false })
         let footer = !overridden.isEmpty && r.height > rows.count ? 1 : 0
         if footer == 1 {
-            let choices = ["* set by hand (x: schedule)", "* by hand (x clears)", "* by hand"]
+            // Who set it: a person, a guard's repair (docs/guards.md), or some of each.
+            let guarded = overridden.filter { p in s.run.changes.last { $0.parameter == p }?.origin == .guardRule }
+            let choices = guarded.isEmpty ? ["* set by hand (x: schedule)", "* by hand (x clears)", "* by hand"]
+                : guarded.count == overridden.count ? ["* set by a guard (x: schedule)", "* by a guard (x clears)", "* guard"]
+                : ["* by hand or a guard (x: schedule)", "* hand/guard (x clears)", "* set"]
             fitted(&g, Rect(x: r.x, y: r.maxY - 1, width: r.width, height: 1), t.style(.inactiveFg), choices)
         }
         let visible = max(1, r.height - footer)

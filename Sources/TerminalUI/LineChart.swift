@@ -199,11 +199,14 @@ public struct LineChart {
         func column(_ m: Double) -> Int {
             (xhi > xlo ? (m - xlo) / (xhi - xlo) * Double(pw - 1) : 0).clampedInt(0...(pw - 1)) / (ascii ? 1 : 2)
         }
+        // A mark inside the x range; one before the first step (a change at step 0: a fork's knobs, a guard's
+        // repair after a rewind to the start) at the left edge.
+        func shown(_ m: Double) -> Bool { (m >= xlo || (m > 0 && m < 1 && xlo <= 1)) && m <= xhi + 1 }
         let lines: [([Double], Unicode.Scalar, ThemeRole)] = [(markers, ascii ? ":" : "┊", .marker), (forks, ascii ? "!" : "╎", .inactiveFg)]
         for (k, (list, glyph, key)) in lines.enumerated() {
             let cell = Cell(glyph, theme.style(key))
             var last = -1
-            for (i, m) in list.enumerated() where m >= xlo && m <= xhi + 1 {
+            for (i, m) in list.enumerated() where shown(m) {
                 let c = column(m)
                 let colored = k == 0 ? markerColors.flatMap { i < $0.count ? Cell(glyph, Style(fg: $0[i], bg: background)) : nil } : nil
                 if c == last && colored == nil { continue }   // markers crowded into one column draw it once
@@ -237,7 +240,7 @@ public struct LineChart {
         // may fill the marker's own column with its step).
         let tagStyle = theme.style(.marker, [.bold])
         var byColumn: [(column: Int, tags: [String])] = []
-        for (m, tag) in zip(markers, markerTags) where m >= xlo && m <= xhi + 1 && !tag.isEmpty {
+        for (m, tag) in zip(markers, markerTags) where shown(m) && !tag.isEmpty {
             let c = column(m)
             if let last = byColumn.last, last.column == c { byColumn[byColumn.count - 1].tags.append(tag) } else { byColumn.append((c, [tag])) }
         }
