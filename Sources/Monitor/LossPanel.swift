@@ -19,7 +19,11 @@ struct LossPanel: PanelView {
             return generic.isEmpty ? key : (generic.count + key.count + 3 <= room ? generic + " · " + key : generic)
         }
         guard let b = Screen.branchBadge(s.run, ascii: s.ascii) else { return generic }
-        return b + (generic.isEmpty ? "" : " · \(generic)")
+        // The longest that fits its room (a badge that does not fit is not drawn at all): the branch with the
+        // ghosts and the generic badge, then the branch alone, then the shortest form.
+        let short = "branch \(s.run.branch)\(Screen.dot(s.ascii))\(s.run.ghostCount) ghost\(s.run.ghostCount == 1 ? "" : "s")"
+        let choices = (generic.isEmpty ? [] : [b + Screen.dot(s.ascii) + generic, short + Screen.dot(s.ascii) + generic]) + [b, short, "branch \(s.run.branch)"]
+        return choices.first { $0.count <= room } ?? ""
     }
     func render(_ g: inout Grid, _ r: Rect, _ s: AppState) { Screen.lossChart(&g, r, s) }
 }

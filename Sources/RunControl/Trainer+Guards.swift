@@ -56,6 +56,9 @@ extension Trainer {
         guard guards.mayFire(trigger) else {
             if guards.ranOut.contains(trigger) && !guards.ranOutNoted.contains(trigger) {
                 guards.ranOutNoted.insert(trigger)
+                // Its repairs did not help: u goes back to the change that caused the trouble (lr 0.001 → 10), as it
+                // did without guards, not to one of the repairs.
+                if trigger == .diverge { history.undo.removeAll { $0.trigger == .diverge } }
                 emit(.alert(Alert(step: stepsDone, level: .warning, message: "guard \(trigger.rawValue): out of tries (\(rule.maxFirings) of \(rule.maxFirings)); not repairing: \(reason)",
                                   guardTrigger: trigger.rawValue)))
             }

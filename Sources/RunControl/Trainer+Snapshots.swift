@@ -108,7 +108,10 @@ extension Trainer {
         }
         history.weightsRestored(to: target.version)
         history.ring.dropAfter(id: target.id)
-        history.undo.removeAll { $0.snapshotID >= target.id }
+        // The changes made after the snapshot are gone with the branch. A guard's rewind to the snapshot taken just
+        // before a change keeps that change undoable: the guard repairs what the change did (lr 0.001 → 10), and u
+        // must still take the change back.
+        history.undo.removeAll { reason == .guardRule ? $0.snapshotID > target.id : $0.snapshotID >= target.id }
         history.branch += 1
         lastEval = target.lastEval
         guards.rewound(to: target.step, lastEval: target.lastEval)

@@ -65,7 +65,8 @@ extension Trainer {
         if let last = history.undo.last { ways.append("u undoes the last change (\(last.detail))") }
         if let healthy = lastHealthySnapshot { ways.append("r rewinds to the last healthy snapshot (step \(healthy.step))") }
         if ways.isEmpty { ways.append("lower the lr or clip the gradient, then resume") }
-        return "diverged at step \(stepsDone) (\(nanStreak) non-finite steps in a row): paused; " + ways.joined(separator: ", ")
+        let tried = guards.ranOut.contains(.diverge) ? " after the diverge guard's \(guards.count(.diverge)) repairs" : ""
+        return "diverged at step \(stepsDone) (\(nanStreak) non-finite steps in a row)\(tried): paused; " + ways.joined(separator: ", ")
     }
 
     /// After a trained step: evaluation and checkpoint when due (never during a range test), periodic flush.

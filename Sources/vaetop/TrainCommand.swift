@@ -131,6 +131,7 @@ func guardSummary(_ trainer: Trainer) -> [String] {
 /// written (saying what was not saved), 3 when the run diverged, 128 + the signal when one stopped it, else 0.
 func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
+    // A diverge rule out of tries ends the run diverged (above) or was repaired by hand; the others went on unrepaired.
     let ranOut = GuardRule.Trigger.allCases.filter(trainer.guardsRanOut.contains)
     let outOfTries = ranOut.map { t in "the \(t.rawValue) guard ran out of tries (\(trainer.config.guards[t].maxFirings) of \(trainer.config.guards[t].maxFirings))" }
     if let summary, summary.reason == .diverged {
@@ -138,8 +139,9 @@ func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
         let guardNote = ranOut.contains(.diverge) ? "; " + outOfTries[ranOut.firstIndex(of: .diverge)!] : ""
         throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient)\(guardNote); \(kept)", code: 3)
     }
-    if !outOfTries.isEmpty {
-        throw fail(outOfTries.joined(separator: "; ") + ": the run went on without its repair (docs/guards.md)", code: 3)
+    let unrepaired = zip(ranOut, outOfTries).filter { $0.0 != .diverge }.map(\.1)
+    if !unrepaired.isEmpty {
+        throw fail(unrepaired.joined(separator: "; ") + ": the run went on without its repair (docs/guards.md)", code: 3)
     }
     if let e = trainer.checkpointError { throw fail(e, code: 74) }
     if let code = signalExitCode() { throw ExitCode(code) }
