@@ -38,6 +38,8 @@ final class ProgressPrinter {
             windowSamples = 0; windowSeconds = 0
         case .skipped(let s):
             clearBar(); emitLine("step \(s.step): skipped: \(s.reason)")
+        case .skip(let s):
+            clearBar(); emitLine("step \(s.step): left out \(s.batches) batches (\(s.images) images) of the data order (guard \(s.rule))")
         case .alert(let a):
             clearBar(); emitLine("[\(a.level.rawValue)] step \(a.step): \(a.message)")
         case .outcome(let o) where o.outcome != .applied || o.reason != nil:
