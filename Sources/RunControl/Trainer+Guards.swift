@@ -39,7 +39,8 @@ extension Trainer {
         }
         if config.guards.plateau.isOn, e.loss.isFinite, guards.plateau(testLoss: Double(e.loss)) {
             let rule = config.guards.plateau
-            fireGuard(.plateau, reason: "test loss not better than \(guards.best.compact) for \(rule.patience + 1) evaluations",
+            let n = rule.patience + 1
+            fireGuard(.plateau, reason: "test loss not better than \(guards.best.compact) for \(n) evaluation\(n == 1 ? "" : "s")",
                       rewindTarget: history.ring.items.last(where: \.finite))
         }
     }

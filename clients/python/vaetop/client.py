@@ -1297,8 +1297,9 @@ class Run:
         g.last_collapsed, g.last_active = collapsed, active
         loss = float(record["loss"]) if isinstance(record["loss"], (int, float)) else math.nan
         if g.rules["plateau"].on and math.isfinite(loss) and g.plateau(loss) and self._guard_pending is None:
-            self._guard_pending = ("plateau", f"test loss not better than {compact(g.best)} for "
-                                   f"{g.rules['plateau'].patience + 1} evaluations", newest)
+            n = g.rules["plateau"].patience + 1
+            self._guard_pending = ("plateau", f"test loss not better than {compact(g.best)} for {n} "
+                                   f"evaluation{'' if n == 1 else 's'}", newest)
 
     def _fire_guard(self, trigger, reason, target):
         """Does the rule's actions: each recorded (a rewind record, changes with source guard, the rule and the
