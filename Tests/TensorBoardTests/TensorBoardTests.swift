@@ -224,6 +224,25 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(cell(4, "test_loss") == "" && cell(2, "lr") == "0.002" && cell(1, "batch_size") == "128")
     }
 
+    /// A guard's repairs reach both exports: its change names the rule and the reason, its skip the batches it left
+    /// out, its alert what it did (docs/guards.md).
+    @Test func guardFiringsAreInTheCSVAndTensorBoardExports() throws {
+        var c = run()
+        c.events.append(.change(ParameterChange(step: 4, parameter: .lr, old: 0.004, new: 0.002, source: "guard",
+                                                rule: "diverge: rewind,lr*0.5,max=3", reason: "10 non-finite steps in a row")))
+        c.events.append(.skip(BatchSkip(step: 4, epoch: 1, batches: 20, images: 2560, rule: "spike: rewind,skip=20,max=3", reason: "train loss 912 > 5 × median 101")))
+        c.events.append(.alert(Alert(step: 4, level: .warning, message: "guard diverge: rewound 5 → 4, lr 0.004 → 0.002 (1 of 3)",
+                                     guardTrigger: "diverge", guardFiring: 1)))
+        let lines = RunCSV.table(c).split(separator: "\n")
+        let row4 = String(lines[4])
+        #expect(row4.contains("lr 0.004->0.002 (guard diverge: rewind,lr*0.5,max=3; 10 non-finite steps in a row)"), "\(row4)")
+        #expect(row4.contains("skip 20 batches (guard spike: rewind,skip=20,max=3; train loss 912 > 5 × median 101)"), "\(row4)")
+        #expect(row4.contains("guard diverge: rewound 5 → 4"), "\(row4)")
+        let texts = RunExport.events(c).flatMap(\.texts).map(\.text)
+        #expect(texts.contains { $0.contains("lr: 0.004 → 0.002 (guard diverge: rewind,lr*0.5,max=3; 10 non-finite steps in a row)") }, "\(texts)")
+        #expect(texts.contains { $0.contains("skipped 20 batches, 2560 images (guard spike: rewind,skip=20,max=3") }, "\(texts)")
+    }
+
     /// Quoting as RFC 4180 asks (a layer name with a comma no longer shifts the columns); non-finite values as
     /// pandas reads them; the capacity column of a capacity-annealing run.
     @Test func csvQuotesNamesAndWritesNonFiniteValues() {
