@@ -79,6 +79,8 @@ public struct Setting: @unchecked Sendable {
     public var helpWithRange: String {
         let range = bound.text(ascii: true).map { "; range \($0)" + (unit.map { " \($0)" } ?? "") } ?? ""
         let base = help.hasSuffix(".") ? String(help.dropLast()) : help
+        // A rule's flag takes text, so its default is said (the others show theirs through the option's own default).
+        if case .rule(let k) = value { return base + "; default: " + RunConfig()[keyPath: k].text + "." }
         return base + range + "."
     }
 
