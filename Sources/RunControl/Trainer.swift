@@ -91,6 +91,7 @@ public final class Trainer {
         // must offer no key that would send one (RunHeader.capabilities).
         header.capabilities = []
         header.writer = .current
+        header.blasKernel = BLASThreads.coreName
         self.header = header
         recorder = try Recorder(directory: directory, sink: sink)
     }

@@ -64,6 +64,10 @@ public struct RunHeader: Codable, Sendable, Equatable {
     /// null: off), from what its loop declared and its optimizer's param groups; a knob absent here is not known,
     /// and the screen shows "–" for it and sends nothing. nil: vaetop's own trainer (the config says).
     public var values: [String: Double?]?
+    /// The OpenBLAS kernel the run's matrix products used (`Haswell`, `SkylakeX`; vaetop's own runs). Results are bit
+    /// for bit reproducible with the same kernel, threads and flags; another kernel sums in another order, so the
+    /// losses differ in the last digits (docs/run-format.md). nil: not recorded.
+    public var blasKernel: String?
 
     /// Steps the run's schedules plan for (from the recorded steps per epoch: other writers may not record images).
     public var plannedSteps: Int { config.plannedSteps(stepsPerEpoch: stepsPerEpoch) }
@@ -91,6 +95,7 @@ public struct RunHeader: Codable, Sendable, Equatable {
         // Advisory: a malformed writer field never makes a run unreadable.
         writer = (try? c.decodeIfPresent(RunWriter.self, forKey: .writer)) ?? nil
         values = try c.decodeIfPresent([String: Double?].self, forKey: .values)
+        blasKernel = (try? c.decodeIfPresent(String.self, forKey: .blasKernel)) ?? nil
     }
 
     /// Whether the writer records a field (by JSON key); every field for vaetop's own runs.

@@ -23,6 +23,9 @@ struct Bench: ParsableCommand {
         var c = config
         c.epochs = 100_000
         c.evalEvery = Int(Int32.max)
+        // A benchmark measures the configuration as given: the default diverge rule would quietly measure a halved
+        // lr. A rule given on the command line is kept.
+        if options.guardOptions.onDiverge == nil { c.guards.diverge = .off(.diverge) }
         let trainer: Trainer
         do { trainer = try Trainer(config: c, data: data, directory: nil) } catch { throw fail("\(error)", code: 74) }
         for _ in 0..<warmup { trainer.step() }
@@ -41,6 +44,11 @@ struct Bench: ParsableCommand {
             }
         }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        if trainer.diverged || steps == 0 {
+            // As `train` does: a run that only skips non-finite steps measures nothing.
+            throw fail("the run diverged at step \(trainer.stepsDone) (\(trainer.config.nanPatience) non-finite steps in a row): "
+                       + "nothing to measure; lower the lr (--lr) or clip the gradient (--clip-norm)", code: 3)
+        }
         let rate = Double(samples) / elapsed
         print(String(format: "vaetop_samples_per_s %.0f threads %d (workers %d, openblas kernel %@) batch %d steps %d seconds %.1f best_1s_window %.0f",
                      rate, config.threads, trainer.workers, BLASThreads.coreName, config.batchSize, steps, elapsed, best))

@@ -66,6 +66,9 @@ enum RunComparison {
             let values = runs.map { setting.text($0.header.config) }
             if Set(values).count > 1 { rows.append([setting.shownName] + values) }
         }
+        // Runs on different OpenBLAS kernels differ in the last digits even with the same flags (docs/run-format.md).
+        let kernels = runs.map { $0.header.blasKernel ?? "–" }
+        if Set(kernels).count > 1 { rows.append(["BLAS kernel"] + kernels) }
         let widths = (0..<rows[0].count).map { col in rows.map { $0[col].count }.max() ?? 0 }
         return rows.map { row in
             zip(row, widths).enumerated().map { i, p in i == 0 ? p.0.padding(toLength: p.1, withPad: " ", startingAt: 0) : p.0.leftPadded(p.1) }

@@ -22,6 +22,17 @@ import Testing
         #expect((try FileManager.default.contentsOfDirectory(atPath: dir.path)).isEmpty, "nothing written")
     }
 
+    /// `vaetop bench` of a configuration that diverges (SGD at the default lr) says so and exits 3, as `train` does,
+    /// instead of reporting 0 samples/s; a run's header records the OpenBLAS kernel its products ran on.
+    @Test func benchOfADivergingRunSaysSoAndTheHeaderNamesTheKernel() throws {
+        let r = try Binary.run(["bench", "--optimizer", "sgd", "--seconds", "1", "--warmup", "5"])
+        #expect(r.status == 3 && r.stderr.contains("the run diverged at step 3") && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
+        let dir = TempDirectory(); defer { dir.remove() }
+        #expect(try Binary.run(["train", "--headless", "--epochs", "1", "--encoder", "32", "--latent", "4", "--out", dir.file("run")]).status == 0)
+        let kernel = try RunFileReader.read(dir.file("run")).header.blasKernel
+        #expect(kernel.map { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } } == true, "\(kernel ?? "nil")")
+    }
+
     /// A TensorBoard log's tags no panel shows are listed; a missing mapping file is one line, exit 64.
     @Test func tensorBoardReplayListsIgnoredTagsAndNamesAMissingMapping() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
