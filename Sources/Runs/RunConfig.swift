@@ -152,6 +152,11 @@ public struct BetaScheduleConfig: Codable, Sendable, Equatable {
     }
     /// Ramp shapes of cyclical annealing.
     public enum Ramp: String, Codable, Sendable, CaseIterable { case linear, cosine, sigmoid }
+    /// Whose rule a cosine or sigmoid ramp follows when the target is not 1. `vaetop`: the shape scaled to the
+    /// target, target·shape(v/target), so the ramp ends at the target and β holds it. `fu`: Fu et al.'s
+    /// frange_cycle_cosine/sigmoid exactly, the shape of the raw value v and 1 between ramps (stop 0.9's sigmoid ramp
+    /// ends at 0.991, then β is 1).
+    public enum RampRule: String, Codable, Sendable, CaseIterable { case vaetop, fu }
 
     public var kind: Kind = .constant
     /// Target β.
@@ -166,6 +171,8 @@ public struct BetaScheduleConfig: Codable, Sendable, Equatable {
     public var ratio: Double = 0.5
     /// Ramp shape of cyclical annealing.
     public var ramp: Ramp = .linear
+    /// How a cosine or sigmoid ramp meets a target other than 1 (linear ramps are the same either way).
+    public var rampLike: RampRule = .vaetop
     /// Capacity annealing: the final capacity C_max in nats.
     public var capacityMax: Double = 25
     /// Capacity annealing: steps over which C grows from 0 to C_max (0 means the whole run).

@@ -46,6 +46,7 @@ public struct BetaSchedule: Sendable, Equatable {
             while cycle + 1 < cycles && (cycle + 1) * period < tt + 1 { cycle += 1 }
             let i = max(0, ceil(tt - cycle * period))
             let span = period * c.ratio
+            if c.rampLike == .fu { return Self.fu(c, i: Int(i), span: span) }
             guard i <= span * (1 + 1e-12) else { return c.target }
             if i > 0 && i >= span.rounded(.down) {
                 // The last step of a ramp: theirs accumulates v += step, whose rounding decides whether it is
@@ -59,6 +60,23 @@ public struct BetaSchedule: Sendable, Equatable {
         }
     }
 
+    /// `--beta-ramp-like fu`: Fu et al.'s frange_cycle_cosine/sigmoid, step i of a cycle's ramp. Their loop adds
+    /// step = (stop − start)/(P·R) to v while v ≤ stop and writes the shape of v itself (0.5 − 0.5·cos(vπ),
+    /// 1/(1 + e^−(12v − 6))), their array starting at 1: a step their loop does not write holds 1, whatever the stop
+    /// (their linear ramp writes v and holds the stop). The sum is accumulated as theirs is, so each value is theirs
+    /// to the bit (vaetop's rule computes start + (stop − start)·u, equal to the last digit or two).
+    static func fu(_ c: BetaScheduleConfig, i: Int, span: Double) -> Double {
+        let step = (c.target - c.start) / span
+        var v = c.start
+        for _ in 0..<i { v += step }
+        guard v <= c.target else { return c.ramp == .linear ? c.target : 1 }
+        switch c.ramp {
+        case .linear: return v
+        case .cosine: return 0.5 - 0.5 * cos(v * Double.pi)
+        case .sigmoid: return 1.0 / (1.0 + exp(-(v * 12 - 6)))
+        }
+    }
+
     /// Capacity annealing: C(t) = C_max · min(1, t / steps) (Burgess et al. 2018, linear increase).
     public func capacity(at t: Int) -> Double? {
         guard config.kind == .capacity else { return nil }
@@ -67,8 +85,10 @@ public struct BetaSchedule: Sendable, Equatable {
     }
 
     /// β at ramp position u ∈ [0, 1] of a cycle: Fu et al.'s v = start + (target − start)·u, shaped. Their cosine
-    /// and sigmoid ramps shape v itself (0.5 − 0.5·cos πv, σ(12v − 6) with the target 1); for other targets the shape
-    /// is scaled, target·shape(v/target), so a start above 0 ramps exactly as theirs does.
+    /// and sigmoid ramps shape v itself (0.5 − 0.5·cos πv, σ(12v − 6)), which equals this with the target 1. For other
+    /// targets this is vaetop's own rule, not theirs: the shape is scaled, target·shape(v/target), so the ramp ends
+    /// at the target and β holds it (stop 0.9: 0.8975 at the ramp's end where theirs gives 0.991, then 1);
+    /// `--beta-ramp-like fu` (`fu(_:i:span:)`) gives theirs.
     static func shaped(_ c: BetaScheduleConfig, _ u: Double) -> Double {
         let v = c.start + (c.target - c.start) * u
         guard c.ramp != .linear, c.target > 0 else { return v }

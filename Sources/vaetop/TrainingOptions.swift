@@ -8,6 +8,7 @@ extension LRScheduleConfig.CyclicMode: ExpressibleByArgument {}
 extension LRScheduleConfig.Anneal: ExpressibleByArgument {}
 extension BetaScheduleConfig.Kind: ExpressibleByArgument {}
 extension BetaScheduleConfig.Ramp: ExpressibleByArgument {}
+extension BetaScheduleConfig.RampRule: ExpressibleByArgument {}
 extension RunConfig.Likelihood: ExpressibleByArgument {}
 extension RunConfig.Model: ExpressibleByArgument {}
 
@@ -103,6 +104,7 @@ struct TrainingOptions: ParsableArguments {
         b.cycles = betaOptions.betaCycles
         b.ratio = betaOptions.betaRatio
         b.ramp = betaOptions.betaRamp
+        b.rampLike = betaOptions.betaRampLike
         b.capacityMax = betaOptions.capacityMax
         b.capacitySteps = betaOptions.capacitySteps
         b.capacityGamma = betaOptions.capacityGamma
@@ -248,6 +250,7 @@ struct BetaOptions: ParsableArguments {
     @Option(name: .customLong("beta-cycles"), parsing: .unconditional, help: .setting("betaSchedule.cycles")) var betaCycles: Int = defaults.betaSchedule.cycles
     @Option(name: .customLong("beta-ratio"), parsing: .unconditional, help: .setting("betaSchedule.ratio")) var betaRatio: Double = defaults.betaSchedule.ratio
     @Option(name: .customLong("beta-ramp"), parsing: .unconditional, help: .setting("betaSchedule.ramp")) var betaRamp: BetaScheduleConfig.Ramp = defaults.betaSchedule.ramp
+    @Option(name: .customLong("beta-ramp-like"), parsing: .unconditional, help: .setting("betaSchedule.rampLike")) var betaRampLike: BetaScheduleConfig.RampRule = defaults.betaSchedule.rampLike
     @Option(name: .customLong("capacity-max"), parsing: .unconditional, help: .setting("betaSchedule.capacityMax")) var capacityMax: Double = defaults.betaSchedule.capacityMax
     @Option(name: .customLong("capacity-steps"), parsing: .unconditional, help: .setting("betaSchedule.capacitySteps")) var capacitySteps: Int = defaults.betaSchedule.capacitySteps
     @Option(name: .customLong("capacity-gamma"), parsing: .unconditional, help: .setting("betaSchedule.capacityGamma")) var capacityGamma: Double = defaults.betaSchedule.capacityGamma

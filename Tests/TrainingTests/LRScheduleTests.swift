@@ -178,6 +178,46 @@ import Testing
         }
     }
 
+    struct FuCases: Decodable {
+        struct Case: Decodable { let ramp: String; let steps: Int; let start, stop: Double; let cycles: Int; let ratio: Double; let values: [Double] }
+        let cases: [Case]
+    }
+
+    /// `--beta-ramp-like fu` equals, to the bit, Fu et al.'s code run in Python on cases with stop ≠ 1, start > 0,
+    /// non-integer periods and ratio 1 (`scripts/fu-cyclical-reference.py` wrote the fixture); their linear ramp is
+    /// vaetop's own rule too, so both rules give it.
+    @Test func fuRuleEqualsTheirValuesToTheBit() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fu-cyclical.json")
+        let cases = try JSONDecoder().decode(FuCases.self, from: Data(contentsOf: url)).cases
+        #expect(cases.count == 18 && cases.contains { $0.stop != 1 && $0.ramp == "sigmoid" })
+        for k in cases {
+            for rule in BetaScheduleConfig.RampRule.allCases where rule == .fu || k.ramp == "linear" {
+                var c = BetaScheduleConfig()
+                c.kind = .cyclical; c.cycles = k.cycles; c.ratio = k.ratio; c.ramp = .init(rawValue: k.ramp)!; c.start = k.start
+                c.target = k.stop; c.rampLike = rule
+                let s = BetaSchedule(c, totalSteps: k.steps)
+                // Theirs to the bit; vaetop's linear rule (start + (stop − start)·u, not an accumulated sum) to 1e-12.
+                let bad = (0..<k.steps).first { rule == .fu ? s.beta(at: $0) != k.values[$0] : abs(s.beta(at: $0) - k.values[$0]) > 1e-12 }
+                #expect(bad == nil, "\(k.ramp) \(rule) n \(k.steps) stop \(k.stop): step \(bad ?? 0): \(bad.map { s.beta(at: $0) } ?? 0) vs \(bad.map { k.values[$0] } ?? 0)")
+            }
+        }
+    }
+
+    /// vaetop's own rule with stop 0.9: the sigmoid ramp is the shape scaled to the target (0.9·σ(12·v/0.9 − 6)),
+    /// stays below the target and holds it; Fu's shapes v itself, passes 0.9 (0.9875 at the last ramp step here) and
+    /// holds 1.
+    @Test func vaetopRuleScalesTheShapeToTheTarget() {
+        var c = BetaScheduleConfig()
+        c.kind = .cyclical; c.cycles = 4; c.ratio = 0.5; c.ramp = .sigmoid; c.target = 0.9
+        let ours = BetaSchedule(c, totalSteps: 100)      // period 25, ramp 12.5 steps
+        c.rampLike = .fu
+        let theirs = BetaSchedule(c, totalSteps: 100)
+        #expect(abs(ours.beta(at: 12) - 0.9 * (1 / (1 + exp(-(12 * (12 * 0.9 / 12.5) / 0.9 - 6))))) < 1e-12)
+        #expect(abs(theirs.beta(at: 12) - 1 / (1 + exp(-(12 * (12 * 0.9 / 12.5) - 6)))) < 1e-12)   // σ(12·0.864 − 6) = 0.9875
+        #expect(ours.beta(at: 12) < 0.9 && theirs.beta(at: 12) > 0.9)
+        #expect(ours.beta(at: 20) == 0.9 && theirs.beta(at: 20) == 1)
+    }
+
     @Test func cyclesStartWhereTheirsDo() {
         var c = BetaScheduleConfig()
         c.kind = .cyclical; c.cycles = 3; c.ratio = 0.5
