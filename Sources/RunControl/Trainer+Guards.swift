@@ -18,7 +18,8 @@ extension Trainer {
 
     /// After a trained step: true when the spike rule fired on it (the step is rewound; nothing else is due).
     func guardSpike(_ m: StepMetrics) -> Bool {
-        guard config.guards.spike.isOn, !guards.quiet.contains(.spike) else { return false }
+        // The range test's steps are not the run's: its rising loss is the point, and must not teach the window.
+        guard config.guards.spike.isOn, !guards.quiet.contains(.spike), !recorder.muted else { return false }
         guard let s = guards.spike(step: m.step, loss: Double(m.loss), grad: Double(m.gradNorm)) else { return false }
         let rule = config.guards.spike
         let why = "\(s.what) \(s.value.compact) > \(rule.k.compact) × median \(s.median.compact) of the last \(rule.window) steps"
@@ -52,7 +53,7 @@ extension Trainer {
     @discardableResult
     func fireGuard(_ trigger: GuardRule.Trigger, reason: String, rewindTarget: TrainingSnapshot?) -> Bool {
         let rule = config.guards[trigger]
-        guard rule.isOn else { return false }
+        guard rule.isOn, !recorder.muted else { return false }
         guard !guards.quiet.contains(trigger) else { return false }
         guard guards.mayFire(trigger) else {
             if guards.ranOut.contains(trigger) && !guards.ranOutNoted.contains(trigger) {

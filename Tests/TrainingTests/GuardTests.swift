@@ -154,3 +154,20 @@ import Testing
         #expect(t.currentBeta == t.betaSchedule.beta(at: 2))
     }
 }
+
+/// The LR range test drives the loss up on purpose: no guard acts on its steps, and its steps do not enter the
+/// spike rule's window.
+@Suite struct GuardsAndTheRangeTestTests {
+    @Test func noGuardFiresDuringTheRangeTest() throws {
+        var events: [RunEvent] = []
+        let t = try Trainer(config: tinyConfig {
+            $0.guards.spike = GuardTests.rule("rewind,skip=3,window=5", .spike); $0.nanPatience = 1
+        }, data: tinyData, directory: nil, sink: { events.append($0) })
+        t.takeSnapshot(.start)
+        var test = LRRangeTest(); test.start = 1e-4; test.end = 100; test.steps = 40
+        let r = t.findLR(test)
+        #expect(r.lrs.count > 5 && t.guardFirings.isEmpty && t.stepsDone == 0)
+        #expect(!events.contains { if case .rewind = $0 { true } else { false } })
+        #expect(t.guards.recent.isEmpty)
+    }
+}
