@@ -34,7 +34,7 @@ extension Trainer {
             if !more { break }
             i += 1
         }
-        result.suggestions = LRRangeTest.suggest(lrs: result.lrs, losses: result.losses, smoothed: result.smoothed, planned: test.steps)
+        result.suggestions = test.suggestions(for: result)
         return result
     }
 }

@@ -6,6 +6,15 @@ import Runs
 public struct LRRangeTest: Sendable, Equatable {
     /// How the lr grows.
     public enum Mode: String, Sendable, CaseIterable { case exponential, linear }
+    /// Whose test it is: pytorch-lr-finder's (its grid ends at `end`, its EMA and 5× stop rule; the suggestions
+    /// computed as `lr_find` would from the same losses), or fastai's `Learner.lr_find` exactly: lr
+    /// start·(end/start)^(i/n) (never `end`), AvgSmoothLoss in float32 (val = torch.lerp(loss, val, 0.98), shown as
+    /// val / (1 − 0.98^count)), a stop after the first smoothed loss above 4 × the best, and its valley, minimum/10
+    /// and steep on its float32 curve (fastai/callback/schedule.py).
+    public enum Style: String, Sendable, CaseIterable {
+        case lrFinder = "lr-finder"
+        case fastai
+    }
 
     public var start: Double = 1e-7
     public var end: Double = 10
@@ -13,13 +22,20 @@ public struct LRRangeTest: Sendable, Equatable {
     public var mode: Mode = .exponential
     /// pytorch-lr-finder's smooth_f: smoothed = f·loss + (1 − f)·previous smoothed.
     public var smoothing: Double = 0.05
-    /// Stop when the smoothed loss exceeds this many times the best smoothed loss (pytorch-lr-finder's diverge_th).
+    /// Stop when the smoothed loss exceeds this many times the best smoothed loss (pytorch-lr-finder's diverge_th;
+    /// fastai's is 4).
     public var divergeThreshold: Double = 5
+    public var style: Style = .lrFinder
+
+    /// Each style's own stop rule.
+    public static func divergeThreshold(_ style: Style) -> Double { style == .fastai ? 4 : 5 }
 
     public init() {}
 
     /// lr of test step i (0-based): exponential start·(end/start)^(i/(n−1)), or linear start + (end − start)·i/(n−1).
     public func lr(at i: Int) -> Double {
+        // fastai's SchedExp at pos = train_iter / num_it: its last lr is one step short of `end`.
+        if style == .fastai { return start * pow(end / start, Double(i) / Double(steps)) }
         let r = steps > 1 ? Double(i) / Double(steps - 1) : 0
         switch mode {
         case .exponential: return start * pow(end / start, r)
@@ -36,6 +52,9 @@ public struct LRRangeTest: Sendable, Equatable {
         /// True when the divergence rule stopped the test early.
         public var diverged = false
         public var suggestions = Suggestions()
+        /// fastai style: AvgSmoothLoss's float32 state and the best smoothed loss so far.
+        var fastaiVal: Float = 0
+        var fastaiBest = Float.infinity
 
         package init() {}
     }
@@ -57,11 +76,64 @@ public struct LRRangeTest: Sendable, Equatable {
 
     /// Feeds raw losses one at a time; returns false once the test should stop (after recording that point).
     public func record(_ loss: Double, lr: Double, into r: inout Result) -> Bool {
+        if style == .fastai { return recordLikeFastai(loss, lr: lr, into: &r) }
         let smoothed = r.smoothed.last.map { smoothing * loss + (1 - smoothing) * $0 } ?? loss
         r.lrs.append(lr); r.losses.append(loss); r.smoothed.append(smoothed)
         let best = r.smoothed.min() ?? smoothed
         if !smoothed.isFinite || smoothed > divergeThreshold * best { r.diverged = true; return false }
         return r.lrs.count < steps
+    }
+
+    /// fastai's Recorder and LRFinder on one batch: torch.lerp(loss, val, 0.98) (weight ≥ ½: val − (val − loss)·(1 − w),
+    /// one fused multiply-add in float32, as torch computes it), the debiased value val / float(1 − 0.98^count), the
+    /// best kept, a stop after the batch whose smoothed loss is above 4 × the best, or after `steps` batches.
+    func recordLikeFastai(_ loss: Double, lr: Double, into r: inout Result) -> Bool {
+        let oneMinusWeight: Float = 1 - Float(0.98)
+        r.fastaiVal = r.fastaiVal.addingProduct(-(r.fastaiVal - Float(loss)), oneMinusWeight)
+        let count = r.lrs.count + 1
+        let smooth = r.fastaiVal / Float(1 - pow(0.98, Double(count)))
+        r.lrs.append(lr); r.losses.append(loss); r.smoothed.append(Double(smooth))
+        if smooth < r.fastaiBest { r.fastaiBest = smooth }
+        if smooth > Float(divergeThreshold) * r.fastaiBest { r.diverged = true; return false }
+        return count < steps
+    }
+
+    /// The suggestions of a finished test, by its style.
+    public func suggestions(for r: Result) -> Suggestions {
+        guard style == .fastai else { return Self.suggest(lrs: r.lrs, losses: r.losses, smoothed: r.smoothed, planned: steps) }
+        var s = Self.fastaiSuggestions(lrs: r.lrs, smoothed: r.smoothed.map { Float($0) }, numIt: steps)
+        // The cyclic bounds are vaetop's reading either way (fastai has none).
+        let ours = Self.suggest(lrs: r.lrs, losses: r.losses, smoothed: r.smoothed, planned: steps)
+        s.cyclicBase = ours.cyclicBase; s.cyclicMax = ours.cyclicMax
+        return s
+    }
+
+    /// `Learner.lr_find`'s suggestions on its recorded curve: lrs and smoothed losses as float32 tensors, kept
+    /// `[num_it // 10 : −5]` and cut at the first NaN; valley (with Python's index −1 when the longest decreasing run
+    /// starts at the first kept point), minimum/10 and steep (the lr where Δloss/Δlog lr is lowest).
+    static func fastaiSuggestions(lrs: [Double], smoothed: [Float], numIt: Int) -> Suggestions {
+        var s = Suggestions()
+        let lo = numIt / 10, hi = smoothed.count - 5
+        guard hi - lo >= 2 else { return s }
+        var l = lrs[lo..<hi].map { Float($0) }, y = Array(smoothed[lo..<hi])
+        if let nan = y.firstIndex(where: \.isNaN) { l = Array(l[..<nan]); y = Array(y[..<nan]) }
+        guard y.count >= 2 else { return s }
+        s.valley = valley(lrs: l.map(Double.init), losses: y.map(Double.init))
+        // torch.argmin: the first of equal minima; a NaN wins.
+        func argmin(_ v: [Float]) -> Int {
+            var best = 0
+            for i in v.indices.dropFirst() where v[i].isNaN ? !v[best].isNaN : (!v[best].isNaN && v[i] < v[best]) { best = i }
+            return best
+        }
+        s.minimumOverTen = Double(l[argmin(y)]) / 10
+        var grads: [Float] = []
+        for i in 0..<(y.count - 1) {
+            let dy: Float = y[i + 1] - y[i]
+            let dx: Float = log(l[i + 1]) - log(l[i])
+            grads.append(dy / dx)
+        }
+        s.steepest = Double(l[argmin(grads)])
+        return s
     }
 
     /// The curve fastai's suggestion functions see: its Recorder's loss (AvgSmoothLoss: debiased EMA, β = 0.98,
@@ -99,8 +171,10 @@ public struct LRRangeTest: Sendable, Equatable {
             }
         }
         let sections = Double(maxEnd - maxStart) / 3
-        let idx = min(n - 1, max(0, maxStart + Int(sections) + Int(sections / 2)))
-        return lrs[idx]
+        // max_start is −1 when the longest run starts at the first point; a short run then makes the index −1, which
+        // Python reads as the last point, and so does this.
+        let idx = maxStart + Int(sections) + Int(sections / 2)
+        return lrs[idx < 0 ? idx + n : min(n - 1, idx)]
     }
 
     /// Computes every suggestion from a recorded curve.

@@ -9,6 +9,7 @@ import Runs
 import Training
 
 extension LRRangeTest.Mode: ExpressibleByArgument {}
+extension LRRangeTest.Style: ExpressibleByArgument {}
 
 /// `vaetop lr-find`: the learning-rate range test on the current configuration (headless).
 struct LRFind: ParsableCommand {
@@ -21,7 +22,9 @@ struct LRFind: ParsableCommand {
     @Option(name: .customLong("end-lr"), parsing: .unconditional, help: "Last lr of the ramp.") var endLR: Double = 10
     @Option(name: .customLong("lr-steps"), parsing: .unconditional, help: "Steps of the ramp.") var lrSteps: Int = 100
     @Option(help: "exponential or linear.") var ramp: LRRangeTest.Mode = .exponential
-    @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this x the best.") var diverge: Double = 5
+    @Option(help: "Whose test: lr-finder (pytorch-lr-finder's grid, smoothing and stop rule) or fastai (Learner.lr_find exactly: its grid, float32 AvgSmoothLoss, 4x stop rule and valley/minimum/steep).")
+    var like: LRRangeTest.Style = .lrFinder
+    @Option(parsing: .unconditional, help: "Stop when the smoothed loss exceeds this x the best (default: 5; 4 with --like fastai).") var diverge: Double?
     @Option(help: "Then train headless with a schedule between the suggested bounds: onecycle or cyclic.") var apply: LRScheduleConfig.Kind?
     @Option(help: "Run directory for --apply (default: runs/<timestamp>).", completion: .directory) var out: String?
     @Flag(help: "No screen: print the curve and the suggestions.") var headless = false
@@ -33,7 +36,9 @@ struct LRFind: ParsableCommand {
         do { config = try options.makeConfig(onScreen: !headless && apply == nil && CursesTerminal.unavailable == nil) } catch { throw fail(error.description) }
         guard startLR > 0, endLR > startLR, endLR <= 100 else { throw fail("--start-lr/--end-lr: need 0 < start < end ≤ 100, got \(startLR) … \(endLR)") }
         guard (5...100_000).contains(lrSteps) else { throw fail("--lr-steps: must be in 5…100000, got \(lrSteps)") }
+        let diverge = self.diverge ?? LRRangeTest.divergeThreshold(like)
         guard diverge > 1, diverge.isFinite else { throw fail("--diverge: must be > 1, got \(diverge)") }
+        if like == .fastai && ramp == .linear { throw fail("--ramp: fastai's lr_find ramps exponentially; --like fastai takes no linear ramp") }
         if let apply, apply != .onecycle && apply != .cyclic { throw fail("--apply: onecycle or cyclic, got '\(apply.rawValue)'") }
         let source: DataSource = config.data.map { .directory($0) } ?? .embedded
         let data: (train: ImageDataset, test: ImageDataset)
@@ -43,13 +48,14 @@ struct LRFind: ParsableCommand {
         let probe: Trainer
         do { probe = try Trainer(config: probeConfig, data: data, directory: nil) } catch { throw fail("\(error)", code: 74) }
         var test = LRRangeTest()
-        test.start = startLR; test.end = endLR; test.steps = lrSteps; test.mode = ramp; test.divergeThreshold = diverge
+        test.start = startLR; test.end = endLR; test.steps = lrSteps; test.mode = ramp; test.divergeThreshold = diverge; test.style = like
+        if like == .fastai { test.steps = max(6, lrSteps) }   // LRFinder: `if num_it < 6: num_it = 6`
         if !headless, let backend = try? CursesTerminal(ascii: screen.ascii) {
             try onScreen(probe: probe, test: test, config: config, data: data, backend: backend)
             return
         }
         let result = probe.findLR(test)
-        print("lr range test: \(result.lrs.count) steps, \(ramp.rawValue) ramp \(startLR) → \(endLR)\(result.diverged ? ", stopped: loss diverged" : "")")
+        print("lr range test (\(like == .fastai ? "fastai's lr_find" : "pytorch-lr-finder's rules")): \(result.lrs.count) steps, \(ramp.rawValue) ramp \(startLR) → \(endLR)\(result.diverged ? ", stopped: loss diverged" : "")")
         let every = max(1, result.lrs.count / 20)
         for i in stride(from: 0, to: result.lrs.count, by: every) {
             print(String(format: "  lr %.3e  loss %9.3f  smoothed %9.3f", result.lrs[i], result.losses[i], result.smoothed[i]))

@@ -33,6 +33,14 @@ import Testing
         #expect(kernel.map { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber } } == true, "\(kernel ?? "nil")")
     }
 
+    /// `lr-find --like fastai` runs fastai's lr_find (its grid never reaches --end-lr: the last lr is 10^0.99·1e-7·…).
+    @Test func lrFindLikeFastai() throws {
+        let r = try Binary.run(["lr-find", "--headless", "--like", "fastai", "--encoder", "32", "--latent", "4"])
+        #expect(r.status == 0 && r.stdout.contains("lr range test (fastai's lr_find)") && r.stdout.contains("suggestions: steepest"), "\(r.stdout)\(r.stderr)")
+        let bad = try Binary.run(["lr-find", "--headless", "--like", "fastai", "--ramp", "linear"])
+        #expect(bad.status == 64 && bad.stderr.contains("ramps exponentially"), "\(bad.stderr)")
+    }
+
     /// A TensorBoard log's tags no panel shows are listed; a missing mapping file is one line, exit 64.
     @Test func tensorBoardReplayListsIgnoredTagsAndNamesAMissingMapping() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -131,3 +131,39 @@ import Testing
         }
     }
 }
+
+/// `lr-find --like fastai` against fastai's own `lr_find` arithmetic run by torch on 43 generated curves (falling,
+/// valleys, divergence at several points, noise, NaN, a plateau of equal losses, one falling all the way, one whose
+/// longest decreasing run is the first two kept points): `scripts/fastai-lr-find-reference.py` wrote the fixture.
+@Suite struct FastaiLRFindTests {
+    struct Cases: Decodable {
+        struct Case: Decodable { let losses: [Double?]; let recorded: Int; let valley, minimum, steep: Double? }
+        let cases: [Case]
+    }
+
+    @Test func suggestionsEqualFastaisToTheBit() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/fastai-lr-find.json")
+        let cases = try JSONDecoder().decode(Cases.self, from: Data(contentsOf: url)).cases
+        #expect(cases.count == 43)
+        var test = LRRangeTest()
+        test.style = .fastai; test.divergeThreshold = LRRangeTest.divergeThreshold(.fastai)
+        #expect(test.start == 1e-7 && test.end == 10 && test.steps == 100)
+        for (k, c) in cases.enumerated() {
+            var r = LRRangeTest.Result()
+            var i = 0
+            while i < c.losses.count {
+                let more = test.record(c.losses[i] ?? .nan, lr: test.lr(at: i), into: &r)
+                i += 1
+                if !more { break }
+            }
+            let s = test.suggestions(for: r)
+            #expect(r.lrs.count == c.recorded, "case \(k): recorded \(r.lrs.count), fastai \(c.recorded)")
+            #expect(s.valley == c.valley && s.minimumOverTen == c.minimum && s.steepest == c.steep,
+                    "case \(k): valley \(s.valley ?? 0) / \(c.valley ?? 0), minimum \(s.minimumOverTen ?? 0) / \(c.minimum ?? 0), steep \(s.steepest ?? 0) / \(c.steep ?? 0)")
+        }
+        // The degenerate valley: fastai's index −1 is the last kept lr; the pytorch-lr-finder style reads it the same way.
+        let last = cases[42]
+        #expect(last.valley == Double(Float(test.lr(at: last.recorded - 6))))
+        #expect(LRRangeTest.valley(lrs: [1, 2, 3, 4], losses: [5, 4, 6, 7]) == 4)
+    }
+}
