@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// Release builds of the numeric modules drop overflow checks so element-wise loops vectorise.
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)), .unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "vaetop",

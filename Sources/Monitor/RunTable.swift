@@ -48,7 +48,10 @@ public struct RunTable {
     /// The table of `runs` as far as step `upTo`.
     public init(runs: [(slot: Int, name: String, run: RunView)], upTo: Double, sort: Sort) {
         let differing = Self.differingSettings(runs.map(\.run.header))
-        columns = Self.metricColumns + differing.map { Column(title: $0.title, largerIsBetter: $0.numeric ? false : nil) }
+        // The IWAE bound (Burda et al. 2016) where a run has one (vaetop writes it at a run's end).
+        let iwae = runs.contains { $0.run.lastEval?.iwae != nil }
+        columns = Self.metricColumns + (iwae ? [Column(title: "IWAE", largerIsBetter: false)] : [])
+            + differing.map { Column(title: $0.title, largerIsBetter: $0.numeric ? false : nil) }
         let built: [Row] = runs.map { r in
             let v = r.run
             let n = min(SeriesIndex.count(v.evalSteps, atMost: upTo), v.evalLoss.count)
@@ -60,6 +63,11 @@ public struct RunTable {
             var cells = [r.name, f2(final), f2(best), au.map { "\(Int($0))/\(dims)" } ?? "–", collapsed.map { "\(Int($0))" } ?? "–",
                          mi.map { String(format: "%.3g", $0) } ?? "–"]
             var keys: [Double?] = [nil, final, best, au, collapsed, mi]
+            if iwae {
+                // Once the run is shown to its end (the bound is of its last evaluation).
+                let bound = n == v.evalLoss.count ? v.lastEval?.iwae.map(Double.init) : nil
+                cells.append(f2(bound)); keys.append(bound)
+            }
             for d in differing {
                 let text = d.value(v.header)
                 cells.append(text); keys.append(d.numeric ? Double(text) : nil)
@@ -114,7 +122,8 @@ public struct RunTable {
 
     /// What the metric columns mean (the text table's last line; the runs panel's title says it short).
     public static let legend = "test, best: the last and the best test loss (nats per image, lower is better); AU: active units "
-        + "(var μ > 0.01); coll: collapsed dimensions (test KL < threshold); MI: mutual information I(x; z) (nats)"
+        + "(var μ > 0.01); coll: collapsed dimensions (test KL < threshold); MI: mutual information I(x; z) (nats); "
+        + "IWAE: the importance-weighted bound on -log p(x) (nats, lower is better)"
 
     /// The best value of each numeric column among the rows (nil for text columns or where no run has one).
     public var best: [Double?] {

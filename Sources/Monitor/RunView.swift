@@ -149,6 +149,11 @@ public struct RunView: Sendable {
             if state != .running && state != .paused { state = .running }
             thinIfFull()
         case .eval(let m):
+            // A second evaluation of the same step (the IWAE bound added to the last one) replaces it: one point each.
+            if evalSteps.last == Double(m.step), !evalSteps.isEmpty {
+                evalSteps.removeLast(); evalLoss.removeLast(); evalActive.removeLast(); evalCollapsed.removeLast(); evalMI.removeLast()
+                if recentEvals.last?.step == m.step { recentEvals.removeLast() }
+            }
             evalSteps.append(Double(m.step)); evalLoss.append(Double(m.loss))
             let h = header
             evalActive.append(h?.logs("eval.activeUnits") ?? true ? Double(m.activeUnits) : .nan)
@@ -160,7 +165,8 @@ public struct RunView: Sendable {
             recentEvals.append(m)
             if recentEvals.count > Self.recentEvalCapacity { recentEvals.removeFirst(recentEvals.count - Self.recentEvalCapacity) }
             let au = header?.logs("eval.activeUnits") ?? true ? ", AU \(m.activeUnits)/\(m.klDims.count)" : ""
-            log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? ""), .mainFg)
+            let iwae = m.iwae.map { v in ", IWAE \(fmt(v)) (k \(m.iwaeK ?? 0))" } ?? ""
+            log(m.step, "eval: test loss \(fmt(m.loss)) nats" + au + (m.mutualInformation.map { ", MI \(fmt($0))" } ?? "") + iwae, .mainFg)
             if let previous { logCollapseChanges(from: previous, to: m) }
         case .change(let c):
             changes.append(c)

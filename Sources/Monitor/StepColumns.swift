@@ -44,7 +44,7 @@ public struct StepColumns: Sendable {
         case .optionalDouble(let k): return (i, .optionalDouble, at(k))
         case .floats(let k): return (i, .floats, at(k))
         case .optionalFloats(let k): return (i, .optionalFloats, at(k))
-        case .ints, .gan: return nil
+        case .ints, .gan, .optionalInt: return nil
         }
     }
 

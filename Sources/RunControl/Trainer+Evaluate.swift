@@ -25,6 +25,18 @@ extension Trainer {
         return e
     }
 
+    /// The end of a run: the last evaluation again with the IWAE bound (`iwaeK` samples over the first `iwaeImages`
+    /// test images; its own noise stream), unless it is off or the weights are not finite.
+    func addIWAEBound() {
+        guard config.iwaeK > 0, !recorder.muted, var e = lastEval, e.step == stepsDone, e.iwae == nil,
+              checkpointBuffers.allSatisfy({ $0.1.allFinite }) else { return }
+        let images = min(config.iwaeImages, test.count)
+        e.iwae = Float(IWAE(model: model).negativeBound(test, images: 0..<images, k: config.iwaeK, seed: IWAE.seed(config.seed)))
+        e.iwaeK = config.iwaeK; e.iwaeImages = images
+        lastEval = e
+        emit(.eval(e))
+    }
+
     /// Records the showcase's reconstructions and prior samples as the model draws them now.
     func emitImages() {
         guard var images = evaluator.images(model, step: stepsDone) else { return }

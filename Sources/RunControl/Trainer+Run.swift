@@ -56,6 +56,7 @@ extension Trainer {
     @discardableResult
     public func finish(reason: RunSummary.Reason) -> RunSummary {
         if lastEval?.step != stepsDone { evaluateAndShow() }
+        addIWAEBound()
         let broken = diverged || checkpointBuffers.contains { !$0.1.allFinite }
         if broken, let healthy = lastHealthySnapshot {
             checkpoint(state: healthy)

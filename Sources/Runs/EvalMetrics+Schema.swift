@@ -12,6 +12,9 @@ extension EvalMetrics: TabledRecord {
         .init("collapsed", .ints(\.collapsed), "dimensions whose test KL is below `config.collapseThreshold` (default 0.01 nats)"),
         .init("images", .int(\.images), csv: "test_images", tag: "eval/images", "test images scored"),
         .init("mutualInformation", .optionalFloat(\.mutualInformation), csv: "test_mi", tag: "eval/mutual_information", "I(x; z) in nats, He et al. 2019's minibatch estimator over the test images (absent: not computed)"),
+        .init("iwae", .optionalFloat(\.iwae), csv: "test_iwae_nll", tag: "eval/iwae_nll", "the importance-weighted bound on −log p(x) (Burda et al. 2016), nats per image, ≤ `loss`: `iwaeK` samples for each of the first `iwaeImages` test images (vaetop: k = 100 on 1,000 images at the end of every run; `vaetop eval --iwae-k`); a Gaussian decoder's, like `loss`, without D/2·log 2π"),
+        .init("iwaeK", .optionalInt(\.iwaeK), csv: "test_iwae_k", tag: "eval/iwae_k", "importance samples per image of `iwae`"),
+        .init("iwaeImages", .optionalInt(\.iwaeImages), csv: "test_iwae_images", tag: "eval/iwae_images", "test images `iwae` averages over (the first ones of the test split)"),
     ]
 
     public static let blank = EvalMetrics(step: 0, epoch: 0, loss: 0, recon: 0, kl: 0, klDims: [], meanVariance: [], activeUnits: 0,

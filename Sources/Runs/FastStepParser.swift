@@ -26,7 +26,7 @@ enum FastStepParser {
         case .optionalDouble(let k): return (.optionalDouble, at(k))
         case .floats(let k): return (.floats, at(k))
         case .optionalFloats(let k): return (.optionalFloats, at(k))
-        case .bool, .ints, .gan: preconditionFailure("\(f.key): a step record's flat fields are numbers and lists of numbers")
+        case .bool, .ints, .gan, .optionalInt: preconditionFailure("\(f.key): a step record's flat fields are numbers and lists of numbers")
         }
     }
     /// Bits of the fields a record may leave out (or give as null), and of those it must hold.

@@ -85,6 +85,11 @@ public struct EvalMetrics: Codable, Sendable, Equatable {
     /// Mutual information I(x; z) between test images and their codes, nats (He et al. 2019's estimator); nil when
     /// the writer did not compute it.
     public var mutualInformation: Float?
+    /// The importance-weighted bound on −log p(x) (Burda et al. 2016), nats per image: `iwaeK` samples for each of the
+    /// first `iwaeImages` test images; nil when not computed. At most the test loss (the 1-sample bound).
+    public var iwae: Float?
+    public var iwaeK: Int?
+    public var iwaeImages: Int?
 
     public init(step: Int, epoch: Int, loss: Float, recon: Float, kl: Float, klDims: [Float], meanVariance: [Float],
                 activeUnits: Int, collapsed: [Int], images: Int, mutualInformation: Float? = nil) {

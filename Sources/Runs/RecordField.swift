@@ -11,6 +11,7 @@ public struct RecordField<Record>: @unchecked Sendable {
         case bool(WritableKeyPath<Record, Bool>)
         case optionalFloat(WritableKeyPath<Record, Float?>)
         case optionalDouble(WritableKeyPath<Record, Double?>)
+        case optionalInt(WritableKeyPath<Record, Int?>)
         /// One value per latent dimension or per layer (`list` says which).
         case floats(WritableKeyPath<Record, [Float]>)
         case optionalFloats(WritableKeyPath<Record, [Float]?>)
@@ -21,7 +22,7 @@ public struct RecordField<Record>: @unchecked Sendable {
         /// A single number (or switch).
         public var isScalar: Bool {
             switch self {
-            case .int, .float, .double, .bool, .optionalFloat, .optionalDouble: return true
+            case .int, .float, .double, .bool, .optionalFloat, .optionalDouble, .optionalInt: return true
             default: return false
             }
         }
@@ -48,7 +49,7 @@ public struct RecordField<Record>: @unchecked Sendable {
     /// Whether a record may leave it out (optional fields are written only when present).
     public var isOptional: Bool {
         switch value {
-        case .optionalFloat, .optionalDouble, .optionalFloats, .gan: return true
+        case .optionalFloat, .optionalDouble, .optionalInt, .optionalFloats, .gan: return true
         default: return false
         }
     }
@@ -77,6 +78,7 @@ public struct RecordField<Record>: @unchecked Sendable {
         case .bool(let k): return r[keyPath: k] ? 1 : 0
         case .optionalFloat(let k): return r[keyPath: k].map(Double.init)
         case .optionalDouble(let k): return r[keyPath: k]
+        case .optionalInt(let k): return r[keyPath: k].map(Double.init)
         case .floats, .optionalFloats, .ints, .gan: return nil
         }
     }
@@ -96,6 +98,7 @@ public struct RecordField<Record>: @unchecked Sendable {
         switch value {
         case .optionalFloat(let k): return r[keyPath: k] != nil
         case .optionalDouble(let k): return r[keyPath: k] != nil
+        case .optionalInt(let k): return r[keyPath: k] != nil
         case .optionalFloats(let k): return r[keyPath: k] != nil
         case .gan(let k): return r[keyPath: k] != nil
         default: return true
@@ -134,6 +137,9 @@ public struct RecordField<Record>: @unchecked Sendable {
         case .bool(let k): r[keyPath: k] = v != 0
         case .optionalFloat(let k): r[keyPath: k] = Float(v)
         case .optionalDouble(let k): r[keyPath: k] = v
+        case .optionalInt(let k):
+            guard v.isFinite, v == v.rounded(), abs(v) < 1e15 else { return false }
+            r[keyPath: k] = Int(v)
         case .floats, .optionalFloats, .ints, .gan: return false
         }
         return true
@@ -170,6 +176,7 @@ extension TabledRecord {
             case .int: type = "int"
             case .float, .optionalFloat: type = "float"
             case .double, .optionalDouble: type = "double"
+            case .optionalInt: type = "int"
             case .bool: type = "bool"
             case .floats, .optionalFloats: type = "[float]"
             case .ints: type = "[int]"

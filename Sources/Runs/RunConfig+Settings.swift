@@ -35,6 +35,10 @@ extension RunConfig {
         Setting("nanPatience", "--nan-patience", .int(\.nanPatience), .integers(1...1_000_000), unit: "steps", "Pause after this many non-finite steps in a row"),
         Setting("collapseThreshold", "--collapse-threshold", .double(\.collapseThreshold), .closed(0, 1000), unit: "nats",
                 "A dimension whose KL stays below this counts as collapsed"),
+        Setting("iwaeK", "--iwae-k", .int(\.iwaeK), .integers(0...100_000), fork: .setting,
+                "Importance samples per image of the IWAE bound on -log p(x) written at the end of the run (0: none; vaetop eval --iwae-k 5000 for the full estimate)"),
+        Setting("iwaeImages", "--iwae-images", .int(\.iwaeImages), .integers(1...10_000_000), fork: .setting,
+                "Test images (the first ones) the end-of-run IWAE bound averages over"),
         // Guards (docs/guards.md): a rule per trigger, its actions comma separated.
         Setting("guards.diverge", "--on-diverge", .rule(\.guards.diverge), fork: .setting,
                 "After a non-finite streak: actions (rewind, skip=N, lr*F, beta*F, free-bits+X, clip=X, restart-cycle, pause, stop), max=N tries; off, or stop for no repair"),

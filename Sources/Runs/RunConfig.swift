@@ -39,6 +39,10 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var nanPatience: Int = 10
     /// A dimension whose batch KL stays below this many nats counts as collapsed.
     public var collapseThreshold: Double = 0.01
+    /// The IWAE bound at the end of a run (Burda et al. 2016): importance samples per image (0: none), over the first
+    /// `iwaeImages` test images (`vaetop eval --iwae-k 5000` gives the full estimate papers report).
+    public var iwaeK: Int = 100
+    public var iwaeImages: Int = 1000
     /// The guards: rules that repair divergence, spikes, collapse and plateaus (`docs/guards.md`).
     public var guards: GuardsConfig = .init()
     /// Optimizer and its hyperparameters.

@@ -29,6 +29,12 @@ final class ProgressPrinter {
             lastTime = m.time
             let now = Date().timeIntervalSince1970
             if tty && now - lastDraw > 0.1 { lastDraw = now; drawBar(m) }
+        case .eval(let m) where m.iwae != nil && m.step == eval?.step:
+            // The end's evaluation again, with the IWAE bound.
+            eval = m
+            clearBar()
+            emitLine(String(format: "IWAE bound (k %d over the first %d test images): -log p(x) <= %.2f nats per image (the test loss, the 1-sample bound, is %.2f)",
+                            m.iwaeK ?? 0, m.iwaeImages ?? 0, m.iwae ?? .nan, m.loss))
         case .eval(let m):
             eval = m
             clearBar()

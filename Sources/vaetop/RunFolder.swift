@@ -52,6 +52,11 @@ enum RunComparison {
         add("active units") { c in evals(c).last.flatMap { c.header.logs("eval.activeUnits") ? "\($0.activeUnits)/\($0.klDims.count)" : nil } ?? "–" }
         add("collapsed dims") { c in evals(c).last.flatMap { c.header.logs("eval.klDims") ? "\($0.collapsed.count)" : nil } ?? "–" }
         add("MI (nats)") { c in evals(c).last?.mutualInformation.map { String(format: "%.3g", $0) } ?? "–" }
+        if runs.contains(where: { evals($0).last?.iwae != nil }) {
+            add("IWAE -log p(x) <=") { c in
+                evals(c).last.flatMap { e in e.iwae.map { String(format: "%.2f (k %d, %d images)", $0, e.iwaeK ?? 0, e.iwaeImages ?? 0) } } ?? "–"
+            }
+        }
         add("changes") { c in "\(c.timeline.filter { if case .change(let ch) = $0 { ch.source != "undo" && ch.source != "rewind" } else { false } }.count)" }
         add("rewinds") { c in "\(c.events.filter { if case .rewind = $0 { true } else { false } }.count)" }
         // The guards' repairs (docs/guards.md), by trigger: each firing's alert carries its number.

@@ -56,6 +56,8 @@ struct TrainingOptions: ParsableArguments {
         c.snapshotCount = loopOptions.snapshotCount
         c.nanPatience = loopOptions.nanPatience
         c.collapseThreshold = loopOptions.collapseThreshold
+        c.iwaeK = loopOptions.iwaeK
+        c.iwaeImages = loopOptions.iwaeImages
 
         c.optimizer.kind = optimizerOptions.optimizer
         c.optimizer.lr = optimizerOptions.lr
@@ -194,6 +196,8 @@ struct LoopOptions: ParsableArguments {
     @Option(name: .customLong("snapshot-count"), parsing: .unconditional, help: .setting("snapshotCount")) var snapshotCount: Int = defaults.snapshotCount
     @Option(name: .customLong("nan-patience"), parsing: .unconditional, help: .setting("nanPatience")) var nanPatience: Int = defaults.nanPatience
     @Option(name: .customLong("collapse-threshold"), parsing: .unconditional, help: .setting("collapseThreshold")) var collapseThreshold: Double = defaults.collapseThreshold
+    @Option(name: .customLong("iwae-k"), parsing: .unconditional, help: .setting("iwaeK")) var iwaeK: Int = defaults.iwaeK
+    @Option(name: .customLong("iwae-images"), parsing: .unconditional, help: .setting("iwaeImages")) var iwaeImages: Int = defaults.iwaeImages
 }
 
 /// The Optimizer and clipping flags of `TrainingOptions` (a section of --help).

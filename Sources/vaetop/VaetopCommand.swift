@@ -8,7 +8,7 @@ struct Vaetop: ParsableCommand {
         commandName: "vaetop",
         abstract: "Train a VAE and watch beta (the KL weight), lr, per-dimension KL and gradient norms live in the terminal.",
         version: VaetopVersion.current,
-        subcommands: [Train.self, Replay.self, Watch.self, Export.self, LRFind.self, Schedule.self, Schema.self, Bench.self, BenchScreen.self, BenchLoad.self, BenchMemory.self, BenchSnapshots.self],
+        subcommands: [Train.self, Replay.self, Watch.self, Export.self, Eval.self, LRFind.self, Schedule.self, Schema.self, Bench.self, BenchScreen.self, BenchLoad.self, BenchMemory.self, BenchSnapshots.self],
         defaultSubcommand: Train.self
     )
 

@@ -41,6 +41,21 @@ import Testing
         #expect(bad.status == 64 && bad.stderr.contains("ramps exponentially"), "\(bad.stderr)")
     }
 
+    /// `vaetop eval RUN --iwae-k K` adds the IWAE bound of the run's checkpoint to its run file (one more eval record
+    /// at the checkpoint's step); a run's own end already holds the k = 100 bound.
+    @Test func evalAddsTheIWAEBound() throws {
+        let dir = TempDirectory(); defer { dir.remove() }
+        let run = dir.file("run")
+        #expect(try Binary.run(["train", "--headless", "--epochs", "1", "--encoder", "32", "--latent", "4", "--iwae-images", "50", "--out", run]).status == 0)
+        let before = try RunFileReader.read(run).events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
+        #expect(before.last?.iwaeK == 100 && before.last?.iwaeImages == 50 && before.last?.iwae?.isFinite == true)
+        let r = try Binary.run(["eval", run, "--iwae-k", "300", "--images", "40"])
+        #expect(r.status == 0 && r.stdout.contains("IWAE bound, k = 300 over the first 40 test images (checkpoint of step 36)"), "\(r.stdout)\(r.stderr)")
+        let after = try RunFileReader.read(run).events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
+        #expect(after.count == before.count + 1 && after.last?.step == 36 && after.last?.iwaeK == 300 && after.last?.iwaeImages == 40)
+        #expect(try Binary.run(["eval", run, "--iwae-k", "0"]).status == 64)
+    }
+
     /// A TensorBoard log's tags no panel shows are listed; a missing mapping file is one line, exit 64.
     @Test func tensorBoardReplayListsIgnoredTagsAndNamesAMissingMapping() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -160,7 +175,8 @@ import Testing
         let steps = c.events.filter { if case .step = $0 { true } else { false } }
         #expect(steps.count == 36)
         let evals = c.events.compactMap { if case .eval(let e) = $0 { e } else { nil } }
-        #expect(evals.map(\.step) == [10, 20, 30, 36])
+        // Every 10 steps and at the end, the end's again with the IWAE bound.
+        #expect(evals.map(\.step) == [10, 20, 30, 36, 36] && evals.last?.iwae != nil)
         if case .end(let e)? = c.events.last { #expect(e.reason == .finished && e.testLoss! < 300) } else { Issue.record("no end") }
     }
 

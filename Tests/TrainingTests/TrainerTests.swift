@@ -46,8 +46,12 @@ let tinyData = (train: TinyData.bars(count: 64), test: TinyData.bars(count: 24, 
         #expect(steps.map(\.step) == Array(1...12))
         #expect(steps.allSatisfy { $0.klDims.count == 4 && $0.layerGradNorms.count == 5 && $0.loss.isFinite })
         let evals = contents.events.compactMap { if case .eval(let m) = $0 { m } else { nil } }
-        #expect(evals.map(\.step) == [5, 10, 12])       // every 5 steps and at the end
-        #expect(evals.last!.images == 24)
+        // Every 5 steps and at the end; the end's again with the IWAE bound (k 100 over the 24 test images), at most
+        // the test loss (the 1-sample bound).
+        #expect(evals.map(\.step) == [5, 10, 12, 12])
+        #expect(evals.last!.images == 24 && evals.last!.iwaeK == 100 && evals.last!.iwaeImages == 24)
+        #expect(evals.dropLast().allSatisfy { $0.iwae == nil } && evals.last!.iwae.map { $0.isFinite && $0 < evals.last!.loss } == true)
+        #expect(Array(evals.dropLast()).last.map { var e = $0; e.iwae = evals.last!.iwae; e.iwaeK = 100; e.iwaeImages = 24; return e } == evals.last)
         if case .end(let e)? = contents.events.last { #expect(e.testLoss == evals.last!.loss) } else { Issue.record("no end record") }
         #expect(FileManager.default.fileExists(atPath: dir.file("run/checkpoint.bin")))
         // The loss went down.

@@ -29,6 +29,8 @@ SCHEMA = json.loads(r"""
     {"name": "snapshotCount", "flag": "--snapshot-count", "type": "int", "default": 32, "min": 1, "max": 100000, "minOpen": false, "maxOpen": false, "range": "1…100000", "unit": null, "live": null, "fork": "setting", "help": "Snapshots' worth of memory kept for u / r, within --snapshot-memory; older snapshots are thinned, recent ones stay dense"},
     {"name": "nanPatience", "flag": "--nan-patience", "type": "int", "default": 10, "min": 1, "max": 1000000, "minOpen": false, "maxOpen": false, "range": "1…1000000", "unit": "steps", "live": null, "fork": "fixed", "help": "Pause after this many non-finite steps in a row"},
     {"name": "collapseThreshold", "flag": "--collapse-threshold", "type": "number", "default": 0.01, "min": 0, "max": 1000, "minOpen": false, "maxOpen": false, "range": "[0, 1000]", "unit": "nats", "live": null, "fork": "fixed", "help": "A dimension whose KL stays below this counts as collapsed"},
+    {"name": "iwaeK", "flag": "--iwae-k", "type": "int", "default": 100, "min": 0, "max": 100000, "minOpen": false, "maxOpen": false, "range": "0…100000", "unit": null, "live": null, "fork": "setting", "help": "Importance samples per image of the IWAE bound on -log p(x) written at the end of the run (0: none; vaetop eval --iwae-k 5000 for the full estimate)"},
+    {"name": "iwaeImages", "flag": "--iwae-images", "type": "int", "default": 1000, "min": 1, "max": 10000000, "minOpen": false, "maxOpen": false, "range": "1…10000000", "unit": null, "live": null, "fork": "setting", "help": "Test images (the first ones) the end-of-run IWAE bound averages over"},
     {"name": "guards.diverge", "flag": "--on-diverge", "type": "rule", "default": "rewind,lr*0.5,max=3", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "After a non-finite streak: actions (rewind, skip=N, lr*F, beta*F, free-bits+X, clip=X, restart-cycle, pause, stop), max=N tries; off, or stop for no repair"},
     {"name": "guards.spike", "flag": "--on-spike", "type": "rule", "default": "off", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "When train loss or gradient norm exceeds k x its running median over a window (k=5, window=100 steps): actions, max=N (e.g. rewind,skip=200)"},
     {"name": "guards.collapse", "flag": "--on-collapse", "type": "rule", "default": "off", "min": null, "max": null, "minOpen": false, "maxOpen": false, "range": null, "unit": null, "live": null, "fork": "setting", "help": "When an evaluation finds more collapsed dimensions or fewer active units than the last: actions, max=N (e.g. free-bits+0.05,max=4)"},
@@ -106,7 +108,7 @@ SCHEMA = json.loads(r"""
   "records": [
     {"kind": "header"},
     {"kind": "step", "fields": ["step", "epoch", "loss", "recon", "kl", "klDims", "klObjective", "klObjectiveDims", "capacity", "gan", "beta", "lr", "momentum", "freeBits", "gradNorm", "gradNormClipped", "clipCoef", "layerGradNorms", "batchSize", "samplesPerSecond", "time"]},
-    {"kind": "eval", "fields": ["step", "epoch", "loss", "recon", "kl", "klDims", "meanVariance", "activeUnits", "collapsed", "images", "mutualInformation"]},
+    {"kind": "eval", "fields": ["step", "epoch", "loss", "recon", "kl", "klDims", "meanVariance", "activeUnits", "collapsed", "images", "mutualInformation", "iwae", "iwaeK", "iwaeImages"]},
     {"kind": "change"},
     {"kind": "skipped"},
     {"kind": "alert"},
