@@ -13,6 +13,7 @@ struct Bench: ParsableCommand {
     @OptionGroup var options: TrainingOptions
     @Option(help: "Seconds to measure after the warm-up.") var seconds: Double = 10
     @Option(help: "Warm-up steps, not measured.") var warmup: Int = 20
+    @Option(help: "Seconds of the GEMM-only probe (the step's matrix products alone, 1 thread; 0: none).") var probe: Double = 3
 
     func run() throws {
         let config: RunConfig
@@ -50,7 +51,17 @@ struct Bench: ParsableCommand {
                        + "nothing to measure; lower the lr (--lr) or clip the gradient (--clip-norm)", code: 3)
         }
         let rate = Double(samples) / elapsed
-        print(String(format: "vaetop_samples_per_s %.0f threads %d (workers %d, openblas kernel %@) batch %d steps %d seconds %.1f best_1s_window %.0f",
-                     rate, config.threads, trainer.workers, BLASThreads.coreName, config.batchSize, steps, elapsed, best))
+        var line = String(format: "vaetop_samples_per_s %.0f threads %d (workers %d, openblas kernel %@) batch %d steps %d seconds %.1f best_1s_window %.0f",
+                          rate, config.threads, trainer.workers, BLASThreads.coreName, config.batchSize, steps, elapsed, best)
+        if probe > 0 && config.model == .vae {
+            // The step's matrix products alone, on one thread, in the same run: the speed no step can beat.
+            let architecture = trainer.model.architecture
+            let gemm = GEMMProbe(architecture: architecture, batch: config.batchSize)
+            let limit = gemm.stepsPerSecond(seconds: probe) * Double(config.batchSize)
+            line += String(format: " gemm_limit_samples_per_s %.0f (1 thread, %.2f MFLOP per sample, %.1f GFLOP/s) share %.0f%%",
+                           limit, gemm.flopsPerSample / 1e6, limit * gemm.flopsPerSample / 1e9, rate / limit * 100)
+            if config.threads > 1 { line += " (of a 1-thread limit)" }
+        }
+        print(line)
     }
 }
