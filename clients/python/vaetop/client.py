@@ -705,12 +705,14 @@ class Run:
 
     def log_eval(self, step=None, epoch=None, loss=None, recon=None, kl=None, kl_dims=None, active_units=None,
                  collapsed=None, images=None, mean_variance=None, *, mu_all=None, logvar_all=None, reduce=True,
-                 mutual_information=None):
+                 mutual_information=None, iwae=None, iwae_k=None, iwae_images=None):
         """An evaluation on held-out data (negative ELBO per image, β = 1). From the posterior means `mu_all`
         (one row per test image) it computes each dimension's variance over the images and the active units
         (Var_x E[z|x] > 0.01, Burda et al. 2016); with `logvar_all` too, the KL per dimension. Under
         DistributedDataParallel all ranks call it with their shard (`reduce=False`: only this rank's numbers,
-        e.g. when rank 0 alone evaluates)."""
+        e.g. when rank 0 alone evaluates). `iwae` is the loop's own importance-weighted bound on −log p(x) (Burda et
+        al. 2016; nats per image) with its `iwae_k` samples over `iwae_images` images: the screen's run table and
+        vaetop's comparisons show it beside vaetop's own runs'."""
         step = self.current_step if step is None else int(step)
         n = 0
         means = squares = None
@@ -757,6 +759,11 @@ class Run:
                   "collapsed": [int(j) for j in collapsed], "images": int(images)}
         if mutual_information is not None:
             record["mutualInformation"] = _num(mutual_information)
+        if iwae is not None:
+            record["iwae"] = _num(_float(iwae))
+            if iwae_k is not None:
+                record["iwaeK"] = int(iwae_k)
+            record["iwaeImages"] = int(images if iwae_images is None else iwae_images)
         self._write(record)
         self.last_eval = record
         self._guard_watch_eval(record)
