@@ -22,7 +22,10 @@ let package = Package(
         // Every file vaetop reads is opened through FileAccess: regular files only, never a blocking FIFO or a device.
         .target(name: "FileAccess"),
         .target(name: "Runs", dependencies: ["FileAccess"]),
-        .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs"], swiftSettings: fastMath),
+        // Kernels written in C where Swift's SIMD does not vectorise (square roots); -ffp-contract=off keeps every
+        // operation separately rounded, as the Swift code it replaces.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs", "CKernels"], swiftSettings: fastMath),
         // The run's control plane: the loop, commands and their outcomes, checkpoints, snapshots and rewind, the
         // recorder, evaluation and range-test orchestration, the worker thread. Training keeps the numerics.
         .target(name: "RunControl", dependencies: ["Training", "TensorCore", "Datasets", "Runs"]),
