@@ -4,7 +4,11 @@ public enum FastMath {
     /// Inputs below −87 give ≈ 1.6e-38 instead of denormals.
     @inlinable @inline(__always)
     public static func expNonPositive(_ v: SIMD8<Float>) -> SIMD8<Float> {
-        let x = pointwiseMax(v, SIMD8(repeating: -87))
+        // max(v, −87) as Swift.max has it (−87 where −87 ≥ v; a NaN stays), written as a masked replace: the
+        // generic pointwiseMax was a call per vector in the loss's hot loop.
+        let floor = SIMD8<Float>(repeating: -87)
+        var x = v
+        x.replace(with: floor, where: v .<= floor)
         // n = round(x / ln 2) with the 1.5·2^23 trick: the integer lands in the low mantissa bits.
         let magic = SIMD8<Float>(repeating: 12_582_912)
         let shifted = x * 1.442_695_04 + magic

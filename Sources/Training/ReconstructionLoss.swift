@@ -49,7 +49,10 @@ public enum ReconstructionLoss {
             var k = 0
             while k < 16 && i + 8 <= n {
                 let l = V8.load(logits + i), x = V8.load(target + i)
-                let e = FastMath.expNonPositive(pointwiseMin(l, -l))     // e^{−|l|}
+                // e^{−|l|}: min(l, −l) as Swift.min has it, a masked replace (pointwiseMin was a call per vector).
+                var negAbs = l
+                negAbs.replace(with: -l, where: -l .< l)
+                let e = FastMath.expNonPositive(negAbs)
                 let inv = one / (one + e)
                 var sig = inv
                 sig.replace(with: e * inv, where: l .< zero)
