@@ -1,3 +1,4 @@
+import Foundation
 import Runs
 import TensorCore
 import Testing
@@ -104,5 +105,37 @@ import Testing
             single[i] = q[0]
         }
         #expect(p == single)
+    }
+}
+
+/// Adam's C update (SSE, or AVX where the CPU has it) against the Swift arithmetic it replaced, element by element:
+/// equal to the bit, for lengths with every tail, over several steps.
+@Suite struct AdamKernelTests {
+    @Test func theCUpdateIsTheSwiftArithmeticToTheBit() {
+        var rng = RandomSource(seed: 5)
+        for n in [1, 3, 4, 7, 8, 9, 15, 16, 17, 1001] {
+            let count = n
+            var p = (0..<count).map { _ in Float(rng.nextNormal()) }, g = p.map { _ in Float(rng.nextNormal()) * 0.1 }
+            var q = p
+            let adam = Adam(count: count)
+            var m = [Float](repeating: 0, count: count), v = m
+            let h = StepHyperparameters(lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0)
+            for step in 1...4 {
+                p.withUnsafeMutableBufferPointer { pp in g.withUnsafeMutableBufferPointer { adam.step(pp.baseAddress!, $0.baseAddress!, count: count, h) } }
+                // The Swift arithmetic of Adam.step (Moments.update1 and the update line).
+                let bc1 = 1 - Foundation.pow(0.9, Double(step)), bc2 = 1 - Foundation.pow(0.999, Double(step))
+                let stepSize = Float(1e-3 / bc1), bc2Sqrt = Float(bc2.squareRoot()), eps = Float(1e-8)
+                let ob1 = Float(1 - 0.9), b2 = Float(0.999), ob2 = Float(1 - 0.999)
+                for i in 0..<count {
+                    let gi = g[i]
+                    m[i] += (gi - m[i]) * ob1
+                    v[i] = v[i] * b2 + ob2 * gi * gi
+                    q[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                }
+                #expect(p == q, "n \(n) step \(step)")
+                #expect(Array(UnsafeBufferPointer(start: adam.m.base, count: count)) == m && Array(UnsafeBufferPointer(start: adam.v.base, count: count)) == v)
+                for i in 0..<count { g[i] = Float(rng.nextNormal()) * 0.1 }
+            }
+        }
     }
 }
