@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "Runs", dependencies: ["FileAccess"]),
         // Kernels written in C where Swift's SIMD does not vectorise (square roots); -ffp-contract=off keeps every
         // operation separately rounded, as the Swift code it replaces.
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
         .target(name: "Training", dependencies: ["TensorCore", "Datasets", "Runs", "CKernels"], swiftSettings: fastMath),
         // The run's control plane: the loop, commands and their outcomes, checkpoints, snapshots and rewind, the
         // recorder, evaluation and range-test orchestration, the worker thread. Training keeps the numerics.
