@@ -50,7 +50,10 @@ public struct RunTable {
         let differing = Self.differingSettings(runs.map(\.run.header))
         // The IWAE bound (Burda et al. 2016) where a run has one (vaetop writes it at a run's end).
         let iwae = runs.contains { $0.run.lastEval?.iwae != nil }
+        // The guards' repairs (docs/guards.md), where a run has any: how often its guards fired.
+        let guarded = runs.contains { !$0.run.guardFirings.isEmpty }
         columns = Self.metricColumns + (iwae ? [Column(title: "IWAE", largerIsBetter: false)] : [])
+            + (guarded ? [Column(title: "guard", largerIsBetter: false)] : [])
             + differing.map { Column(title: $0.title, largerIsBetter: $0.numeric ? false : nil) }
         let built: [Row] = runs.map { r in
             let v = r.run
@@ -59,7 +62,9 @@ public struct RunTable {
             let final = last(v.evalLoss), best = v.evalLoss.prefix(n).filter(\.isFinite).min()
             let au = last(v.evalActive), collapsed = last(v.evalCollapsed), mi = last(v.evalMI)
             let dims = v.lastEval?.klDims.count ?? v.header?.config.latent ?? 0
-            func f2(_ x: Double?) -> String { x.map { String(format: "%.2f", $0) } ?? "–" }
+            // A diverged run's astronomically large loss: three digits and an exponent, not 24 digits that push every
+            // other column off the table.
+            func f2(_ x: Double?) -> String { x.map { abs($0) < 1e6 || !$0.isFinite ? String(format: "%.2f", $0) : String(format: "%.3g", $0) } ?? "–" }
             var cells = [r.name, f2(final), f2(best), au.map { "\(Int($0))/\(dims)" } ?? "–", collapsed.map { "\(Int($0))" } ?? "–",
                          mi.map { String(format: "%.3g", $0) } ?? "–"]
             var keys: [Double?] = [nil, final, best, au, collapsed, mi]
@@ -67,6 +72,10 @@ public struct RunTable {
                 // Once the run is shown to its end (the bound is of its last evaluation).
                 let bound = n == v.evalLoss.count ? v.lastEval?.iwae.map(Double.init) : nil
                 cells.append(f2(bound)); keys.append(bound)
+            }
+            if guarded {
+                let fired = v.guardFirings.values.reduce(0, +)
+                cells.append("\(fired)"); keys.append(Double(fired))
             }
             for d in differing {
                 let text = d.value(v.header)
@@ -123,7 +132,7 @@ public struct RunTable {
     /// What the metric columns mean (the text table's last line; the runs panel's title says it short).
     public static let legend = "test, best: the last and the best test loss (nats per image, lower is better); AU: active units "
         + "(var μ > 0.01); coll: collapsed dimensions (test KL < threshold); MI: mutual information I(x; z) (nats); "
-        + "IWAE: the importance-weighted bound on -log p(x) (nats, lower is better)"
+        + "IWAE: the importance-weighted bound on -log p(x) (nats, lower is better); guard: the guards' repairs"
 
     /// The best value of each numeric column among the rows (nil for text columns or where no run has one).
     public var best: [Double?] {

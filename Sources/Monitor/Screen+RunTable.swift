@@ -26,13 +26,24 @@ extension Screen {
         if sorted > 0 { shown.append(sorted); shown.sort() }
         widths[0] = min(nameWidth, min(nameWidth, 12) + max(0, r.width - used))
         let best = table.best
+        // A sweep's names share a start (sgd-lr0.0005-guards-on, sgd-lr0.001-guards-off): a name too long for its column
+        // drops that shared start, up to a separator, before it loses its end, where the runs differ.
+        let names = table.rows.map(\.name)
+        var shared = names.first.map { String($0) } ?? ""
+        for n in names.dropFirst() { shared = String(shared.commonPrefix(with: n)) }
+        if names.count < 2 { shared = "" }
+        let sharedLength = shared.lastIndex(where: { "-_/. ".contains($0) }).map { shared.distance(from: shared.startIndex, to: $0) + 1 } ?? 0
         func line(_ cells: [String], y: Int, mark: String, markStyle: Style, style: Style, highlight: (Int) -> Bool = { _ in false }) {
             var x = r.x + g.text(mark, x: r.x, y: y, style: markStyle, maxWidth: markWidth)
             x = r.x + markWidth
             for (k, c) in shown.enumerated() {
                 if k > 0 { x += 2 }
                 var text = cells[c]
-                if text.count > widths[c] { text = String(text.prefix(widths[c] - 1)) + (s.ascii ? "~" : "…") }
+                let ellipsis = s.ascii ? "~" : "…"
+                if c == 0 && text.count > widths[c] && sharedLength >= 3 && text.count > sharedLength && y != r.y {
+                    text = ellipsis + text.dropFirst(sharedLength)
+                }
+                if text.count > widths[c] { text = String(text.prefix(widths[c] - 1)) + ellipsis }
                 let numeric = table.columns[c].largerIsBetter != nil
                 let padded = numeric ? text.leftPadded(widths[c]) : text.rightPadded(widths[c])
                 // The best value of a column stands out: which run wins on what, at a glance.

@@ -197,3 +197,34 @@ import TerminalUI
         }
     }
 }
+
+/// A sweep's table: a diverged run's astronomically large loss takes three digits and an exponent (not 24 digits that
+/// push the other columns off), the guards' repairs and the IWAE bound get their columns where a run has them, and
+/// names that share a start drop it before they lose their end.
+@Suite struct SweepTableTests {
+    static func run(loss: Float, guards: Int, iwae: Float?) -> [RunEvent] {
+        var events = CompareTests.run(1)
+        for (i, e) in events.enumerated().reversed() {
+            if case .eval(var m) = e { m.loss = loss; m.iwae = iwae; m.iwaeK = iwae == nil ? nil : 100; m.iwaeImages = iwae == nil ? nil : 50; events[i] = .eval(m); break }
+        }
+        if guards > 0 {
+            events.insert(.alert(Alert(step: 10, level: .warning, message: "guard diverge: …", guardTrigger: "diverge", guardFiring: guards)), at: 5)
+        }
+        return events
+    }
+
+    @Test func largeLossesGuardsIWAEAndSharedNames() {
+        let s = CompareTests.state([("sgd-lr0.001-guards-on", Self.run(loss: 158.58, guards: 3, iwae: 150.25)),
+                                    ("sgd-lr0.001-guards-off", Self.run(loss: 2.86e23, guards: 0, iwae: nil))])
+        let table = RunTable(s)
+        #expect(table.columns.map(\.title).prefix(8) == ["run", "test", "best", "AU", "coll", "MI", "IWAE", "guard"])
+        let on = table.rows.first { $0.name.hasSuffix("on") }!, off = table.rows.first { $0.name.hasSuffix("off") }!
+        #expect(on.cells[1] == "158.58" && on.cells[6] == "150.25" && on.cells[7] == "3")
+        #expect(off.cells[1] == "2.86e+23" && off.cells[6] == "–" && off.cells[7] == "0")
+        var narrow = s
+        narrow.width = 80; narrow.height = 24
+        let screen = Screen.render(narrow).lines.joined(separator: "\n")
+        // Both names start "sgd-lr0.001-guards-": the table shows what differs.
+        #expect(screen.contains("━  …on ") && screen.contains("━  …off "), "\(screen)")
+    }
+}
