@@ -21,7 +21,7 @@ struct LossPanel: PanelView {
         guard let b = Screen.branchBadge(s.run, ascii: s.ascii) else { return generic }
         // The longest that fits its room (a badge that does not fit is not drawn at all): the branch with the
         // ghosts and the generic badge, then the branch alone, then the shortest form.
-        let short = "branch \(s.run.branch)\(Screen.dot(s.ascii))\(s.run.ghostCount) ghost\(s.run.ghostCount == 1 ? "" : "s")"
+        let short = Screen.branchBadge(s.run, ascii: s.ascii, hidden: false) ?? b
         let choices = (generic.isEmpty ? [] : [b + Screen.dot(s.ascii) + generic, short + Screen.dot(s.ascii) + generic]) + [b, short, "branch \(s.run.branch)"]
         return choices.first { $0.count <= room } ?? ""
     }

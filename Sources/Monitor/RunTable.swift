@@ -32,6 +32,12 @@ public struct RunTable {
     /// In the table's order.
     public let rows: [Row]
 
+    /// A loss as the tables give it: two decimals, or three digits and an exponent for a diverged run's astronomically
+    /// large one (24 digits would push every other column off the table).
+    public static func lossText(_ v: Double) -> String {
+        abs(v) < 1e6 || !v.isFinite ? String(format: "%.2f", v) : String(format: "%.3g", v)
+    }
+
     /// The metric columns, before the settings that differ.
     static let metricColumns = [Column(title: "run", largerIsBetter: nil), Column(title: "test", largerIsBetter: false),
                                 Column(title: "best", largerIsBetter: false), Column(title: "AU", largerIsBetter: true),
@@ -62,9 +68,7 @@ public struct RunTable {
             let final = last(v.evalLoss), best = v.evalLoss.prefix(n).filter(\.isFinite).min()
             let au = last(v.evalActive), collapsed = last(v.evalCollapsed), mi = last(v.evalMI)
             let dims = v.lastEval?.klDims.count ?? v.header?.config.latent ?? 0
-            // A diverged run's astronomically large loss: three digits and an exponent, not 24 digits that push every
-            // other column off the table.
-            func f2(_ x: Double?) -> String { x.map { abs($0) < 1e6 || !$0.isFinite ? String(format: "%.2f", $0) : String(format: "%.3g", $0) } ?? "–" }
+            func f2(_ x: Double?) -> String { x.map(Self.lossText) ?? "–" }
             var cells = [r.name, f2(final), f2(best), au.map { "\(Int($0))/\(dims)" } ?? "–", collapsed.map { "\(Int($0))" } ?? "–",
                          mi.map { String(format: "%.3g", $0) } ?? "–"]
             var keys: [Double?] = [nil, final, best, au, collapsed, mi]

@@ -31,10 +31,11 @@ extension Screen {
     static func dot(_ ascii: Bool) -> String { ascii ? " - " : " · " }
     static func arrow(_ ascii: Bool) -> String { ascii ? "->" : "→" }
 
-    /// The loss panel's badge: the branch and how many ghosts are drawn or hidden.
-    static func branchBadge(_ run: RunView, ascii: Bool = false) -> String? {
+    /// The loss panel's badge: the branch and how many ghosts are drawn or hidden (`hidden`: say how many are not
+    /// drawn).
+    static func branchBadge(_ run: RunView, ascii: Bool = false, hidden showHidden: Bool = true) -> String? {
         guard run.ghostCount > 0 else { return nil }
-        let hidden = run.ghostCount - min(run.ghosts.count, ghostsShown)
+        let hidden = showHidden ? run.ghostCount - min(run.ghosts.count, ghostsShown) : 0
         return "branch \(run.branch)\(dot(ascii))\(run.ghostCount) ghost\(run.ghostCount == 1 ? "" : "s")" + (hidden > 0 ? " (\(hidden) hidden)" : "")
     }
 

@@ -37,7 +37,7 @@ extension Trainer {
         case .undo:
             return undoLastChange(source: source)
         case .rearm:
-            return rearmGuards(source: source)
+            return rearmGuards()
         case .rewind(let step):
             return rewind(toStep: step, source: source)
         case .traverse(let d):

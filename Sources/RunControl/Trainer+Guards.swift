@@ -12,8 +12,7 @@ extension Trainer {
 
     /// A non-finite streak reached `--nan-patience`: true when the diverge rule repaired it (the run goes on).
     func guardDiverge() -> Bool {
-        let target = history.ring.items.filter(\.finite).last { $0.step < stepsDone || $0.reason == .change || $0.reason == .start }
-        return fireGuard(.diverge, reason: "\(nanStreak) non-finite steps in a row", rewindTarget: target)
+        fireGuard(.diverge, reason: "\(nanStreak) non-finite steps in a row", rewindTarget: lastSnapshotBeforeStreak)
     }
 
     /// After a trained step: true when the spike rule fired on it (the step is rewound; nothing else is due).
@@ -53,8 +52,7 @@ extension Trainer {
     @discardableResult
     func fireGuard(_ trigger: GuardRule.Trigger, reason: String, rewindTarget: TrainingSnapshot?) -> Bool {
         let rule = config.guards[trigger]
-        guard rule.isOn, !recorder.muted else { return false }
-        guard !guards.quiet.contains(trigger) else { return false }
+        guard !recorder.muted else { return false }
         guard guards.mayFire(trigger) else {
             if guards.ranOut.contains(trigger) && !guards.ranOutNoted.contains(trigger) {
                 guards.ranOutNoted.insert(trigger)
@@ -162,7 +160,7 @@ extension Trainer {
     }
 
     /// `g`: the guards an undo quieted act again.
-    func rearmGuards(source: ChangeSource) -> CommandOutcome {
+    func rearmGuards() -> CommandOutcome {
         guard !guards.quiet.isEmpty else { return answer(.rearm, .applied, "no guard is quiet: nothing changed") }
         let names = GuardRule.Trigger.allCases.filter(guards.quiet.contains).map(\.rawValue).joined(separator: ", ")
         guards.quiet.removeAll()

@@ -56,8 +56,9 @@ extension Trainer {
     @discardableResult
     public func finish(reason: RunSummary.Reason) -> RunSummary {
         if lastEval?.step != stepsDone { evaluateAndShow() }
-        addIWAEBound()
-        let broken = diverged || checkpointBuffers.contains { !$0.1.allFinite }
+        let finite = checkpointBuffers.allSatisfy { $0.1.allFinite }
+        if finite { addIWAEBound() }
+        let broken = diverged || !finite
         if broken, let healthy = lastHealthySnapshot {
             checkpoint(state: healthy)
             if checkpointError == nil {

@@ -58,9 +58,13 @@ extension Trainer {
     /// The last state known to be healthy: the latest finite snapshot before the non-finite streak began (a
     /// snapshot taken before a change counts even at that step: the change came after it).
     var lastHealthySnapshot: TrainingSnapshot? {
-        let items = history.ring.items.filter(\.finite)
-        guard diverged else { return items.last }
-        return items.last { $0.step < stepsDone || $0.reason == .change || $0.reason == .start }
+        diverged ? lastSnapshotBeforeStreak : history.ring.items.last(where: \.finite)
+    }
+
+    /// The latest finite snapshot taken before the current non-finite streak began (one of this step taken before a
+    /// change, or at the start, counts: the weights of the streak came after it).
+    var lastSnapshotBeforeStreak: TrainingSnapshot? {
+        history.ring.items.last { $0.finite && ($0.step < stepsDone || $0.reason == .change || $0.reason == .start) }
     }
 
     /// `u`: goes back to the snapshot taken just before the last change, and continues from there.

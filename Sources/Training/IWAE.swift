@@ -44,6 +44,8 @@ package final class IWAE {
             halfLogVar += 0.5 * Double(lv)
         }
         var best = -Double.infinity, sum = 0.0   // running log-sum-exp: Σ exp(w − best)
+        // The target image in every row the likelihood reads (row 0 holds it already).
+        for r in 1..<max(1, min(chunk, k)) { (ws.x.base + r * d).update(from: x, count: d) }
         var done = 0
         while done < k {
             let n = min(chunk, k - done)
@@ -53,8 +55,6 @@ package final class IWAE {
                 for j in 0..<latent { z[r * latent + j] = ws.mu[j] + eps[r * latent + j] * ws.std[j] }
             }
             model.decode(ws, z: UnsafePointer(z.base), batch: n)
-            // The target image in every row the likelihood reads.
-            for r in 1..<max(1, n) { (ws.x.base + r * d).update(from: x, count: d) }
             for r in 0..<n {
                 let logits = UnsafePointer(ws.logits.base + r * d), target = UnsafePointer(ws.x.base + r * d)
                 let nll: Double
@@ -78,18 +78,26 @@ package final class IWAE {
     /// The noise seed of a run's IWAE estimates (its own stream: estimating never moves the training or evaluation noise).
     package static func seed(_ runSeed: UInt64) -> UInt64 { runSeed &+ 0x1A7E_0005 }
 
-    /// −L_k averaged over `images` of `data` (in order), from the seed's own noise; `progress` sees images done.
-    package func negativeBound(_ data: ImageDataset, images: Range<Int>, k: Int, seed: UInt64,
-                               progress: (Int) -> Void = { _ in }) -> Double {
+    /// −L_k of each of `images` of `data` (in order), from the seed's own noise; `noise` as for one image, `progress`
+    /// sees the images done.
+    package func negativeBounds(_ data: ImageDataset, images: Range<Int>, k: Int, seed: UInt64,
+                                noise: ((UnsafePointer<Float>, Int) -> Void)? = nil, progress: (Int) -> Void = { _ in }) -> [Double] {
         var rng = RandomSource(seed: seed)
-        var total = 0.0
+        var bounds: [Double] = []
+        bounds.reserveCapacity(images.count)
         let d = data.dimension
         data.images.withUnsafeBufferPointer { src in
             for (done, i) in images.enumerated() {
-                total += negativeBound(image: src.baseAddress! + i * d, k: k, rng: &rng)
+                bounds.append(negativeBound(image: src.baseAddress! + i * d, k: k, rng: &rng, noise: noise))
                 progress(done + 1)
             }
         }
-        return images.isEmpty ? .nan : total / Double(images.count)
+        return bounds
+    }
+
+    /// −L_k averaged over `images` of `data` (in order), from the seed's own noise; `progress` sees images done.
+    package func negativeBound(_ data: ImageDataset, images: Range<Int>, k: Int, seed: UInt64,
+                               progress: (Int) -> Void = { _ in }) -> Double {
+        images.isEmpty ? .nan : negativeBounds(data, images: images, k: k, seed: seed, progress: progress).reduce(0, +) / Double(images.count)
     }
 }

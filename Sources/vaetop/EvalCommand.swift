@@ -64,17 +64,11 @@ struct Eval: ParsableCommand {
             values[l.weight..<(l.weight + l.inFeatures * l.outFeatures)].withUnsafeBufferPointer { params.append(Data(buffer: $0)) }
             values[l.bias..<(l.bias + l.outFeatures)].withUnsafeBufferPointer { params.append(Data(buffer: $0)) }
         }
-        var noise = Data(), bounds: [Double] = []
-        var rng = RandomSource(seed: IWAE.seed(trainer.config.seed))
+        var noise = Data()
         let d = a.input
-        trainer.test.images.withUnsafeBufferPointer { src in
-            for i in 0..<count {
-                bounds.append(estimator.negativeBound(image: src.baseAddress! + i * d, k: iwaeK, rng: &rng) { p, n in
-                    noise.append(Data(buffer: UnsafeBufferPointer(start: p, count: n)))
-                })
-                progress.update(i + 1)
-            }
-        }
+        let bounds = estimator.negativeBounds(trainer.test, images: 0..<count, k: iwaeK, seed: IWAE.seed(trainer.config.seed),
+                                              noise: { p, n in noise.append(Data(buffer: UnsafeBufferPointer(start: p, count: n))) },
+                                              progress: { progress.update($0) })
         let meta: [String: Any] = ["likelihood": a.likelihood.rawValue, "latent": a.latent, "input": a.input, "k": iwaeK, "images": count,
                                    "layers": layers, "bounds": bounds, "imagesFile": "images.f32", "paramsFile": "params.f32", "noiseFile": "noise.f32"]
         var pixels = Data()

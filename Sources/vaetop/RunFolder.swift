@@ -1,4 +1,5 @@
 import Foundation
+import Monitor
 import Runs
 import TensorBoard
 import TerminalUI
@@ -43,8 +44,7 @@ enum RunComparison {
         var rows: [[String]] = [["run"] + zip(runs, names).map { name($1, $0.header) }]
         func add(_ label: String, _ value: (RunFileContents) -> String) { rows.append([label] + runs.map(value)) }
         func evals(_ c: RunFileContents) -> [EvalMetrics] { c.timeline.compactMap { if case .eval(let m) = $0 { m } else { nil } } }
-        // A diverged run's last evaluation can be astronomically large: three digits and an exponent then.
-        func loss(_ v: Float) -> String { abs(v) < 1e6 || !v.isFinite ? String(format: "%.2f", v) : String(format: "%.3g", v) }
+        func loss(_ v: Float) -> String { RunTable.lossText(Double(v)) }
         add("steps") { c in "\(c.timeline.last { if case .step = $0 { true } else { false } }?.step ?? 0)" }
         add("final test loss") { c in evals(c).last.map { loss($0.loss) } ?? "–" }
         add("best test loss") { c in evals(c).map(\.loss).min().map(loss) ?? "–" }

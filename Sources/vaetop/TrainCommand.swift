@@ -133,13 +133,16 @@ func exitStatus(of trainer: Trainer, summary: RunSummary?) throws {
     if let e = trainer.writeError { throw fail("run file: \(e)", code: 74) }
     // A diverge rule out of tries ends the run diverged (above) or was repaired by hand; the others went on unrepaired.
     let ranOut = GuardRule.Trigger.allCases.filter(trainer.guardsRanOut.contains)
-    let outOfTries = ranOut.map { t in "the \(t.rawValue) guard ran out of tries (\(trainer.config.guards[t].maxFirings) of \(trainer.config.guards[t].maxFirings))" }
+    func outOfTries(_ t: GuardRule.Trigger) -> String {
+        let tries = trainer.config.guards[t].maxFirings
+        return "the \(t.rawValue) guard ran out of tries (\(tries) of \(tries))"
+    }
     if let summary, summary.reason == .diverged {
         let kept = trainer.checkpointStep.map { "checkpoint.bin holds step \($0), the last finite state" } ?? "no checkpoint was written"
-        let guardNote = ranOut.contains(.diverge) ? "; " + outOfTries[ranOut.firstIndex(of: .diverge)!] : ""
+        let guardNote = ranOut.contains(.diverge) ? "; " + outOfTries(.diverge) : ""
         throw fail("training diverged at step \(summary.step) (\(trainer.config.nanPatience) non-finite steps in a row; lower the lr or clip the gradient)\(guardNote); \(kept)", code: 3)
     }
-    let unrepaired = zip(ranOut, outOfTries).filter { $0.0 != .diverge }.map(\.1)
+    let unrepaired = ranOut.filter { $0 != .diverge }.map(outOfTries)
     if !unrepaired.isEmpty {
         throw fail(unrepaired.joined(separator: "; ") + ": the run went on without its repair (docs/guards.md)", code: 3)
     }
